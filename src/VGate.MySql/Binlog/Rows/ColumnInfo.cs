@@ -22,9 +22,12 @@ public sealed class ColumnInfo
     public required ColumnType WireType { get; init; }
 
     /// <summary>
-    /// The per-type metadata from the TABLE_MAP, normalised to 16 bits: for example the length-prefix size of
-    /// BLOBs, the precision/scale of NEWDECIMAL (precision in the high byte, scale in the low byte), the fractional
-    /// digits of TIME2/DATETIME2/TIMESTAMP2, the maximum byte length of VARCHAR/CHAR, the storage size of ENUM/SET.
+    /// The per-type metadata bytes from the TABLE_MAP read as a little-endian 16-bit value: for 1-byte metadata
+    /// types the byte itself (BLOB/JSON/GEOMETRY length-prefix size, FLOAT/DOUBLE size, fractional digits of
+    /// TIME2/DATETIME2/TIMESTAMP2); for 2-byte types <c>b0 | b1 &lt;&lt; 8</c> in wire order: VARCHAR/VAR_STRING
+    /// maximum byte length; NEWDECIMAL precision in the low byte and scale in the high byte; BIT bits%8 in the
+    /// low byte and whole bytes in the high byte; STRING/ENUM/SET real-type byte (with the high length bits) in
+    /// the low byte and the length low byte in the high byte. 0 for types without metadata.
     /// </summary>
     public required ushort Metadata { get; init; }
 
