@@ -9,7 +9,7 @@ usage: extract_row_cells.py BINLOG [--table NAME] > cells.json
 import json, struct, sys
 
 NUMERIC = {1, 2, 3, 8, 9, 4, 5, 246}
-CHARACTER = {15, 253, 254, 249, 250, 251, 252}
+CHARACTER = {15, 253, 254, 249, 250, 251, 252, 242}
 BLOBS = {249, 250, 251, 252, 245, 255, 242}
 
 def lenenc(b, p):
@@ -121,8 +121,8 @@ def main():
             tables[tid] = parse_table_map(body, post.get(19, 8))
         elif typ in (23, 30):
             tid = int.from_bytes(body[0:6], 'little')
-            p = post.get(typ, 8)
-            if typ == 30:
+            p = 8
+            if typ == 30:  # v2: extra-data length (counting its own 2 bytes) follows table id + flags
                 el = struct.unpack_from('<H', body, p)[0]; p += el
             db, tbl, cols = tables[tid]
             if only and tbl != only: continue
