@@ -17,7 +17,8 @@ namespace VGate.MySql.Binlog.Rows;
 /// (<c>JSON_OBJECT(_utf8mb4'a', 1)</c>, <c>CAST(JSON_QUOTE(_utf8mb4'x') as JSON)</c>, <c>CAST(1 as JSON)</c>); see
 /// <see cref="WriteSqlExpression"/>.</item>
 /// </list>
-/// Every offset and length is bounds-checked; malformed input throws <see cref="BinlogFormatException"/>. Nested
+/// Every offset and length is bounds-checked against the bytes present (a container whose declared size runs past the
+/// end of the value is read up to the end); malformed input throws <see cref="BinlogFormatException"/>. Nested
 /// values must lie after their container's header and inside it, so cyclic offsets cannot loop; nesting deeper than
 /// <see cref="MaxDepth"/> is rejected.
 /// </summary>
@@ -167,9 +168,10 @@ public static class JsonBinaryDecoder
         Need(data, 0, 2 * w);
         var count = ReadOffset(data, 0, large);
         var size = ReadOffset(data, w, large);
-        if (size > data.Length)
-            throw BinlogFormatException.Create($"JSON container size {size} exceeds the {data.Length} byte(s) available");
-        var container = data[..size];
+        // A size larger than the bytes present is tolerated (as Vitess does; hand-built documents get it wrong): every
+        // read below is checked against the bytes actually present.
+        var container = data[..Math.Min(size, data.Length)];
+        size = container.Length;
         var keyEntrySize = w + 2;
         var valueEntrySize = 1 + w;
         var headerSize = (2L * w) + ((long)count * ((isObject ? keyEntrySize : 0) + valueEntrySize));
