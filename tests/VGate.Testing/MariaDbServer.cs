@@ -520,7 +520,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             arguments.Add(string.Create(CultureInfo.InvariantCulture, $"--max-binlog-size={maxBinlogSize}"));
         }
 
-        if (Environment.UserName == "root")
+        if (Environment.IsPrivilegedProcess)
         {
             arguments.Add("--user=root");
         }

@@ -92,7 +92,7 @@ internal static class MariaDbTemplate
             startInfo.ArgumentList.Add(argument);
         }
 
-        if (Environment.UserName == "root")
+        if (Environment.IsPrivilegedProcess)
         {
             startInfo.ArgumentList.Add("--user=root");
         }

@@ -280,6 +280,32 @@ public sealed class MariaDbServerTests(MariaDbFixture fixture) : IClassFixture<M
     }
 
     [ServerFact]
+    public async Task StartAsync_ServerRejectsOption_ThrowsWithServerLogTailAndCleansUp()
+    {
+        var before = Directory.GetDirectories(Path.GetDirectoryName(fixture.Server.RootDirectory)!, "*-badopt-*");
+
+        var error = await Assert.ThrowsAsync<MariaDbServerException>(
+            () => MariaDbServer.StartAsync(new MariaDbServerOptions { ExtraArguments = ["--no-such-option=1"], Name = "badopt" }));
+
+        Assert.Contains("exited with code", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no-such-option", error.Message, StringComparison.Ordinal);
+        if (Environment.GetEnvironmentVariable("VGATE_KEEP_TEST_SERVERS") != "1")
+        {
+            Assert.Equal(before, Directory.GetDirectories(Path.GetDirectoryName(fixture.Server.RootDirectory)!, "*-badopt-*"));
+        }
+    }
+
+    [Fact]
+    public void Validate_InconsistentOptions_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new MariaDbServerOptions { MaxBinlogSize = 100 }.Validate());
+        Assert.Throws<ArgumentException>(() => new MariaDbServerOptions { TlsCertificateFile = "/nonexistent/cert.pem" }.Validate());
+        Assert.Throws<ArgumentException>(() => new MariaDbServerOptions { ExtraArguments = ["max-connections=5"] }.Validate());
+        Assert.Throws<ArgumentException>(() => new MariaDbServerOptions { Name = "has space" }.Validate());
+        new MariaDbServerOptions { MaxBinlogSize = 4096, ExtraArguments = ["--max-connections=5"], Name = "ok-1" }.Validate();
+    }
+
+    [ServerFact]
     public async Task Eventually_ServerCatchesUp_ReturnsOnceConditionHolds()
     {
         var server = fixture.Server;
