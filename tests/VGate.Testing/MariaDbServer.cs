@@ -8,7 +8,7 @@ namespace VGate.Testing;
 
 /// <summary>
 /// A real, throwaway <c>mariadbd</c> process for integration tests: its own data directory (a copy of a
-/// per-process template made by <c>mariadb-install-db</c>), a free port on 127.0.0.1, the binary log configured
+/// cached template made by <c>mariadb-install-db</c>, see <see cref="MariaDbTemplate"/>), a free port on 127.0.0.1, the binary log configured
 /// by <see cref="MariaDbServerOptions"/>, a random root password and a replication user <see cref="ReplicationUser"/>.
 /// </summary>
 /// <remarks>

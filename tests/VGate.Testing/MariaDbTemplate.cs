@@ -1,15 +1,27 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace VGate.Testing;
 
 /// <summary>
-/// One data directory initialised by <c>mariadb-install-db</c> per test process; every server starts from a copy
-/// of it, which takes a few milliseconds instead of a second or more per server.
+/// One data directory initialised by <c>mariadb-install-db</c>, shared by all test processes that use the same
+/// <c>mariadbd</c> binary; every server starts from a copy of it, which takes a few milliseconds instead of one to
+/// three seconds per server. It lives in <c>vgate-test-servers/template-&lt;hash&gt;</c>, where the hash covers the
+/// server binary (path, size, modification time) and the initialisation arguments, so an upgraded MariaDB gets a
+/// new template. It is built in a private directory and published by an atomic rename, so concurrent test
+/// processes never see a half-written one; it holds no server and is kept between runs as a cache.
 /// </summary>
 internal static class MariaDbTemplate
 {
     /// <summary>InnoDB redo log size used at initialisation and at every start, so the copied log matches.</summary>
     public const string InnoDbLogFileSize = "8M";
+
+    /// <summary>Bump when <see cref="InstallAsync"/> changes what it creates, to invalidate cached templates.</summary>
+    private const int InstallArgumentsVersion = 1;
+
+    private const string ReadyMarker = "READY";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _dataDirectory;
@@ -27,11 +39,27 @@ internal static class MariaDbTemplate
         {
             if (_dataDirectory is null)
             {
-                var directory = Path.Combine(ServerDirectories.Root, ServerDirectories.ProcessPrefix + "template");
-                TempDirectory.DeleteQuietly(directory);
-                Directory.CreateDirectory(directory);
-                var data = Path.Combine(directory, "data");
-                await InstallAsync(data, Path.Combine(directory, "install.log"), cancellationToken).ConfigureAwait(false);
+                var server = MariaDbBinaries.Server;
+                var published = Path.Combine(ServerDirectories.Root, "template-" + Fingerprint(server));
+                var data = Path.Combine(published, "data");
+                if (!File.Exists(Path.Combine(published, ReadyMarker)))
+                {
+                    var building = Path.Combine(ServerDirectories.Root, ServerDirectories.ProcessPrefix + "template-building");
+                    TempDirectory.DeleteQuietly(building);
+                    Directory.CreateDirectory(building);
+                    await InstallAsync(Path.Combine(building, "data"), Path.Combine(building, "install.log"), cancellationToken).ConfigureAwait(false);
+                    await File.WriteAllTextAsync(Path.Combine(building, ReadyMarker), server + "\n", cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        Directory.Move(building, published);
+                    }
+                    catch (IOException) when (File.Exists(Path.Combine(published, ReadyMarker)))
+                    {
+                        // Another test process published the same template first; use theirs.
+                        TempDirectory.DeleteQuietly(building);
+                    }
+                }
+
                 Volatile.Write(ref _dataDirectory, data);
             }
 
@@ -61,12 +89,14 @@ internal static class MariaDbTemplate
         }
     }
 
-    public static void DeleteForProcessExit()
+    /// <summary>Identifies the server binary and the initialisation arguments.</summary>
+    private static string Fingerprint(string server)
     {
-        if (_dataDirectory is { } data && !ServerDirectories.KeepServers)
-        {
-            TempDirectory.DeleteQuietly(Path.GetDirectoryName(data)!);
-        }
+        var binary = new FileInfo(server);
+        var identity = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{binary.FullName}|{binary.Length}|{binary.LastWriteTimeUtc.Ticks}|{InstallArgumentsVersion}|{Environment.IsPrivilegedProcess}");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
     }
 
     private static async Task InstallAsync(string dataDirectory, string logFile, CancellationToken cancellationToken)

@@ -9,6 +9,8 @@ namespace VGate.Testing;
 /// directory named <c>&lt;test-process-id&gt;-…</c>. Makes sure no server outlives its test process:
 /// live servers are killed on <see cref="AppDomain.ProcessExit"/>, and servers left behind by a test process
 /// that died without running its exit handlers are killed and removed when the next test process starts one.
+/// The shared template data directory (<c>template-&lt;hash&gt;</c>, see <see cref="MariaDbTemplate"/>) is a cache
+/// and stays.
 /// </summary>
 internal static class ServerDirectories
 {
@@ -59,8 +61,6 @@ internal static class ServerDirectories
         {
             server.KillForProcessExit();
         }
-
-        MariaDbTemplate.DeleteForProcessExit();
     }
 
     /// <summary>
