@@ -24,6 +24,10 @@ public sealed class BinlogEventParser
     public const int DefaultMaxEventSize = 1 << 30;
 
     private const int ChecksumSize = 4;
+    private const int FlagsOffset = 17;
+
+    // LOG_EVENT_BINLOG_IN_USE_F: set in the FORMAT_DESCRIPTION of a binlog file that is still open (or was not closed cleanly).
+    private const ushort BinlogInUseFlag = 0x0001;
 
     // When the cache holds more table ids than this, it is cleared at the next end of statement. Table maps are always
     // re-sent before the row events of each statement, so clearing between statements is safe.
@@ -142,7 +146,24 @@ public sealed class BinlogEventParser
         if (bytes.Length < EventHeader.Size + ChecksumSize)
             throw BinlogFormatException.Create($"{header.Type} event of {bytes.Length} bytes is too short to carry a CRC32 (log position {header.NextPosition})");
         var expected = BinaryPrimitives.ReadUInt32LittleEndian(bytes[^ChecksumSize..]);
-        var actual = Crc32.HashToUInt32(bytes[..^ChecksumSize]);
+        uint actual;
+        if (header.Type == EventType.FormatDescription && (header.Flags & BinlogInUseFlag) != 0)
+        {
+            // The server checksums FORMAT_DESCRIPTION without LOG_EVENT_BINLOG_IN_USE_F, which it sets in the file
+            // while the binlog is open and clears on close without recomputing the checksum.
+            var crc = new Crc32();
+            crc.Append(bytes[..FlagsOffset]);
+            Span<byte> flags = stackalloc byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(flags, (ushort)(header.Flags & ~BinlogInUseFlag));
+            crc.Append(flags);
+            crc.Append(bytes[(FlagsOffset + 2)..^ChecksumSize]);
+            actual = crc.GetCurrentHashAsUInt32();
+        }
+        else
+        {
+            actual = Crc32.HashToUInt32(bytes[..^ChecksumSize]);
+        }
+
         if (expected != actual)
         {
             throw BinlogFormatException.Create(
