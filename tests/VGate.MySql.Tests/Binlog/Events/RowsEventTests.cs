@@ -256,7 +256,10 @@ public sealed class RowsEventTests
         for (var i = 0; i < 10_000; i++)
             total += ev.CountRows();
         Assert.Equal(50_000, total);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // 50,000 rows walked: any per-row (or per-walk) allocation would cost hundreds of kilobytes. What remains is a
+        // constant few hundred bytes of one-time runtime work (it does not grow from 1,000 to 10,000 walks).
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 4096);
     }
 
     [Fact]
