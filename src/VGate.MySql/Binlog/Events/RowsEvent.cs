@@ -143,13 +143,15 @@ public sealed class RowsEvent : BinlogEvent
 
         var columnCount = reader.ReadLengthEncodedLength();
         var bitmapLength = (columnCount + 7) / 8;
-        var firstBitmap = body.Slice(reader.Offset, bitmapLength);
+        var firstStart = reader.Offset;
         reader.Skip(bitmapLength);
+        var firstBitmap = body.Slice(firstStart, bitmapLength);
         var secondBitmap = ReadOnlyMemory<byte>.Empty;
         if (kind == RowsEventKind.Update)
         {
-            secondBitmap = body.Slice(reader.Offset, bitmapLength);
+            var secondStart = reader.Offset;
             reader.Skip(bitmapLength);
+            secondBitmap = body.Slice(secondStart, bitmapLength);
         }
 
         var rows = body[reader.Offset..];
