@@ -1,0 +1,173 @@
+using System.Buffers;
+using VGate.MySql.Binlog.Events;
+using VGate.MySql.Binlog.Rows;
+using VGate.MySql.Protocol;
+
+namespace VGate.MySql.Binlog.RowImages;
+
+/// <summary>
+/// Walks the rows of a <see cref="RowsEvent"/> without allocating per row: cell positions are written into one buffer
+/// rented from <see cref="ArrayPool{T}.Shared"/> for the walk and returned by <see cref="Dispose"/> (which
+/// <c>foreach</c> calls). A malformed image throws <see cref="BinlogFormatException"/>.
+/// </summary>
+/// <remarks>
+/// Row layout (https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Rows__event.html):
+/// each image is a null bitmap with one bit per present column, then the non-NULL cells of the present columns in
+/// column order. An update row is a before image followed by an after image, each against its own present-columns
+/// bitmap. In a PARTIAL_UPDATE_ROWS after image the null bitmap is preceded by the value options (a length-encoded
+/// integer) and, when PARTIAL_JSON_UPDATES is set, by a bitmap with one bit for every JSON column of the table —
+/// present in the image or not — in column order (MySQL <c>Rows_log_event::print_verbose_one_row</c>).
+/// </remarks>
+public ref struct RowEnumerator
+{
+    private const ulong PartialJsonUpdates = 1;
+
+    private readonly RowsEvent _event;
+    private readonly ReadOnlySpan<byte> _rows;
+    private readonly int _beforePresent;
+    private readonly int _afterPresent;
+    private RowCell[]? _buffer;
+    private int _offset;
+    private int _index;
+    private RowChange _current;
+
+    internal RowEnumerator(RowsEvent rowsEvent)
+    {
+        _event = rowsEvent;
+        _rows = rowsEvent.Rows.Span;
+        _beforePresent = CountPresent(rowsEvent.BeforeColumns.Span, rowsEvent.ColumnCount);
+        _afterPresent = CountPresent(rowsEvent.AfterColumns.Span, rowsEvent.ColumnCount);
+        _offset = 0;
+        _index = -1;
+        _current = default;
+        _buffer = null;
+    }
+
+    /// <summary>The current row.</summary>
+    public readonly RowChange Current => _current;
+
+    /// <summary>Returns this enumerator (so a <see cref="RowEnumerator"/> can be used directly in <c>foreach</c>).</summary>
+    public readonly RowEnumerator GetEnumerator() => this;
+
+    /// <summary>Advances to the next row; false at the end of the event's rows.</summary>
+    public bool MoveNext()
+    {
+        if (_offset >= _rows.Length)
+        {
+            _current = default;
+            return false;
+        }
+
+        _buffer ??= ArrayPool<RowCell>.Shared.Rent(Math.Max(_beforePresent + _afterPresent, 1));
+        _index++;
+        var rowStart = _offset;
+        var before = default(RowImage);
+        var after = default(RowImage);
+        switch (_event.Kind)
+        {
+            case RowsEventKind.Insert:
+                after = ReadImage(_event.AfterColumns.Span, _afterPresent, _buffer.AsSpan(0, _afterPresent), partial: false);
+                break;
+            case RowsEventKind.Delete:
+                before = ReadImage(_event.BeforeColumns.Span, _beforePresent, _buffer.AsSpan(0, _beforePresent), partial: false);
+                break;
+            default:
+                before = ReadImage(_event.BeforeColumns.Span, _beforePresent, _buffer.AsSpan(0, _beforePresent), partial: false);
+                after = ReadImage(_event.AfterColumns.Span, _afterPresent, _buffer.AsSpan(_beforePresent, _afterPresent), _event.IsPartialUpdate);
+                break;
+        }
+
+        if (_offset == rowStart)
+        {
+            // No present columns: the row occupies no bytes, so the remaining bytes can never be consumed.
+            throw BinlogFormatException.Create(
+                $"{_event.Type} for {_event.TableMap.Database}.{_event.TableMap.Table} has {_rows.Length - rowStart} row byte(s) but no present columns", rowStart);
+        }
+
+        _current = new RowChange(_index, before, after);
+        return true;
+    }
+
+    /// <summary>Returns the rented cell buffer to the pool.</summary>
+    public void Dispose()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<RowCell>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+
+        _current = default;
+    }
+
+    private RowImage ReadImage(ReadOnlySpan<byte> present, int presentCount, Span<RowCell> cells, bool partial)
+    {
+        var table = _event.TableMap;
+        var start = _offset;
+        var reader = new PacketReader(_rows) { Offset = _offset };
+        ulong valueOptions = 0;
+        ReadOnlySpan<byte> partialBits = default;
+        if (partial)
+        {
+            valueOptions = reader.ReadLengthEncodedInteger();
+            if ((valueOptions & PartialJsonUpdates) != 0)
+                partialBits = reader.ReadBytes((table.JsonColumnCount + 7) / 8);
+        }
+
+        var nullBitmapOffset = reader.Offset;
+        var nullBitmapLength = (presentCount + 7) / 8;
+        var nullBitmap = reader.ReadBytes(nullBitmapLength);
+        var position = reader.Offset;
+        var jsonIndex = 0;
+        var cellIndex = 0;
+        var columns = table.Columns;
+        for (var i = 0; i < _event.ColumnCount; i++)
+        {
+            var column = columns[i];
+
+            // The partial bit is consumed for every JSON column, whether or not the column is in the image.
+            var isPartial = false;
+            if (column.Type == ColumnType.Json && !partialBits.IsEmpty)
+            {
+                isPartial = (partialBits[jsonIndex >> 3] & (1 << (jsonIndex & 7))) != 0;
+                jsonIndex++;
+            }
+
+            if ((present[i >> 3] & (1 << (i & 7))) == 0)
+                continue;
+
+            var isNull = (nullBitmap[cellIndex >> 3] & (1 << (cellIndex & 7))) != 0;
+            var length = 0;
+            if (!isNull)
+            {
+                try
+                {
+                    length = CellLength.Of(column, _rows[position..]);
+                }
+                catch (BinlogFormatException ex)
+                {
+                    throw BinlogFormatException.Create(
+                        $"Row {_index} of {_event.Type} for {table.Database}.{table.Table} (table id {table.TableId}): {ex.Message}", position, ex);
+                }
+            }
+
+            cells[cellIndex++] = new RowCell(i, position, length, isNull, isPartial && !isNull);
+            position += length;
+        }
+
+        _offset = position;
+        return new RowImage(_rows, cells, start, nullBitmapOffset, nullBitmapLength, position, valueOptions);
+    }
+
+    private static int CountPresent(ReadOnlySpan<byte> bitmap, int columnCount)
+    {
+        var count = 0;
+        for (var i = 0; i < columnCount && (i >> 3) < bitmap.Length; i++)
+        {
+            if ((bitmap[i >> 3] & (1 << (i & 7))) != 0)
+                count++;
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+
+namespace VGate.MySql.Binlog.Rows;
+
+/// <summary>
+/// The number of bytes one non-NULL cell occupies in a row image, from the column's type and TABLE_MAP metadata (and,
+/// for variable-length types, the cell's own length prefix). Used to walk row images; turning the bytes into values
+/// is the job of the value decoders.
+/// See https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Rows__event.html and
+/// <c>calc_field_size</c> in MySQL <c>libs/mysql/binlog/event/binary_log_funcs.cpp</c>.
+/// </summary>
+internal static class CellLength
+{
+    // Bytes needed for 0..9 leftover decimal digits (the 9-digits-per-4-bytes rule of binary DECIMAL).
+    private static ReadOnlySpan<byte> DecimalLeftoverBytes => [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
+
+    /// <summary>Length in bytes of the cell that starts at <paramref name="data"/>[0], length prefix included.</summary>
+    /// <param name="column">The column (resolved type and metadata).</param>
+    /// <param name="data">The row image from the start of the cell to the end of the rows data.</param>
+    /// <exception cref="BinlogFormatException">The cell runs past the data, or the type cannot appear in a row image.</exception>
+    public static int Of(ColumnInfo column, ReadOnlySpan<byte> data)
+    {
+        var length = column.Type switch
+        {
+            ColumnType.Tiny or ColumnType.Year => 1,
+            ColumnType.Short => 2,
+            ColumnType.Int24 or ColumnType.Date or ColumnType.NewDate or ColumnType.Time => 3,
+            ColumnType.Long or ColumnType.Timestamp => 4,
+            ColumnType.LongLong or ColumnType.DateTime => 8,
+            ColumnType.Float => column.Metadata is 4 or 8 ? column.Metadata : 4,
+            ColumnType.Double => column.Metadata is 4 or 8 ? column.Metadata : 8,
+            ColumnType.Null => 0,
+            ColumnType.Time2 => 3 + FractionalBytes(column),
+            ColumnType.DateTime2 => 5 + FractionalBytes(column),
+            ColumnType.Timestamp2 => 4 + FractionalBytes(column),
+            ColumnType.NewDecimal => DecimalLength(column),
+            ColumnType.Bit => (column.Metadata >> 8) + ((column.Metadata & 0xFF) != 0 ? 1 : 0),
+            ColumnType.Enum or ColumnType.Set => EnumOrSetLength(column),
+            ColumnType.VarChar or ColumnType.VarString => Prefixed(column.Metadata < 256 ? 1 : 2, data, column),
+            ColumnType.String => Prefixed(StringMaxLength(column.Metadata) < 256 ? 1 : 2, data, column),
+            ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob
+                or ColumnType.Geometry or ColumnType.Json or ColumnType.Vector => Prefixed(BlobPrefixSize(column), data, column),
+            _ => throw BinlogFormatException.Create($"Column {column.Index} has type {column.Type} ({(byte)column.Type}), which cannot be walked in a row image"),
+        };
+
+        if (length > data.Length)
+            throw BinlogFormatException.Create($"Cell of column {column.Index} ({column.Type}) needs {length} byte(s) but only {data.Length} remain");
+        return length;
+    }
+
+    /// <summary>The maximum byte length of a STRING (CHAR/BINARY) column from its metadata bytes b0 (low) and b1 (high).</summary>
+    internal static int StringMaxLength(ushort metadata)
+    {
+        var b0 = metadata & 0xFF;
+        var b1 = metadata >> 8;
+        return (b0 & 0x30) != 0x30 ? (((b0 & 0x30) ^ 0x30) << 4) | b1 : b1;
+    }
+
+    private static int FractionalBytes(ColumnInfo column)
+    {
+        var fsp = column.Metadata;
+        if (fsp > 6)
+            throw BinlogFormatException.Create($"Column {column.Index} ({column.Type}) has fractional precision {fsp}, more than 6");
+        return (fsp + 1) / 2;
+    }
+
+    private static int DecimalLength(ColumnInfo column)
+    {
+        var precision = column.Metadata & 0xFF;
+        var scale = column.Metadata >> 8;
+        if (precision is 0 or > 65 || scale > 30 || scale > precision)
+            throw BinlogFormatException.Create($"Column {column.Index} has invalid DECIMAL({precision},{scale}) metadata");
+        var integral = precision - scale;
+        return ((integral / 9) * 4) + DecimalLeftoverBytes[integral % 9] + ((scale / 9) * 4) + DecimalLeftoverBytes[scale % 9];
+    }
+
+    private static int EnumOrSetLength(ColumnInfo column)
+    {
+        var size = column.Metadata >> 8;
+        var valid = column.Type == ColumnType.Enum ? size is 1 or 2 : size is >= 1 and <= 8;
+        return valid ? size : throw BinlogFormatException.Create($"Column {column.Index} ({column.Type}) has invalid storage size {size}");
+    }
+
+    private static int BlobPrefixSize(ColumnInfo column) =>
+        column.Metadata is >= 1 and <= 4
+            ? column.Metadata
+            : throw BinlogFormatException.Create($"Column {column.Index} ({column.Type}) has invalid length-prefix size {column.Metadata}");
+
+    private static int Prefixed(int prefixSize, ReadOnlySpan<byte> data, ColumnInfo column)
+    {
+        if (data.Length < prefixSize)
+            throw BinlogFormatException.Create($"Length prefix of column {column.Index} ({column.Type}) needs {prefixSize} byte(s) but only {data.Length} remain");
+        uint length = prefixSize switch
+        {
+            1 => data[0],
+            2 => BinaryPrimitives.ReadUInt16LittleEndian(data),
+            3 => (uint)(data[0] | (data[1] << 8) | (data[2] << 16)),
+            _ => BinaryPrimitives.ReadUInt32LittleEndian(data),
+        };
+        if (length > (uint)(data.Length - prefixSize))
+            throw BinlogFormatException.Create($"Cell of column {column.Index} ({column.Type}) declares {length} byte(s) but only {data.Length - prefixSize} remain");
+        return prefixSize + (int)length;
+    }
+}
