@@ -226,19 +226,16 @@ public sealed class BinlogEventParser
             case EventType.MariaDbBinlogCheckpoint:
                 return MariaDbBinlogCheckpointEvent.Parse(header, span);
 
-            // GTID events are parsed by Binlog/Events/{GtidEvent,PreviousGtidsEvent,MariaDbGtidEvent,MariaDbGtidListEvent}.cs
-            // (another work stream). Until they land they are returned unparsed; replace this arm with:
-            //   case EventType.Gtid: case EventType.AnonymousGtid: case EventType.GtidTagged: return GtidEvent.Parse(header, span);
-            //   case EventType.PreviousGtids: return PreviousGtidsEvent.Parse(header, span);
-            //   case EventType.MariaDbGtid: return MariaDbGtidEvent.Parse(header, span);
-            //   case EventType.MariaDbGtidList: return MariaDbGtidListEvent.Parse(header, span);
             case EventType.Gtid:
             case EventType.AnonymousGtid:
             case EventType.GtidTagged:
+                return GtidEvent.Parse(header, span);
             case EventType.PreviousGtids:
+                return PreviousGtidsEvent.Parse(header, span);
             case EventType.MariaDbGtid:
+                return MariaDbGtidEvent.Parse(header, span);
             case EventType.MariaDbGtidList:
-                return UnknownEvent.Parse(header, body);
+                return MariaDbGtidListEvent.Parse(header, span);
 
             default:
                 // Unknown, obsolete (LOAD…, pre-GA rows) or uninteresting (ignorable, view change…) types are skipped.

@@ -1,0 +1,325 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MySqlConnector;
+using VGate.MySql.Binlog;
+using VGate.MySql.Binlog.Events;
+using VGate.MySql.Flavors;
+using VGate.MySql.Logging;
+using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
+using VGate.MySql.Protocol.Payloads;
+
+namespace VGate.MySql.Replication;
+
+/// <summary>
+/// Reads one MySQL or MariaDB server's binary log as a stream of typed events, over the replication protocol.
+/// </summary>
+/// <remarks>
+/// <para>Usage: create with options, then <c>await foreach</c> over <see cref="ReadEventsAsync"/>. One client reads one
+/// stream; to reconnect, create a new client starting from <see cref="Position"/>.</para>
+/// <para>Positions: after the event that completes a transaction (XID, COMMIT, or a DDL statement) has been yielded,
+/// <see cref="Position"/> and <see cref="FilePosition"/> include that transaction, so a caller that stores the
+/// position when it has processed such an event and later starts a new client from it receives exactly the
+/// transactions after it.</para>
+/// <para>Buffers: row data in yielded events points into the receive buffer and is valid only until the next
+/// event is requested.</para>
+/// </remarks>
+public sealed class BinlogClient : IAsyncDisposable
+{
+    /// <summary>First byte of a packet that carries a binlog event.</summary>
+    private const byte EventMarker = 0x00;
+
+    /// <summary>First byte of an ERR packet.</summary>
+    private const byte ErrorMarker = 0xFF;
+
+    /// <summary>First byte of an EOF packet (end of a non-blocking dump).</summary>
+    private const byte EofMarker = 0xFE;
+
+    private readonly BinlogClientOptions _options;
+    private readonly ILogger _logger;
+    private MySqlProtocolConnection? _connection;
+    private StreamState? _state;
+    private int _started;
+
+    public BinlogClient(BinlogClientOptions options, ILogger<BinlogClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Connection);
+        _options = options;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The source's version string, known once streaming has started.</summary>
+    public string? ServerVersion { get; private set; }
+
+    /// <summary>True when the source is MariaDB, known once streaming has started.</summary>
+    public bool IsMariaDb { get; private set; }
+
+    /// <summary>
+    /// The GTID position after the last complete transaction yielded (or the start position before any).
+    /// Null only when starting from a file position on MySQL before the first PREVIOUS_GTIDS is seen.
+    /// </summary>
+    public ReplicationPosition? Position { get; private set; }
+
+    /// <summary>The file position after the last complete transaction yielded.</summary>
+    public BinlogFilePosition? FilePosition { get; private set; }
+
+    /// <summary>The binlog file the stream is in now (empty until the server names it).</summary>
+    public string CurrentFileName => _state?.FileName ?? "";
+
+    /// <summary>True when the event yielded last completed a transaction (so <see cref="Position"/> just moved past it).</summary>
+    public bool LastEventCompletedTransaction { get; private set; }
+
+    /// <summary>
+    /// Connects, checks the source's settings, starts the dump at the configured position and yields every event.
+    /// The enumeration ends normally only with <see cref="BinlogClientOptions.StopAtEnd"/>; otherwise it runs until
+    /// cancelled or until an error (<see cref="ReplicationException"/>, <see cref="MySqlServerException"/> for a
+    /// failed login, <see cref="BinlogFormatException"/> for corrupt bytes).
+    /// </summary>
+    public async IAsyncEnumerable<BinlogEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+            throw new InvalidOperationException("A BinlogClient reads one stream; create a new client to read again.");
+
+        var session = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var connection = _connection!;
+        var parser = new BinlogEventParser(session.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None);
+        var tracker = session.Flavor.CreateTracker(session.StartGtid);
+        Position = tracker.Position;
+        FilePosition = _options.Start.File;
+
+        using var watchdogCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watchdog = new SilenceWatchdog(_options.TimeProvider, _options.HeartbeatInterval * _options.HeartbeatTimeoutFactor);
+        var watchdogTask = watchdog.RunAsync(connection, watchdogCancellation.Token);
+        var state = _state = new StreamState(FilePosition?.FileName ?? "", FilePosition?.Position ?? 4UL);
+        try
+        {
+            while (true)
+            {
+                ReadOnlyMemory<byte> packet;
+                try
+                {
+                    packet = await connection.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException or EndOfStreamException && !cancellationToken.IsCancellationRequested)
+                {
+                    throw watchdog.Fired
+                        ? ReplicationException.ConnectionLost($"no data for {watchdog.Timeout.TotalSeconds:0.#} s (heartbeats stopped)", ex)
+                        : ReplicationException.ConnectionLost(ex.Message, ex);
+                }
+                watchdog.Touch();
+
+                if (packet.Length == 0)
+                    throw BinlogFormatException.Create("Empty packet in the binlog stream");
+                var marker = packet.Span[0];
+                if (marker == ErrorMarker)
+                    throw ServerFlavor.ClassifyDumpError(ErrorPayload.Create(packet.Span).ToException(), _options.Start.ToString());
+                if (marker == EofMarker && packet.Length < 9)
+                {
+                    Log.BinlogStreamEnded(_logger, state.FileName, state.NextPosition);
+                    yield break;
+                }
+                if (marker != EventMarker)
+                    throw BinlogFormatException.Create($"Unexpected packet marker 0x{marker:X2} in the binlog stream", 0);
+
+                var binlogEvent = parser.Parse(packet[1..]);
+                if (binlogEvent is TransactionPayloadEvent payload && _options.ExpandTransactionPayloads)
+                {
+                    state.Advance(binlogEvent);
+                    foreach (var inner in payload.ReadEvents())
+                    {
+                        LastEventCompletedTransaction = Track(inner, tracker, state);
+                        if (LastEventCompletedTransaction)
+                            Commit(tracker, state);
+                        yield return inner;
+                    }
+                    continue;
+                }
+
+                state.Advance(binlogEvent);
+                LastEventCompletedTransaction = Track(binlogEvent, tracker, state);
+                if (LastEventCompletedTransaction)
+                    Commit(tracker, state);
+                yield return binlogEvent;
+            }
+        }
+        finally
+        {
+            await watchdogCancellation.CancelAsync().ConfigureAwait(false);
+            await watchdogTask.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the replication connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Commit(ServerFlavor.GtidTracker tracker, StreamState state)
+    {
+        tracker.Commit();
+        Position = tracker.Position;
+        FilePosition = new BinlogFilePosition(state.FileName, state.NextPosition);
+    }
+
+    /// <summary>Follows transaction boundaries; returns true when <paramref name="binlogEvent"/> completes one.</summary>
+    private static bool Track(BinlogEvent binlogEvent, ServerFlavor.GtidTracker tracker, StreamState state)
+    {
+        if (tracker.Observe(binlogEvent))
+        {
+            state.InTransaction = false;
+            return false;
+        }
+        switch (binlogEvent)
+        {
+            case XidEvent:
+            case XaPrepareEvent:
+                state.InTransaction = false;
+                return true;
+            case QueryEvent query:
+                var sql = query.Query.AsSpan().TrimStart();
+                if (sql.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) ||
+                    sql.StartsWith("XA START", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.InTransaction = true;
+                    return false;
+                }
+                if (sql.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) ||
+                    sql.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase) ||
+                    sql.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase) ||
+                    sql.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.InTransaction = false;
+                    return true;
+                }
+                // A statement outside BEGIN … COMMIT (DDL) is a transaction of its own.
+                return !state.InTransaction;
+            default:
+                return false;
+        }
+    }
+
+    private async Task<SessionInfo> PrepareAsync(CancellationToken cancellationToken)
+    {
+        var connectionOptions = _options.Connection;
+        ServerFlavor flavor;
+        ReplicationPosition? startGtid;
+        bool checksum;
+
+        await using (var sql = new MySqlConnection(connectionOptions.ToMySqlConnectorConnectionString()))
+        {
+            await sql.OpenAsync(cancellationToken).ConfigureAwait(false);
+            ServerVersion = sql.ServerVersion;
+            flavor = ServerFlavor.Detect(await ScalarStringAsync(sql, "SELECT VERSION()", cancellationToken).ConfigureAwait(false) ?? "");
+            IsMariaDb = flavor is MariaDbFlavor;
+            var variables = await ReadVariablesAsync(sql, flavor.PrerequisiteVariables, cancellationToken).ConfigureAwait(false);
+            if (_options.CheckPrerequisites)
+                flavor.CheckPrerequisites(variables);
+            checksum = variables.TryGetValue("binlog_checksum", out var alg) && !alg.Equals("NONE", StringComparison.OrdinalIgnoreCase);
+
+            var start = _options.Start;
+            if (start.IsCurrent)
+            {
+                startGtid = await flavor.ReadCurrentPositionAsync(sql, cancellationToken).ConfigureAwait(false);
+            }
+            else if (start.File is { } file)
+            {
+                await CheckFileExistsAsync(sql, file, cancellationToken).ConfigureAwait(false);
+                startGtid = await flavor.ReadGtidAtFilePositionAsync(sql, file, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var requested = start.Gtid!.Value;
+                var expected = flavor is MariaDbFlavor ? PositionFlavor.MariaDb : PositionFlavor.MySql56;
+                if (requested.Flavor != expected)
+                    throw new ArgumentException(
+                        $"The start position {requested} is a {requested.Flavor} position but the source is {flavor.Name} ({ServerVersion}).",
+                        nameof(_options.Start));
+                startGtid = requested;
+            }
+        }
+
+        var connection = await MySqlProtocolConnection.ConnectAsync(connectionOptions, cancellationToken).ConfigureAwait(false);
+        _connection = connection;
+        var checksumName = checksum ? "'CRC32'" : "'NONE'";
+        var heartbeatNanos = (long)_options.HeartbeatInterval.TotalMilliseconds * 1_000_000L;
+        string[] setup =
+        [
+            $"SET @master_binlog_checksum={checksumName}",
+            $"SET @source_binlog_checksum={checksumName}",
+            $"SET @master_heartbeat_period={heartbeatNanos}",
+            $"SET @source_heartbeat_period={heartbeatNanos}",
+        ];
+        foreach (var statement in setup.Concat(flavor.SessionSetup(_options.Start.IsCurrent ? BinlogStartPosition.FromGtid(startGtid!.Value) : _options.Start, startGtid, _options.HeartbeatInterval)))
+            await connection.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+
+        var dumpStart = _options.Start.IsCurrent ? BinlogStartPosition.FromGtid(startGtid!.Value) : _options.Start;
+        await connection.WriteCommandAsync(flavor.BuildDumpCommand(dumpStart, startGtid, _options.ReplicaServerId, _options.StopAtEnd), cancellationToken).ConfigureAwait(false);
+        Log.BinlogStreamStarted(_logger, flavor.Name, ServerVersion ?? "", dumpStart.ToString());
+        return new SessionInfo(flavor, startGtid, checksum);
+    }
+
+    private static async Task CheckFileExistsAsync(MySqlConnection sql, BinlogFilePosition file, CancellationToken cancellationToken)
+    {
+        var files = new List<string>();
+        await using (var command = new MySqlCommand("SHOW BINARY LOGS", sql))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                files.Add(reader.GetString(0));
+        }
+        if (files.Contains(file.FileName, StringComparer.Ordinal))
+            return;
+        var error = MySqlServerException.Create(1236, "HY000", $"Binlog file '{file.FileName}' is not among the source's binlogs ({string.Join(", ", files)}).");
+        var purged = files.Count > 0 && new BinlogFilePosition(file.FileName, 4) < new BinlogFilePosition(files[0], 4);
+        throw purged ? ReplicationException.PositionPurged(file.ToString(), error) : ReplicationException.PositionNotFound(file.ToString(), error);
+    }
+
+    private static async Task<string?> ScalarStringAsync(MySqlConnection sql, string text, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(text, sql);
+        return (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Dictionary<string, string>> ReadVariablesAsync(MySqlConnection sql, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var list = string.Join(",", names.Select(n => "'" + n + "'"));
+        await using var command = new MySqlCommand($"SHOW GLOBAL VARIABLES WHERE Variable_name IN ({list})", sql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result[reader.GetString(0)] = reader.IsDBNull(1) ? "" : reader.GetString(1);
+        return result;
+    }
+
+    private sealed record SessionInfo(ServerFlavor Flavor, ReplicationPosition? StartGtid, bool ChecksumEnabled);
+
+    /// <summary>Where the stream is: the current file and the offset of the next event.</summary>
+    private sealed class StreamState(string fileName, ulong nextPosition)
+    {
+        public string FileName { get; private set; } = fileName;
+
+        public ulong NextPosition { get; private set; } = nextPosition;
+
+        public bool InTransaction { get; set; }
+
+        public void Advance(BinlogEvent binlogEvent)
+        {
+            if (binlogEvent is RotateEvent rotate)
+            {
+                FileName = rotate.NextFileName;
+                NextPosition = rotate.Position;
+            }
+            else if (binlogEvent.Header.NextPosition > 0)
+            {
+                NextPosition = binlogEvent.Header.NextPosition;
+            }
+        }
+    }
+}

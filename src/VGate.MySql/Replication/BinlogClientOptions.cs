@@ -1,0 +1,49 @@
+using VGate.MySql.Protocol;
+
+namespace VGate.MySql.Replication;
+
+/// <summary>Settings of one <see cref="BinlogClient"/>.</summary>
+public sealed class BinlogClientOptions
+{
+    /// <summary>How to reach and log in to the source server. Required.</summary>
+    public required MySqlConnectionOptions Connection { get; init; }
+
+    /// <summary>Where to start reading. Default: <see cref="BinlogStartPosition.Current"/>.</summary>
+    public BinlogStartPosition Start { get; init; } = BinlogStartPosition.Current;
+
+    /// <summary>
+    /// The server id this client presents to the source. It must differ from the ids of the source and of every
+    /// other replica connected to it. Default: a random id in the upper half of the 32-bit range.
+    /// </summary>
+    public uint ReplicaServerId { get; init; } = (uint)Random.Shared.Next(int.MaxValue / 2, int.MaxValue) + int.MaxValue / 2u;
+
+    /// <summary>
+    /// How often the source sends a heartbeat when it has nothing else to send. The connection is considered
+    /// lost after <see cref="HeartbeatTimeoutFactor"/> intervals of silence. Default: 5 s.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Silence longer than this many heartbeat intervals ends the stream with a connection-lost error. Default 3.</summary>
+    public int HeartbeatTimeoutFactor { get; init; } = 3;
+
+    /// <summary>
+    /// Check the source's settings (binlog on, ROW format, FULL row image and metadata, GTIDs) before streaming
+    /// and refuse with an error naming the setting and the fix. Default: true.
+    /// </summary>
+    public bool CheckPrerequisites { get; init; } = true;
+
+    /// <summary>
+    /// Yield the events inside MySQL TRANSACTION_PAYLOAD events (binlog transaction compression) in place of the
+    /// payload event itself. Default: true.
+    /// </summary>
+    public bool ExpandTransactionPayloads { get; init; } = true;
+
+    /// <summary>
+    /// End the stream when the source has sent everything it has, instead of waiting for new events
+    /// (the BINLOG_DUMP_NON_BLOCK flag). Default: false.
+    /// </summary>
+    public bool StopAtEnd { get; init; }
+
+    /// <summary>Time source for heartbeat supervision; tests inject a fake. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

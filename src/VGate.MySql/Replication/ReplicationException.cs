@@ -1,0 +1,37 @@
+namespace VGate.MySql.Replication;
+
+/// <summary>
+/// A replication stream could not start or could not continue. <see cref="Kind"/> says why, so callers can decide
+/// between retrying (<see cref="ReplicationErrorKind.ConnectionLost"/>) and reporting a precondition failure.
+/// </summary>
+public sealed class ReplicationException : Exception
+{
+    private ReplicationException(ReplicationErrorKind kind, string message, Exception? inner)
+        : base(message, inner) => Kind = kind;
+
+    /// <summary>The category of the failure.</summary>
+    public ReplicationErrorKind Kind { get; }
+
+    /// <summary>The server's error code when the failure came from an ERR packet, else <c>null</c>.</summary>
+    public int? ServerErrorCode => (InnerException as MySqlServerException)?.ErrorCode;
+
+    internal static ReplicationException SourceMisconfigured(string setting, string actual, string fix) =>
+        new(ReplicationErrorKind.SourceMisconfigured,
+            $"The source is not configured for row-based change capture: {setting} is '{actual}'. {fix}", null);
+
+    internal static ReplicationException PositionPurged(string position, MySqlServerException inner) =>
+        new(ReplicationErrorKind.PositionPurged,
+            $"The start position {position} is no longer available on the source: the binlogs that hold it have been purged. " +
+            $"Start from 'current' or from a newer position (server said: {inner.ServerMessage})", inner);
+
+    internal static ReplicationException PositionNotFound(string position, MySqlServerException inner) =>
+        new(ReplicationErrorKind.PositionNotFound,
+            $"The start position {position} is not in the source's binlogs (it may be ahead of the source or belong to " +
+            $"another server). Server said: {inner.ServerMessage}", inner);
+
+    internal static ReplicationException ServerError(MySqlServerException inner) =>
+        new(ReplicationErrorKind.ServerError, $"The source ended the binlog stream: {inner.Message}", inner);
+
+    internal static ReplicationException ConnectionLost(string detail, Exception? inner = null) =>
+        new(ReplicationErrorKind.ConnectionLost, $"The binlog connection was lost: {detail}", inner);
+}
