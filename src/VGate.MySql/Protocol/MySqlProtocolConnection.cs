@@ -43,7 +43,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     private readonly string _endpoint;
     private readonly ProtocolCapabilities _capabilities;
     private readonly X509Certificate2? _clientCertificate;
-    private bool _disposed;
+    private int _disposed;
 
     private MySqlProtocolConnection(
         PacketChannel channel,
@@ -153,7 +153,16 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
                 clientCertificate = LoadClientCertificate(options);
                 var sslStream = new SslStream(channel.Stream, leaveInnerStreamOpen: false);
                 channel.ReplaceStream(sslStream);
-                await sslStream.AuthenticateAsClientAsync(CreateTlsOptions(options, clientCertificate), timeout.Token).ConfigureAwait(false);
+                var validation = new CertificateValidation(options.SslMode);
+                try
+                {
+                    await sslStream.AuthenticateAsClientAsync(CreateTlsOptions(options, clientCertificate, validation), timeout.Token).ConfigureAwait(false);
+                }
+                catch (AuthenticationException ex) when (validation.Errors != SslPolicyErrors.None)
+                {
+                    throw ProtocolErrors.CreateForCertificateRejected(endpoint, options.SslMode, validation.Errors, ex);
+                }
+
                 Log.TlsEstablished(logger, endpoint, sslStream.SslProtocol, sslStream.NegotiatedCipherSuite);
             }
 
@@ -208,7 +217,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     /// </summary>
     public async Task WriteCommandAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _channel.ResetSequence();
         await _channel.WritePacketAsync(payload, cancellationToken).ConfigureAwait(false);
     }
@@ -224,16 +233,19 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     /// <exception cref="EndOfStreamException">The server closed the connection.</exception>
     public ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return _channel.ReadPacketAsync(cancellationToken);
     }
 
-    /// <summary>Sends COM_QUIT (best effort) and closes the socket.</summary>
+    /// <summary>
+    /// Sends COM_QUIT (best effort) and closes the socket. May be called from another thread while
+    /// <see cref="ReadPacketAsync"/> is waiting (e.g. by a watchdog); that read then fails with
+    /// <see cref="ObjectDisposedException"/> or <see cref="IOException"/>.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        _disposed = true;
         Log.Closing(_logger, ConnectionId, _endpoint);
         try
         {
@@ -292,7 +304,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
             ? X509Certificate2.CreateFromPemFile(certFile, keyFile)
             : null;
 
-    private static SslClientAuthenticationOptions CreateTlsOptions(MySqlConnectionOptions options, X509Certificate2? clientCertificate)
+    private static SslClientAuthenticationOptions CreateTlsOptions(MySqlConnectionOptions options, X509Certificate2? clientCertificate, CertificateValidation validation)
     {
         var tls = new SslClientAuthenticationOptions
         {
@@ -318,16 +330,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
             tls.CertificateChainPolicy = policy;
         }
 
-        // Preferred and Required encrypt without authenticating the server, by definition of those modes (as in MySqlConnector
-        // and the MySQL clients); VerifyCA and VerifyFull are the modes that validate.
-#pragma warning disable CA5359
-        tls.RemoteCertificateValidationCallback = options.SslMode switch
-        {
-            MySqlSslMode.VerifyFull => static (_, _, _, errors) => errors == SslPolicyErrors.None,
-            MySqlSslMode.VerifyCA => static (_, _, _, errors) => (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None,
-            _ => static (_, _, _, _) => true,
-        };
-#pragma warning restore CA5359
+        tls.RemoteCertificateValidationCallback = validation.Validate;
         return tls;
     }
 
@@ -373,7 +376,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
 
     private async Task<List<string?[]>?> RunQueryAsync(string sql, bool collect, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var command = new PayloadBuilder(sql.Length + 8).WriteByte(ComQuery).WriteString(sql);
         await WriteCommandAsync(command.Payload, cancellationToken).ConfigureAwait(false);
 
@@ -486,5 +489,25 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
         if (reader.Remaining != 0)
             throw BinlogFormatException.Create($"Text row has {reader.Remaining} byte(s) after its {columnCount} value(s)", reader.Offset);
         return values;
+    }
+
+    /// <summary>Decides whether the server certificate is accepted for an SSL mode, and remembers why it was not.</summary>
+    private sealed class CertificateValidation(MySqlSslMode mode)
+    {
+        public SslPolicyErrors Errors { get; private set; }
+
+        public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        {
+            // Preferred and Required encrypt without authenticating the server, by definition of those modes (as in
+            // MySqlConnector and the MySQL clients); VerifyCA ignores the host name; VerifyFull checks everything.
+            var relevant = mode switch
+            {
+                MySqlSslMode.VerifyFull => errors,
+                MySqlSslMode.VerifyCA => errors & ~SslPolicyErrors.RemoteCertificateNameMismatch,
+                _ => SslPolicyErrors.None,
+            };
+            Errors = relevant;
+            return relevant == SslPolicyErrors.None;
+        }
     }
 }

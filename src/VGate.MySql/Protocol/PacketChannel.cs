@@ -11,7 +11,9 @@ namespace VGate.MySql.Protocol;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one reader and one writer at a time, not overlapping (the protocol is half-duplex).
-/// Reads go through a <see cref="PipeReader"/>; writes go straight to the stream.
+/// Reads go through a <see cref="PipeReader"/>; writes go straight to the stream. The one exception is
+/// <see cref="DisposeAsync"/>, which may be called from another thread while a read is pending (a watchdog closing a silent
+/// connection): the pending read then fails with <see cref="ObjectDisposedException"/> or <see cref="IOException"/>.
 /// </remarks>
 internal sealed class PacketChannel : IAsyncDisposable
 {
@@ -24,13 +26,19 @@ internal sealed class PacketChannel : IAsyncDisposable
     // Pooled buffers above this size are given back after use so a single huge packet does not pin memory.
     private const int RetainedBufferLimit = 1024 * 1024;
 
+    private const int StateIdle = 0;
+    private const int StateReading = 1;
+    private const int StateDisposed = 2;
+
     private Stream _stream;
     private PipeReader _reader;
     private byte[]? _pooled;
     private bool _advancePending;
     private SequencePosition _pendingConsumed;
     private byte _sequenceId;
-    private bool _disposed;
+
+    // StateIdle, StateReading or StateDisposed; decides whether DisposeAsync or the pending read completes the pipe reader.
+    private int _state;
 
     public PacketChannel(Stream stream)
     {
@@ -77,13 +85,36 @@ internal sealed class PacketChannel : IAsyncDisposable
     /// <exception cref="EndOfStreamException">The server closed the connection before a whole packet arrived.</exception>
     public async ValueTask<ReadOnlyMemory<byte>> ReadPacketAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Interlocked.CompareExchange(ref _state, StateReading, StateIdle) != StateIdle, this);
+        try
+        {
+            return await ReadPacketCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _state, StateIdle, StateReading) == StateDisposed)
+            {
+                // DisposeAsync ran while this read was pending and left the pipe reader to this side.
+                await _reader.CompleteAsync().ConfigureAwait(false);
+                if (_pooled is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(_pooled);
+                    _pooled = null;
+                }
+            }
+        }
+    }
+
+    private async ValueTask<ReadOnlyMemory<byte>> ReadPacketCoreAsync(CancellationToken cancellationToken)
+    {
         ReleasePending();
         var assembled = 0;
         var continued = false;
         while (true)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCanceled || Volatile.Read(ref _state) == StateDisposed)
+                throw new ObjectDisposedException(nameof(PacketChannel), "The connection was closed while a packet was being read.");
             var buffer = result.Buffer;
             if (TryParseHeader(buffer, out var length, out var sequenceId) && buffer.Length >= HeaderLength + length)
             {
@@ -141,7 +172,7 @@ internal sealed class PacketChannel : IAsyncDisposable
     /// </summary>
     public async ValueTask WritePacketAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _state) == StateDisposed, this);
         var offset = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(payload.Length, MaxPacketPayload) + HeaderLength);
         try
@@ -165,19 +196,28 @@ internal sealed class PacketChannel : IAsyncDisposable
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Closes the stream. Safe to call while a read is pending on another thread; that read then fails.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        var previous = Interlocked.Exchange(ref _state, StateDisposed);
+        if (previous == StateDisposed)
             return;
-        _disposed = true;
-        ReleasePending();
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        if (_pooled is not null)
+        if (previous == StateReading)
         {
-            ArrayPool<byte>.Shared.Return(_pooled);
-            _pooled = null;
+            // Wake the pending read; it completes the pipe reader itself when it unwinds.
+            _reader.CancelPendingRead();
         }
+        else
+        {
+            // The pooled buffer may still be referenced by the last returned payload, so it is left to the GC, not the pool.
+            _advancePending = false;
+            _pooled = null;
+            await _reader.CompleteAsync().ConfigureAwait(false);
+        }
+
+        await _stream.DisposeAsync().ConfigureAwait(false);
     }
 
     private static PipeReader CreateReader(Stream stream) =>

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Authentication;
 
 namespace VGate.MySql.Protocol;
@@ -40,6 +41,16 @@ internal static class ProtocolErrors
 
     public static AuthenticationException CreateForServerTooOld(string serverVersion) =>
         new($"Server {serverVersion} does not support the 4.1 protocol with secure authentication (CLIENT_PROTOCOL_41, CLIENT_SECURE_CONNECTION).");
+
+    public static AuthenticationException CreateForCertificateRejected(string endpoint, MySqlSslMode mode, SslPolicyErrors errors, Exception inner) =>
+        new($"The TLS certificate of {endpoint} was rejected for ssl-mode {mode}: {errors}. " +
+            (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
+                ? "The certificate does not name the host connected to; connect by a name it contains or use ssl-mode=verify-ca. "
+                : "") +
+            (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors)
+                ? "The certificate chain is not trusted; set ssl-ca to the CA that issued it. "
+                : ""),
+            inner);
 
     public static AuthenticationException CreateForBadCaFile(string path) =>
         new($"The CA file '{path}' contains no PEM certificate.");
