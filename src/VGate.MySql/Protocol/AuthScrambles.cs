@@ -53,8 +53,8 @@ internal static class AuthScrambles
         SHA256.HashData(hash1, hash2);
 
         var salted = new byte[hash2.Length + nonce.Length];
-        SHA256.HashData(hash2, salted);
-        nonce.CopyTo(salted.AsSpan(SHA256.HashSizeInBytes));
+        hash2.CopyTo(salted);
+        nonce.CopyTo(salted.AsSpan(hash2.Length));
         var result = SHA256.HashData(salted);
         for (var i = 0; i < result.Length; i++)
             result[i] ^= hash1[i];
