@@ -43,13 +43,13 @@ internal static class ProtocolErrors
         new($"Server {serverVersion} does not support the 4.1 protocol with secure authentication (CLIENT_PROTOCOL_41, CLIENT_SECURE_CONNECTION).");
 
     public static AuthenticationException CreateForCertificateRejected(string endpoint, MySqlSslMode mode, SslPolicyErrors errors, Exception inner) =>
-        new($"The TLS certificate of {endpoint} was rejected for ssl-mode {mode}: {errors}. " +
+        new(($"The TLS certificate of {endpoint} was rejected for ssl-mode {mode}: {errors}. " +
             (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
                 ? "The certificate does not name the host connected to; connect by a name it contains or use ssl-mode=verify-ca. "
                 : "") +
             (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors)
-                ? "The certificate chain is not trusted; set ssl-ca to the CA that issued it. "
-                : ""),
+                ? "The certificate chain is not trusted; set ssl-ca to the CA that issued it."
+                : "")).TrimEnd(),
             inner);
 
     public static AuthenticationException CreateForBadCaFile(string path) =>
