@@ -1,0 +1,99 @@
+using System.Text;
+
+namespace VGate.MySql.Binlog.Rows;
+
+/// <summary>
+/// Maps a MySQL/MariaDB collation id to the .NET <see cref="Encoding"/> of its character set.
+/// <para>
+/// MySQL's <c>latin1</c> is Windows-1252 (with 0x81, 0x8D, 0x8F, 0x90, 0x9D passed through as U+0081 etc.), not
+/// ISO-8859-1 as <see cref="Encoding.Latin1"/> is: 0x80 is '€' in MySQL. <c>ucs2</c> and <c>utf16</c> are big-endian,
+/// <c>utf32</c> is big-endian UTF-32. Binary (63) data is mapped to ISO-8859-1 so every byte becomes one char losslessly.
+/// Unknown ids fall back to UTF-8. Collation ids: https://dev.mysql.com/doc/refman/8.0/en/information-schema-collations-table.html
+/// (MariaDB uses the same ids below 2048 for these character sets).
+/// </para>
+/// </summary>
+public static class MySqlCharsets
+{
+    /// <summary>The binary pseudo-collation id.</summary>
+    public const int BinaryCollationId = 63;
+
+    private static readonly Encoding Utf32BigEndian = new UTF32Encoding(bigEndian: true, byteOrderMark: false);
+    private static readonly Encoding Utf16BigEndian = new UnicodeEncoding(bigEndian: true, byteOrderMark: false);
+    private static readonly Encoding Utf16LittleEndian = new UnicodeEncoding(bigEndian: false, byteOrderMark: false);
+    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Returns the encoding for <paramref name="collationId"/> (UTF-8 when unknown or 0).</summary>
+    public static Encoding GetEncoding(int collationId) => GetCharsetName(collationId) switch
+    {
+        "binary" => Encoding.Latin1,
+        "latin1" => CodePage(1252),
+        "ascii" => Encoding.ASCII,
+        "ucs2" or "utf16" => Utf16BigEndian,
+        "utf16le" => Utf16LittleEndian,
+        "utf32" => Utf32BigEndian,
+        "cp1250" => CodePage(1250),
+        "cp1251" => CodePage(1251),
+        "cp1256" => CodePage(1256),
+        "cp1257" => CodePage(1257),
+        "latin2" => CodePage(28592),
+        "greek" => CodePage(28597),
+        "hebrew" => CodePage(28598),
+        "latin5" => CodePage(28599),
+        "latin7" => CodePage(28603),
+        "koi8r" => CodePage(20866),
+        "koi8u" => CodePage(21866),
+        "cp850" => CodePage(850),
+        "cp852" => CodePage(852),
+        "cp866" => CodePage(866),
+        "sjis" or "cp932" => CodePage(932),
+        "ujis" or "eucjpms" => CodePage(20932),
+        "gbk" or "gb2312" => CodePage(936),
+        "gb18030" => CodePage(54936),
+        "big5" => CodePage(950),
+        "euckr" => CodePage(51949),
+        "tis620" => CodePage(874),
+        _ => Utf8,
+    };
+
+    /// <summary>The character set name of a collation id ("utf8mb4", "latin1", "binary", …), or null when unknown.</summary>
+    public static string? GetCharsetName(int collationId) => collationId switch
+    {
+        63 => "binary",
+        45 or 46 or (>= 224 and <= 247) or (>= 255 and <= 323) => "utf8mb4",
+        33 or 76 or 83 or (>= 192 and <= 215) or 223 => "utf8mb3",
+        5 or 8 or 15 or 31 or 47 or 48 or 49 or 94 => "latin1",
+        11 or 65 => "ascii",
+        35 or 90 or (>= 128 and <= 151) or 159 => "ucs2",
+        54 or 55 or (>= 101 and <= 124) or 327 => "utf16",
+        56 or 62 => "utf16le",
+        60 or 61 or (>= 160 and <= 183) => "utf32",
+        26 or 34 or 44 or 66 or 99 => "cp1250",
+        14 or 23 or 50 or 51 or 52 => "cp1251",
+        57 or 67 => "cp1256",
+        29 or 58 or 59 => "cp1257",
+        2 or 9 or 21 or 27 or 77 => "latin2",
+        25 or 70 => "greek",
+        16 or 71 => "hebrew",
+        30 or 78 => "latin5",
+        20 or 41 or 42 or 79 => "latin7",
+        7 or 74 => "koi8r",
+        22 or 75 => "koi8u",
+        4 or 80 => "cp850",
+        40 or 81 => "cp852",
+        36 or 68 => "cp866",
+        13 or 88 => "sjis",
+        95 or 96 => "cp932",
+        12 or 91 => "ujis",
+        97 or 98 => "eucjpms",
+        28 or 87 => "gbk",
+        24 or 86 => "gb2312",
+        248 or 249 or 250 => "gb18030",
+        1 or 84 => "big5",
+        19 or 85 => "euckr",
+        18 or 89 => "tis620",
+        _ => null,
+    };
+
+    private static Encoding CodePage(int codePage) =>
+        CodePagesEncodingProvider.Instance.GetEncoding(codePage) ?? Encoding.GetEncoding(codePage);
+}

@@ -1,0 +1,248 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace VGate.MySql.Binlog.Rows;
+
+/// <summary>
+/// Text forms of the binlog temporal encodings, as the text protocol prints them:
+/// DATE <c>YYYY-MM-DD</c>, TIME <c>[-]hh:mm:ss[.f]</c> (hours may have 3 digits), DATETIME and TIMESTAMP
+/// <c>YYYY-MM-DD hh:mm:ss[.f]</c>, with exactly <c>fsp</c> fractional digits. Zero dates print as zeros.
+/// TIMESTAMP values are seconds since the epoch and are rendered in <b>UTC</b> (what a session with
+/// <c>time_zone='+00:00'</c> selects; VStream uses UTC too); the zero timestamp is <c>0000-00-00 00:00:00</c>.
+/// Formats: log_event.cc <c>log_event_print_value</c>, mysys/my_time.cc <c>my_time_packed_from_binary</c>,
+/// <c>my_datetime_packed_from_binary</c>, <c>my_timestamp_from_binary</c>.
+/// </summary>
+internal static class TemporalFormatter
+{
+    /// <summary>Upper bound of any output ("YYYY-MM-DD hh:mm:ss.ffffff", "-1023:59:59.999999").</summary>
+    public const int MaxLength = 32;
+
+    private static readonly int[] FractionDivisors = [1_000_000, 100_000, 10_000, 1000, 100, 10, 1];
+
+    /// <summary>Stored size of TIME2, DATETIME2 and TIMESTAMP2 fractional seconds for the given fsp.</summary>
+    public static int FractionBytes(int fsp) => (fsp + 1) / 2;
+
+    /// <summary>DATE / NEWDATE: 3 bytes little-endian, day in bits 0-4, month in 5-8, year above.</summary>
+    public static int FormatDate(ReadOnlySpan<byte> cell, Span<byte> destination)
+    {
+        var value = cell[0] | (cell[1] << 8) | (cell[2] << 16);
+        return WriteDate(value >> 9, (value >> 5) & 15, value & 31, destination);
+    }
+
+    /// <summary>Old TIME: 3 bytes little-endian signed integer hhmmss.</summary>
+    public static int FormatTime(ReadOnlySpan<byte> cell, Span<byte> destination)
+    {
+        var value = cell[0] | (cell[1] << 8) | (cell[2] << 16);
+        if ((value & 0x800000) != 0)
+            value |= unchecked((int)0xFF000000);
+        var negative = value < 0;
+        var abs = Math.Abs(value);
+        return WriteTime(negative, abs / 10000, abs / 100 % 100, abs % 100, 0, 0, destination);
+    }
+
+    /// <summary>TIME2: 3 bytes big-endian (offset 0x800000) plus 0-3 bytes of fraction, as a signed packed value.</summary>
+    public static int FormatTime2(ReadOnlySpan<byte> cell, int fsp, Span<byte> destination)
+    {
+        long intPart = ((cell[0] << 16) | (cell[1] << 8) | cell[2]) - 0x800000L;
+        long packed;
+        switch (fsp)
+        {
+            case 0:
+                packed = intPart << 24;
+                break;
+            case 1:
+            case 2:
+                {
+                    int frac = cell[3];
+                    if (intPart < 0 && frac != 0)
+                    {
+                        intPart++;
+                        frac -= 0x100;
+                    }
+                    packed = (intPart << 24) + (frac * 10000L);
+                    break;
+                }
+            case 3:
+            case 4:
+                {
+                    int frac = BinaryPrimitives.ReadUInt16BigEndian(cell[3..]);
+                    if (intPart < 0 && frac != 0)
+                    {
+                        intPart++;
+                        frac -= 0x10000;
+                    }
+                    packed = (intPart << 24) + (frac * 100L);
+                    break;
+                }
+            default:
+                {
+                    long raw = ((long)cell[0] << 40) | ((long)cell[1] << 32) | ((long)cell[2] << 24) |
+                        ((long)cell[3] << 16) | ((long)cell[4] << 8) | cell[5];
+                    packed = raw - 0x800000000000L;
+                    break;
+                }
+        }
+        var negative = packed < 0;
+        if (negative)
+            packed = -packed;
+        var hms = packed >> 24;
+        var micros = (int)(packed & 0xFFFFFF);
+        return WriteTime(negative, (int)((hms >> 12) & 0x3FF), (int)((hms >> 6) & 0x3F), (int)(hms & 0x3F), micros, fsp, destination);
+    }
+
+    /// <summary>Old DATETIME: 8 bytes little-endian integer YYYYMMDDhhmmss.</summary>
+    public static int FormatDateTime(ReadOnlySpan<byte> cell, Span<byte> destination)
+    {
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(cell);
+        var date = value / 1_000_000;
+        var time = value % 1_000_000;
+        if (date > 99_991_231)
+            throw BinlogFormatException.Create($"DATETIME value {value} is out of range", 0);
+        var pos = WriteDate((int)(date / 10000), (int)(date / 100 % 100), (int)(date % 100), destination);
+        destination[pos++] = (byte)' ';
+        return pos + WriteClock((int)(time / 10000), (int)(time / 100 % 100), (int)(time % 100), 0, 0, destination[pos..]);
+    }
+
+    /// <summary>DATETIME2: 5 bytes big-endian (offset 0x8000000000) plus 0-3 bytes of fraction.</summary>
+    public static int FormatDateTime2(ReadOnlySpan<byte> cell, int fsp, Span<byte> destination)
+    {
+        long raw = ((long)cell[0] << 32) | ((long)cell[1] << 24) | ((long)cell[2] << 16) | ((long)cell[3] << 8) | cell[4];
+        var intPart = raw - 0x8000000000L;
+        if (intPart < 0)
+            throw BinlogFormatException.Create("DATETIME2 value is negative", 0);
+        var ymd = intPart >> 17;
+        var ym = ymd >> 5;
+        var hms = intPart & 0x1FFFF;
+        var micros = ReadUnsignedFraction(cell[5..], fsp);
+        var pos = WriteDate((int)(ym / 13), (int)(ym % 13), (int)(ymd & 31), destination);
+        destination[pos++] = (byte)' ';
+        return pos + WriteClock((int)(hms >> 12), (int)((hms >> 6) & 0x3F), (int)(hms & 0x3F), micros, fsp, destination[pos..]);
+    }
+
+    /// <summary>Old TIMESTAMP: 4 bytes little-endian seconds since the epoch.</summary>
+    public static int FormatTimestamp(ReadOnlySpan<byte> cell, Span<byte> destination) =>
+        WriteTimestamp(BinaryPrimitives.ReadUInt32LittleEndian(cell), 0, 0, destination);
+
+    /// <summary>TIMESTAMP2: 4 bytes big-endian seconds since the epoch plus 0-3 bytes of fraction.</summary>
+    public static int FormatTimestamp2(ReadOnlySpan<byte> cell, int fsp, Span<byte> destination) =>
+        WriteTimestamp(BinaryPrimitives.ReadUInt32BigEndian(cell), ReadUnsignedFraction(cell[4..], fsp), fsp, destination);
+
+    /// <summary>YEAR: 1 byte, years since 1900, 0 meaning the zero year.</summary>
+    public static int FormatYear(byte value, Span<byte> destination)
+    {
+        if (value == 0)
+        {
+            "0000"u8.CopyTo(destination);
+            return 4;
+        }
+        return WriteNumber(1900 + value, 4, destination);
+    }
+
+    /// <summary>DATE in JSON opaque data: an 8-byte little-endian packed datetime.</summary>
+    public static int FormatPackedDate(long packed, Span<byte> destination)
+    {
+        var ymd = (packed >> 24) >> 17;
+        var ym = ymd >> 5;
+        return WriteDate((int)(ym / 13 % 10000), (int)(ym % 13), (int)(ymd & 31), destination);
+    }
+
+    /// <summary>DATETIME/TIMESTAMP in JSON opaque data: an 8-byte little-endian packed datetime, 6 fractional digits.</summary>
+    public static int FormatPackedDateTime(long packed, Span<byte> destination)
+    {
+        if (packed < 0)
+            packed = -packed;
+        var intPart = packed >> 24;
+        var ymd = intPart >> 17;
+        var ym = ymd >> 5;
+        var hms = intPart & 0x1FFFF;
+        var pos = WriteDate((int)(ym / 13 % 10000), (int)(ym % 13), (int)(ymd & 31), destination);
+        destination[pos++] = (byte)' ';
+        return pos + WriteClock((int)(hms >> 12), (int)((hms >> 6) & 0x3F), (int)(hms & 0x3F), (int)(packed & 0xFFFFFF), 6, destination[pos..]);
+    }
+
+    /// <summary>TIME in JSON opaque data: an 8-byte little-endian signed packed time, 6 fractional digits.</summary>
+    public static int FormatPackedTime(long packed, Span<byte> destination)
+    {
+        var negative = packed < 0;
+        if (negative)
+            packed = -packed;
+        var hms = packed >> 24;
+        return WriteTime(negative, (int)((hms >> 12) & 0x3FF), (int)((hms >> 6) & 0x3F), (int)(hms & 0x3F), (int)(packed & 0xFFFFFF), 6, destination);
+    }
+
+    private static int ReadUnsignedFraction(ReadOnlySpan<byte> bytes, int fsp) => fsp switch
+    {
+        0 => 0,
+        1 or 2 => bytes[0] * 10000,
+        3 or 4 => ((bytes[0] << 8) | bytes[1]) * 100,
+        _ => (bytes[0] << 16) | (bytes[1] << 8) | bytes[2],
+    };
+
+    private static int WriteTimestamp(uint seconds, int micros, int fsp, Span<byte> destination)
+    {
+        if (seconds == 0)
+        {
+            var pos = WriteDate(0, 0, 0, destination);
+            destination[pos++] = (byte)' ';
+            return pos + WriteClock(0, 0, 0, micros, fsp, destination[pos..]);
+        }
+        var time = DateTime.UnixEpoch.AddSeconds(seconds);
+        var p = WriteDate(time.Year, time.Month, time.Day, destination);
+        destination[p++] = (byte)' ';
+        return p + WriteClock(time.Hour, time.Minute, time.Second, micros, fsp, destination[p..]);
+    }
+
+    private static int WriteTime(bool negative, int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination)
+    {
+        var pos = 0;
+        if (negative)
+            destination[pos++] = (byte)'-';
+        return pos + WriteClock(hours, minutes, seconds, micros, fsp, destination[pos..]);
+    }
+
+    private static int WriteDate(int year, int month, int day, Span<byte> destination)
+    {
+        if (year > 9999)
+            throw BinlogFormatException.Create($"Year {year} is out of range", 0);
+        WriteNumber(year, 4, destination);
+        destination[4] = (byte)'-';
+        WriteNumber(month, 2, destination[5..]);
+        destination[7] = (byte)'-';
+        WriteNumber(day, 2, destination[8..]);
+        return 10;
+    }
+
+    private static int WriteClock(int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination)
+    {
+        if (fsp is < 0 or > 6)
+            throw BinlogFormatException.Create($"Fractional seconds precision {fsp} is not between 0 and 6");
+        if (micros is < 0 or > 999_999)
+            throw BinlogFormatException.Create($"Fractional seconds value {micros} is out of range", 0);
+        var pos = WriteNumber(hours, 2, destination);
+        destination[pos++] = (byte)':';
+        pos += WriteNumber(minutes, 2, destination[pos..]);
+        destination[pos++] = (byte)':';
+        pos += WriteNumber(seconds, 2, destination[pos..]);
+        if (fsp > 0)
+        {
+            destination[pos++] = (byte)'.';
+            pos += WriteNumber(micros / FractionDivisors[fsp], fsp, destination[pos..]);
+        }
+        return pos;
+    }
+
+    private static int WriteNumber(int value, int minDigits, Span<byte> destination)
+    {
+        value.TryFormat(destination, out var written, minDigits == 2 ? "D2" : minDigits == 4 ? "D4" : FractionFormat(minDigits), CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    private static string FractionFormat(int digits) => digits switch
+    {
+        1 => "D1",
+        3 => "D3",
+        5 => "D5",
+        6 => "D6",
+        _ => "D",
+    };
+}
