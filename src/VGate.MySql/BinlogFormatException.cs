@@ -17,6 +17,9 @@ public sealed class BinlogFormatException : Exception
     internal static BinlogFormatException CreateForShortBuffer(int offset, int needed, int available) =>
         new($"Unexpected end of data at offset {offset}: needed {needed} byte(s), {available} available.") { Offset = offset };
 
+    internal static BinlogFormatException CreateForPacketOutOfOrder(int expectedSequenceId, int actualSequenceId) =>
+        new($"Packet received out of order: expected sequence id {expectedSequenceId}, got {actualSequenceId}.");
+
     internal static BinlogFormatException Create(string message, int offset = -1, Exception? inner = null) =>
         new(offset >= 0 ? $"{message} (at offset {offset})" : message, inner) { Offset = offset };
 }

@@ -1,0 +1,352 @@
+using System.Globalization;
+using System.Text;
+using MySqlConnector;
+
+namespace VGate.MySql.Protocol;
+
+/// <summary>
+/// Where and how to connect to a MySQL or MariaDB server for the client/server protocol connection
+/// (<see cref="MySqlProtocolConnection"/>), and the equivalent MySqlConnector connection string for SQL work.
+/// </summary>
+/// <remarks>
+/// <para>A URI form is accepted by <see cref="Parse(string)"/>:
+/// <c>mysql://user:password@host:port/database?ssl-mode=required&amp;ssl-ca=/path/ca.pem</c>, or
+/// <c>mysql://user:password@localhost?socket=/run/mysqld/mysqld.sock</c> for a Unix socket. <c>mariadb://</c> is an alias.
+/// User name, password and option values are percent-decoded.</para>
+/// <para>Recognised query options: <c>ssl-mode</c> (disabled|none, preferred, required, verify-ca, verify-full|verify-identity),
+/// <c>ssl-ca</c>, <c>ssl-cert</c>, <c>ssl-key</c>, <c>socket</c>, <c>server-public-key-path</c>,
+/// <c>allow-public-key-retrieval</c> (or MySQL's <c>get-server-public-key</c>; true/false), <c>connect-timeout</c> (seconds).
+/// Underscores may be used instead of dashes.</para>
+/// </remarks>
+public sealed class MySqlConnectionOptions
+{
+    /// <summary>The default MySQL TCP port.</summary>
+    public const int DefaultPort = 3306;
+
+    /// <summary>Host name or IP address of the server (also the name checked by <see cref="MySqlSslMode.VerifyFull"/>).</summary>
+    public string Host { get; set; } = "localhost";
+
+    /// <summary>TCP port; 3306 by default. Ignored when <see cref="UnixSocket"/> is set.</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Path of the server's Unix socket. When set, the connection uses it instead of TCP.</summary>
+    public string? UnixSocket { get; set; }
+
+    /// <summary>User name to log in as.</summary>
+    public string User { get; set; } = "";
+
+    /// <summary>Password; empty for none.</summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>Optional default database (schema) selected at login.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>TLS mode; <see cref="MySqlSslMode.Preferred"/> by default, as MySqlConnector.</summary>
+    public MySqlSslMode SslMode { get; set; } = MySqlSslMode.Preferred;
+
+    /// <summary>PEM file with the CA certificate(s) trusted for <see cref="MySqlSslMode.VerifyCA"/> and <see cref="MySqlSslMode.VerifyFull"/>.</summary>
+    public string? SslCaFile { get; set; }
+
+    /// <summary>PEM file with a client certificate to present to the server (needs <see cref="SslKeyFile"/>).</summary>
+    public string? SslCertFile { get; set; }
+
+    /// <summary>PEM file with the private key of <see cref="SslCertFile"/>.</summary>
+    public string? SslKeyFile { get; set; }
+
+    /// <summary>
+    /// PEM file with the server's RSA public key, used by <c>caching_sha2_password</c> and <c>sha256_password</c>
+    /// to encrypt the password when the connection is neither TLS nor a Unix socket.
+    /// </summary>
+    public string? ServerRsaPublicKeyFile { get; set; }
+
+    /// <summary>
+    /// Whether the client may ask the server for its RSA public key (when no <see cref="ServerRsaPublicKeyFile"/> is set).
+    /// Off by default, as in MySQL clients: a man in the middle could hand out its own key.
+    /// </summary>
+    public bool AllowPublicKeyRetrieval { get; set; }
+
+    /// <summary>Time allowed for connecting, the TLS handshake and authentication together; 10 seconds by default.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A short description of the endpoint, for messages: <c>host:port</c> or <c>unix:/path</c>.</summary>
+    public string Endpoint => UnixSocket is { Length: > 0 } socket
+        ? "unix:" + socket
+        : (Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}");
+
+    /// <summary>Creates a copy of these options.</summary>
+    public MySqlConnectionOptions Clone() => (MySqlConnectionOptions)MemberwiseClone();
+
+    /// <summary>
+    /// Parses a <c>mysql://</c> or <c>mariadb://</c> URI. See the type remarks for the accepted options.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="uri"/> is null.</exception>
+    /// <exception cref="FormatException">The URI is malformed; the message names the bad part (never the password).</exception>
+    public static MySqlConnectionOptions Parse(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var options = new MySqlConnectionOptions();
+
+        var schemeEnd = uri.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+            throw new FormatException("Connection URI must start with 'mysql://' or 'mariadb://'.");
+        var scheme = uri[..schemeEnd];
+        if (!scheme.Equals("mysql", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("mariadb", StringComparison.OrdinalIgnoreCase))
+            throw new FormatException($"Unsupported URI scheme '{scheme}': expected 'mysql' or 'mariadb'.");
+
+        var rest = uri[(schemeEnd + 3)..];
+        if (rest.Contains('#', StringComparison.Ordinal))
+            throw new FormatException("Connection URI must not contain a fragment ('#'); percent-encode '#' in a password as %23.");
+
+        string? query = null;
+        var queryStart = rest.IndexOf('?', StringComparison.Ordinal);
+        if (queryStart >= 0)
+        {
+            query = rest[(queryStart + 1)..];
+            rest = rest[..queryStart];
+        }
+
+        var pathStart = rest.IndexOf('/', StringComparison.Ordinal);
+        var authority = pathStart >= 0 ? rest[..pathStart] : rest;
+        var path = pathStart >= 0 ? rest[(pathStart + 1)..] : "";
+
+        var at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            var userInfo = authority[..at];
+            authority = authority[(at + 1)..];
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            options.User = Decode(colon >= 0 ? userInfo[..colon] : userInfo, "user name");
+            options.Password = colon >= 0 ? Decode(userInfo[(colon + 1)..], "password") : "";
+        }
+
+        ParseHostAndPort(authority, options);
+
+        if (path.Length > 0)
+        {
+            if (path.Contains('/', StringComparison.Ordinal))
+                throw new FormatException($"Invalid database path '{path}' in connection URI: expected a single database name.");
+            options.Database = Decode(path, "database name");
+        }
+
+        if (query is { Length: > 0 })
+        {
+            foreach (var part in query.Split('&'))
+            {
+                if (part.Length == 0)
+                    continue;
+                var equals = part.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                    throw new FormatException($"Invalid option '{part}' in connection URI: expected name=value.");
+                var name = Decode(part[..equals], "option name");
+                var value = Decode(part[(equals + 1)..], $"value of option '{name}'");
+                ApplyOption(options, name, value);
+            }
+        }
+
+        if (options.Host.Length == 0 && options.UnixSocket is null)
+            throw new FormatException("Connection URI has no host: give one (mysql://user@host) or a Unix socket (?socket=/path).");
+        if (options.Host.Length == 0)
+            options.Host = "localhost";
+        if (options.SslCertFile is null != options.SslKeyFile is null)
+            throw new FormatException("Options 'ssl-cert' and 'ssl-key' must be given together.");
+        return options;
+    }
+
+    /// <summary>
+    /// Builds an equivalent MySqlConnector connection string (server, port or socket, credentials, TLS and RSA key settings,
+    /// connect timeout), for SQL queries done through MySqlConnector.
+    /// </summary>
+    public string ToMySqlConnectorConnectionString()
+    {
+        var builder = new MySqlConnectionStringBuilder
+        {
+            UserID = User,
+            Password = Password,
+            SslMode = SslMode switch
+            {
+                MySqlSslMode.None => MySqlConnector.MySqlSslMode.None,
+                MySqlSslMode.Preferred => MySqlConnector.MySqlSslMode.Preferred,
+                MySqlSslMode.Required => MySqlConnector.MySqlSslMode.Required,
+                MySqlSslMode.VerifyCA => MySqlConnector.MySqlSslMode.VerifyCA,
+                _ => MySqlConnector.MySqlSslMode.VerifyFull,
+            },
+            AllowPublicKeyRetrieval = AllowPublicKeyRetrieval,
+            ConnectionTimeout = (uint)Math.Max(1, Math.Ceiling(ConnectTimeout.TotalSeconds)),
+        };
+        if (UnixSocket is { Length: > 0 })
+        {
+            builder.Server = UnixSocket;
+            builder.ConnectionProtocol = MySqlConnectionProtocol.UnixSocket;
+        }
+        else
+        {
+            builder.Server = Host;
+            builder.Port = (uint)Port;
+        }
+
+        if (Database is { Length: > 0 })
+            builder.Database = Database;
+        if (SslCaFile is not null)
+            builder.SslCa = SslCaFile;
+        if (SslCertFile is not null)
+            builder.SslCert = SslCertFile;
+        if (SslKeyFile is not null)
+            builder.SslKey = SslKeyFile;
+        if (ServerRsaPublicKeyFile is not null)
+            builder.ServerRsaPublicKeyFile = ServerRsaPublicKeyFile;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>A URI describing these options with the password replaced by <c>***</c>.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder("mysql://");
+        sb.Append(Uri.EscapeDataString(User));
+        if (Password.Length > 0)
+            sb.Append(":***");
+        sb.Append('@');
+        if (UnixSocket is { Length: > 0 })
+        {
+            sb.Append(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host);
+        }
+        else
+        {
+            sb.Append(Endpoint);
+        }
+
+        if (Database is { Length: > 0 })
+            sb.Append('/').Append(Uri.EscapeDataString(Database));
+        var separator = '?';
+        void Add(string name, string? value)
+        {
+            if (value is null)
+                return;
+            sb.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+
+        Add("socket", UnixSocket);
+        Add("ssl-mode", SslMode switch
+        {
+            MySqlSslMode.None => "none",
+            MySqlSslMode.Preferred => "preferred",
+            MySqlSslMode.Required => "required",
+            MySqlSslMode.VerifyCA => "verify-ca",
+            _ => "verify-full",
+        });
+        Add("ssl-ca", SslCaFile);
+        Add("ssl-cert", SslCertFile);
+        Add("ssl-key", SslKeyFile);
+        Add("server-public-key-path", ServerRsaPublicKeyFile);
+        if (AllowPublicKeyRetrieval)
+            Add("allow-public-key-retrieval", "true");
+        return sb.ToString();
+    }
+
+    private static void ParseHostAndPort(string authority, MySqlConnectionOptions options)
+    {
+        string host;
+        string? port = null;
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+                throw new FormatException($"Invalid host '{authority}' in connection URI: missing ']' after an IPv6 address.");
+            host = authority[1..close];
+            var after = authority[(close + 1)..];
+            if (after.Length > 0)
+            {
+                if (after[0] != ':')
+                    throw new FormatException($"Invalid text '{after}' after the IPv6 address in connection URI.");
+                port = after[1..];
+            }
+        }
+        else
+        {
+            var colon = authority.IndexOf(':', StringComparison.Ordinal);
+            if (colon >= 0)
+            {
+                host = authority[..colon];
+                port = authority[(colon + 1)..];
+            }
+            else
+            {
+                host = authority;
+            }
+        }
+
+        options.Host = Decode(host, "host");
+        if (port is not null)
+        {
+            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 1 or > 65535)
+                throw new FormatException($"Invalid port '{port}' in connection URI: expected a number from 1 to 65535.");
+            options.Port = value;
+        }
+    }
+
+    private static void ApplyOption(MySqlConnectionOptions options, string name, string value)
+    {
+        switch (name.Replace('_', '-').ToLowerInvariant())
+        {
+            case "ssl-mode" or "sslmode":
+                options.SslMode = value.Replace('_', '-').ToLowerInvariant() switch
+                {
+                    "none" or "disabled" or "disable" => MySqlSslMode.None,
+                    "preferred" or "prefer" => MySqlSslMode.Preferred,
+                    "required" or "require" => MySqlSslMode.Required,
+                    "verify-ca" or "verifyca" => MySqlSslMode.VerifyCA,
+                    "verify-full" or "verifyfull" or "verify-identity" => MySqlSslMode.VerifyFull,
+                    _ => throw new FormatException(
+                        $"Invalid value '{value}' for option 'ssl-mode': expected none, preferred, required, verify-ca or verify-full."),
+                };
+                break;
+            case "ssl-ca":
+                options.SslCaFile = RequireValue(name, value);
+                break;
+            case "ssl-cert":
+                options.SslCertFile = RequireValue(name, value);
+                break;
+            case "ssl-key":
+                options.SslKeyFile = RequireValue(name, value);
+                break;
+            case "socket":
+                options.UnixSocket = RequireValue(name, value);
+                break;
+            case "server-public-key-path" or "server-rsa-public-key-file":
+                options.ServerRsaPublicKeyFile = RequireValue(name, value);
+                break;
+            case "allow-public-key-retrieval" or "get-server-public-key":
+                options.AllowPublicKeyRetrieval = ParseBoolean(name, value);
+                break;
+            case "connect-timeout":
+                if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > int.MaxValue)
+                    throw new FormatException($"Invalid value '{value}' for option 'connect-timeout': expected a positive number of seconds.");
+                options.ConnectTimeout = TimeSpan.FromSeconds(seconds);
+                break;
+            default:
+                throw new FormatException($"Unknown option '{name}' in connection URI.");
+        }
+    }
+
+    private static string RequireValue(string name, string value) =>
+        value.Length > 0 ? value : throw new FormatException($"Option '{name}' in connection URI needs a value.");
+
+    private static bool ParseBoolean(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        _ => throw new FormatException($"Invalid value '{value}' for option '{name}': expected true or false."),
+    };
+
+    private static string Decode(string text, string what)
+    {
+        // Uri.UnescapeDataString leaves invalid escapes as they are; reject them so typos are not silently kept.
+        for (var i = text.IndexOf('%', StringComparison.Ordinal); i >= 0; i = text.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= text.Length || !Uri.IsHexDigit(text[i + 1]) || !Uri.IsHexDigit(text[i + 2]))
+                throw new FormatException($"Invalid percent-encoding in the {what} of the connection URI.");
+        }
+
+        return Uri.UnescapeDataString(text);
+    }
+}

@@ -1,0 +1,133 @@
+using MySqlConnector;
+using VGate.MySql.Protocol;
+using MySqlSslMode = VGate.MySql.Protocol.MySqlSslMode;
+
+namespace VGate.MySql.Tests.Protocol;
+
+public sealed class MySqlConnectionOptionsTests
+{
+    [Theory]
+    [InlineData("mysql://repl:pw@db1:3307", "repl", "pw", "db1", 3307, null, MySqlSslMode.Preferred)]
+    [InlineData("mysql://repl@db1", "repl", "", "db1", 3306, null, MySqlSslMode.Preferred)]
+    [InlineData("mariadb://u:p@10.0.0.5", "u", "p", "10.0.0.5", 3306, null, MySqlSslMode.Preferred)]
+    [InlineData("MySQL://u:p@h?ssl-mode=required", "u", "p", "h", 3306, null, MySqlSslMode.Required)]
+    [InlineData("mysql://us%40er:p%3Aw%2F%23%25@h:1?ssl_mode=VERIFY_IDENTITY", "us@er", "p:w/#%", "h", 1, null, MySqlSslMode.VerifyFull)]
+    [InlineData("mysql://u:p@[::1]:3308?sslmode=disabled", "u", "p", "::1", 3308, null, MySqlSslMode.None)]
+    [InlineData("mysql://u:p@localhost?socket=/run/mysqld/mysqld.sock", "u", "p", "localhost", 3306, "/run/mysqld/mysqld.sock", MySqlSslMode.Preferred)]
+    [InlineData("mysql://u:p@?socket=%2Ftmp%2Fmy.sock&ssl-mode=verify-ca", "u", "p", "localhost", 3306, "/tmp/my.sock", MySqlSslMode.VerifyCA)]
+    [InlineData("mysql://u:p:with:colons@h", "u", "p:with:colons", "h", 3306, null, MySqlSslMode.Preferred)]
+    public void Parse_ValidUri_ReadsParts(string uri, string user, string password, string host, int port, string? socket, MySqlSslMode mode)
+    {
+        var options = MySqlConnectionOptions.Parse(uri);
+
+        Assert.Equal(user, options.User);
+        Assert.Equal(password, options.Password);
+        Assert.Equal(host, options.Host);
+        Assert.Equal(port, options.Port);
+        Assert.Equal(socket, options.UnixSocket);
+        Assert.Equal(mode, options.SslMode);
+    }
+
+    [Fact]
+    public void Parse_AllOptions_AreApplied()
+    {
+        var options = MySqlConnectionOptions.Parse(
+            "mysql://u:p@h/inventory?ssl-ca=/ca.pem&ssl-cert=/c.pem&ssl-key=/k.pem&server-public-key-path=/rsa.pem&get-server-public-key=true&connect-timeout=2.5");
+
+        Assert.Equal("inventory", options.Database);
+        Assert.Equal("/ca.pem", options.SslCaFile);
+        Assert.Equal("/c.pem", options.SslCertFile);
+        Assert.Equal("/k.pem", options.SslKeyFile);
+        Assert.Equal("/rsa.pem", options.ServerRsaPublicKeyFile);
+        Assert.True(options.AllowPublicKeyRetrieval);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), options.ConnectTimeout);
+    }
+
+    [Fact]
+    public void Defaults_FollowMySqlClients()
+    {
+        var options = new MySqlConnectionOptions();
+        Assert.Equal(3306, options.Port);
+        Assert.Equal(MySqlSslMode.Preferred, options.SslMode);
+        Assert.False(options.AllowPublicKeyRetrieval);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ConnectTimeout);
+    }
+
+    [Theory]
+    [InlineData("db1:3306", "'mysql://'")]
+    [InlineData("postgres://u@h", "scheme 'postgres'")]
+    [InlineData("mysql://u@h:0", "port '0'")]
+    [InlineData("mysql://u@h:70000", "port '70000'")]
+    [InlineData("mysql://u@h:abc", "port 'abc'")]
+    [InlineData("mysql://u@h?ssl-mode=sometimes", "'sometimes' for option 'ssl-mode'")]
+    [InlineData("mysql://u@h?colour=blue", "Unknown option 'colour'")]
+    [InlineData("mysql://u@h?ssl-ca", "option 'ssl-ca'")]
+    [InlineData("mysql://u@h?ssl-ca=", "'ssl-ca' in connection URI needs a value")]
+    [InlineData("mysql://u@h?connect-timeout=-1", "'connect-timeout'")]
+    [InlineData("mysql://u@h?allow-public-key-retrieval=maybe", "'allow-public-key-retrieval'")]
+    [InlineData("mysql://u:p#x@h", "fragment")]
+    [InlineData("mysql://u:p%zz@h", "password")]
+    [InlineData("mysql://u@", "no host")]
+    [InlineData("mysql://u@[::1", "IPv6")]
+    [InlineData("mysql://u@h/a/b", "database path 'a/b'")]
+    [InlineData("mysql://u@h?ssl-cert=/c.pem", "'ssl-cert' and 'ssl-key'")]
+    public void Parse_InvalidUri_ThrowsNamingTheBadPart(string uri, string expectedFragment)
+    {
+        var ex = Assert.Throws<FormatException>(() => MySqlConnectionOptions.Parse(uri));
+        Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BadPasswordEscape_DoesNotLeakPassword()
+    {
+        var ex = Assert.Throws<FormatException>(() => MySqlConnectionOptions.Parse("mysql://u:hunter2%G@h"));
+        Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Null_ThrowsArgumentNull() =>
+        Assert.Throws<ArgumentNullException>(() => MySqlConnectionOptions.Parse(null!));
+
+    [Fact]
+    public void ToString_RedactsPassword()
+    {
+        var options = MySqlConnectionOptions.Parse("mysql://repl:hunter2@db1:3307?ssl-mode=verify-ca&ssl-ca=/ca.pem");
+        var text = options.ToString();
+
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.Equal("mysql://repl:***@db1:3307?ssl-mode=verify-ca&ssl-ca=%2Fca.pem", text);
+    }
+
+    [Fact]
+    public void ToMySqlConnectorConnectionString_Tcp_IsEquivalent()
+    {
+        var options = MySqlConnectionOptions.Parse(
+            "mysql://re%3Bpl:p%3Bw%3D@db1:3307/inv?ssl-mode=verify-full&ssl-ca=/ca.pem&ssl-cert=/c.pem&ssl-key=/k.pem&server-public-key-path=/rsa.pem&allow-public-key-retrieval=true&connect-timeout=7");
+
+        var builder = new MySqlConnectionStringBuilder(options.ToMySqlConnectorConnectionString());
+
+        Assert.Equal("db1", builder.Server);
+        Assert.Equal(3307u, builder.Port);
+        Assert.Equal("re;pl", builder.UserID);
+        Assert.Equal("p;w=", builder.Password);
+        Assert.Equal("inv", builder.Database);
+        Assert.Equal(MySqlConnector.MySqlSslMode.VerifyFull, builder.SslMode);
+        Assert.Equal("/ca.pem", builder.SslCa);
+        Assert.Equal("/c.pem", builder.SslCert);
+        Assert.Equal("/k.pem", builder.SslKey);
+        Assert.Equal("/rsa.pem", builder.ServerRsaPublicKeyFile);
+        Assert.True(builder.AllowPublicKeyRetrieval);
+        Assert.Equal(7u, builder.ConnectionTimeout);
+    }
+
+    [Fact]
+    public void ToMySqlConnectorConnectionString_UnixSocket_UsesSocketProtocol()
+    {
+        var options = MySqlConnectionOptions.Parse("mysql://u:p@localhost?socket=/run/mysqld/mysqld.sock&ssl-mode=none");
+        var builder = new MySqlConnectionStringBuilder(options.ToMySqlConnectorConnectionString());
+
+        Assert.Equal("/run/mysqld/mysqld.sock", builder.Server);
+        Assert.Equal(MySqlConnectionProtocol.UnixSocket, builder.ConnectionProtocol);
+        Assert.Equal(MySqlConnector.MySqlSslMode.None, builder.SslMode);
+    }
+}
