@@ -1,7 +1,6 @@
 using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Positions;
-using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
 
 namespace VGate.MySql.Flavors;

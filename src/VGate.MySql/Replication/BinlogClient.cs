@@ -126,7 +126,7 @@ public sealed class BinlogClient : IAsyncDisposable
                 var binlogEvent = parser.Parse(packet[1..]);
                 if (binlogEvent is TransactionPayloadEvent payload && _options.ExpandTransactionPayloads)
                 {
-                    state.Advance(binlogEvent);
+                    state.Advance(binlogEvent, parser.LastHeader);
                     foreach (var inner in payload.ReadEvents())
                     {
                         LastEventCompletedTransaction = Track(inner, tracker, state);
@@ -137,7 +137,7 @@ public sealed class BinlogClient : IAsyncDisposable
                     continue;
                 }
 
-                state.Advance(binlogEvent);
+                state.Advance(binlogEvent, parser.LastHeader);
                 LastEventCompletedTransaction = Track(binlogEvent, tracker, state);
                 if (LastEventCompletedTransaction)
                     Commit(tracker, state);
@@ -239,8 +239,7 @@ public sealed class BinlogClient : IAsyncDisposable
                 var expected = flavor is MariaDbFlavor ? PositionFlavor.MariaDb : PositionFlavor.MySql56;
                 if (requested.Flavor != expected)
                     throw new ArgumentException(
-                        $"The start position {requested} is a {requested.Flavor} position but the source is {flavor.Name} ({ServerVersion}).",
-                        nameof(_options.Start));
+                        $"The start position {requested} is a {requested.Flavor} position but the source is {flavor.Name} ({ServerVersion}).");
                 startGtid = requested;
             }
         }
@@ -309,16 +308,18 @@ public sealed class BinlogClient : IAsyncDisposable
 
         public bool InTransaction { get; set; }
 
-        public void Advance(BinlogEvent binlogEvent)
+        /// <param name="binlogEvent">The event just parsed.</param>
+        /// <param name="header">Its header as received (a cached TABLE_MAP instance keeps the header of its first arrival).</param>
+        public void Advance(BinlogEvent binlogEvent, EventHeader header)
         {
             if (binlogEvent is RotateEvent rotate)
             {
                 FileName = rotate.NextFileName;
                 NextPosition = rotate.Position;
             }
-            else if (binlogEvent.Header.NextPosition > 0)
+            else if (header.NextPosition > 0)
             {
-                NextPosition = binlogEvent.Header.NextPosition;
+                NextPosition = header.NextPosition;
             }
         }
     }

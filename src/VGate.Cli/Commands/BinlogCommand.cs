@@ -1,0 +1,102 @@
+using System.Buffers;
+using VGate.Cli.Output;
+using VGate.MySql;
+using VGate.MySql.Protocol;
+using VGate.MySql.Replication;
+
+namespace VGate.Cli.Commands;
+
+/// <summary><c>vgate binlog</c>: streams one server's binlog as JSON lines.</summary>
+internal static class BinlogCommand
+{
+    public const string Usage = """
+        usage: vgate binlog --source mysql://user:password@host:port [options]
+
+        Reads the binary log of one MySQL or MariaDB server over the replication protocol and prints one
+        JSON object per event on standard output (value formats: docs/binlog-json.md).
+
+        options:
+          --source URI               the server: mysql://user:password@host[:port][?ssl-mode=required&ssl-ca=ca.pem]
+                                     or mysql://user:password@localhost?socket=/path/to/mysqld.sock (required)
+          --from POSITION            where to start: current (default), a GTID set (uuid:1-5), a MariaDB GTID list
+                                     (0-1-100), a Vitess position (MySQL56/…, MariaDB/…), or file:position
+          --max-events N             stop after printing N events
+          --until-idle SECONDS       stop when no event arrives for this long
+          --stop-at-end              stop when the server has sent everything it has written so far
+          --replica-server-id ID     server id presented to the source (default: random, must be unique among replicas)
+          --heartbeat SECONDS        source heartbeat period (default 5); 3 missed heartbeats end the stream
+          --skip-checks              do not check binlog_format, row image, row metadata and GTID settings first
+
+        exit status: 0 done, 1 the stream failed (message on stderr), 2 bad command line.
+
+        """;
+
+    private static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "stop-at-end", "skip-checks" };
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var arguments = CommandLineArguments.Parse(args, Flags);
+        MySqlConnectionOptions connection;
+        BinlogStartPosition start;
+        try
+        {
+            connection = MySqlConnectionOptions.Parse(arguments.GetRequiredString("source"));
+            start = BinlogStartPosition.Parse(arguments.GetString("from") ?? "current");
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new UsageException(ex.Message);
+        }
+        var maxEvents = arguments.GetInt64("max-events", 1, long.MaxValue);
+        var untilIdle = arguments.GetSeconds("until-idle");
+        var heartbeat = arguments.GetSeconds("heartbeat") ?? 5;
+        var serverId = arguments.GetInt64("replica-server-id", 1, uint.MaxValue);
+        var stopAtEnd = arguments.GetFlag("stop-at-end");
+        var skipChecks = arguments.GetFlag("skip-checks");
+        arguments.ThrowOnUnknown();
+
+        var options = new BinlogClientOptions
+        {
+            Connection = connection,
+            Start = start,
+            HeartbeatInterval = TimeSpan.FromSeconds(heartbeat),
+            StopAtEnd = stopAtEnd,
+            CheckPrerequisites = !skipChecks,
+            ReplicaServerId = serverId is { } id ? (uint)id : new BinlogClientOptions { Connection = connection }.ReplicaServerId,
+        };
+
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var idleTimeout = untilIdle is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan;
+        idle.CancelAfter(idleTimeout);
+
+        await using var client = new BinlogClient(options);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var writer = new EventJsonWriter(buffer);
+        long printed = 0;
+        try
+        {
+            await foreach (var binlogEvent in client.ReadEventsAsync(idle.Token))
+            {
+                idle.CancelAfter(idleTimeout);
+                writer.Write(binlogEvent, client);
+                buffer.Write("\n"u8);
+                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+                if (++printed == maxEvents)
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested)
+        {
+            // --until-idle elapsed, or Ctrl-C: a normal end.
+        }
+        catch (Exception ex) when (ex is ReplicationException or MySqlServerException or BinlogFormatException or IOException or TimeoutException)
+        {
+            await output.FlushAsync(CancellationToken.None);
+            await error.WriteLineAsync($"vgate: {ex.Message}");
+            return 1;
+        }
+        await output.FlushAsync(CancellationToken.None);
+        return 0;
+    }
+}

@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+using VGate.MySql.Binlog;
+using VGate.MySql.Binlog.Events;
+using VGate.MySql.Binlog.RowImages;
+using VGate.MySql.Binlog.Rows;
+using VGate.MySql.Replication;
+
+namespace VGate.Cli.Output;
+
+/// <summary>
+/// Writes one binlog event as one JSON object (the format of <c>vgate binlog</c>, documented in docs/binlog-json.md).
+/// Common fields: <c>type</c>, <c>timestamp</c> (ISO 8601 UTC, seconds), <c>server_id</c>, <c>file</c> and
+/// <c>position</c> (where the next event starts). Row events carry <c>database</c>, <c>table</c> and <c>rows</c>.
+/// An event that completes a transaction carries <c>resume_position</c>: start a new read there to get exactly
+/// the transactions after it.
+/// </summary>
+internal sealed class EventJsonWriter : IDisposable
+{
+    private readonly Utf8JsonWriter _json;
+    private readonly ArrayBufferWriter<byte> _scratch = new(256);
+
+    public EventJsonWriter(IBufferWriter<byte> output) =>
+        _json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    public void Dispose() => _json.Dispose();
+
+    public void Write(BinlogEvent binlogEvent, BinlogClient client)
+    {
+        _json.Reset();
+        _json.WriteStartObject();
+        _json.WriteString("type", TypeName(binlogEvent.Type));
+        _json.WriteString("timestamp", DateTimeOffset.FromUnixTimeSeconds(binlogEvent.Header.Timestamp).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        _json.WriteNumber("server_id", binlogEvent.Header.ServerId);
+        if (client.CurrentFileName.Length > 0)
+            _json.WriteString("file", client.CurrentFileName);
+        if (binlogEvent.Header.NextPosition > 0)
+            _json.WriteNumber("position", binlogEvent.Header.NextPosition);
+        WriteBody(binlogEvent);
+        if (client.LastEventCompletedTransaction && client.Position is { } position)
+            _json.WriteString("resume_position", position.ToString());
+        _json.WriteEndObject();
+        _json.Flush();
+    }
+
+    private void WriteBody(BinlogEvent binlogEvent)
+    {
+        switch (binlogEvent)
+        {
+            case RowsEvent rows:
+                WriteRows(rows);
+                break;
+            case GtidEvent gtid:
+                if (gtid.Gtid is { } mysqlGtid)
+                    _json.WriteString("gtid", mysqlGtid.ToString());
+                break;
+            case MariaDbGtidEvent mariaGtid:
+                _json.WriteString("gtid", mariaGtid.Gtid.ToString());
+                _json.WriteBoolean("standalone", mariaGtid.IsStandalone);
+                break;
+            case PreviousGtidsEvent previous:
+                _json.WriteString("gtid_set", previous.GtidSet.ToString());
+                break;
+            case MariaDbGtidListEvent list:
+                _json.WriteString("gtid_list", list.GtidList.ToString());
+                break;
+            case QueryEvent query:
+                _json.WriteString("database", query.Database);
+                _json.WriteString("sql", query.Query);
+                break;
+            case RowsQueryEvent rowsQuery:
+                _json.WriteString("sql", rowsQuery.Query);
+                break;
+            case MariaDbAnnotateRowsEvent annotate:
+                _json.WriteString("sql", annotate.Query);
+                break;
+            case TableMapEvent tableMap:
+                _json.WriteString("database", tableMap.Database);
+                _json.WriteString("table", tableMap.Table);
+                _json.WriteNumber("table_id", tableMap.TableId);
+                _json.WriteStartArray("columns");
+                foreach (var column in tableMap.Columns)
+                    _json.WriteStringValue(ColumnName(column));
+                _json.WriteEndArray();
+                break;
+            case XidEvent xid:
+                _json.WriteNumber("xid", xid.Xid);
+                break;
+            case RotateEvent rotate:
+                _json.WriteString("next_file", rotate.NextFileName);
+                _json.WriteNumber("next_position", rotate.Position);
+                break;
+            case FormatDescriptionEvent format:
+                _json.WriteString("server_version", format.ServerVersion);
+                _json.WriteNumber("binlog_version", format.BinlogVersion);
+                break;
+            case HeartbeatEvent heartbeat:
+                _json.WriteString("log_file", heartbeat.LogFileName);
+                break;
+            case IntvarEvent intvar:
+                _json.WriteNumber("variable_type", intvar.VariableType);
+                _json.WriteNumber("value", intvar.Value);
+                break;
+            case RandEvent rand:
+                _json.WriteNumber("seed1", rand.Seed1);
+                _json.WriteNumber("seed2", rand.Seed2);
+                break;
+            case UserVarEvent userVar:
+                _json.WriteString("name", userVar.Name);
+                _json.WriteBoolean("is_null", userVar.IsNull);
+                break;
+        }
+    }
+
+    private void WriteRows(RowsEvent rows)
+    {
+        var table = rows.TableMap;
+        _json.WriteString("database", table.Database);
+        _json.WriteString("table", table.Table);
+        _json.WriteStartArray("rows");
+        foreach (var row in rows.GetRows())
+        {
+            if (rows.Kind == RowsEventKind.Update)
+            {
+                _json.WriteStartObject();
+                _json.WritePropertyName("before");
+                WriteImage(table, row.Before);
+                _json.WritePropertyName("after");
+                WriteImage(table, row.After);
+                _json.WriteEndObject();
+            }
+            else
+            {
+                WriteImage(table, rows.Kind == RowsEventKind.Insert ? row.After : row.Before);
+            }
+        }
+        _json.WriteEndArray();
+    }
+
+    private void WriteImage(TableMapEvent table, RowImage image)
+    {
+        _json.WriteStartObject();
+        foreach (var cell in image.Cells)
+        {
+            var column = table.Columns[cell.ColumnIndex];
+            _json.WritePropertyName(ColumnName(column));
+            if (cell.IsNull)
+            {
+                _json.WriteNullValue();
+                continue;
+            }
+            var bytes = image.GetBytes(cell);
+            if (cell.IsPartialJson)
+            {
+                _json.WriteStartObject();
+                _json.WriteString("json_diff", JsonDiffDecoder.ToVitessExpression(ColumnValueDecoder.GetPayload(column, bytes), ColumnName(column)));
+                _json.WriteEndObject();
+                continue;
+            }
+            WriteValue(column, bytes);
+        }
+        _json.WriteEndObject();
+    }
+
+    /// <summary>Writes one non-NULL value in the JSON form its kind calls for (see docs/binlog-json.md).</summary>
+    private void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell)
+    {
+        switch (ColumnValueDecoder.GetValueKind(column))
+        {
+            case ValueKind.Integer:
+            case ValueKind.UnsignedInteger:
+            case ValueKind.Float:
+                WriteRawText(column, cell, raw: true);
+                break;
+            case ValueKind.Json:
+                WriteRawText(column, cell, raw: true);
+                break;
+            case ValueKind.Bit:
+                _json.WriteNumberValue(BitValue(ColumnValueDecoder.GetPayload(column, cell)));
+                break;
+            case ValueKind.Binary:
+            case ValueKind.Geometry:
+                _json.WriteBase64StringValue(ColumnValueDecoder.GetPayload(column, cell));
+                break;
+            case ValueKind.Vector:
+                WriteVector(ColumnValueDecoder.GetPayload(column, cell));
+                break;
+            case ValueKind.Text:
+                _json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
+                break;
+            default:
+                // Decimal (exact digits), temporal, ENUM and SET values are strings of their text form.
+                WriteRawText(column, cell, raw: false);
+                break;
+        }
+    }
+
+    private void WriteRawText(ColumnInfo column, ReadOnlySpan<byte> cell, bool raw)
+    {
+        _scratch.ResetWrittenCount();
+        ColumnValueDecoder.WriteText(column, cell, _scratch);
+        if (raw)
+            _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: false);
+        else
+            _json.WriteStringValue(_scratch.WrittenSpan);
+    }
+
+    private void WriteVector(ReadOnlySpan<byte> payload)
+    {
+        _json.WriteStartArray();
+        for (var i = 0; i + 4 <= payload.Length; i += 4)
+            _json.WriteNumberValue(BinaryPrimitives.ReadSingleLittleEndian(payload[i..]));
+        _json.WriteEndArray();
+    }
+
+    private static ulong BitValue(ReadOnlySpan<byte> bigEndian)
+    {
+        ulong value = 0;
+        foreach (var b in bigEndian)
+            value = (value << 8) | b;
+        return value;
+    }
+
+    private static string ColumnName(ColumnInfo column) => column.Name ?? "@" + (column.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string TypeName(EventType type) => type switch
+    {
+        EventType.WriteRowsV1 or EventType.WriteRowsV2 or EventType.MariaDbWriteRowsCompressed or EventType.MariaDbWriteRowsCompressedV1 => "write_rows",
+        EventType.UpdateRowsV1 or EventType.UpdateRowsV2 or EventType.MariaDbUpdateRowsCompressed or EventType.MariaDbUpdateRowsCompressedV1 => "update_rows",
+        EventType.PartialUpdateRows => "partial_update_rows",
+        EventType.DeleteRowsV1 or EventType.DeleteRowsV2 or EventType.MariaDbDeleteRowsCompressed or EventType.MariaDbDeleteRowsCompressedV1 => "delete_rows",
+        EventType.MariaDbGtid => "gtid",
+        EventType.MariaDbGtidList => "gtid_list",
+        EventType.MariaDbAnnotateRows => "annotate_rows",
+        EventType.MariaDbBinlogCheckpoint => "binlog_checkpoint",
+        EventType.MariaDbQueryCompressed => "query",
+        _ => ToSnakeCase(type.ToString()),
+    };
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0)
+                builder.Append('_');
+            builder.Append(char.ToLowerInvariant(c));
+        }
+        return builder.ToString();
+    }
+}
