@@ -182,13 +182,19 @@ public sealed class BinlogEventParserTests
     }
 
     [Fact]
-    public void Parse_GtidFamily_StaysUnparsedUntilTheGtidParsersLand()
+    public void Parse_GtidFamily_DispatchesToTheGtidParsers()
     {
+        var seen = new List<BinlogEvent>();
         var parser = TestData.ForEachEvent("mysql/rust_mysql_common/binlog_transaction_with_GTID_TAG.000001", ev =>
         {
             if (ev.Type is EventType.PreviousGtids or EventType.GtidTagged)
-                Assert.IsType<UnknownEvent>(ev);
+                seen.Add(ev);
         });
+
         Assert.Equal("9.6.0", parser.FormatDescription!.ServerVersion);
+        var previous = Assert.IsType<PreviousGtidsEvent>(seen[0]);
+        Assert.Equal("55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-2", previous.GtidSet.ToString());
+        var gtid = Assert.IsType<GtidEvent>(seen[1]);
+        Assert.Equal("55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3", gtid.Gtid.ToString());
     }
 }
