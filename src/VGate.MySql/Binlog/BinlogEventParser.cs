@@ -249,7 +249,7 @@ public sealed class BinlogEventParser
         var reader = new PacketReader(body);
         var tableId = TableMapEvent.ReadTableId(ref reader, postHeaderLength);
         if (_tables.TryGetValue(tableId, out var cached) && cached.HasBody(body))
-            return cached;
+            return cached.WithHeader(header);
 
         var tableMap = TableMapEvent.Parse(header, body, postHeaderLength, IsMariaDb);
         _tables[tableId] = tableMap;

@@ -15,8 +15,8 @@ namespace VGate.MySql.Binlog.Events;
 /// <remarks>
 /// Owned and immutable: the parser keeps one instance per table id and hands the same instance to every row event
 /// that refers to the table. When a TABLE_MAP arrives whose body is byte-for-byte the cached one, the parser returns the
-/// cached instance, so <see cref="BinlogEvent.Header"/> is that of the first occurrence; the header of the occurrence
-/// just parsed is <see cref="BinlogEventParser.LastHeader"/>.
+/// cached definition under the new header (one small object; <see cref="Columns"/> and the other parsed members are the
+/// same instances), so <see cref="Columns"/> identity tells a consumer that the table's definition did not change.
 /// </remarks>
 public sealed class TableMapEvent : BinlogEvent
 {
@@ -77,6 +77,14 @@ public sealed class TableMapEvent : BinlogEvent
 
     /// <summary>True when <paramref name="body"/> is byte-for-byte the body this instance was parsed from.</summary>
     internal bool HasBody(ReadOnlySpan<byte> body) => body.SequenceEqual(_body);
+
+    /// <summary>
+    /// The same table definition under the header of a later arrival: one small object, the parsed columns and
+    /// metadata are shared (so <see cref="Columns"/> is the same instance while the definition is unchanged).
+    /// </summary>
+    internal TableMapEvent WithHeader(EventHeader header) =>
+        header == Header ? this : new TableMapEvent(header, _body, TableId, Flags, Database, Table, (ColumnInfo[])Columns,
+            (int[])PrimaryKey, (int[])PrimaryKeyPrefixes, _optionalMetadataOffset, JsonColumnCount, HasColumnNames, HasColumnVisibility);
 
     /// <summary>Reads the table id from a TABLE_MAP or ROWS body.</summary>
     internal static ulong ReadTableId(ref PacketReader reader, int postHeaderLength) =>

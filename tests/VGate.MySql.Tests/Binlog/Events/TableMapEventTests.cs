@@ -197,14 +197,16 @@ public sealed class TableMapEventTests
     }
 
     [Fact]
-    public void Parser_SameTableMapTwice_ReturnsCachedInstance()
+    public void Parser_SameTableMapTwice_SharesTheParsedDefinitionUnderTheNewHeader()
     {
         var parser = TestData.MySql8Parser();
         var body = TestData.Hex(Case5);
         var first = parser.Parse(TestData.BuildEvent(EventType.TableMap, body, crc: true, nextPosition: 100));
         var second = parser.Parse(TestData.BuildEvent(EventType.TableMap, body, crc: true, nextPosition: 200));
 
-        Assert.Same(first, second);
+        Assert.Same(((TableMapEvent)first).Columns, ((TableMapEvent)second).Columns);
+        Assert.Equal(100u, first.Header.NextPosition);
+        Assert.Equal(200u, second.Header.NextPosition);
         Assert.Equal(200u, parser.LastHeader.NextPosition);
         Assert.True(parser.TryGetTableMap(0x6c, out var cached));
         Assert.Same(first, cached);
