@@ -6,8 +6,8 @@ namespace VGate.MySql;
 /// </summary>
 public sealed class MySqlServerException : Exception
 {
-    private MySqlServerException(int errorCode, string sqlState, string message)
-        : base($"Server error {errorCode} ({sqlState}): {message}")
+    private MySqlServerException(int errorCode, string sqlState, string message, Exception? inner = null)
+        : base($"Server error {errorCode} ({sqlState}): {message}", inner)
     {
         ErrorCode = errorCode;
         SqlState = sqlState;
@@ -25,4 +25,8 @@ public sealed class MySqlServerException : Exception
 
     internal static MySqlServerException Create(int errorCode, string sqlState, string message) =>
         new(errorCode, sqlState, message);
+
+    /// <summary>The same error as reported by MySqlConnector (used for the SQL side of a replication session).</summary>
+    internal static MySqlServerException FromConnector(MySqlConnector.MySqlException exception) =>
+        new(exception.Number, exception.SqlState ?? "HY000", exception.Message, exception);
 }

@@ -53,6 +53,9 @@ public sealed class BinlogClient : IAsyncDisposable
     /// <summary>The source's version string, known once streaming has started.</summary>
     public string? ServerVersion { get; private set; }
 
+    /// <summary>True when the replication connection is encrypted with TLS, known once streaming has started.</summary>
+    public bool IsEncrypted => _connection?.IsSecure ?? false;
+
     /// <summary>True when the source is MariaDB, known once streaming has started.</summary>
     public bool IsMariaDb { get; private set; }
 
@@ -207,6 +210,30 @@ public sealed class BinlogClient : IAsyncDisposable
 
     private async Task<SessionInfo> PrepareAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PrepareCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException ex) when (!IsClientSide(ex))
+        {
+            // A server error on the SQL side (access denied, missing privilege): report it like one from our protocol code.
+            throw MySqlServerException.FromConnector(ex);
+        }
+        catch (MySqlException ex)
+        {
+            throw ReplicationException.ConnectionLost($"could not talk to {_options.Connection.Endpoint}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// True for MySqlConnector's own errors (could not connect, connection lost: codes below 1000, the CR_* range
+    /// 2000–2999, and 1042), false for errors the server sent.
+    /// </summary>
+    private static bool IsClientSide(MySqlException exception) =>
+        exception.ErrorCode == MySqlErrorCode.UnableToConnectToHost || exception.Number is < 1000 or (>= 2000 and < 3000);
+
+    private async Task<SessionInfo> PrepareCoreAsync(CancellationToken cancellationToken)
+    {
         var connectionOptions = _options.Connection;
         ServerFlavor flavor;
         ReplicationPosition? startGtid;
@@ -244,7 +271,16 @@ public sealed class BinlogClient : IAsyncDisposable
             }
         }
 
-        var connection = await MySqlProtocolConnection.ConnectAsync(connectionOptions, cancellationToken).ConfigureAwait(false);
+        MySqlProtocolConnection connection;
+        try
+        {
+            connection = await MySqlProtocolConnection.ConnectAsync(connectionOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or TimeoutException)
+        {
+            throw ReplicationException.ConnectionLost($"could not open the replication connection to {connectionOptions.Endpoint}: {ex.Message}", ex);
+        }
+
         _connection = connection;
         var checksumName = checksum ? "'CRC32'" : "'NONE'";
         var heartbeatNanos = (long)_options.HeartbeatInterval.TotalMilliseconds * 1_000_000L;

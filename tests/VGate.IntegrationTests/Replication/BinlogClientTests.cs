@@ -294,20 +294,32 @@ public sealed class BinlogClientTests(LargePacketFixture fixture) : IClassFixtur
         var options = new BinlogClientOptions { Connection = MySqlConnectionOptions.Parse(uri.ToString()) };
         await using var client = new BinlogClient(options);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        var error = await Assert.ThrowsAsync<MySqlServerException>(async () =>
         {
             await foreach (var binlogEvent in client.ReadEventsAsync())
                 Assert.Fail($"no event expected, got {binlogEvent.Type}");
         });
 
-        var code = error switch
-        {
-            MySqlServerException server => server.ErrorCode,
-            MySqlException connector => (int)connector.ErrorCode,
-            _ => throw new Xunit.Sdk.XunitException($"unexpected {error.GetType()}: {error.Message}"),
-        };
-        Assert.Equal(1045, code);
+        Assert.Equal(1045, error.ErrorCode);
+        Assert.Equal("28000", error.SqlState);
         Assert.Contains("Access denied", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_NothingListening_FailsWithConnectionLostNamingTheEndpoint()
+    {
+        var port = FreePort.GetAvailableTcpPort();
+        var options = new BinlogClientOptions { Connection = MySqlConnectionOptions.Parse($"mysql://u:p@127.0.0.1:{port}") };
+        await using var client = new BinlogClient(options);
+
+        var error = await Assert.ThrowsAsync<ReplicationException>(async () =>
+        {
+            await foreach (var binlogEvent in client.ReadEventsAsync())
+                Assert.Fail($"no event expected, got {binlogEvent.Type}");
+        });
+
+        Assert.Equal(ReplicationErrorKind.ConnectionLost, error.Kind);
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
 
     [ServerFact]

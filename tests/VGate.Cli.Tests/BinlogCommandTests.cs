@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.Json;
+using VGate.Cli.Commands;
+using VGate.Testing;
+
+namespace VGate.Cli.Tests;
+
+/// <summary>
+/// <c>vgate binlog</c> end to end against a real MariaDB: the JSON lines it prints, resuming from the
+/// <c>resume_position</c> it reports, and its errors for bad command lines and bad sources.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class BinlogCommandTests(MariaDbFixture fixture) : IClassFixture<MariaDbFixture>
+{
+    private static async Task<(int Exit, List<JsonElement> Lines, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+        using var deadline = TestDeadline.CreateTokenSource();
+        var exit = await BinlogCommand.RunAsync(args, output, error, deadline.Token);
+        var lines = Encoding.UTF8.GetString(output.ToArray())
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone())
+            .ToList();
+        return (exit, lines, error.ToString());
+    }
+
+    private string Source => fixture.Server.ReplicationUri.ToString();
+
+    [ServerFact]
+    public async Task Binlog_RowChanges_PrintsOneJsonObjectPerEventWithTypedValues()
+    {
+        var db = await fixture.CreateDatabaseAsync();
+        await fixture.Server.ExecuteAsync($"CREATE TABLE {db}.t (id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(6,2), raw VARBINARY(4), flags BIT(4), j JSON)");
+        var start = "MariaDB/" + await fixture.Server.GetGtidBinlogPosAsync();
+        await fixture.Server.ExecuteAsync($"INSERT INTO {db}.t VALUES (1, 'Zoë', 12.50, x'00ff', b'1010', '{{\"a\": 1}}')");
+        await fixture.Server.ExecuteAsync($"UPDATE {db}.t SET name = NULL WHERE id = 1");
+
+        var (exit, lines, error) = await RunAsync("--source", Source, "--from", start, "--stop-at-end");
+
+        Assert.True(exit == 0, error);
+        var insert = Assert.Single(lines, l => l.GetProperty("type").GetString() == "write_rows");
+        Assert.Equal(db, insert.GetProperty("database").GetString());
+        var row = Assert.Single(insert.GetProperty("rows").EnumerateArray().ToList());
+        Assert.Equal(1, row.GetProperty("id").GetInt32());
+        Assert.Equal("Zoë", row.GetProperty("name").GetString());
+        Assert.Equal("12.50", row.GetProperty("price").GetString());
+        Assert.Equal(Convert.ToBase64String([0x00, 0xff]), row.GetProperty("raw").GetString());
+        Assert.Equal(10, row.GetProperty("flags").GetInt32());
+        Assert.Equal("{\"a\": 1}", row.GetProperty("j").GetString());
+
+        var update = Assert.Single(lines, l => l.GetProperty("type").GetString() == "update_rows");
+        var change = Assert.Single(update.GetProperty("rows").EnumerateArray().ToList());
+        Assert.Equal("Zoë", change.GetProperty("before").GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, change.GetProperty("after").GetProperty("name").ValueKind);
+
+        var commits = lines.Where(l => l.TryGetProperty("resume_position", out _)).ToList();
+        Assert.Equal(2, commits.Count);
+        Assert.All(lines, l => Assert.True(l.TryGetProperty("timestamp", out _)));
+    }
+
+    [ServerFact]
+    public async Task Binlog_FromResumePosition_PrintsOnlyLaterTransactions()
+    {
+        var db = await fixture.CreateDatabaseAsync();
+        await fixture.Server.ExecuteAsync($"CREATE TABLE {db}.r (id INT PRIMARY KEY)");
+        var start = "MariaDB/" + await fixture.Server.GetGtidBinlogPosAsync();
+        await fixture.Server.ExecuteAsync($"INSERT INTO {db}.r VALUES (1)");
+        await fixture.Server.ExecuteAsync($"INSERT INTO {db}.r VALUES (2)");
+        var (_, first, _) = await RunAsync("--source", Source, "--from", start, "--stop-at-end");
+        var afterFirst = first.First(l => l.TryGetProperty("resume_position", out _)).GetProperty("resume_position").GetString()!;
+
+        var (exit, lines, error) = await RunAsync("--source", Source, "--from", afterFirst, "--stop-at-end");
+
+        Assert.True(exit == 0, error);
+        var ids = lines.Where(l => l.GetProperty("type").GetString() == "write_rows")
+            .Select(l => l.GetProperty("rows")[0].GetProperty("id").GetInt32());
+        Assert.Equal([2], ids);
+    }
+
+    [ServerFact]
+    public async Task Binlog_MaxEvents_StopsAfterThatMany()
+    {
+        var start = "MariaDB/" + await fixture.Server.GetGtidBinlogPosAsync();
+
+        var (exit, lines, _) = await RunAsync("--source", Source, "--from", start, "--max-events", "2");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, lines.Count);
+    }
+
+    [ServerFact]
+    public async Task Binlog_UntilIdle_EndsWhenNothingArrives()
+    {
+        var (exit, lines, error) = await RunAsync("--source", Source, "--until-idle", "1");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains(lines, l => l.GetProperty("type").GetString() == "format_description");
+    }
+
+    [ServerFact]
+    public async Task Binlog_WrongPassword_ExitsOneWithTheServerMessage()
+    {
+        var source = new UriBuilder(fixture.Server.ReplicationUri) { Password = "wrong" }.Uri.ToString();
+
+        var (exit, lines, error) = await RunAsync("--source", source, "--stop-at-end");
+
+        Assert.Equal(1, exit);
+        Assert.Empty(lines);
+        Assert.Contains("1045", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "--source")]
+    [InlineData(new[] { "--source", "http://x" }, "mysql")]
+    [InlineData(new[] { "--source", "mysql://u:p@h", "--from", "garbage" }, "garbage")]
+    [InlineData(new[] { "--source", "mysql://u:p@h", "--max-events", "0" }, "--max-events")]
+    [InlineData(new[] { "--source", "mysql://u:p@h", "--until-idle", "-1" }, "--until-idle")]
+    [InlineData(new[] { "--source", "mysql://u:p@h", "--frm", "current" }, "--frm")]
+    [InlineData(new[] { "--source" }, "--source")]
+    public async Task Binlog_BadCommandLine_ThrowsUsageErrorNamingTheProblem(string[] args, string expected)
+    {
+        var error = await Assert.ThrowsAsync<UsageException>(() => RunAsync(args));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
