@@ -381,6 +381,46 @@ public sealed class BinlogClientTests(LargePacketFixture fixture) : IClassFixtur
     }
 
     [ServerFact]
+    public async Task Start_BinlogOff_RefusedNamingTheSetting()
+    {
+        await using var server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "nolog", LogBin = false });
+
+        var error = await Assert.ThrowsAsync<ReplicationException>(() => BinlogCapture.ReadToEndAsync(server, BinlogStartPosition.Current));
+
+        Assert.Equal(ReplicationErrorKind.SourceMisconfigured, error.Kind);
+        Assert.Contains("log_bin", error.Message, StringComparison.Ordinal);
+    }
+
+    [ServerFact]
+    public async Task ReadEvents_SourceWithoutChecksums_StreamsRows()
+    {
+        await using var server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "nocrc", ExtraArguments = ["--binlog-checksum=NONE"] });
+        await server.ExecuteAsync("CREATE DATABASE n; CREATE TABLE n.t (id INT PRIMARY KEY, v VARCHAR(10))");
+        var start = BinlogStartPosition.Parse("MariaDB/" + await server.GetGtidBinlogPosAsync());
+        await server.ExecuteAsync("INSERT INTO n.t VALUES (1, 'no crc')");
+
+        var events = await BinlogCapture.ReadToEndAsync(server, start);
+
+        Assert.Equal("no crc", Assert.Single(RowEvents(events, "t")).Rows[0].After!["v"]);
+    }
+
+    [ServerFact]
+    public async Task ReadEvents_FromFilePosition_StartsThereAndTracksGtids()
+    {
+        var db = await fixture.CreateDatabaseAsync();
+        await Server.ExecuteAsync($"CREATE TABLE {db}.fp (id INT PRIMARY KEY)");
+        await Server.ExecuteAsync($"INSERT INTO {db}.fp VALUES (1)");
+        var (file, position) = await Server.GetBinlogPositionAsync();
+        await Server.ExecuteAsync($"INSERT INTO {db}.fp VALUES (2)");
+        var expectedEnd = "MariaDB/" + await Server.GetGtidBinlogPosAsync();
+
+        var events = await BinlogCapture.ReadToEndAsync(Server, BinlogStartPosition.Parse($"{file}:{position}"));
+
+        Assert.Equal(["2"], RowEvents(events, "fp").Select(e => e.Rows[0].After!["id"]));
+        Assert.Equal(expectedEnd, events.Last(e => e.ResumePosition is not null).ResumePosition);
+    }
+
+    [ServerFact]
     public async Task Start_MySqlPositionOnMariaDb_FailsWithClearMessage()
     {
         var start = BinlogStartPosition.Parse("MySQL56/3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5");
