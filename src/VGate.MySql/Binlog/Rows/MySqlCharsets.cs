@@ -94,6 +94,19 @@ public static class MySqlCharsets
         _ => null,
     };
 
+    /// <summary>
+    /// The longest a character of the collation's character set can be, in bytes (MySQL's <c>mbmaxlen</c>):
+    /// 4 for utf8mb4, 3 for utf8mb3, 1 for single-byte sets and binary. Used to turn byte lengths into
+    /// declared character lengths (<c>VARCHAR(64)</c> in utf8mb4 holds up to 256 bytes).
+    /// </summary>
+    public static int GetMaxBytesPerCharacter(int collationId) => GetCharsetName(collationId) switch
+    {
+        "utf8mb4" or "utf16" or "utf16le" or "utf32" or "gb18030" => 4,
+        "utf8mb3" or "ujis" or "eucjpms" => 3,
+        "ucs2" or "sjis" or "cp932" or "gbk" or "gb2312" or "big5" or "euckr" => 2,
+        _ => 1,
+    };
+
     private static Encoding CodePage(int codePage) =>
         CodePagesEncodingProvider.Instance.GetEncoding(codePage) ?? Encoding.GetEncoding(codePage);
 }
