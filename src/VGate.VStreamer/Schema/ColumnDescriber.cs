@@ -24,10 +24,15 @@ internal static partial class ColumnDescriber
     /// <summary>FLOAT/DOUBLE declared without (M,D): MySQL reports 31 decimals (NOT_FIXED_DEC).</summary>
     private const uint NotFixedDecimals = 31;
 
-    public static ColumnDescription Describe(ColumnInfo column, CatalogColumn? catalog)
+    /// <param name="column">The column as the binlog describes it.</param>
+    /// <param name="catalog">The column as information_schema describes it now, or null.</param>
+    /// <param name="defaultDisplayWidths">
+    /// True for MariaDB, which prints integer types with their default display width (<c>int(11)</c>); MySQL 8 does not.
+    /// </param>
+    public static ColumnDescription Describe(ColumnInfo column, CatalogColumn? catalog, bool defaultDisplayWidths = false)
     {
         var name = column.Name ?? "@" + (column.Index + 1).ToString(CultureInfo.InvariantCulture);
-        var derivedType = DeriveColumnType(column);
+        var derivedType = DeriveColumnType(column, defaultDisplayWidths);
         var matches = catalog is not null && Normalize(catalog.ColumnType) == Normalize(derivedType);
         var columnType = matches ? catalog!.ColumnType : derivedType;
 
@@ -136,22 +141,25 @@ internal static partial class ColumnDescriber
     }
 
     /// <summary>The column type as information_schema would print it, from the binlog's description alone.</summary>
-    public static string DeriveColumnType(ColumnInfo column)
+    public static string DeriveColumnType(ColumnInfo column, bool defaultDisplayWidths = false)
     {
         var unsigned = column.IsUnsigned ? " unsigned" : "";
+        string Int(string name, int signedWidth, int unsignedWidth) => defaultDisplayWidths
+            ? Invariant($"{name}({(column.IsUnsigned ? unsignedWidth : signedWidth)})") + unsigned
+            : name + unsigned;
         var binary = column.CollationId is 0 or MySqlCharsets.BinaryCollationId;
         var mbMax = MySqlCharsets.GetMaxBytesPerCharacter(column.CollationId);
         return column.Type switch
         {
-            ColumnType.Tiny => "tinyint" + unsigned,
-            ColumnType.Short => "smallint" + unsigned,
-            ColumnType.Int24 => "mediumint" + unsigned,
-            ColumnType.Long => "int" + unsigned,
-            ColumnType.LongLong => "bigint" + unsigned,
+            ColumnType.Tiny => Int("tinyint", 4, 3),
+            ColumnType.Short => Int("smallint", 6, 5),
+            ColumnType.Int24 => Int("mediumint", 9, 8),
+            ColumnType.Long => Int("int", 11, 10),
+            ColumnType.LongLong => Int("bigint", 20, 20),
             ColumnType.Float => "float" + unsigned,
             ColumnType.Double => "double" + unsigned,
             ColumnType.NewDecimal or ColumnType.Decimal => Invariant($"decimal({DecimalPrecisionAndScale(column).Precision},{DecimalPrecisionAndScale(column).Scale})") + unsigned,
-            ColumnType.Year => "year",
+            ColumnType.Year => defaultDisplayWidths ? "year(4)" : "year",
             ColumnType.Date or ColumnType.NewDate => "date",
             ColumnType.Time or ColumnType.Time2 => WithFsp("time", column),
             ColumnType.DateTime or ColumnType.DateTime2 => WithFsp("datetime", column),

@@ -1,0 +1,44 @@
+using Binlogdata;
+using VGate.MySql.Protocol;
+
+namespace VGate.VStreamer;
+
+/// <summary>Settings of one shard's stream (one <see cref="ShardStreamer"/>).</summary>
+public sealed class ShardStreamerOptions
+{
+    /// <summary>The keyspace name put on every event. Required.</summary>
+    public required string Keyspace { get; init; }
+
+    /// <summary>The shard name put on every event (<c>-80</c>, <c>0</c>, …). Required.</summary>
+    public required string Shard { get; init; }
+
+    /// <summary>The MySQL/MariaDB server to read. Required.</summary>
+    public required MySqlConnectionOptions Source { get; init; }
+
+    /// <summary>The database (schema) on the source that holds this keyspace's tables. Required.</summary>
+    public required string Database { get; init; }
+
+    /// <summary>
+    /// Where to start: <c>current</c>, a Vitess position (<c>MariaDB/0-1-42</c>, <c>MySQL56/uuid:1-42</c>), or
+    /// <c>""</c> to copy the matching tables first. Default <c>current</c>.
+    /// </summary>
+    public string Position { get; init; } = "current";
+
+    /// <summary>Which tables and rows to stream; null streams every table (the rule <c>/.*</c>).</summary>
+    public Filter? Filter { get; init; }
+
+    /// <summary>Copy-phase state to resume from (<c>ShardGtid.table_p_ks</c>).</summary>
+    public IReadOnlyList<TableLastPK> TablePKs { get; init; } = [];
+
+    /// <summary>When not empty, only these tables are copied in the copy phase (<c>VStreamFlags.tables_to_copy</c>).</summary>
+    public IReadOnlyList<string> TablesToCopy { get; init; } = [];
+
+    /// <summary>A batch is handed on once its events reach about this many bytes, even mid-transaction. Default 250 000.</summary>
+    public int PacketSize { get; init; } = 250_000;
+
+    /// <summary>How often an idle stream sends HEARTBEAT (it is the source heartbeat period too). Default 900 ms.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(900);
+
+    /// <summary>Clock for <c>current_time</c>; tests inject a fake. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
