@@ -19,7 +19,7 @@ public sealed class KeyRangeCoverageIssue
 
     /// <summary>
     /// Gap: the shard that ends where the gap starts (null when the gap starts at the minimum).
-    /// Overlap: the shard that starts first.
+    /// Overlap: the shard that starts first (on a tie, the one that ends first).
     /// </summary>
     public KeyRange? First { get; }
 
