@@ -13,7 +13,7 @@ namespace VGate.VStreamer.Vindexes;
 /// <remarks>
 /// <para>
 /// Before collating, Vitess rejects invalid UTF-8 and strips trailing ASCII spaces (only U+0020). The weights here
-/// are generated from that same library (<c>UnicodeLooseWeightsGenerator/main.go</c>) for every code point of:
+/// are generated from that same library (<c>tools/UnicodeLooseWeightsGenerator/main.go</c>) for every code point of:
 /// U+0000–U+052F (Basic Latin, Latin-1, Latin Extended-A/B, IPA, spacing modifiers, combining diacritics, Greek,
 /// Cyrillic), U+1E00–U+1EFF (Latin Extended Additional), U+2000–U+206F, U+20A0–U+20CF, U+2100–U+214F and
 /// U+FF00–U+FFEF, plus every two-code-point contraction among them (e.g. Cyrillic <c>и</c> + U+0306 → <c>й</c>,
