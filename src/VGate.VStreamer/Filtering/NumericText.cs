@@ -96,10 +96,6 @@ internal static class NumericText
         return double.Parse(text[start..end], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Canonical text of a number literal for exact comparison, or null when it has an exponent.</summary>
-    public static byte[]? ExactLiteral(string text) =>
-        IsExact(Encoding.ASCII.GetBytes(text)) ? Encoding.ASCII.GetBytes(text) : null;
-
     /// <summary>The unsigned big-endian integer in <paramref name="bytes"/> as decimal text (hex literals, BIT values).</summary>
     public static byte[] UnsignedBigEndianToDecimal(ReadOnlySpan<byte> bytes)
     {

@@ -14,7 +14,11 @@ public sealed class RowValues : IRowValues
         _values = new ReadOnlyMemory<byte>?[values.Count];
         for (var i = 0; i < values.Count; i++)
         {
-            _values[i] = values[i] is { } value ? value : null;
+            // Not a conditional expression: null would convert to an empty ReadOnlyMemory through byte[].
+            if (values[i] is { } value)
+            {
+                _values[i] = value;
+            }
         }
     }
 
