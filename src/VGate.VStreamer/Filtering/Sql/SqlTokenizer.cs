@@ -56,7 +56,7 @@ internal static class SqlTokenizer
                 var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
                 if (end < 0)
                 {
-                    throw SyntaxError(sql.Length, null);
+                    throw SyntaxError(sql.Length + 1, null);
                 }
 
                 i = end + 2;
@@ -188,7 +188,7 @@ internal static class SqlTokenizer
         var close = sql.IndexOf('\'', start + 2);
         if (close < 0)
         {
-            throw SyntaxError(sql.Length, null);
+            throw SyntaxError(sql.Length + 1, null);
         }
 
         var digits = sql[(start + 2)..close];
@@ -208,7 +208,7 @@ internal static class SqlTokenizer
         {
             if (i >= sql.Length)
             {
-                throw SyntaxError(sql.Length, null);
+                throw SyntaxError(sql.Length + 1, null);
             }
 
             var c = sql[i];
