@@ -27,6 +27,12 @@ public sealed class ShardStreamerOptions
     /// <summary>Which tables and rows to stream; null streams every table (the rule <c>/.*</c>).</summary>
     public Filter? Filter { get; init; }
 
+    /// <summary>
+    /// Each table's primary vindex (from the keyspace's VSchema): used by key-range rules (<c>-80</c>) and by
+    /// <c>in_keyrange('-80')</c>. Tables not listed have none.
+    /// </summary>
+    public IReadOnlyDictionary<string, Filtering.TableVindex> PrimaryVindexes { get; init; } = new Dictionary<string, Filtering.TableVindex>();
+
     /// <summary>Copy-phase state to resume from (<c>ShardGtid.table_p_ks</c>).</summary>
     public IReadOnlyList<TableLastPK> TablePKs { get; init; } = [];
 

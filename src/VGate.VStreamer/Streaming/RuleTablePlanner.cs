@@ -1,67 +1,78 @@
-using System.Text.RegularExpressions;
 using Binlogdata;
 using VGate.MySql.Binlog.Events;
+using VGate.VStreamer.Filtering;
 
 namespace VGate.VStreamer.Streaming;
 
 /// <summary>
-/// Applies <c>binlogdata.Filter</c> rules to tables: the first rule whose <c>match</c> fits the table name wins
-/// (an exact, case-sensitive name, or <c>/regex</c> matched anywhere in the name). A null filter streams every table.
+/// Applies <c>binlogdata.Filter</c> rules (vstream-spec §2.7) to the tables of a stream with <see cref="TablePlanBuilder"/>:
+/// the first matching rule wins; its select list and WHERE terms become the plan's columns and row predicate, and
+/// key-range filters use the table's primary vindex (from <see cref="ShardStreamerOptions.PrimaryVindexes"/>) or the
+/// vindex named in <c>in_keyrange</c>. A null filter streams every table.
 /// </summary>
 internal sealed class RuleTablePlanner : ITablePlanner
 {
-    private readonly IReadOnlyList<(Rule Rule, Regex? Pattern)> _rules;
+    private readonly FilterRules _rules;
+    private readonly TablePlanBuilder _builder;
+    private readonly IReadOnlyDictionary<string, TableVindex> _primaryVindexes;
+    private readonly RowImageValues _values = new();
 
-    public RuleTablePlanner(Filter? filter)
+    public RuleTablePlanner(Filter? filter, IReadOnlyDictionary<string, TableVindex>? primaryVindexes = null)
     {
-        _rules = filter is null || filter.Rules.Count == 0
-            ? [(new Rule { Match = "/.*" }, new Regex(".*", RegexOptions.CultureInvariant))]
-            : filter.Rules.Select(r => (r, CompilePattern(r.Match))).ToList();
+        try
+        {
+            _rules = filter is null || filter.Rules.Count == 0
+                ? FilterRules.All
+                : new FilterRules(filter.Rules.Select(r => new FilterRule(r.Match, r.Filter)));
+        }
+        catch (VStreamFilterException ex)
+        {
+            throw VStreamException.InvalidArgument(ex.Message, ex);
+        }
+        _builder = new TablePlanBuilder(_rules, RegistryVindexResolver.Instance, RegistryVindexResolver.Instance);
+        _primaryVindexes = primaryVindexes ?? new Dictionary<string, TableVindex>();
     }
 
-    public bool Matches(string table) => FindRule(table) is not null;
+    public bool Matches(string table) => table != "dual" && _rules.Matches(table);
 
     public StreamTablePlan? Plan(string table, TableMapEvent tableMap)
     {
-        if (FindRule(table) is not { } rule)
-            return null;
-        var filter = rule.Filter.Trim();
-        if (filter.Length == 0 || IsSelectAll(filter, table))
-            return new StreamTablePlan([], null, IsSharded: false);
-        throw VStreamException.InvalidArgument($"unsupported filter for table {table}: '{rule.Filter}'");
-    }
-
-    private Rule? FindRule(string table)
-    {
-        if (table == "dual")
-            return null;
-        foreach (var (rule, pattern) in _rules)
-        {
-            if (pattern is null ? string.Equals(rule.Match, table, StringComparison.Ordinal) : pattern.IsMatch(table))
-                return rule;
-        }
-        return null;
-    }
-
-    private static bool IsSelectAll(string filter, string table)
-    {
-        var normalized = Regex.Replace(filter, @"\s+", " ", RegexOptions.CultureInvariant).Trim().TrimEnd(';');
-        return normalized.Equals($"select * from {table}", StringComparison.OrdinalIgnoreCase) ||
-            normalized.Equals($"select * from `{table}`", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static Regex? CompilePattern(string match)
-    {
-        if (!match.StartsWith('/'))
-            return null;
-        var expression = match.Trim('/');
+        TablePlan? plan;
         try
         {
-            return new Regex(expression, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            plan = _builder.Build(Describe(table, tableMap));
         }
-        catch (ArgumentException ex)
+        catch (VStreamFilterException ex)
         {
-            throw VStreamException.InvalidArgument($"invalid table regex '{match}': {ex.Message}", ex);
+            throw VStreamException.InvalidArgument($"table {table}: {ex.Message}", ex);
         }
+        if (plan is null)
+            return null;
+
+        if (plan.Columns.FirstOrDefault(c => c.Kind != PlanColumnKind.Column || c.ConvertCharset is not null || c.ConvertTimeZone is not null) is { } unsupported)
+            throw VStreamException.InvalidArgument(
+                $"table {table}: the select expression for '{unsupported.Name}' (keyspace_id(), 1, convert or convert_tz) is not supported while streaming binlog events");
+
+        var columns = plan.ColumnIndexes.ToArray();
+        RowImagePredicate? predicate = null;
+        if (plan.Predicates.Count > 0 || plan.HasKeyRangeFilter)
+        {
+            predicate = (map, image) =>
+            {
+                _values.Load(map, image);
+                return plan.Matches(_values);
+            };
+        }
+        return new StreamTablePlan(columns, predicate, plan.HasKeyRangeFilter);
+    }
+
+    /// <summary>The filter's view of a table: column names and comparison kinds from the binlog, keys, primary vindex.</summary>
+    internal TableSchema Describe(string table, TableMapEvent tableMap)
+    {
+        var columns = tableMap.Columns.Select(c => new ColumnSchema(
+            c.Name ?? "@" + (c.Index + 1),
+            ColumnKinds.FromColumnType(c.Type, c.IsUnsigned, !c.IsText))).ToList();
+        var primaryKey = tableMap.PrimaryKey.Select(i => columns[i].Name).ToList();
+        return new TableSchema(table, columns, primaryKey, _primaryVindexes.GetValueOrDefault(table));
     }
 }
