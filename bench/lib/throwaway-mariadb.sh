@@ -53,6 +53,8 @@ mdb_start() {
 }
 
 mdb_stop() {
+    # Runs as the EXIT trap of scripts under `set -e`: nothing here may abort the cleanup.
+    set +e
     if [ -n "${MDB_PID:-}" ] && kill -0 "$MDB_PID" 2>/dev/null; then
         kill "$MDB_PID" 2>/dev/null
         for _ in $(seq 1 300); do kill -0 "$MDB_PID" 2>/dev/null || break; sleep 0.1; done
