@@ -34,6 +34,9 @@ public sealed class BinlogEventParser
     private const int TableCacheSoftLimit = 4096;
 
     private readonly Dictionary<ulong, TableMapEvent> _tables = [];
+
+    // Created once: a method group converted at each call would allocate a delegate per ROWS event.
+    private readonly Func<ulong, TableMapEvent?> _resolveTable;
     private bool _clearTablesAtStatementEnd;
 
     /// <summary>Creates a parser for one stream.</summary>
@@ -47,6 +50,7 @@ public sealed class BinlogEventParser
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEventSize, EventHeader.Size);
         Checksum = checksum == ChecksumAlgorithm.Undefined ? ChecksumAlgorithm.None : checksum;
         MaxEventSize = maxEventSize;
+        _resolveTable = ResolveTable;
     }
 
     /// <summary>
@@ -260,7 +264,7 @@ public sealed class BinlogEventParser
 
     private RowsEvent ParseRows(EventHeader header, ReadOnlyMemory<byte> body)
     {
-        var rows = RowsEvent.Parse(header, body, PostHeaderLength(header.Type), ResolveTable, MaxEventSize);
+        var rows = RowsEvent.Parse(header, body, PostHeaderLength(header.Type), _resolveTable, MaxEventSize);
         if (_clearTablesAtStatementEnd && rows.IsStatementEnd)
         {
             _tables.Clear();

@@ -231,9 +231,27 @@ internal static class TemporalFormatter
         return pos;
     }
 
+    // Zero-padded to minDigits, more digits when the value needs them (hours of a TIME can have 3). Written by hand:
+    // int.TryFormat with a "D2"-style format takes the runtime's slow custom-format path.
     private static int WriteNumber(int value, int minDigits, Span<byte> destination)
     {
-        value.TryFormat(destination, out var written, minDigits == 2 ? "D2" : minDigits == 4 ? "D4" : FractionFormat(minDigits), CultureInfo.InvariantCulture);
+        if (value < 0)
+        {
+            value.TryFormat(destination, out var formatted, minDigits == 2 ? "D2" : minDigits == 4 ? "D4" : FractionFormat(minDigits), CultureInfo.InvariantCulture);
+            return formatted;
+        }
+
+        var digits = 1;
+        for (var rest = value; rest >= 10; rest /= 10)
+            digits++;
+        var written = Math.Max(digits, minDigits);
+        var target = destination[..written];
+        for (var i = written - 1; i >= 0; i--)
+        {
+            target[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+
         return written;
     }
 

@@ -1,0 +1,49 @@
+// Live-read harness for bench/live-read.sh: reads a server's binlog with BinlogClient (non-blocking dump, StopAtEnd)
+// from the given file's start, walks every row's cells (optionally rendering them to text) and prints one result line.
+//
+//   VGate.LoadHarness <mysql://user:pw@127.0.0.1:port> <first binlog file> [--text]
+using System.Diagnostics;
+using System.Globalization;
+using VGate.Benchmarks;
+using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
+using VGate.MySql.Replication;
+
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: VGate.LoadHarness <mysql://user:pw@127.0.0.1:port> <first binlog file> [--text]");
+    return 2;
+}
+
+var options = new BinlogClientOptions
+{
+    Connection = MySqlConnectionOptions.Parse(args[0]),
+    Start = BinlogStartPosition.FromFile(new BinlogFilePosition(args[1], 4)),
+    StopAtEnd = true,
+};
+var walker = new EventWalker(renderText: args.Contains("--text"));
+long events = 0, bytes = 0;
+using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+var total = Stopwatch.StartNew();
+TimeSpan firstEvent = default;
+await using (var client = new BinlogClient(options))
+{
+    await foreach (var binlogEvent in client.ReadEventsAsync(timeout.Token))
+    {
+        if (events++ == 0)
+            firstEvent = total.Elapsed;
+        bytes += binlogEvent.Header.EventLength;
+        walker.Walk(binlogEvent);
+    }
+}
+
+total.Stop();
+var seconds = total.Elapsed.TotalSeconds;
+var streaming = (total.Elapsed - firstEvent).TotalSeconds;
+using var process = Process.GetCurrentProcess();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"RESULT seconds={seconds:F3} streaming_seconds={streaming:F3} events={events} row_events={walker.RowsEvents} rows={walker.Rows} cells={walker.Cells} " +
+    $"bytes={bytes} events_per_s={events / seconds:F0} row_events_per_s={walker.RowsEvents / seconds:F0} rows_per_s={walker.Rows / seconds:F0} " +
+    $"mb_per_s={bytes / 1e6 / seconds:F1} peak_ws_mb={process.PeakWorkingSet64 / 1e6:F1} gc_alloc_mb={GC.GetTotalAllocatedBytes(precise: true) / 1e6:F1} " +
+    $"gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} checksum={walker.Checksum}"));
+return 0;
