@@ -1,0 +1,20 @@
+namespace VGate.Gateway.Topology;
+
+/// <summary>
+/// The gateway's topology and stream settings, bound from the <c>VGate</c> configuration section (appsettings JSON,
+/// environment variables such as <c>VGate__Keyspaces__0__Name</c>, command line).
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "VGate";
+
+    /// <summary>The keyspaces served.</summary>
+    public List<KeyspaceOptions> Keyspaces { get; set; } = [];
+
+    /// <summary>Largest VStreamResponse sent, in bytes; kept under the 4 MiB default limit of gRPC clients. Default 3 MiB.</summary>
+    public int MaxResponseBytes { get; set; } = 3 * 1024 * 1024;
+
+    /// <summary>Consecutive failures of one shard's stream before the whole VStream fails with UNAVAILABLE. Default 3.</summary>
+    public int MaxConsecutiveShardFailures { get; set; } = 3;
+}

@@ -1,0 +1,20 @@
+namespace VGate.Gateway.Topology;
+
+/// <summary>A keyspace: a logical database split into shards, each shard a set of MySQL/MariaDB servers.</summary>
+public sealed class KeyspaceOptions
+{
+    /// <summary>The keyspace name clients use.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The database (schema) on each source that holds the keyspace's tables; default: the keyspace name.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>True when the keyspace is split by key ranges; false means one shard named <c>0</c> (or <c>-</c>).</summary>
+    public bool Sharded { get; set; }
+
+    /// <summary>Primary vindex per table (sharded keyspaces), used by key-range filters.</summary>
+    public Dictionary<string, VindexOptions> Vindexes { get; set; } = [];
+
+    /// <summary>The shards; in a sharded keyspace their key ranges must cover the whole space without overlap.</summary>
+    public List<ShardOptions> Shards { get; set; } = [];
+}
