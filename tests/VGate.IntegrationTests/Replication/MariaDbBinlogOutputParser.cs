@@ -22,7 +22,9 @@ namespace VGate.IntegrationTests.Replication;
 /// <item>Integers print signed; a negative value is followed by its unsigned reading: <c>-1 (255)</c>.</item>
 /// <item>FLOAT prints with <c>%-20g</c> (6 significant digits, padded); DOUBLE with <c>%.20g</c>.</item>
 /// <item>DECIMAL prints exactly, with the column's scale.</item>
-/// <item>BIT prints as <c>b'0101'</c> with exactly n digits; ENUM as the index; SET as <c>b'…'</c> of the bitmap.</item>
+/// <item>BIT prints as <c>b'0101'</c>, the number with exactly n digits; ENUM as the index; SET as <c>b'…'</c> of
+/// the stored bitmap bytes in storage (little-endian) order, each byte most significant bit first, so members 0 and 8
+/// of a 2-byte SET print as <c>b'0000000100000001'</c>.</item>
 /// <item>YEAR prints <c>1900 + stored byte</c>, so the zero year (byte 0) shows as <c>1900</c>, which a YEAR column
 /// cannot otherwise hold.</item>
 /// <item>DATE prints with colons: <c>'2024:02:29'</c>. TIME and DATETIME print like SELECT.</item>
@@ -355,7 +357,11 @@ public static partial class MariaDbBinlogOutputParser
 
                 case "SET":
                     {
-                        var bits = Convert.ToUInt64(Unquote(value[1..]), 2);
+                        // The stored bytes in storage order (little-endian), each printed most significant bit first.
+                        var digits = Unquote(value[1..]);
+                        ulong bits = 0;
+                        for (var b = 0; b < digits.Length / 8; b++)
+                            bits |= (ulong)Convert.ToByte(digits.Substring(b * 8, 8), 2) << (8 * b);
                         return string.Join(",", Members.Where((_, i) => (bits & (1UL << i)) != 0));
                     }
 
