@@ -4,6 +4,7 @@ using VGate.MySql.Binlog.Events;
 using VGate.MySql.Binlog.RowImages;
 using VGate.MySql.Replication;
 using VGate.Testing;
+using Xunit.Abstractions;
 
 namespace VGate.IntegrationTests.Replication;
 
@@ -22,7 +23,7 @@ public sealed class DifferentialFixture() : MariaDbFixture(new MariaDbServerOpti
 /// workload size). A failure names the seed, so it can be replayed.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class DifferentialTests(DifferentialFixture fixture) : IClassFixture<DifferentialFixture>
+public sealed class DifferentialTests(DifferentialFixture fixture, ITestOutputHelper output) : IClassFixture<DifferentialFixture>
 {
     private const int DefaultSeed = 20261125;
     private const int DefaultTransactions = 300;
@@ -52,13 +53,17 @@ public sealed class DifferentialTests(DifferentialFixture fixture) : IClassFixtu
 
         var vgate = await ReadWithVGateAsync(start, db, deadline.Token);
         var files = (await Server.GetBinaryLogsAsync(deadline.Token)).Select(log => log.File).SkipWhile(file => file != startFile).ToList();
-        var output = await MariaDbBinlogOutputParser.RunAsync(Server, files, deadline.Token);
-        var reference = MariaDbBinlogOutputParser.Parse(output, db);
+        var text = await MariaDbBinlogOutputParser.RunAsync(Server, files, deadline.Token);
+        var reference = MariaDbBinlogOutputParser.Parse(text, db);
 
         var context = new Context(seed, workload.Transactions.Where(t => t.Gtid is not null).ToDictionary(t => t.Gtid!, t => t));
         Assert.True(files.Count > 1, $"seed {seed}: the workload should span several binlog files, wrote {string.Join(", ", files)}");
         AssertSameRows(context, reference, vgate);
         AssertWorkloadVisible(context, workload, vgate);
+        AssertEveryColumnCovered(context, workload, vgate);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"seed {seed}: {workload.Transactions.Count} transactions ({workload.Transactions.Count(t => !t.Committed)} rolled back), " +
+            $"{files.Count} binlog files, {vgate.Count} rows, {vgate.Sum(r => (r.Before?.Count ?? 0) + (r.After?.Count ?? 0))} values compared"));
     }
 
     private static int? EnvironmentInt(string name) =>
@@ -177,6 +182,14 @@ public sealed class DifferentialTests(DifferentialFixture fixture) : IClassFixtu
         var missing = workload.Transactions.Where(t => t.Committed && t.HasInsert && !gtids.Contains(t.Gtid)).ToList();
         Assert.True(missing.Count == 0, $"seed {context.Seed}: committed transactions with inserts have no rows: {string.Join(", ", missing.Select(t => $"#{t.Number} {t.Gtid}"))}");
         Assert.Contains(workload.Transactions, t => !t.Committed);
+    }
+
+    /// <summary>Guards against a vacuous pass: every column of the final schema carried non-NULL values.</summary>
+    private static void AssertEveryColumnCovered(Context context, RandomWorkload workload, List<DecodedRow> rows)
+    {
+        var seen = rows.SelectMany(r => (r.Before ?? []).Concat(r.After ?? []).Where(v => v.Canonical is not null).Select(v => (r.Table, v.Column))).ToHashSet();
+        var missing = workload.Tables.SelectMany(t => t.Columns.Select(c => (t.Name, c.Name))).Where(c => !seen.Contains(c)).ToList();
+        Assert.True(missing.Count == 0, $"seed {context.Seed}: no non-NULL value was compared for {string.Join(", ", missing)}");
     }
 
     private sealed record Context(int Seed, Dictionary<string, WorkloadTransaction> ByGtid)

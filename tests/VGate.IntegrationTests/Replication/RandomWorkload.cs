@@ -59,6 +59,7 @@ public sealed class RandomWorkload
     private readonly List<TableSpec> _tables = [];
     private readonly List<WorkloadTransaction> _transactions = [];
     private int _nextRolledBackId = RolledBackIdBase;
+    private string? _lastGtid;
 
     public RandomWorkload(int seed, string database)
     {
@@ -68,6 +69,9 @@ public sealed class RandomWorkload
     }
 
     public int Seed { get; }
+
+    /// <summary>The tables as they are now (after the DDL run so far).</summary>
+    public IReadOnlyList<TableSpec> Tables => _tables;
 
     /// <summary>Everything that was executed, in order (DDL counts as a transaction of its own).</summary>
     public IReadOnlyList<WorkloadTransaction> Transactions => _transactions;
@@ -229,6 +233,13 @@ public sealed class RandomWorkload
         {
             await using var command = new MySqlCommand("SELECT @@last_gtid", connection);
             gtid = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+
+            // A transaction that changed no row (an UPDATE to the same values, say) writes nothing to the binlog
+            // and leaves @@last_gtid at the previous transaction's GTID.
+            if (gtid == _lastGtid)
+                gtid = null;
+            else
+                _lastGtid = gtid;
         }
 
         _transactions.Add(new WorkloadTransaction(_transactions.Count + 1, gtid, committed, hasInsert, sql));
@@ -583,7 +594,10 @@ public sealed class RandomWorkload
     }
 }
 
-/// <summary>One executed transaction: its number (1-based), the GTID it got (null when rolled back), its SQL.</summary>
+/// <summary>
+/// One executed transaction: its number (1-based), the GTID it got (null when rolled back or when it changed nothing),
+/// its SQL.
+/// </summary>
 public sealed record WorkloadTransaction(int Number, string? Gtid, bool Committed, bool HasInsert, IReadOnlyList<string> Sql);
 
 /// <summary>A column of a workload table and how to make random values (SQL literals) for it.</summary>

@@ -189,6 +189,30 @@ public sealed class ColumnValueDecoderTests
         Assert.Equal(-1234567890123456.45m, ColumnValueDecoder.GetDecimal(Column(ColumnType.NewDecimal, 1044), Convert.FromHexString("7fed2978caf1cb3fee6b")));
     }
 
+    // MariaDB collations above 255 (NO PAD variants at base + 1024, the 5.2 language collations at 576+). Cells captured
+    // from MariaDB 10.11.19: VARCHAR(10) columns holding 'é€ÿ', 'Čž€', 'Ž😀' and 'čć€' (HEX() from SELECT matches).
+    [Theory]
+    [InlineData(10, 1071, "03e980ff", "é€ÿ")] // latin1_nopad_bin: Windows-1252, not UTF-8
+    [InlineData(20, 640, "06010c017e20ac", "Čž€")] // ucs2_croatian_ci: UCS-2 big-endian
+    [InlineData(40, 1078, "06017dd83dde00", "Ž😀")] // utf16_general_nopad_ci: UTF-16 big-endian
+    [InlineData(30, 576, "07c48dc487e282ac", "čć€")] // utf8mb3_croatian_ci
+    public void ToText_MariaDbCollationAbove255_DecodesWithItsCharset(int metadata, int collation, string cellHex, string expected)
+    {
+        var column = Column(ColumnType.VarChar, metadata, collation: collation);
+        Assert.Equal(ValueKind.Text, ColumnValueDecoder.GetValueKind(column));
+        Assert.Equal(expected, ColumnValueDecoder.ToText(column, Convert.FromHexString(cellHex)));
+    }
+
+    [Theory]
+    [InlineData(1071, "latin1")]
+    [InlineData(1070, "utf8mb4")] // utf8mb4_nopad_bin
+    [InlineData(1270, "utf8mb4")] // utf8mb4_unicode_520_nopad_ci
+    [InlineData(609, "utf8mb4")] // utf8mb4_myanmar_ci
+    [InlineData(738, "utf32")] // utf32_thai_520_w2
+    [InlineData(2047, null)]
+    public void GetCharsetName_MariaDbCollationId_ReturnsCharset(int collation, string? expected) =>
+        Assert.Equal(expected, MySqlCharsets.GetCharsetName(collation));
+
     // MariaDB allows a scale up to 38 (MySQL 30). Cells captured from MariaDB 10.11.19 (tools/extract_row_cells.py):
     // CREATE TABLE dec38 (id INT PRIMARY KEY, a DECIMAL(38,38), b DECIMAL(65,38)), values as SELECT returned them.
     [Theory]
