@@ -43,6 +43,19 @@ public sealed class RandomWorkload
         "a", "B", "z", "7", " ", "'", "\"", "\\", "\n", "\t", "\0", "é", "ÿ", "ü", "£", "×", "€", "Œ", "™", "\u00a0", "\u007f",
     ];
 
+    /// <summary>Character sets the workload writes, with the characters each can hold.</summary>
+    private static readonly Dictionary<string, Charset> Charsets = new Charset[]
+    {
+        new("utf8mb4", Encoding.UTF8, Utf8Pieces),
+        new("utf8mb3", Encoding.UTF8, Bmp(Utf8Pieces)),
+        new("latin1", Cp1252, Latin1Pieces),
+        new("ascii", Encoding.ASCII, [.. Utf8Pieces.Where(p => p.All(char.IsAscii))]),
+        new("ucs2", Encoding.BigEndianUnicode, Bmp(Utf8Pieces)),
+        new("utf16", Encoding.BigEndianUnicode, Utf8Pieces),
+        new("utf32", new UTF32Encoding(bigEndian: true, byteOrderMark: false), Utf8Pieces),
+        new("cp1251", CodePagesEncodingProvider.Instance.GetEncoding(1251)!, ["a", "Z", " ", "'", "\\", "\n", "ж", "Я", "ё", "№", "€"]),
+    }.ToDictionary(c => c.Name);
+
     private static readonly (string Sql, int Members)[] SetTypes =
     [
         ("SET('x','y','z')", 3),
@@ -123,6 +136,24 @@ public sealed class RandomWorkload
             Col("e", "ENUM('a','bb','ü','x y')", r => Enum(r, 4)),
             Col("e300", "ENUM(" + string.Join(",", Enumerable.Range(0, 300).Select(i => $"'m{i}'")) + ")", r => Enum(r, 300)),
             .. SetTypes.Select((set, i) => Col($"s{i}", set.Sql, r => Set(r, set.Members))),
+        ]));
+        _tables.Add(new TableSpec("charsets",
+        [
+            Col("u3", "VARCHAR(40) CHARACTER SET utf8mb3", r => Text(r, 40, Charsets["utf8mb3"])),
+            Col("u3c", "CHAR(10) CHARACTER SET utf8mb3 COLLATE utf8mb3_croatian_ci", r => Text(r, 10, Charsets["utf8mb3"])),
+            Col("u4bin", "VARCHAR(40) COLLATE utf8mb4_bin", r => Text(r, 40, Charsets["utf8mb4"])),
+            Col("u4np", "VARCHAR(40) COLLATE utf8mb4_nopad_bin", r => Text(r, 40, Charsets["utf8mb4"])),
+            Col("u4uca", "TEXT COLLATE utf8mb4_unicode_520_nopad_ci", r => Text(r, 40, Charsets["utf8mb4"])),
+            Col("l1np", "VARCHAR(40) CHARACTER SET latin1 COLLATE latin1_nopad_bin", r => Text(r, 40, Charsets["latin1"])),
+            Col("asc", "VARCHAR(40) CHARACTER SET ascii", r => Text(r, 40, Charsets["ascii"])),
+            Col("uc2", "VARCHAR(20) CHARACTER SET ucs2", r => Text(r, 20, Charsets["ucs2"])),
+            Col("uc2c", "CHAR(8) CHARACTER SET ucs2 COLLATE ucs2_croatian_ci", r => Text(r, 8, Charsets["ucs2"])),
+            Col("u16", "VARCHAR(20) CHARACTER SET utf16", r => Text(r, 20, Charsets["utf16"])),
+            Col("u16np", "TINYTEXT CHARACTER SET utf16 COLLATE utf16_general_nopad_ci", r => Text(r, 20, Charsets["utf16"])),
+            Col("u32", "VARCHAR(20) CHARACTER SET utf32", r => Text(r, 20, Charsets["utf32"])),
+            Col("cyr", "VARCHAR(20) CHARACTER SET cp1251", r => Text(r, 20, Charsets["cp1251"])),
+            Col("ip6", "INET6", Inet6),
+            Col("uid", "UUID", Uuid),
         ]));
         _tables.Add(new TableSpec("lobs",
         [
@@ -453,14 +484,17 @@ public sealed class RandomWorkload
     };
 
     /// <summary>A utf8mb4 string of at most <paramref name="maxChars"/> characters (code points).</summary>
-    private static string Utf8(Random r, int maxChars)
+    private static string Utf8(Random r, int maxChars) => Text(r, maxChars, Charsets["utf8mb4"]);
+
+    /// <summary>A string of at most <paramref name="maxChars"/> characters in a character set, as <c>_cs x'…'</c>.</summary>
+    private static string Text(Random r, int maxChars, Charset charset)
     {
         var length = Length(r, maxChars);
         var text = new StringBuilder();
         var chars = 0;
         while (chars < length)
         {
-            var piece = Utf8Pieces[r.Next(Utf8Pieces.Length)];
+            var piece = charset.Pieces[r.Next(charset.Pieces.Length)];
             var pieceChars = piece.EnumerateRunes().Count();
             if (chars + pieceChars > length)
                 piece = "x";
@@ -468,7 +502,7 @@ public sealed class RandomWorkload
             chars += piece.EnumerateRunes().Count();
         }
 
-        return "_utf8mb4 " + Hex(Encoding.UTF8.GetBytes(text.ToString()));
+        return $"_{charset.Name} " + Hex(charset.Encoding.GetBytes(text.ToString()));
     }
 
     /// <summary>A utf8mb4 string of at most <paramref name="maxBytes"/> bytes (TEXT types count bytes).</summary>
@@ -487,18 +521,7 @@ public sealed class RandomWorkload
         return "_utf8mb4 " + Hex([.. bytes]);
     }
 
-    private static string Latin1(Random r, int maxChars)
-    {
-        var length = Length(r, maxChars);
-        var text = new StringBuilder();
-        while (text.Length < length)
-        {
-            var piece = Latin1Pieces[r.Next(Latin1Pieces.Length)];
-            text.Append(piece.Length + text.Length > length ? "x" : piece);
-        }
-
-        return "_latin1 " + Hex(Cp1252.GetBytes(text.ToString()));
-    }
+    private static string Latin1(Random r, int maxChars) => Text(r, maxChars, Charsets["latin1"]);
 
     private static string Bytes(Random r, int maxLength)
     {
@@ -578,6 +601,22 @@ public sealed class RandomWorkload
         _ => $"ST_GeomFromText('GEOMETRYCOLLECTION(POINT(1 2), LINESTRING({Coordinate(r)} 0, 3 4))')",
     };
 
+    private static string[] Bmp(string[] pieces) => [.. pieces.Where(p => p.EnumerateRunes().All(rune => rune.IsBmp))];
+
+    private static string Inet6(Random r) => r.Next(4) switch
+    {
+        0 => "'::'",
+        1 => "'::ffff:192.0.2.1'",
+        _ => "'" + string.Join(":", Enumerable.Range(0, 8).Select(_ => r.Next(65536).ToString("x", CultureInfo.InvariantCulture))) + "'",
+    };
+
+    private static string Uuid(Random r)
+    {
+        var bytes = new byte[16];
+        r.NextBytes(bytes);
+        return r.Next(5) == 0 ? "'00000000-0000-0000-0000-000000000000'" : "'" + new Guid(bytes).ToString() + "'";
+    }
+
     /// <summary><c>x'…'</c> of the bytes after <see cref="Sanitize"/>.</summary>
     private static string Hex(byte[] bytes) => "x'" + Convert.ToHexString(Sanitize(bytes)) + "'";
 
@@ -599,6 +638,9 @@ public sealed class RandomWorkload
 /// its SQL.
 /// </summary>
 public sealed record WorkloadTransaction(int Number, string? Gtid, bool Committed, bool HasInsert, IReadOnlyList<string> Sql);
+
+/// <summary>A character set: its SQL name, .NET encoding and the string pieces the generator may use in it.</summary>
+public sealed record Charset(string Name, Encoding Encoding, string[] Pieces);
 
 /// <summary>A column of a workload table and how to make random values (SQL literals) for it.</summary>
 public sealed record ColumnSpec(string Name, string SqlType, bool Nullable, Func<Random, string> Generate);

@@ -90,11 +90,28 @@ public static class ValueNormalizer
         "utf8mb4" or "utf8mb3" or "utf8" => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         // MariaDB's latin1 is Windows-1252 (0x80 is the euro sign), not ISO-8859-1.
         "latin1" => CodePagesEncodingProvider.Instance.GetEncoding(1252),
+        "cp1251" => CodePagesEncodingProvider.Instance.GetEncoding(1251),
+        "ascii" => Encoding.ASCII,
+        // ucs2, utf16 and utf32 are stored big-endian.
+        "ucs2" or "utf16" => Encoding.BigEndianUnicode,
+        "utf32" => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
         "binary" => null,
         _ => throw new NotSupportedException($"No test mapping for character set {charset}."),
     };
 
-    /// <summary>Cuts long raw forms for failure messages.</summary>
-    public static string Shorten(string text) =>
-        text.Length <= MaxRawLength ? text : string.Concat(text.AsSpan(0, MaxRawLength), $"… ({text.Length} chars)");
+    /// <summary>Cuts long raw forms for failure messages and shows control characters as <c>\xNN</c>.</summary>
+    public static string Shorten(string text)
+    {
+        var shown = text.Length <= MaxRawLength ? text : string.Concat(text.AsSpan(0, MaxRawLength), $"… ({text.Length} chars)");
+        var printable = new StringBuilder(shown.Length);
+        foreach (var c in shown)
+        {
+            if (char.IsControl(c))
+                printable.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            else
+                printable.Append(c);
+        }
+
+        return printable.ToString();
+    }
 }
