@@ -15,6 +15,24 @@ public sealed class DifferentialFixture() : MariaDbFixture(new MariaDbServerOpti
     MaxBinlogSize = 1024 * 1024,
 });
 
+/// <summary>As <see cref="DifferentialFixture"/>, with MariaDB's compressed row and query events (<c>log_bin_compress</c>).</summary>
+public sealed class CompressedDifferentialFixture() : MariaDbFixture(new MariaDbServerOptions
+{
+    Name = "differential-compressed",
+    MaxBinlogSize = 1024 * 1024,
+    ExtraArguments = ["--log-bin-compress=ON", "--log-bin-compress-min-len=10"],
+});
+
+/// <summary>The differential test on a server writing plain row events.</summary>
+[Trait("Category", "Integration")]
+public sealed class DifferentialTests(DifferentialFixture fixture, ITestOutputHelper output)
+    : DifferentialTestsBase(fixture, output), IClassFixture<DifferentialFixture>;
+
+/// <summary>The differential test on a server writing compressed row events (WRITE/UPDATE/DELETE_ROWS_COMPRESSED).</summary>
+[Trait("Category", "Integration")]
+public sealed class CompressedBinlogDifferentialTests(CompressedDifferentialFixture fixture, ITestOutputHelper output)
+    : DifferentialTestsBase(fixture, output), IClassFixture<CompressedDifferentialFixture>;
+
 /// <summary>
 /// Differential test: a seeded random workload over every column type is decoded by VGate's
 /// <see cref="BinlogClient"/> and by <c>mariadb-binlog</c>, and the two are compared row by row and value by value
@@ -22,8 +40,7 @@ public sealed class DifferentialFixture() : MariaDbFixture(new MariaDbServerOpti
 /// The seed is fixed; set <c>VGATE_DIFF_SEED</c> to explore others (and <c>VGATE_DIFF_TRANSACTIONS</c> to change the
 /// workload size). A failure names the seed, so it can be replayed.
 /// </summary>
-[Trait("Category", "Integration")]
-public sealed class DifferentialTests(DifferentialFixture fixture, ITestOutputHelper output) : IClassFixture<DifferentialFixture>
+public abstract class DifferentialTestsBase(MariaDbFixture fixture, ITestOutputHelper output)
 {
     private const int DefaultSeed = 20261125;
     private const int DefaultTransactions = 300;
@@ -51,7 +68,7 @@ public sealed class DifferentialTests(DifferentialFixture fixture, ITestOutputHe
             await workload.RunAsync(connection, transactions, deadline.Token);
         }
 
-        var vgate = await ReadWithVGateAsync(start, db, deadline.Token);
+        var (vgate, compressedEvents) = await ReadWithVGateAsync(start, db, deadline.Token);
         var files = (await Server.GetBinaryLogsAsync(deadline.Token)).Select(log => log.File).SkipWhile(file => file != startFile).ToList();
         var text = await MariaDbBinlogOutputParser.RunAsync(Server, files, deadline.Token);
         var reference = MariaDbBinlogOutputParser.Parse(text, db);
@@ -61,18 +78,22 @@ public sealed class DifferentialTests(DifferentialFixture fixture, ITestOutputHe
         AssertSameRows(context, reference, vgate);
         AssertWorkloadVisible(context, workload, vgate);
         AssertEveryColumnCovered(context, workload, vgate);
+        if (fixture.Options.ExtraArguments.Contains("--log-bin-compress=ON"))
+            Assert.True(compressedEvents > 0, "The server was to write compressed row events, VGate saw none.");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"seed {seed}: {workload.Transactions.Count} transactions ({workload.Transactions.Count(t => !t.Committed)} rolled back), " +
-            $"{files.Count} binlog files, {vgate.Count} rows, {vgate.Sum(r => (r.Before?.Count ?? 0) + (r.After?.Count ?? 0))} values compared"));
+            $"{files.Count} binlog files, {vgate.Count} rows ({compressedEvents} compressed row events), " +
+            $"{vgate.Sum(r => (r.Before?.Count ?? 0) + (r.After?.Count ?? 0))} values compared"));
     }
 
     private static int? EnvironmentInt(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 
-    private async Task<List<DecodedRow>> ReadWithVGateAsync(BinlogStartPosition start, string database, CancellationToken cancellationToken)
+    private async Task<(List<DecodedRow> Rows, int CompressedEvents)> ReadWithVGateAsync(BinlogStartPosition start, string database, CancellationToken cancellationToken)
     {
         await using var client = new BinlogClient(BinlogCapture.Options(Server, start));
         var rows = new List<DecodedRow>();
+        var compressed = 0;
         string? gtid = null;
         await foreach (var binlogEvent in client.ReadEventsAsync(cancellationToken))
         {
@@ -84,11 +105,12 @@ public sealed class DifferentialTests(DifferentialFixture fixture, ITestOutputHe
                 case RowsEvent rowsEvent when rowsEvent.TableMap.Database == database:
                     // Row data lives in the client's buffer until the next event: copy it out now.
                     CopyRows(rowsEvent, gtid, rows);
+                    compressed += rowsEvent.IsCompressed ? 1 : 0;
                     break;
             }
         }
 
-        return rows;
+        return (rows, compressed);
     }
 
     private static void CopyRows(RowsEvent rowsEvent, string? gtid, List<DecodedRow> rows)
