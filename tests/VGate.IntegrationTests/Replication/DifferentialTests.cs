@@ -1,5 +1,6 @@
 using System.Globalization;
 using MySqlConnector;
+using VGate.MySql;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Binlog.RowImages;
 using VGate.MySql.Replication;
@@ -68,7 +69,7 @@ public abstract class DifferentialTestsBase(MariaDbFixture fixture, ITestOutputH
             await workload.RunAsync(connection, transactions, deadline.Token);
         }
 
-        var (vgate, compressedEvents) = await ReadWithVGateAsync(start, db, deadline.Token);
+        var (vgate, compressedEvents) = await ReadWithVGateAsync(seed, start, db, deadline.Token);
         var files = (await Server.GetBinaryLogsAsync(deadline.Token)).Select(log => log.File).SkipWhile(file => file != startFile).ToList();
         var text = await MariaDbBinlogOutputParser.RunAsync(Server, files, deadline.Token);
         var reference = MariaDbBinlogOutputParser.Parse(text, db);
@@ -89,7 +90,7 @@ public abstract class DifferentialTestsBase(MariaDbFixture fixture, ITestOutputH
     private static int? EnvironmentInt(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 
-    private async Task<(List<DecodedRow> Rows, int CompressedEvents)> ReadWithVGateAsync(BinlogStartPosition start, string database, CancellationToken cancellationToken)
+    private async Task<(List<DecodedRow> Rows, int CompressedEvents)> ReadWithVGateAsync(int seed, BinlogStartPosition start, string database, CancellationToken cancellationToken)
     {
         await using var client = new BinlogClient(BinlogCapture.Options(Server, start));
         var rows = new List<DecodedRow>();
@@ -104,7 +105,15 @@ public abstract class DifferentialTestsBase(MariaDbFixture fixture, ITestOutputH
                     break;
                 case RowsEvent rowsEvent when rowsEvent.TableMap.Database == database:
                     // Row data lives in the client's buffer until the next event: copy it out now.
-                    CopyRows(rowsEvent, gtid, rows);
+                    try
+                    {
+                        CopyRows(rowsEvent, gtid, rows);
+                    }
+                    catch (BinlogFormatException ex)
+                    {
+                        throw new InvalidOperationException($"seed {seed}: VGate could not decode a row event of `{rowsEvent.TableMap.Table}` in {gtid}: {ex.Message}", ex);
+                    }
+
                     compressed += rowsEvent.IsCompressed ? 1 : 0;
                     break;
             }

@@ -276,10 +276,18 @@ public sealed class RandomWorkload
         _transactions.Add(new WorkloadTransaction(_transactions.Count + 1, gtid, committed, hasInsert, sql));
     }
 
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MySqlException ex)
+        {
+            throw new InvalidOperationException(
+                FormattableString.Invariant($"seed {Seed}, transaction #{_transactions.Count + 1}: {ex.Message} in {(sql.Length > 500 ? sql[..500] + "…" : sql)}"), ex);
+        }
     }
 
     private List<string> AddColumns()
