@@ -68,7 +68,7 @@ internal static class CellLength
     {
         var precision = column.Metadata & 0xFF;
         var scale = column.Metadata >> 8;
-        if (precision is 0 or > 65 || scale > 30 || scale > precision)
+        if (precision is 0 or > DecimalCodec.MaxPrecision || scale > DecimalCodec.MaxScale || scale > precision)
             throw BinlogFormatException.Create($"Column {column.Index} has invalid DECIMAL({precision},{scale}) metadata");
         var integral = precision - scale;
         return ((integral / 9) * 4) + DecimalLeftoverBytes[integral % 9] + ((scale / 9) * 4) + DecimalLeftoverBytes[scale % 9];

@@ -14,6 +14,15 @@ internal static class DecimalCodec
     /// <summary>Upper bound of the text length: sign, 65 digits, point, leading zero.</summary>
     public const int MaxTextLength = 68;
 
+    /// <summary>
+    /// Largest scale: 38 in MariaDB (<c>DECIMAL_MAX_SCALE</c>; MySQL stops at 30). The binary format is the same, so
+    /// a MariaDB DECIMAL(38,38) or DECIMAL(65,38) decodes like any other.
+    /// </summary>
+    public const int MaxScale = 38;
+
+    /// <summary>Largest precision (both flavors).</summary>
+    public const int MaxPrecision = 65;
+
     private const int DigitsPerWord = 9;
     private static readonly int[] DigitBytes = [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
     private static readonly uint[] Powers10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
@@ -90,7 +99,7 @@ internal static class DecimalCodec
 
     public static void Validate(int precision, int scale)
     {
-        if (precision is < 1 or > 65 || scale < 0 || scale > 30 || scale > precision)
+        if (precision is < 1 or > MaxPrecision || scale < 0 || scale > MaxScale || scale > precision)
             throw BinlogFormatException.Create($"Invalid DECIMAL precision/scale ({precision},{scale})");
     }
 

@@ -9,13 +9,22 @@ namespace VGate.MySql.Binlog.Rows;
 /// ISO-8859-1 as <see cref="Encoding.Latin1"/> is: 0x80 is '€' in MySQL. <c>ucs2</c> and <c>utf16</c> are big-endian,
 /// <c>utf32</c> is big-endian UTF-32. Binary (63) data is mapped to ISO-8859-1 so every byte becomes one char losslessly.
 /// Unknown ids fall back to UTF-8. Collation ids: https://dev.mysql.com/doc/refman/8.0/en/information-schema-collations-table.html
-/// (MariaDB uses the same ids below 2048 for these character sets).
+/// (MariaDB uses the same ids below 256 for these character sets).
+/// </para>
+/// <para>
+/// MariaDB adds ids above 255: the Unicode 5.2 language collations 576-578 (utf8mb3), 608-610 (utf8mb4), 640-642
+/// (ucs2), 672-674 (utf16) and 736-738 (utf32), and a <c>NO PAD</c> variant of many collations at the base id + 1024
+/// (<c>MY_NOPAD_ID</c>: <c>latin1_nopad_bin</c> is 1071 = 1024 + <c>latin1_bin</c> 47). Ids from MariaDB 10.11's
+/// <c>information_schema.COLLATIONS</c>.
 /// </para>
 /// </summary>
 public static class MySqlCharsets
 {
     /// <summary>The binary pseudo-collation id.</summary>
     public const int BinaryCollationId = 63;
+
+    /// <summary>MariaDB's NO PAD collations are the PAD SPACE collation's id plus this.</summary>
+    private const int MariaDbNoPadOffset = 1024;
 
     private static readonly Encoding Utf32BigEndian = new UTF32Encoding(bigEndian: true, byteOrderMark: false);
     private static readonly Encoding Utf16BigEndian = new UnicodeEncoding(bigEndian: true, byteOrderMark: false);
@@ -91,6 +100,12 @@ public static class MySqlCharsets
         1 or 84 => "big5",
         19 or 85 => "euckr",
         18 or 89 => "tis620",
+        >= 576 and <= 578 => "utf8mb3",
+        >= 608 and <= 610 => "utf8mb4",
+        >= 640 and <= 642 => "ucs2",
+        >= 672 and <= 674 => "utf16",
+        >= 736 and <= 738 => "utf32",
+        >= MariaDbNoPadOffset and < MariaDbNoPadOffset + MariaDbNoPadOffset => GetCharsetName(collationId - MariaDbNoPadOffset),
         _ => null,
     };
 

@@ -189,6 +189,46 @@ public sealed class ColumnValueDecoderTests
         Assert.Equal(-1234567890123456.45m, ColumnValueDecoder.GetDecimal(Column(ColumnType.NewDecimal, 1044), Convert.FromHexString("7fed2978caf1cb3fee6b")));
     }
 
+    // MariaDB collations above 255 (NO PAD variants at base + 1024, the 5.2 language collations at 576+). Cells captured
+    // from MariaDB 10.11.19: VARCHAR(10) columns holding 'é€ÿ', 'Čž€', 'Ž😀' and 'čć€' (HEX() from SELECT matches).
+    [Theory]
+    [InlineData(10, 1071, "03e980ff", "é€ÿ")] // latin1_nopad_bin: Windows-1252, not UTF-8
+    [InlineData(20, 640, "06010c017e20ac", "Čž€")] // ucs2_croatian_ci: UCS-2 big-endian
+    [InlineData(40, 1078, "06017dd83dde00", "Ž😀")] // utf16_general_nopad_ci: UTF-16 big-endian
+    [InlineData(30, 576, "07c48dc487e282ac", "čć€")] // utf8mb3_croatian_ci
+    public void ToText_MariaDbCollationAbove255_DecodesWithItsCharset(int metadata, int collation, string cellHex, string expected)
+    {
+        var column = Column(ColumnType.VarChar, metadata, collation: collation);
+        Assert.Equal(ValueKind.Text, ColumnValueDecoder.GetValueKind(column));
+        Assert.Equal(expected, ColumnValueDecoder.ToText(column, Convert.FromHexString(cellHex)));
+    }
+
+    [Theory]
+    [InlineData(1071, "latin1")]
+    [InlineData(1070, "utf8mb4")] // utf8mb4_nopad_bin
+    [InlineData(1270, "utf8mb4")] // utf8mb4_unicode_520_nopad_ci
+    [InlineData(609, "utf8mb4")] // utf8mb4_myanmar_ci
+    [InlineData(738, "utf32")] // utf32_thai_520_w2
+    [InlineData(2047, null)]
+    public void GetCharsetName_MariaDbCollationId_ReturnsCharset(int collation, string? expected) =>
+        Assert.Equal(expected, MySqlCharsets.GetCharsetName(collation));
+
+    // MariaDB allows a scale up to 38 (MySQL 30). Cells captured from MariaDB 10.11.19 (tools/extract_row_cells.py):
+    // CREATE TABLE dec38 (id INT PRIMARY KEY, a DECIMAL(38,38), b DECIMAL(65,38)), values as SELECT returned them.
+    [Theory]
+    [InlineData(9766, "875bcd1500bc614e35b7bf87350e34c04e", "0.12345678901234567890123456789012345678")]
+    [InlineData(9766, "44653600c4653600c4653600c46536009c", "-0.99999999999999999999999999999999999999")]
+    [InlineData(9793, "875bcd1500bc614e35b7bf87075bcd1500bc614e35b7bf87350e34c04e", "123456789012345678901234567.12345678901234567890123456789012345678")]
+    [InlineData(9793, "7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffe", "-0.00000000000000000000000000000000000001")]
+    public void WriteText_MariaDbDecimalScale38_DecodesExactly(int metadata, string cellHex, string expected)
+    {
+        var column = Column(ColumnType.NewDecimal, metadata);
+        var cell = Convert.FromHexString(cellHex);
+        Assert.Equal(cell.Length, CellLength.Of(column, cell));
+        Assert.Equal(expected, ColumnValueDecoder.ToText(column, cell));
+        Assert.Equal(expected, ColumnValueDecoder.GetDecimalString(column, cell));
+    }
+
     [Theory]
     [InlineData(ColumnType.Tiny, false, 0, 0, ValueKind.Integer)]
     [InlineData(ColumnType.LongLong, true, 0, 0, ValueKind.UnsignedInteger)]
@@ -216,7 +256,8 @@ public sealed class ColumnValueDecoderTests
     [InlineData(ColumnType.NewDecimal, 1044, "7fffffffffffff84ee")] // DECIMAL(20,4) needs 10 bytes
     [InlineData(ColumnType.NewDecimal, 1044, "80000000000000000000ff")] // one byte too many
     [InlineData(ColumnType.NewDecimal, 522, "80ffffffff")] // digit group 4294967295 > 8 digits
-    [InlineData(ColumnType.NewDecimal, 0x4141, "80")] // scale 65 > precision/30
+    [InlineData(ColumnType.NewDecimal, 0x4141, "80")] // scale 65 > 38
+    [InlineData(ColumnType.NewDecimal, 0x2726, "80")] // DECIMAL(38,39): scale > precision
     [InlineData(ColumnType.Time2, 6, "b46efb0f42")] // TIME(6) needs 6 bytes
     [InlineData(ColumnType.Time2, 7, "b46efb0f4236ff")] // fsp 7
     [InlineData(ColumnType.Time2, 5, "800000ffffff")] // fraction 16777215 µs
