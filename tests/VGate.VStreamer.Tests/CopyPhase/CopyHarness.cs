@@ -51,6 +51,20 @@ internal static class CopyHarness
         return events;
     }
 
+    /// <summary>Like <see cref="CollectAsync(ShardStreamer, Func{List{VEvent}, bool}, TimeSpan?)"/> with an asynchronous condition (which may act on the source).</summary>
+    public static async Task<List<VEvent>> CollectAsync(ShardStreamer streamer, Func<List<VEvent>, Task<bool>> done, TimeSpan? timeout = null)
+    {
+        using var deadline = TestDeadline.CreateTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        var events = new List<VEvent>();
+        await foreach (var batch in streamer.StreamAsync(deadline.Token))
+        {
+            events.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat));
+            if (await done(events))
+                break;
+        }
+        return events;
+    }
+
     public static bool CopyCompleted(List<VEvent> events) => events.Any(e => e.Type == VEventType.CopyCompleted);
 
     /// <summary>True once the copy has completed and a GTID event at or after <paramref name="position"/> has been seen.</summary>

@@ -35,12 +35,12 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         var streamer = new ShardStreamer(CopyHarness.Options(spec));
         var insertedAfterCopy = false;
 
-        var events = await CopyHarness.CollectAsync(streamer, events =>
+        var events = await CopyHarness.CollectAsync(streamer, async events =>
         {
             if (CopyHarness.CopyCompleted(events) && !insertedAfterCopy)
             {
                 insertedAfterCopy = true;
-                spec.ExecuteAsync("INSERT INTO {db}.t VALUES (4, 'd')").GetAwaiter().GetResult();
+                await spec.ExecuteAsync("INSERT INTO {db}.t VALUES (4, 'd')");
             }
             return events.Count(e => e.Type == VEventType.Commit) == 3;
         });
@@ -165,12 +165,12 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         var streamer = new ShardStreamer(CopyHarness.Options(spec, tablesToCopy: ["y"]));
         var inserted = false;
 
-        var events = await CopyHarness.CollectAsync(streamer, events =>
+        var events = await CopyHarness.CollectAsync(streamer, async events =>
         {
             if (CopyHarness.CopyCompleted(events) && !inserted)
             {
                 inserted = true;
-                spec.ExecuteAsync("INSERT INTO {db}.x VALUES (2)").GetAwaiter().GetResult();
+                await spec.ExecuteAsync("INSERT INTO {db}.x VALUES (2)");
             }
             return events.Count(e => e.Type == VEventType.Commit) == 3;
         });
@@ -358,6 +358,64 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
 
         Assert.Equal(Vtrpc.Code.InvalidArgument, error.Code);
         Assert.Contains("lastpk for table t has no fields defined", error.Message, StringComparison.Ordinal);
+    }
+
+    [ServerFact]
+    public async Task MariaDbSnapshot_AmidConcurrentCommits_SeesExactlyTheTransactionsOfItsPosition()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture, "CREATE TABLE {db}.w (id INT AUTO_INCREMENT PRIMARY KEY)");
+        var start = await spec.PositionAsync();
+        using var stopWriter = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var writes = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (writes < 5000 && !stopWriter.IsCancellationRequested)
+            {
+                await spec.ExecuteAsync("INSERT INTO {db}.w VALUES ()");
+                Interlocked.Increment(ref writes);
+            }
+        });
+        await Eventually.AssertAsync(() => Assert.True(Volatile.Read(ref writes) >= 20), TestDeadline.Default);
+
+        var source = spec.Options("current").Source;
+        var snapshots = new List<(ReplicationPosition Position, long Rows)>();
+        await using (var connection = await MySql.Protocol.MySqlProtocolConnection.ConnectAsync(source))
+        {
+            await connection.ExecuteAsync("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            for (var i = 0; i < 5; i++)
+            {
+                var position = await new VStreamer.CopyPhase.MariaDbCopySnapshot().BeginAsync(connection, source, spec.Database, "w", CancellationToken.None);
+                var rows = await connection.QueryAsync($"SELECT COUNT(*) FROM `{spec.Database}`.w");
+                await VStreamer.CopyPhase.CopySnapshot.EndAsync(connection, CancellationToken.None);
+                snapshots.Add((position, long.Parse(rows[0][0]!, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        await stopWriter.CancelAsync();
+        await writer;
+
+        // Replay the binlog from the start: at the transaction that brings the position to each snapshot's, exactly
+        // the rows the snapshot saw must have been inserted.
+        var last = snapshots[^1].Position;
+        var streamed = await CopyHarness.CollectAsync(
+            new ShardStreamer(spec.Options(start, new Filter { Rules = { new Rule { Match = "w", Filter = "select * from w" } } })),
+            batch => batch.Any(e => e.Type == VEventType.Gtid && ReplicationPosition.Parse(e.Gtid).AtLeast(last)));
+        var inserted = 0L;
+        var checkedSnapshots = 0;
+        foreach (var vevent in streamed)
+        {
+            if (vevent.Type == VEventType.Row)
+                inserted += vevent.RowEvent.RowChanges.Count;
+            if (vevent.Type != VEventType.Gtid)
+                continue;
+            var position = ReplicationPosition.Parse(vevent.Gtid);
+            foreach (var snapshot in snapshots.Where(s => s.Position == position))
+            {
+                Assert.Equal(snapshot.Rows, inserted);
+                checkedSnapshots++;
+            }
+        }
+        Assert.Equal(snapshots.Count, checkedSnapshots);
+        Assert.True(snapshots.Select(s => s.Rows).Distinct().Count() > 1, "the snapshots should fall between different commits");
     }
 
     private static List<byte[]> Split(Query.Row row)
