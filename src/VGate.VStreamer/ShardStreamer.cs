@@ -10,7 +10,9 @@ using VGate.MySql.Binlog.Events;
 using VGate.MySql.Binlog.RowImages;
 using RowChange = Binlogdata.RowChange;
 using VGate.MySql.Binlog.Rows;
+using VGate.MySql.Positions;
 using VGate.MySql.Replication;
+using VGate.VStreamer.CopyPhase;
 using VGate.VStreamer.Ddl;
 using VGate.VStreamer.Schema;
 using VGate.VStreamer.Streaming;
@@ -62,14 +64,51 @@ public sealed class ShardStreamer
         BinlogStartPosition start;
         try
         {
-            start = ParseStart(_options.Position);
+            start = BinlogStartPosition.Parse(_options.Position.Length == 0 ? "current" : _options.Position);
         }
         catch (FormatException ex)
         {
             throw VStreamException.InvalidArgument($"{_options.Keyspace}/{_options.Shard}: invalid position '{_options.Position}': {ex.Message}", ex);
         }
 
-        var session = new Session(this, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false));
+        if (_options.Position.Length == 0 || _options.TablePKs.Count > 0)
+        {
+            // vstream-spec §2.6: copy the tables, then stream from where the copy left off.
+            ReplicationPosition? resumeFrom = null;
+            if (_options.Position.Length > 0 && !start.IsCurrent)
+            {
+                resumeFrom = start.Gtid ?? throw VStreamException.InvalidArgument(
+                    $"{_options.Keyspace}/{_options.Shard}: a copy can only resume from a GTID position, not '{_options.Position}'");
+            }
+            var copy = new CopyPhaseRunner(_options, _planner, CatchUpAsync) { BeforeTable = BeforeCopyTable };
+            await foreach (var batch in WithSourceErrors(copy.RunAsync(resumeFrom, cancellationToken), cancellationToken).ConfigureAwait(false))
+                yield return batch;
+            start = BinlogStartPosition.FromGtid(copy.FinalPosition);
+        }
+
+        await foreach (var batch in StreamBinlogAsync(start, tableFilter: null, stopAt: null, cancellationToken).ConfigureAwait(false))
+            yield return batch;
+    }
+
+    /// <summary>Test hook: runs before the copy phase snapshots each table.</summary>
+    internal Func<string, CancellationToken, Task>? BeforeCopyTable { get; init; }
+
+    /// <summary>The catch-up / fast-forward pass of the copy phase: the streaming code, limited to some tables and ending at <paramref name="to"/>.</summary>
+    private IAsyncEnumerable<IReadOnlyList<VEvent>> CatchUpAsync(ReplicationPosition from, ReplicationPosition to, Func<string, bool> tableFilter, CancellationToken cancellationToken) =>
+        StreamBinlogAsync(BinlogStartPosition.FromGtid(from), tableFilter, to, cancellationToken);
+
+    /// <summary>
+    /// Streams the binlog from <paramref name="start"/>. With <paramref name="stopAt"/>, ends after the transaction that
+    /// brings the position to include it, and drops heartbeats; with <paramref name="tableFilter"/>, row changes of
+    /// tables it rejects are dropped (their transactions still go out as BEGIN, GTID, COMMIT).
+    /// </summary>
+    private async IAsyncEnumerable<IReadOnlyList<VEvent>> StreamBinlogAsync(
+        BinlogStartPosition start,
+        Func<string, bool>? tableFilter,
+        ReplicationPosition? stopAt,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var session = new Session(this, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), tableFilter, sendHeartbeats: stopAt is null);
         await using var client = new BinlogClient(new BinlogClientOptions
         {
             Connection = _options.Source,
@@ -105,16 +144,38 @@ public sealed class ShardStreamer
             first = false;
 
             var flush = await session.HandleAsync(binlogEvent, client, cancellationToken).ConfigureAwait(false);
-            if (flush)
+            var reachedStop = stopAt is { } stop && client.LastEventCompletedTransaction && client.Position is { } position && position.AtLeast(stop);
+            if (flush || reachedStop)
                 yield return session.TakeBatch();
+            if (reachedStop)
+                yield break;
         }
     }
 
-    private static BinlogStartPosition ParseStart(string position)
+    /// <summary>Re-raises failures of <paramref name="source"/> as <see cref="VStreamException"/>s (cancellation by our token stays as it is).</summary>
+    private async IAsyncEnumerable<T> WithSourceErrors<T>(IAsyncEnumerable<T> source, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (position.Length == 0)
-            throw new FormatException("the copy phase (empty position) is not available on this path; give 'current' or a position");
-        return BinlogStartPosition.Parse(position);
+        await using var enumerator = source.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    yield break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw ex switch
+                {
+                    CopyQueryException copy => copy.ErrorCode == 0
+                        ? VStreamException.Internal($"{_options.Keyspace}/{_options.Shard}: {copy.Message}", copy)
+                        : VStreamException.FailedPrecondition($"{_options.Keyspace}/{_options.Shard}: copy failed: {copy.Message}", copy),
+                    VStreamException stream => stream,
+                    _ => SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard),
+                };
+            }
+            yield return enumerator.Current;
+        }
     }
 
     private async Task<SchemaCatalog> LoadCatalogAsync(CancellationToken cancellationToken)
@@ -132,7 +193,7 @@ public sealed class ShardStreamer
     }
 
     /// <summary>The state of one stream: the batch being built, the transaction, and what FIELDs were sent.</summary>
-    private sealed class Session(ShardStreamer owner, SchemaCatalog catalog)
+    private sealed class Session(ShardStreamer owner, SchemaCatalog catalog, Func<string, bool>? tableFilter, bool sendHeartbeats)
     {
         private readonly ShardStreamerOptions _options = owner._options;
         private readonly Dictionary<string, TableState> _tables = new(StringComparer.Ordinal);
@@ -176,7 +237,7 @@ public sealed class ShardStreamer
                 case XaPrepareEvent:
                     Commit(client, timestamp);
                     return true;
-                case HeartbeatEvent when !_inTransaction && _batch.Count == 0:
+                case HeartbeatEvent when sendHeartbeats && !_inTransaction && _batch.Count == 0:
                     Add(VEventType.Heartbeat, 0);
                     return true;
                 default:
@@ -258,7 +319,7 @@ public sealed class ShardStreamer
                 return;
             if (!_tables.TryGetValue(map.Table, out var state) || !ReferenceEquals(state.Columns, map.Columns))
             {
-                var plan = owner._planner.Plan(map.Table, map);
+                var plan = tableFilter is null || tableFilter(map.Table) ? owner._planner.Plan(map.Table, map) : null;
                 var output = plan is null ? [] : plan.Columns.Length > 0 ? plan.Columns : AllColumns(map.Columns.Count);
                 state = new TableState(map.Columns, plan, output, FieldSent: false);
                 _tables[map.Table] = state;

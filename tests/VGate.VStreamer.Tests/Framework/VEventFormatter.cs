@@ -13,6 +13,7 @@ namespace VGate.VStreamer.Tests.Framework;
 /// <item><c>field:t[id:INT32:int:NOT_NULL|PRI_KEY,name:VARCHAR:varchar(20)]</c> — name, type, column_type, key/null flags</item>
 /// <item><c>row:t insert(1,'a')</c>, <c>row:t update(1,'a'→1,'b')</c>, <c>row:t delete(1,'a')</c>; several changes are
 /// separated by <c>; </c>; NULL is <c>NULL</c>; values are the Vitess text in single quotes except numbers</item>
+/// <item><c>lastpk:t(5)</c>, <c>lastpk:t(1,'a')</c> — the copy's resume key; <c>lastpk:t completed</c> when the table is done</item>
 /// </list>
 /// </summary>
 public static class VEventFormatter
@@ -28,6 +29,7 @@ public static class VEventFormatter
         VEventType.Ddl => "ddl:" + vevent.Statement,
         VEventType.Field => FormatField(vevent.FieldEvent),
         VEventType.Row => FormatRow(vevent.RowEvent),
+        VEventType.Lastpk => FormatLastPk(vevent.LastPKEvent),
         _ => vevent.Type.ToString().ToLowerInvariant(),
     };
 
@@ -46,6 +48,15 @@ public static class VEventFormatter
             return flags.Count > 0 ? text + ":" + string.Join('|', flags) : text;
         });
         return $"field:{field.TableName}[{string.Join(',', columns)}]";
+    }
+
+    private static string FormatLastPk(LastPKEvent lastPk)
+    {
+        var table = lastPk.TableLastPK.TableName;
+        if (lastPk.Completed)
+            return $"lastpk:{table} completed";
+        var rows = lastPk.TableLastPK.Lastpk?.Rows;
+        return rows is { Count: 1 } ? $"lastpk:{table}({Values(rows[0])})" : $"lastpk:{table}(?)";
     }
 
     private static string FormatRow(RowEvent row)

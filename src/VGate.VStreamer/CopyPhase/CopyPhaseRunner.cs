@@ -1,0 +1,278 @@
+using System.Runtime.CompilerServices;
+using Binlogdata;
+using Google.Protobuf;
+using MySqlConnector;
+using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
+using VGate.VStreamer.Schema;
+using VGate.VStreamer.Streaming;
+
+namespace VGate.VStreamer.CopyPhase;
+
+/// <summary>
+/// Streams the binlog from <paramref name="from"/> until the position includes <paramref name="to"/>, sending only the
+/// row changes of tables <paramref name="tableFilter"/> accepts (transactions still go out as BEGIN, GTID, COMMIT so the
+/// position advances). Supplied by <see cref="ShardStreamer"/>, whose streaming code does the work.
+/// </summary>
+internal delegate IAsyncEnumerable<IReadOnlyList<VEvent>> CatchUpStreamer(
+    ReplicationPosition from, ReplicationPosition to, Func<string, bool> tableFilter, CancellationToken cancellationToken);
+
+/// <summary>
+/// The copy phase of one shard (VStream Copy, vstream-spec §2.6): copies the selected tables one by one, each from a
+/// consistent snapshot, with catch-up of the binlog between tables, then reports COPY_COMPLETED; the stream continues
+/// from <see cref="FinalPosition"/>.
+/// </summary>
+/// <remarks>
+/// <para>Per table: open a snapshot (its exact GTID position S); if the stream already has a position P, stream P→S
+/// (catch-up and fast-forward in one pass, events of tables not yet started dropped); then read the rows in key order
+/// from the snapshot and send them:</para>
+/// <list type="bullet">
+/// <item>first batch: <c>BEGIN, FIELD, GTID(S), ROW…, LASTPK, COMMIT</c></item>
+/// <item>later batches: <c>BEGIN, ROW…, LASTPK, COMMIT</c> (a batch closes once its rows reach about PacketSize bytes)</item>
+/// <item>table done: <c>BEGIN, LASTPK(completed), COMMIT</c>; an empty table sends <c>BEGIN, FIELD, GTID</c> first
+/// (no COMMIT: the double-BEGIN quirk clients such as Debezium expect)</item>
+/// </list>
+/// <para>Copy events carry timestamp 0 and current_time 0, one ROW event per row (after image only).</para>
+/// </remarks>
+internal sealed class CopyPhaseRunner
+{
+    private readonly ShardStreamerOptions _options;
+    private readonly ITablePlanner _planner;
+    private readonly CatchUpStreamer _catchUp;
+
+    public CopyPhaseRunner(ShardStreamerOptions options, ITablePlanner planner, CatchUpStreamer catchUp)
+    {
+        _options = options;
+        _planner = planner;
+        _catchUp = catchUp;
+    }
+
+    /// <summary>The position the stream continues from once <see cref="RunAsync"/> has finished.</summary>
+    public ReplicationPosition FinalPosition { get; private set; }
+
+    /// <summary>Test hook: runs before each table's snapshot is taken (with the table name).</summary>
+    internal Func<string, CancellationToken, Task>? BeforeTable { get; init; }
+
+    /// <param name="start">The request's position (resume), or null when the copy starts from nothing.</param>
+    /// <param name="cancellationToken">Stops the copy.</param>
+    public async IAsyncEnumerable<IReadOnlyList<VEvent>> RunAsync(ReplicationPosition? start, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var tables = await PrepareAsync(start is not null, cancellationToken).ConfigureAwait(false);
+        var pending = new HashSet<string>(tables.Where(t => t.Condition is null).Select(t => t.Schema.Name), StringComparer.Ordinal);
+
+        await using var connection = await MySqlProtocolConnection.ConnectAsync(_options.Source, cancellationToken).ConfigureAwait(false);
+        foreach (var statement in SessionSetup)
+            await connection.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+        var snapshot = CopySnapshot.For(connection.IsMariaDb);
+
+        var position = start;
+        foreach (var table in tables)
+        {
+            if (BeforeTable is { } hook)
+                await hook(table.Schema.Name, cancellationToken).ConfigureAwait(false);
+            var snapshotPosition = await snapshot.BeginAsync(connection, _options.Source, _options.Database, table.Schema.Name, cancellationToken).ConfigureAwait(false);
+            if (position is { } from && !from.AtLeast(snapshotPosition))
+            {
+                var notStarted = pending.ToHashSet(StringComparer.Ordinal);
+                await foreach (var batch in _catchUp(from, snapshotPosition, t => !notStarted.Contains(t), cancellationToken).ConfigureAwait(false))
+                    yield return batch;
+            }
+            position = snapshotPosition;
+            pending.Remove(table.Schema.Name);
+
+            var fields = table.FieldEvent(_options, connection.IsMariaDb);
+            await foreach (var batch in CopyRowsAsync(connection, table, fields, snapshotPosition, cancellationToken).ConfigureAwait(false))
+                yield return batch;
+            await CopySnapshot.EndAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        position ??= await snapshot.ReadCurrentPositionAsync(connection, cancellationToken).ConfigureAwait(false);
+        FinalPosition = position.Value;
+        yield return [NewEvent(VEventType.CopyCompleted)];
+    }
+
+    /// <summary>
+    /// Session settings of the copy connection: TIMESTAMP values in UTC, values in their own character set (no
+    /// conversion into the connection's), repeatable-read snapshots, and a long write timeout because the stream is
+    /// pull-based and the consumer may pause between rows.
+    /// </summary>
+    private static readonly string[] SessionSetup =
+    [
+        "SET SESSION time_zone = '+00:00'",
+        "SET SESSION character_set_results = binary",
+        "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        "SET SESSION net_write_timeout = 3600",
+    ];
+
+    private async Task<List<CopyTable>> PrepareAsync(bool hasPosition, CancellationToken cancellationToken)
+    {
+        CopySchemaLoader schema;
+        await using (var connection = new MySqlConnection(_options.Source.ToMySqlConnectorConnectionString()))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            schema = await CopySchemaLoader.LoadAsync(connection, _options.Database, cancellationToken).ConfigureAwait(false);
+        }
+        var requests = CopyTableSelection.Select(schema.TableNames, _options.Filter, _planner, _options.TablesToCopy, _options.TablePKs, hasPosition);
+        return requests.Select(r =>
+        {
+            var table = schema.Describe(r.Table);
+            return new CopyTable(table, r.LastPk is null ? null : LastPk.BuildCondition(table, r.LastPk));
+        }).ToList();
+    }
+
+    private async IAsyncEnumerable<IReadOnlyList<VEvent>> CopyRowsAsync(
+        MySqlProtocolConnection connection,
+        CopyTable table,
+        FieldEvent fieldEvent,
+        ReplicationPosition snapshot,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var schema = table.Schema;
+        var keyFields = LastPk.KeyFields(schema, fieldEvent.Fields);
+        var reader = await TextResultReader.ExecuteAsync(connection, table.SelectSql(_options.Database), cancellationToken).ConfigureAwait(false);
+        var columnCount = schema.Columns.Count;
+        if (reader.ColumnCount != columnCount)
+            throw CopyQueryException.Malformed($"the copy query of {schema.Name} returned {reader.ColumnCount} columns, expected {columnCount}");
+
+        var cells = new (int Offset, int Length)[columnCount];
+        var keyCells = new (int Offset, int Length)[schema.KeyColumns.Length];
+        byte[] lastValues = [];
+        var batch = new List<VEvent>
+        {
+            NewEvent(VEventType.Begin),
+            NewEvent(VEventType.Field, fieldEvent),
+            NewEvent(VEventType.Gtid, gtid: snapshot.ToString()),
+        };
+        long batchBytes = 0;
+        var rowsInBatch = 0;
+        var sentAny = false;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var packet = reader.Current.Span;
+            var total = TextResultReader.SplitRow(packet, cells);
+            var values = new byte[total];
+            var row = new Query.Row();
+            row.Lengths.Capacity = columnCount;
+            var at = 0;
+            for (var i = 0; i < columnCount; i++)
+            {
+                var (offset, length) = cells[i];
+                row.Lengths.Add(length);
+                if (length > 0)
+                {
+                    packet.Slice(offset, length).CopyTo(values.AsSpan(at));
+                    cells[i] = (at, length);
+                    at += length;
+                }
+                else
+                {
+                    cells[i] = (at, length);
+                }
+            }
+            row.Values = UnsafeByteOperations.UnsafeWrap(values);
+            for (var k = 0; k < keyCells.Length; k++)
+                keyCells[k] = cells[schema.KeyColumns[k]];
+            lastValues = values;
+
+            var rowEvent = new RowEvent { TableName = schema.Name, Keyspace = _options.Keyspace, Shard = _options.Shard };
+            rowEvent.RowChanges.Add(new Binlogdata.RowChange { After = row });
+            batch.Add(NewEvent(VEventType.Row, rowEvent: rowEvent));
+            batchBytes += total + columnCount + 24;
+            rowsInBatch++;
+
+            if (batchBytes >= _options.PacketSize)
+            {
+                batch.Add(LastPkEvent(schema.Name, LastPk.Create(keyFields, lastValues, keyCells), completed: false));
+                batch.Add(NewEvent(VEventType.Commit));
+                yield return batch;
+                sentAny = true;
+                batch = [NewEvent(VEventType.Begin)];
+                batchBytes = 0;
+                rowsInBatch = 0;
+            }
+        }
+
+        if (rowsInBatch > 0)
+        {
+            batch.Add(LastPkEvent(schema.Name, LastPk.Create(keyFields, lastValues, keyCells), completed: false));
+            batch.Add(NewEvent(VEventType.Commit));
+            yield return batch;
+        }
+        else if (!sentAny)
+        {
+            // An empty table: BEGIN, FIELD, GTID without COMMIT, then the table-done group (Vitess's double BEGIN).
+            yield return batch;
+        }
+        yield return [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), NewEvent(VEventType.Commit)];
+    }
+
+    private VEvent LastPkEvent(string table, Query.QueryResult? lastpk, bool completed) =>
+        NewEvent(VEventType.Lastpk, lastPk: new LastPKEvent
+        {
+            TableLastPK = new TableLastPK { TableName = table, Lastpk = lastpk },
+            Completed = completed,
+        });
+
+    /// <summary>A copy-phase event: keyspace and shard set, timestamp and current_time 0.</summary>
+    private VEvent NewEvent(VEventType type, FieldEvent? field = null, string? gtid = null, RowEvent? rowEvent = null, LastPKEvent? lastPk = null)
+    {
+        var vevent = new VEvent { Type = type, Keyspace = _options.Keyspace, Shard = _options.Shard };
+        if (field is not null)
+            vevent.FieldEvent = field;
+        if (gtid is not null)
+            vevent.Gtid = gtid;
+        if (rowEvent is not null)
+            vevent.RowEvent = rowEvent;
+        if (lastPk is not null)
+            vevent.LastPKEvent = lastPk;
+        return vevent;
+    }
+
+    /// <summary>A table to copy: its schema and, when resuming, the condition selecting the rows after its lastpk.</summary>
+    private sealed record CopyTable(CopyTableSchema Schema, string? Condition)
+    {
+        /// <summary>
+        /// <c>SELECT cols FROM db.t FORCE INDEX (key) [WHERE cond] ORDER BY key</c>. The place where a filter rule's
+        /// column list and pushed-down conditions would go; today every column and every row is copied.
+        /// </summary>
+        public string SelectSql(string database)
+        {
+            var columns = string.Join(", ", Schema.Columns.Select(c => LastPk.QuoteIdentifier(c.Name)));
+            var key = string.Join(", ", Schema.KeyColumns.Select(i => LastPk.QuoteIdentifier(Schema.Columns[i].Name)));
+            var where = Condition is null ? "" : " WHERE " + Condition;
+            return $"SELECT {columns} FROM {LastPk.QuoteIdentifier(database)}.{LastPk.QuoteIdentifier(Schema.Name)} " +
+                $"FORCE INDEX ({LastPk.QuoteIdentifier(Schema.KeyName)}){where} ORDER BY {key}";
+        }
+
+        /// <summary>The FIELD event: the columns described as the streaming phase describes them, ENUM/SET as strings.</summary>
+        public FieldEvent FieldEvent(ShardStreamerOptions options, bool isMariaDb)
+        {
+            var fieldEvent = new FieldEvent
+            {
+                TableName = Schema.Name,
+                Keyspace = options.Keyspace,
+                Shard = options.Shard,
+                EnumSetStringValues = true,
+            };
+            foreach (var column in Schema.Columns)
+            {
+                var description = ColumnDescriber.Describe(column.Info, column.Catalog, isMariaDb);
+                fieldEvent.Fields.Add(new Query.Field
+                {
+                    Name = description.Name,
+                    Type = (Query.Type)description.VitessType,
+                    Table = Schema.Name,
+                    OrgTable = Schema.Name,
+                    Database = options.Database,
+                    OrgName = description.Name,
+                    ColumnLength = description.ColumnLength,
+                    Charset = description.Charset,
+                    Decimals = description.Decimals,
+                    Flags = description.Flags,
+                    ColumnType = description.ColumnType,
+                });
+            }
+            return fieldEvent;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using MySqlConnector;
+
+namespace VGate.VStreamer.CopyPhase;
+
+/// <summary>
+/// Reads from information_schema what the copy phase needs: the database's base tables, their columns with type
+/// details and collations, and their primary and unique keys.
+/// </summary>
+internal sealed class CopySchemaLoader
+{
+    private readonly Dictionary<string, List<InformationSchemaColumn>> _columns;
+    private readonly Dictionary<string, List<IndexColumn>> _indexes;
+
+    private CopySchemaLoader(Dictionary<string, List<InformationSchemaColumn>> columns, Dictionary<string, List<IndexColumn>> indexes)
+    {
+        _columns = columns;
+        _indexes = indexes;
+    }
+
+    /// <summary>The base tables of the database, in ordinal (case-sensitive) name order.</summary>
+    public IReadOnlyList<string> TableNames => _columns.Keys.Order(StringComparer.Ordinal).ToList();
+
+    public static async Task<CopySchemaLoader> LoadAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
+    {
+        const string ColumnsSql = """
+            SELECT c.TABLE_NAME, c.COLUMN_NAME, LOWER(c.DATA_TYPE), c.COLUMN_TYPE, c.IS_NULLABLE = 'YES',
+                   c.CHARACTER_OCTET_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION,
+                   c.CHARACTER_SET_NAME, c.COLLATION_NAME, COALESCE(co.ID, 0), c.COLUMN_KEY, LOWER(c.EXTRA),
+                   (c.COLUMN_DEFAULT IS NOT NULL OR c.IS_NULLABLE = 'YES')
+            FROM information_schema.COLUMNS c
+            JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+            LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME
+            WHERE c.TABLE_SCHEMA = @database AND t.TABLE_TYPE = 'BASE TABLE'
+            ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
+            """;
+        const string IndexesSql = """
+            SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME
+            FROM information_schema.STATISTICS
+            WHERE TABLE_SCHEMA = @database AND NON_UNIQUE = 0
+            ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
+            """;
+        var columns = new Dictionary<string, List<InformationSchemaColumn>>(StringComparer.Ordinal);
+        await using (var command = new MySqlCommand(ColumnsSql, connection))
+        {
+            command.Parameters.AddWithValue("@database", database);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var table = reader.GetString(0);
+                if (!columns.TryGetValue(table, out var list))
+                    columns[table] = list = [];
+                list.Add(new InformationSchemaColumn
+                {
+                    Name = reader.GetString(1),
+                    DataType = reader.GetString(2),
+                    ColumnType = reader.GetString(3),
+                    IsNullable = reader.GetInt64(4) != 0,
+                    OctetLength = NullableInt64(reader, 5),
+                    NumericPrecision = NullableInt64(reader, 6),
+                    NumericScale = NullableInt64(reader, 7),
+                    DatetimePrecision = NullableInt64(reader, 8),
+                    CharsetName = reader.IsDBNull(9) ? null : reader.GetString(9),
+                    CollationName = reader.IsDBNull(10) ? null : reader.GetString(10),
+                    CollationId = (int)reader.GetInt64(11),
+                    ColumnKey = reader.IsDBNull(12) ? "" : reader.GetString(12),
+                    Extra = reader.IsDBNull(13) ? "" : reader.GetString(13),
+                    HasDefault = reader.GetInt64(14) != 0,
+                });
+            }
+        }
+        var indexes = new Dictionary<string, List<IndexColumn>>(StringComparer.Ordinal);
+        await using (var command = new MySqlCommand(IndexesSql, connection))
+        {
+            command.Parameters.AddWithValue("@database", database);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var table = reader.GetString(0);
+                if (!indexes.TryGetValue(table, out var list))
+                    indexes[table] = list = [];
+                list.Add(new IndexColumn(reader.GetString(1), reader.GetString(2)));
+            }
+        }
+        return new CopySchemaLoader(columns, indexes);
+    }
+
+    /// <summary>
+    /// The copy description of <paramref name="table"/>. Rows are read in the order of its primary key, or else of a
+    /// unique key whose columns are all NOT NULL (the first by name); a table with neither is refused with
+    /// FAILED_PRECONDITION, since its rows cannot be resumed by key.
+    /// </summary>
+    public CopyTableSchema Describe(string table)
+    {
+        var columns = _columns[table];
+        var keys = (_indexes.GetValueOrDefault(table) ?? [])
+            .GroupBy(c => c.IndexName, StringComparer.Ordinal)
+            .Select(g => (Name: g.Key, Columns: g.Select(c => c.ColumnName).ToList()))
+            .ToList();
+        var primary = keys.FirstOrDefault(k => k.Name == "PRIMARY");
+        var key = primary.Name is not null
+            ? primary
+            : keys.Where(k => k.Columns.All(name => columns.Any(c => c.Name == name && !c.IsNullable)))
+                .OrderBy(k => k.Name, StringComparer.Ordinal)
+                .FirstOrDefault();
+        if (key.Name is null)
+        {
+            throw VStreamException.FailedPrecondition(
+                $"table {table} has no primary key and no unique key over NOT NULL columns; the copy phase needs one to read and resume it in key order");
+        }
+
+        var primaryColumns = primary.Columns ?? [];
+        var copyColumns = columns
+            .Select((c, i) => CopyColumnFactory.Create(i, c, primaryColumns.Contains(c.Name, StringComparer.Ordinal)))
+            .ToList();
+        var keyIndexes = key.Columns.Select(name => copyColumns.FindIndex(c => c.Name == name)).ToArray();
+        return new CopyTableSchema(table, copyColumns, keyIndexes, key.Name);
+    }
+
+    private static long? NullableInt64(MySqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record IndexColumn(string IndexName, string ColumnName);
+}

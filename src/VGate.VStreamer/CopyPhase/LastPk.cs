@@ -1,0 +1,149 @@
+using System.Text;
+using Google.Protobuf;
+using VGate.MySql.Binlog;
+
+namespace VGate.VStreamer.CopyPhase;
+
+/// <summary>
+/// The copy's resume point of a table: the key values of the last row sent, as Vitess carries them in
+/// <c>TableLastPK.lastpk</c> (a <c>query.QueryResult</c> with the key columns as <c>fields</c> and exactly one row), and
+/// the SQL condition that selects the rows after it.
+/// </summary>
+internal static class LastPk
+{
+    /// <summary>The key column fields of a lastpk result: name, type, charset and flags (vstream-spec §4.3).</summary>
+    public static Query.Field[] KeyFields(CopyTableSchema table, IReadOnlyList<Query.Field> fields) =>
+        table.KeyColumns.Select(i => new Query.Field
+        {
+            Name = fields[i].Name,
+            Type = fields[i].Type,
+            Charset = fields[i].Charset,
+            Flags = fields[i].Flags,
+        }).ToArray();
+
+    /// <summary>Builds the lastpk result from the key values: <paramref name="keyCells"/> locate each key column's text in <paramref name="row"/>.</summary>
+    public static Query.QueryResult Create(IReadOnlyList<Query.Field> keyFields, ReadOnlySpan<byte> row, ReadOnlySpan<(int Offset, int Length)> keyCells)
+    {
+        var result = new Query.QueryResult();
+        foreach (var field in keyFields)
+            result.Fields.Add(field.Clone());
+        var total = 0;
+        foreach (var (_, length) in keyCells)
+            total += Math.Max(length, 0);
+        var bytes = new byte[total];
+        var pkRow = new Query.Row();
+        var at = 0;
+        foreach (var (offset, length) in keyCells)
+        {
+            pkRow.Lengths.Add(length);
+            if (length <= 0)
+                continue;
+            row.Slice(offset, length).CopyTo(bytes.AsSpan(at));
+            at += length;
+        }
+        pkRow.Values = UnsafeByteOperations.UnsafeWrap(bytes);
+        result.Rows.Add(pkRow);
+        return result;
+    }
+
+    /// <summary>
+    /// The condition for the rows after <paramref name="lastpk"/> in key order, e.g. <c>(`a` &gt; 1) OR (`a` = 1 AND `b` &gt; 2)</c>.
+    /// Throws INVALID_ARGUMENT when the lastpk has no fields, not exactly one row, a NULL, or other columns than the key.
+    /// </summary>
+    public static string BuildCondition(CopyTableSchema table, Query.QueryResult lastpk)
+    {
+        if (lastpk.Fields.Count == 0)
+            throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has no fields defined");
+        if (lastpk.Rows.Count != 1)
+            throw VStreamException.InvalidArgument($"lastpk for table {table.Name} must have exactly one row, it has {lastpk.Rows.Count}");
+        var keyNames = table.KeyColumns.Select(i => table.Columns[i].Name).ToList();
+        if (!lastpk.Fields.Select(f => f.Name).SequenceEqual(keyNames, StringComparer.OrdinalIgnoreCase))
+        {
+            throw VStreamException.InvalidArgument(
+                $"lastpk for table {table.Name} names ({string.Join(",", lastpk.Fields.Select(f => f.Name))}) but the table is copied by ({string.Join(",", keyNames)})");
+        }
+        var row = lastpk.Rows[0];
+        if (row.Lengths.Count != keyNames.Count)
+            throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has {row.Lengths.Count} values for {keyNames.Count} fields");
+
+        var literals = new string[keyNames.Count];
+        var bytes = row.Values.Span;
+        var offset = 0;
+        for (var i = 0; i < literals.Length; i++)
+        {
+            var length = (int)row.Lengths[i];
+            if (length < 0)
+                throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has NULL for {keyNames[i]}");
+            if (offset + length > bytes.Length)
+                throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has fewer value bytes than its lengths say");
+            literals[i] = Literal(table.Columns[table.KeyColumns[i]], bytes.Slice(offset, length), table.Name);
+            offset += length;
+        }
+
+        var condition = new StringBuilder();
+        for (var i = 0; i < literals.Length; i++)
+        {
+            if (i > 0)
+                condition.Append(" OR ");
+            condition.Append('(');
+            for (var j = 0; j < i; j++)
+                condition.Append(QuoteIdentifier(keyNames[j])).Append(" = ").Append(literals[j]).Append(" AND ");
+            condition.Append(QuoteIdentifier(keyNames[i])).Append(" > ").Append(literals[i]).Append(')');
+        }
+        return condition.ToString();
+    }
+
+    /// <summary>
+    /// A SQL literal for a key value that compares like the column: numbers as they are (checked to be numbers),
+    /// temporal values quoted (checked), character values as <c>CONVERT(X'…' USING cs) COLLATE coll</c> so the
+    /// comparison uses the column's collation whatever the connection's character set, other strings as hex.
+    /// </summary>
+    internal static string Literal(CopyColumn column, ReadOnlySpan<byte> value, string table)
+    {
+        switch (column.Info.Type)
+        {
+            case ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long or ColumnType.LongLong
+                or ColumnType.Float or ColumnType.Double or ColumnType.NewDecimal or ColumnType.Decimal or ColumnType.Year:
+                if (!IsNumber(value))
+                    throw VStreamException.InvalidArgument($"lastpk for table {table}: '{Encoding.UTF8.GetString(value)}' is not a number for {column.Name}");
+                return Encoding.ASCII.GetString(value);
+            case ColumnType.Date or ColumnType.NewDate or ColumnType.Time or ColumnType.Time2 or ColumnType.DateTime
+                or ColumnType.DateTime2 or ColumnType.Timestamp or ColumnType.Timestamp2:
+                foreach (var b in value)
+                {
+                    if (b is not ((>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)':' or (byte)'.' or (byte)' '))
+                        throw VStreamException.InvalidArgument($"lastpk for table {table}: '{Encoding.UTF8.GetString(value)}' is not a temporal value for {column.Name}");
+                }
+                return "'" + Encoding.ASCII.GetString(value) + "'";
+            case ColumnType.Bit:
+                {
+                    ulong number = 0;
+                    foreach (var b in value)
+                        number = (number << 8) | b;
+                    return number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            default:
+                var hex = "X'" + Convert.ToHexString(value) + "'";
+                return column.Info.IsText && column.CharsetName is { } charset && column.CollationName is { } collation
+                    ? $"CONVERT({hex} USING {charset}) COLLATE {collation}"
+                    : hex;
+        }
+    }
+
+    private static bool IsNumber(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty)
+            return false;
+        var digits = 0;
+        foreach (var b in value)
+        {
+            if (b is >= (byte)'0' and <= (byte)'9')
+                digits++;
+            else if (b is not ((byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E'))
+                return false;
+        }
+        return digits > 0;
+    }
+
+    internal static string QuoteIdentifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+}

@@ -1,0 +1,88 @@
+using Google.Protobuf;
+using VGate.MySql.Binlog.Rows;
+using VGate.VStreamer.CopyPhase;
+
+namespace VGate.VStreamer.Tests.CopyPhase;
+
+public sealed class LastPkTests
+{
+    private static readonly CopyTableSchema Table = new(
+        "k",
+        [
+            CopyColumnFactory.Create(0, new InformationSchemaColumn { Name = "a", DataType = "int", ColumnType = "int(11)", IsNullable = false }, isPrimaryKey: true),
+            CopyColumnFactory.Create(1, new InformationSchemaColumn
+            {
+                Name = "b", DataType = "varchar", ColumnType = "varchar(10)", IsNullable = false, OctetLength = 40,
+                CharsetName = "utf8mb4", CollationName = "utf8mb4_unicode_ci", CollationId = 224,
+            }, isPrimaryKey: true),
+            CopyColumnFactory.Create(2, new InformationSchemaColumn { Name = "d", DataType = "datetime", ColumnType = "datetime", IsNullable = false }, isPrimaryKey: true),
+        ],
+        [0, 1, 2],
+        "PRIMARY");
+
+    [Fact]
+    public void BuildCondition_CompositeKey_RowsAfterInKeyOrderWithColumnCollation()
+    {
+        var condition = LastPk.BuildCondition(Table, LastPkResult(["a", "b", "d"], "1", "x'y", "2020-01-02 03:04:05"));
+
+        Assert.Equal(
+            "(`a` > 1) OR (`a` = 1 AND `b` > CONVERT(X'782779' USING utf8mb4) COLLATE utf8mb4_unicode_ci) OR " +
+            "(`a` = 1 AND `b` = CONVERT(X'782779' USING utf8mb4) COLLATE utf8mb4_unicode_ci AND `d` > '2020-01-02 03:04:05')",
+            condition);
+    }
+
+    [Theory]
+    [InlineData("1 OR 1=1", "2020-01-01")]
+    [InlineData("1", "2020'--")]
+    public void BuildCondition_ValueThatIsNotOfTheColumnType_InvalidArgument(string a, string d)
+    {
+        var error = Assert.Throws<VStreamException>(() => LastPk.BuildCondition(Table, LastPkResult(["a", "b", "d"], a, "x", d)));
+
+        Assert.Equal(Vtrpc.Code.InvalidArgument, error.Code);
+    }
+
+    [Fact]
+    public void BuildCondition_OtherColumnsThanTheKey_InvalidArgument()
+    {
+        var error = Assert.Throws<VStreamException>(() => LastPk.BuildCondition(Table, LastPkResult(["id"], "1")));
+
+        Assert.Contains("copied by (a,b,d)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(1020)]
+    public void StringMetadata_RoundTripsThroughTheBinlogDecoder(int length)
+    {
+        var column = new ColumnInfo
+        {
+            Index = 0,
+            Type = MySql.Binlog.ColumnType.String,
+            WireType = MySql.Binlog.ColumnType.String,
+            Metadata = (ushort)CopyColumnFactory.StringMetadata(length),
+            IsNullable = true,
+        };
+
+        Assert.Equal(length, ColumnValueDecoder.GetStringMaxLength(column));
+    }
+
+    [Fact]
+    public void ParseValueList_QuotedMembers()
+    {
+        Assert.Equal(["a", "b'c", "", "d,e"], CopyColumnFactory.ParseValueList("enum('a','b''c','','d,e')"));
+    }
+
+    private static Query.QueryResult LastPkResult(string[] names, params string[] values)
+    {
+        var result = new Query.QueryResult();
+        foreach (var name in names)
+            result.Fields.Add(new Query.Field { Name = name });
+        var row = new Query.Row { Values = ByteString.CopyFromUtf8(string.Concat(values)) };
+        foreach (var value in values)
+            row.Lengths.Add(System.Text.Encoding.UTF8.GetByteCount(value));
+        result.Rows.Add(row);
+        return result;
+    }
+}
