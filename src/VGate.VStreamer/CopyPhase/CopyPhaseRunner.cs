@@ -4,6 +4,7 @@ using Google.Protobuf;
 using MySqlConnector;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
+using VGate.VStreamer.Filtering;
 using VGate.VStreamer.Schema;
 using VGate.VStreamer.Streaming;
 
@@ -116,7 +117,8 @@ internal sealed class CopyPhaseRunner
         return requests.Select(r =>
         {
             var table = schema.Describe(r.Table);
-            return new CopyTable(table, r.LastPk is null ? null : LastPk.BuildCondition(table, r.LastPk));
+            var plan = _planner.PlanCopy(table.Name, table.Columns.Select(c => c.Info).ToList(), table.KeyColumns);
+            return new CopyTable(table, r.LastPk is null ? null : LastPk.BuildCondition(table, r.LastPk), plan);
         }).ToList();
     }
 
@@ -174,6 +176,12 @@ internal sealed class CopyPhaseRunner
                 keyCells[k] = cells[schema.KeyColumns[k]];
             lastValues = values;
 
+            // The filter rule: rows that do not pass still move the lastpk, they are just not sent.
+            if (table.Plan?.Predicate is { } predicate && !predicate(RowValues.FromQueryRow(row.Lengths.ToArray(), values)))
+                continue;
+            if (table.Projects)
+                row = Project(row, values, cells, table.Plan!.Columns);
+
             var rowEvent = new RowEvent { TableName = schema.Name, Keyspace = _options.Keyspace, Shard = _options.Shard };
             rowEvent.RowChanges.Add(new Binlogdata.RowChange { After = row });
             batch.Add(NewEvent(VEventType.Row, rowEvent: rowEvent));
@@ -206,6 +214,29 @@ internal sealed class CopyPhaseRunner
         yield return [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), NewEvent(VEventType.Commit)];
     }
 
+    /// <summary>The selected columns of a copied row, in the rule's order.</summary>
+    private static Query.Row Project(Query.Row row, byte[] values, (int Offset, int Length)[] cells, int[] columns)
+    {
+        var projected = new Query.Row();
+        var size = 0;
+        foreach (var column in columns)
+            size += Math.Max(cells[column].Length, 0);
+        var bytes = new byte[size];
+        var at = 0;
+        foreach (var column in columns)
+        {
+            var (offset, length) = cells[column];
+            projected.Lengths.Add(row.Lengths[column]);
+            if (length > 0)
+            {
+                values.AsSpan(offset, length).CopyTo(bytes.AsSpan(at));
+                at += length;
+            }
+        }
+        projected.Values = UnsafeByteOperations.UnsafeWrap(bytes);
+        return projected;
+    }
+
     private VEvent LastPkEvent(string table, Query.QueryResult? lastpk, bool completed) =>
         NewEvent(VEventType.Lastpk, lastPk: new LastPKEvent
         {
@@ -229,8 +260,11 @@ internal sealed class CopyPhaseRunner
     }
 
     /// <summary>A table to copy: its schema and, when resuming, the condition selecting the rows after its lastpk.</summary>
-    private sealed record CopyTable(CopyTableSchema Schema, string? Condition)
+    private sealed record CopyTable(CopyTableSchema Schema, string? Condition, CopyRowPlan? Plan)
     {
+        /// <summary>True when the rule selects a subset or a reordering of the columns.</summary>
+        public bool Projects => Plan is { } plan && !plan.Columns.SequenceEqual(Enumerable.Range(0, Schema.Columns.Count));
+
         /// <summary>
         /// <c>SELECT cols FROM db.t FORCE INDEX (key) [WHERE cond] ORDER BY key</c>. The place where a filter rule's
         /// column list and pushed-down conditions would go; today every column and every row is copied.
@@ -254,8 +288,9 @@ internal sealed class CopyPhaseRunner
                 Shard = options.Shard,
                 EnumSetStringValues = true,
             };
-            foreach (var column in Schema.Columns)
+            foreach (var index in Plan?.Columns ?? Enumerable.Range(0, Schema.Columns.Count).ToArray())
             {
+                var column = Schema.Columns[index];
                 var description = ColumnDescriber.Describe(column.Info, column.Catalog, isMariaDb);
                 fieldEvent.Fields.Add(new Query.Field
                 {

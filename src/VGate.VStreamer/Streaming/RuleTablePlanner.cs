@@ -1,5 +1,6 @@
 using Binlogdata;
 using VGate.MySql.Binlog.Events;
+using VGate.MySql.Binlog.Rows;
 using VGate.VStreamer.Filtering;
 
 namespace VGate.VStreamer.Streaming;
@@ -37,22 +38,9 @@ internal sealed class RuleTablePlanner : ITablePlanner
 
     public StreamTablePlan? Plan(string table, TableMapEvent tableMap)
     {
-        TablePlan? plan;
-        try
-        {
-            plan = _builder.Build(Describe(table, tableMap));
-        }
-        catch (VStreamFilterException ex)
-        {
-            throw VStreamException.InvalidArgument($"table {table}: {ex.Message}", ex);
-        }
+        var plan = Build(table, Describe(table, tableMap.Columns, tableMap.PrimaryKey), copy: false);
         if (plan is null)
             return null;
-
-        if (plan.Columns.FirstOrDefault(c => c.Kind != PlanColumnKind.Column || c.ConvertCharset is not null || c.ConvertTimeZone is not null) is { } unsupported)
-            throw VStreamException.InvalidArgument(
-                $"table {table}: the select expression for '{unsupported.Name}' (keyspace_id(), 1, convert or convert_tz) is not supported while streaming binlog events");
-
         var columns = plan.ColumnIndexes.ToArray();
         RowImagePredicate? predicate = null;
         if (plan.Predicates.Count > 0 || plan.HasKeyRangeFilter)
@@ -66,13 +54,39 @@ internal sealed class RuleTablePlanner : ITablePlanner
         return new StreamTablePlan(columns, predicate, plan.HasKeyRangeFilter);
     }
 
-    /// <summary>The filter's view of a table: column names and comparison kinds from the binlog, keys, primary vindex.</summary>
-    internal TableSchema Describe(string table, TableMapEvent tableMap)
+    public CopyRowPlan? PlanCopy(string table, IReadOnlyList<ColumnInfo> columns, IReadOnlyList<int> primaryKey)
     {
-        var columns = tableMap.Columns.Select(c => new ColumnSchema(
+        var plan = Build(table, Describe(table, columns, primaryKey), copy: true);
+        if (plan is null)
+            return null;
+        Func<IRowValues, bool>? predicate = plan.Predicates.Count > 0 || plan.HasKeyRangeFilter ? plan.Matches : null;
+        return new CopyRowPlan(plan.ColumnIndexes.ToArray(), predicate);
+    }
+
+    private TablePlan? Build(string table, TableSchema schema, bool copy)
+    {
+        TablePlan? plan;
+        try
+        {
+            plan = copy ? _builder.BuildForCopy(schema) : _builder.Build(schema);
+        }
+        catch (VStreamFilterException ex)
+        {
+            throw VStreamException.InvalidArgument($"table {table}: {ex.Message}", ex);
+        }
+        if (plan?.Columns.FirstOrDefault(c => c.Kind != PlanColumnKind.Column || c.ConvertCharset is not null || c.ConvertTimeZone is not null) is { } unsupported)
+            throw VStreamException.InvalidArgument(
+                $"table {table}: the select expression for '{unsupported.Name}' (keyspace_id(), 1, convert or convert_tz) is not supported by VGate yet");
+        return plan;
+    }
+
+    /// <summary>The filter's view of a table: column names and comparison kinds from the binlog, keys, primary vindex.</summary>
+    private TableSchema Describe(string table, IReadOnlyList<ColumnInfo> binlogColumns, IReadOnlyList<int> primaryKeyIndexes)
+    {
+        var columns = binlogColumns.Select(c => new ColumnSchema(
             c.Name ?? "@" + (c.Index + 1),
             ColumnKinds.FromColumnType(c.Type, c.IsUnsigned, !c.IsText))).ToList();
-        var primaryKey = tableMap.PrimaryKey.Select(i => columns[i].Name).ToList();
+        var primaryKey = primaryKeyIndexes.Select(i => columns[i].Name).ToList();
         return new TableSchema(table, columns, primaryKey, _primaryVindexes.GetValueOrDefault(table));
     }
 }

@@ -26,6 +26,24 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
     }
 
     [ServerFact]
+    public async Task Copy_FilterRule_SendsSelectedColumnsOfMatchingRowsOnly()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture,
+            "CREATE TABLE {db}.f (id INT PRIMARY KEY, name VARCHAR(20), qty INT)",
+            "INSERT INTO {db}.f VALUES (1, 'a', 1), (2, 'b', 5), (3, 'c', 9)");
+        var filter = new Filter { Rules = { new Rule { Match = "f", Filter = "select qty, id from f where qty >= 5" } } };
+
+        var events = await CopyHarness.CollectAsync(new ShardStreamer(CopyHarness.Options(spec, filter: filter)), CopyHarness.CopyCompleted);
+
+        Assert.Equal(
+        [
+            "begin", "field:f[qty:INT32:int(11),id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:f insert(5,2)", "row:f insert(9,3)", "lastpk:f(3)", "commit",
+            "begin", "lastpk:f completed", "commit",
+            "copy_completed",
+        ], StreamSpec.Format(events));
+    }
+
+    [ServerFact]
     public async Task Copy_SmallTable_ExactEventsThenStreamsFromTheSnapshot()
     {
         var spec = await StreamSpec.CreateAsync(fixture,
