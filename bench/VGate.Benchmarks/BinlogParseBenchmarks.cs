@@ -15,6 +15,7 @@ public class BinlogParseBenchmarks
     private RecordedBinlog _binlog = null!;
     private readonly EventWalker _walk = new(renderText: false);
     private readonly EventWalker _text = new(renderText: true);
+    private readonly VEventEncodingWalker _vevents = new();
 
     [GlobalSetup]
     public void Setup()
@@ -32,7 +33,10 @@ public class BinlogParseBenchmarks
     [Benchmark(Description = "parse + walk + WriteText")]
     public long ParseWalkAndText() => Run(_text);
 
-    private long Run(EventWalker walker)
+    [Benchmark(Description = "parse + encode ROW VEvents")]
+    public long ParseAndEncodeVEvents() => Run(_vevents);
+
+    private long Run(IEventWalker walker)
     {
         var parser = new BinlogEventParser();
         var count = _binlog.Events.Length;

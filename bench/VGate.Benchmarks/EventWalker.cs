@@ -11,8 +11,10 @@ namespace VGate.Benchmarks;
 /// <see cref="RowEnumerator"/>; optionally render every non-NULL cell to text with
 /// <see cref="ColumnValueDecoder.WriteText"/> into one reused buffer (reset per row).
 /// </summary>
-internal sealed class EventWalker(bool renderText)
+internal sealed class EventWalker(bool renderText) : IEventWalker
 {
+    public string Name => renderText ? "parse + walk + WriteText" : "parse + walk cells";
+
     private readonly ArrayBufferWriter<byte> _text = new(4096);
 
     public long RowsEvents { get; private set; }

@@ -22,9 +22,8 @@ internal static class QuickParse
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} logical CPUs, server GC {System.Runtime.GCSettings.IsServerGC}");
         Console.WriteLine();
         Console.WriteLine("scenario                   | median row ev/s | best row ev/s | row ev/CPU-s | events/s   | MB/s  | B alloc/row event | B alloc/event");
-        foreach (var renderText in new[] { false, true })
+        foreach (var walker in new IEventWalker[] { new EventWalker(renderText: false), new EventWalker(renderText: true), new VEventEncodingWalker() })
         {
-            var walker = new EventWalker(renderText);
             RunOnce(binlog, walker); // warm-up (tiered JIT)
             RunOnce(binlog, walker);
             var seconds = new List<double>();
@@ -49,7 +48,7 @@ internal static class QuickParse
             var median = seconds[seconds.Count / 2];
             var best = seconds[0];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(renderText ? "parse + walk + WriteText" : "parse + walk cells"),-26} | {walker.RowsEvents / median,15:N0} | {walker.RowsEvents / best,13:N0} | {walker.RowsEvents * repetitions / cpuSeconds,12:N0} | " +
+                $"{walker.Name,-26} | {walker.RowsEvents / median,15:N0} | {walker.RowsEvents / best,13:N0} | {walker.RowsEvents * repetitions / cpuSeconds,12:N0} | " +
                 $"{binlog.Events.Length / median,10:N0} | {binlog.Bytes.Length / 1e6 / median,5:F0} | {(double)allocated / walker.RowsEvents,17:F1} | {(double)allocated / binlog.Events.Length,13:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    ({walker.RowsEvents:N0} row events, {walker.Rows:N0} rows, {walker.Cells:N0} cells; CPU {cpuSeconds:F2} s over {seconds.Sum():F2} s wall; runs {string.Join(" ", seconds.Select(s => (s * 1000).ToString("F0", CultureInfo.InvariantCulture)))} ms)"));
@@ -77,7 +76,7 @@ internal static class QuickParse
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {type,-28} {count,9:N0} events  {(double)bytes / count,8:F1} B/event"));
     }
 
-    private static void RunOnce(RecordedBinlog binlog, EventWalker walker)
+    private static void RunOnce(RecordedBinlog binlog, IEventWalker walker)
     {
         var parser = new BinlogEventParser();
         for (var i = 0; i < binlog.Events.Length; i++)
