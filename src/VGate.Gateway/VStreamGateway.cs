@@ -12,6 +12,14 @@ namespace VGate.Gateway;
 /// shard through an <see cref="IShardStreamFactory"/>, and merges them into one response stream with VGTIDs, per-shard
 /// contiguity, heartbeats, chunking and retries (§2.3–2.5, §2.12).
 /// </summary>
+/// <remarks>
+/// Not yet honoured: <c>minimize_skew</c> (accepted, logged as a warning; shards are not aligned by timestamp, but it
+/// still disables <c>transaction_chunk_size</c> as in Vitess), resharding journals (<c>stop_on_reshard</c>,
+/// <c>include_reshard_journal_events</c>: JOURNAL events pass through as ordinary queued events), <c>cells</c>/
+/// <c>cell_preference</c>/<c>tablet_order</c> (sources are picked in configuration order), and the 10-minute liveness
+/// check. A chunked transaction whose shard fails mid-way releases the stream lock and is re-sent from its BEGIN after the
+/// shard reopens (at-least-once, as in Vitess).
+/// </remarks>
 public sealed class VStreamGateway : IVStreamGateway
 {
     private readonly GatewayOptions _options;
