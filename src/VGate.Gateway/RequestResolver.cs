@@ -1,0 +1,128 @@
+using System.Text.RegularExpressions;
+using Binlogdata;
+using Topodata;
+using VGate.Gateway.Topology;
+using VGate.MySql.Replication;
+using VGate.VStreamer;
+using Vtgate;
+
+namespace VGate.Gateway;
+
+/// <summary>A request resolved against the topology: one ShardGtid per shard, the source role, filter and flags.</summary>
+internal sealed record ResolvedRequest(IReadOnlyList<ShardGtid> Shards, SourceRole Role, Filter Filter, VStreamFlags Flags);
+
+/// <summary>Expands and checks a <see cref="VStreamRequest"/> (vstream-spec §2.1, Vitess <c>resolveParams</c>).</summary>
+internal static class RequestResolver
+{
+    private const string ErrorPrefix = "failed to resolve vstream parameters: ";
+
+    /// <exception cref="VStreamException">INVALID_ARGUMENT naming what is wrong.</exception>
+    public static ResolvedRequest Resolve(VStreamRequest request, GatewayOptions topology)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var role = RoleOf(request.TabletType);
+        var filter = request.Filter ?? new Filter { Rules = { new Rule { Match = "/.*" } } };
+        if (filter.Rules.Count == 0)
+            filter.Rules.Add(new Rule { Match = "/.*" });
+        var flags = request.Flags ?? new VStreamFlags();
+
+        var requested = request.Vgtid?.ShardGtids;
+        if (requested is null || requested.Count == 0)
+            throw Invalid("vgtid must have at least one value with a starting position");
+
+        var entries = new List<ShardGtid>();
+        if (requested.Count == 1 && requested[0].Keyspace.Length == 0)
+        {
+            if (requested[0].Gtid != "current")
+                throw Invalid($"for an empty keyspace, the gtid value must be 'current': {requested[0]}");
+            entries.AddRange(topology.Keyspaces.Select(k => new ShardGtid { Keyspace = k.Name, Gtid = "current" }));
+        }
+        else if (requested.Count == 1 && requested[0].Keyspace.StartsWith('/'))
+        {
+            var pattern = requested[0].Keyspace.Trim('/');
+            Regex regex;
+            try
+            {
+                regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException ex)
+            {
+                throw Invalid($"invalid keyspace regex '{requested[0].Keyspace}': {ex.Message}");
+            }
+            foreach (var keyspace in topology.Keyspaces.Where(k => regex.IsMatch(k.Name)))
+            {
+                var entry = requested[0].Clone();
+                entry.Keyspace = keyspace.Name;
+                entries.Add(entry);
+            }
+            if (entries.Count == 0)
+                throw Invalid($"no keyspace matches '{requested[0].Keyspace}'");
+        }
+        else
+        {
+            entries.AddRange(requested.Select(e => e.Clone()));
+        }
+
+        var resolved = new List<ShardGtid>();
+        var seen = new HashSet<(string, string)>();
+        foreach (var entry in entries)
+        {
+            if (entry.Keyspace.Length == 0)
+                throw Invalid($"an empty keyspace is only allowed as the single entry of the vgtid: {entry}");
+            var keyspace = topology.Keyspaces.FirstOrDefault(k => k.Name == entry.Keyspace)
+                ?? throw Invalid($"keyspace {entry.Keyspace} not found");
+            if (entry.Shard.Length == 0)
+            {
+                if (entry.Gtid is not ("current" or ""))
+                    throw Invalid($"if shards are unspecified, the gtid must be 'current' or empty; got: '{entry.Gtid}' for keyspace {entry.Keyspace}");
+                foreach (var shard in keyspace.Shards)
+                {
+                    var expanded = entry.Clone();
+                    expanded.Shard = shard.Name;
+                    Add(expanded);
+                }
+            }
+            else
+            {
+                if (!keyspace.Shards.Any(s => s.Name == entry.Shard))
+                    throw Invalid($"shard {entry.Shard} not found in keyspace {entry.Keyspace}");
+                Add(entry);
+            }
+        }
+
+        return new ResolvedRequest(resolved, role, filter, flags);
+
+        void Add(ShardGtid entry)
+        {
+            if (!seen.Add((entry.Keyspace, entry.Shard)))
+                throw Invalid($"shard {entry.Keyspace}/{entry.Shard} is listed more than once");
+            ValidatePosition(entry);
+            resolved.Add(entry);
+        }
+    }
+
+    private static void ValidatePosition(ShardGtid entry)
+    {
+        if (entry.Gtid is "" or "current")
+            return;
+        try
+        {
+            // A Vitess position is <flavor>/<set>; a bare set is parsed with the flavor its syntax implies.
+            _ = BinlogStartPosition.Parse(entry.Gtid);
+        }
+        catch (FormatException ex)
+        {
+            throw Invalid($"invalid position '{entry.Gtid}' for {entry.Keyspace}/{entry.Shard}: {ex.Message}");
+        }
+    }
+
+    private static SourceRole RoleOf(TabletType type) => type switch
+    {
+        TabletType.Unknown or TabletType.Primary => SourceRole.Primary,
+        TabletType.Replica => SourceRole.Replica,
+        TabletType.Rdonly => SourceRole.Rdonly,
+        _ => throw Invalid($"tablet type {type} cannot be streamed from (use PRIMARY, REPLICA or RDONLY)"),
+    };
+
+    private static VStreamException Invalid(string message) => VStreamException.InvalidArgument(ErrorPrefix + message);
+}

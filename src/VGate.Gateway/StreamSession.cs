@@ -1,0 +1,517 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Binlogdata;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using VGate.Gateway.Logging;
+using VGate.Gateway.Streams;
+using VGate.Gateway.Topology;
+using VGate.VStreamer;
+using Vtgate;
+
+namespace VGate.Gateway;
+
+/// <summary>
+/// One VStream (Vitess <c>vstream</c>): the shared VGTID, one pump task per shard, and the single sender that the
+/// enumerator is. Shard pumps turn tablet batches into groups (a transaction, or a lone DDL/OTHER) and send each group
+/// atomically under <see cref="_sendLock"/> into the bounded <see cref="_output"/> channel, so a shard's group is never
+/// interleaved with another shard's events.
+/// </summary>
+internal sealed class StreamSession : IDisposable
+{
+    private readonly GatewayOptions _options;
+    private readonly IShardStreamFactory _factory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResolvedRequest _request;
+    private readonly long _chunkSize;
+
+    /// <summary>Held while a shard writes a group (or, with chunking, for a whole large transaction) to the output.</summary>
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+
+    /// <summary>The stream position: one entry per shard, request order. Guarded by <see cref="_sendLock"/>.</summary>
+    private readonly VGtid _vgtid = new();
+
+    /// <summary>Shards that sent COPY_COMPLETED. Guarded by <see cref="_sendLock"/>.</summary>
+    private readonly HashSet<(string Keyspace, string Shard)> _copyCompleted = [];
+
+    private readonly Channel<VStreamResponse> _output;
+
+    /// <summary>Cancels every shard pump; set in <see cref="RunAsync"/>.</summary>
+    private CancellationTokenSource? _shutdown;
+
+    /// <summary>The first fatal error; once set, the stream ends with it.</summary>
+    private Exception? _failure;
+
+    /// <summary>Set once the global COPY_COMPLETED went out. Guarded by <see cref="_sendLock"/>.</summary>
+    private bool _copyCompletedSent;
+
+    public StreamSession(GatewayOptions options, IShardStreamFactory factory, TimeProvider time, ILogger logger, ResolvedRequest request)
+    {
+        _options = options;
+        _factory = factory;
+        _time = time;
+        _logger = logger;
+        _request = request;
+        foreach (var shard in request.Shards)
+            _vgtid.ShardGtids.Add(shard.Clone());
+        _output = Channel.CreateBounded<VStreamResponse>(new BoundedChannelOptions(Math.Max(1, options.ResponseQueueCapacity))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        var flags = request.Flags;
+        if (flags.MinimizeSkew)
+            Log.MinimizeSkewNotHonoured(logger);
+        if (flags.TransactionChunkSize > 0 && flags.MinimizeSkew)
+            Log.ChunkingIgnoredWithMinimizeSkew(logger, flags.TransactionChunkSize);
+        _chunkSize = flags.MinimizeSkew ? 0 : Math.Max(0, flags.TransactionChunkSize);
+    }
+
+    /// <summary>Releases the send lock; call after <see cref="RunAsync"/> has finished.</summary>
+    public void Dispose() => _sendLock.Dispose();
+
+    public async IAsyncEnumerable<VStreamResponse> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _shutdown = shutdown;
+        GatewayMetrics.StreamsCreated.Add(1);
+        GatewayMetrics.StreamsActive.Add(1);
+        Log.StreamStarted(_logger, _vgtid.ShardGtids.Count, _request.Role.ToString());
+
+        var pumps = new Task[_vgtid.ShardGtids.Count];
+        for (var i = 0; i < pumps.Length; i++)
+        {
+            var entry = _vgtid.ShardGtids[i];
+            var shard = new ShardState(entry.Keyspace, entry.Shard);
+            pumps[i] = Task.Run(() => PumpShardAsync(shard, shutdown.Token), CancellationToken.None);
+        }
+        var allEnded = CompleteWhenAllEndAsync(pumps);
+
+        var heartbeat = _request.Flags.HeartbeatInterval > 0 ? TimeSpan.FromSeconds(_request.Flags.HeartbeatInterval) : TimeSpan.Zero;
+        var lastSent = _time.GetTimestamp();
+        Task<bool>? pendingRead = null;
+        try
+        {
+            while (true)
+            {
+                if (_failure is not null)
+                    break;
+                if (_output.Reader.TryRead(out var response))
+                {
+                    lastSent = _time.GetTimestamp();
+                    yield return response;
+                    continue;
+                }
+
+                pendingRead ??= _output.Reader.WaitToReadAsync(shutdown.Token).AsTask();
+                var outcome = await WaitAsync(pendingRead, heartbeat, lastSent, shutdown.Token).ConfigureAwait(false);
+                if (outcome == WaitOutcome.Heartbeat)
+                {
+                    lastSent = _time.GetTimestamp();
+                    yield return Heartbeat();
+                    continue;
+                }
+                pendingRead = null;
+                if (outcome == WaitOutcome.Ended)
+                    break;
+            }
+
+            if (_failure is { } failure)
+            {
+                var code = failure is VStreamException v ? v.Code : Vtrpc.Code.Internal;
+                GatewayMetrics.StreamErrors.Add(1, new KeyValuePair<string, object?>("code", code.ToString()));
+                Log.StreamFailed(_logger, code, failure.Message);
+                ExceptionDispatchInfo.Throw(failure);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            GatewayMetrics.StreamsActive.Add(-1);
+            if (cancellationToken.IsCancellationRequested && _failure is null)
+                Log.StreamEnded(_logger);
+            await shutdown.CancelAsync().ConfigureAwait(false);
+            await allEnded.ConfigureAwait(false);
+            if (pendingRead is not null)
+                await pendingRead.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private enum WaitOutcome
+    {
+        Data,
+        Heartbeat,
+        Ended,
+    }
+
+    /// <summary>Waits for a response, for the heartbeat deadline, or for the end (all pumps done, failure, cancellation).</summary>
+    private async Task<WaitOutcome> WaitAsync(Task<bool> read, TimeSpan heartbeat, long lastSent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (heartbeat > TimeSpan.Zero && !read.IsCompleted)
+            {
+                var remaining = heartbeat - _time.GetElapsedTime(lastSent);
+                if (remaining <= TimeSpan.Zero)
+                    return WaitOutcome.Heartbeat;
+                using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var delay = Task.Delay(remaining, _time, delayCancel.Token);
+                var first = await Task.WhenAny(read, delay).ConfigureAwait(false);
+                if (first != read)
+                {
+                    if (read.IsCompleted)
+                        return await read.ConfigureAwait(false) ? WaitOutcome.Data : WaitOutcome.Ended;
+                    await delay.ConfigureAwait(false);
+                    return WaitOutcome.Heartbeat;
+                }
+                await delayCancel.CancelAsync().ConfigureAwait(false);
+            }
+            return await read.ConfigureAwait(false) ? WaitOutcome.Data : WaitOutcome.Ended;
+        }
+        catch (OperationCanceledException) when (_failure is not null)
+        {
+            return WaitOutcome.Ended;
+        }
+    }
+
+    private VStreamResponse Heartbeat()
+    {
+        var now = _time.GetUtcNow();
+        return new VStreamResponse
+        {
+            Events =
+            {
+                new VEvent
+                {
+                    Type = VEventType.Heartbeat,
+                    Timestamp = now.ToUnixTimeSeconds(),
+                    CurrentTime = (now - DateTimeOffset.UnixEpoch).Ticks * 100,
+                },
+            },
+        };
+    }
+
+    private async Task CompleteWhenAllEndAsync(Task[] pumps)
+    {
+        try
+        {
+            await Task.WhenAll(pumps).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Pumps handle their own errors; anything escaping is a defect.
+            Fail(VStreamException.Internal("a shard stream failed unexpectedly: " + ex.Message, ex));
+        }
+        _output.Writer.TryComplete();
+    }
+
+    /// <summary>Records the first fatal error and stops every shard.</summary>
+    private void Fail(Exception error)
+    {
+        if (Interlocked.CompareExchange(ref _failure, error, null) is null)
+        {
+            _output.Writer.TryComplete();
+            _shutdown?.Cancel();
+        }
+    }
+
+    /// <summary>Runs one shard: opens its stream, forwards its groups, and reopens it after retriable errors.</summary>
+    private async Task PumpShardAsync(ShardState shard, CancellationToken cancellationToken)
+    {
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var request = await BuildRequestAsync(shard, excluded, failed, cancellationToken).ConfigureAwait(false);
+            if (request is null)
+                return;
+            string? source = null;
+            Exception error;
+            try
+            {
+                var opened = _factory.Open(request);
+                source = opened.Source;
+                Log.ShardOpened(_logger, shard.Keyspace, shard.Shard, source, request.Position);
+                await foreach (var batch in opened.Batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    failures = 0;
+                    await HandleBatchAsync(shard, batch, cancellationToken).ConfigureAwait(false);
+                }
+                error = VStreamException.Unavailable($"{shard.Keyspace}/{shard.Shard}: the stream from {source} ended");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ChannelClosedException) when (_failure is not null)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+            finally
+            {
+                shard.Reset(_sendLock);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+                return;
+            var decision = RetryPolicy.Classify(error);
+            if (decision == RetryDecision.Fail)
+            {
+                Fail(error as VStreamException ?? VStreamException.Internal($"{shard.Keyspace}/{shard.Shard}: {error.Message}", error));
+                return;
+            }
+
+            failures++;
+            if (failures >= _options.MaxConsecutiveShardFailures)
+            {
+                Log.ShardGivingUp(_logger, shard.Keyspace, shard.Shard, failures, error.Message);
+                Fail(VStreamException.Unavailable(
+                    $"{shard.Keyspace}/{shard.Shard}: persistent error, giving up after {failures} consecutive failures: {error.Message}", error));
+                return;
+            }
+
+            if (source is not null)
+                (decision == RetryDecision.RetryElsewhere ? excluded : failed).Add(source);
+            GatewayMetrics.ShardRetries.Add(1, Tags(shard));
+            Log.ShardRetrying(_logger, shard.Keyspace, shard.Shard, source ?? "(none)", failures, request.Position, error.Message);
+            try
+            {
+                if (_options.RetryDelay > TimeSpan.Zero)
+                    await Task.Delay(_options.RetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The request to (re)open a shard at its current position: the last gtid and table_p_ks sent.</summary>
+    private async Task<ShardStreamRequest?> BuildRequestAsync(ShardState shard, HashSet<string> excluded, HashSet<string> failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        try
+        {
+            var entry = Entry(shard);
+            return new ShardStreamRequest
+            {
+                Keyspace = shard.Keyspace,
+                Shard = shard.Shard,
+                Position = entry.Gtid,
+                TablePKs = [.. entry.TablePKs.Select(pk => pk.Clone())],
+                Filter = _request.Filter.Clone(),
+                TablesToCopy = [.. _request.Flags.TablesToCopy],
+                Role = _request.Role,
+                ExcludedSources = new HashSet<string>(excluded, StringComparer.Ordinal),
+                FailedSources = new HashSet<string>(failed, StringComparer.Ordinal),
+            };
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task HandleBatchAsync(ShardState shard, IReadOnlyList<VEvent> batch, CancellationToken cancellationToken)
+    {
+        var prefix = !_request.Flags.ExcludeKeyspaceFromTableName;
+        foreach (var vevent in batch)
+        {
+            switch (vevent.Type)
+            {
+                case VEventType.Heartbeat:
+                    // Tablet heartbeats only prove liveness (and would feed skew); never forwarded.
+                    continue;
+                case VEventType.Begin:
+                    shard.InTransaction = true;
+                    shard.Enqueue(vevent);
+                    break;
+                case VEventType.Field when prefix && vevent.FieldEvent is { } field:
+                    field.TableName = shard.Keyspace + "." + field.TableName;
+                    shard.Enqueue(vevent);
+                    break;
+                case VEventType.Row when prefix && vevent.RowEvent is { } row:
+                    row.TableName = shard.Keyspace + "." + row.TableName;
+                    shard.Enqueue(vevent);
+                    break;
+                case VEventType.Commit or VEventType.Rollback or VEventType.Ddl or VEventType.Other or VEventType.CopyCompleted:
+                    shard.Enqueue(vevent);
+                    await SendAsync(shard, endOfGroup: true, cancellationToken).ConfigureAwait(false);
+                    shard.InTransaction = false;
+                    continue;
+                default:
+                    shard.Enqueue(vevent);
+                    break;
+            }
+
+            if (_chunkSize > 0 && shard.InTransaction && shard.QueuedBytes > _chunkSize)
+                await SendAsync(shard, endOfGroup: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends the shard's queued events as one atomic group. With <paramref name="endOfGroup"/> false (a chunk of a large
+    /// transaction) the lock stays held until the group's terminal event is sent.
+    /// </summary>
+    private async Task SendAsync(ShardState shard, bool endOfGroup, CancellationToken cancellationToken)
+    {
+        if (!shard.HoldsLock)
+        {
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            shard.HoldsLock = true;
+        }
+
+        var events = new List<VEvent>(shard.Queue.Count + 1);
+        var entry = Entry(shard);
+        foreach (var vevent in shard.Queue)
+        {
+            switch (vevent.Type)
+            {
+                case VEventType.Gtid:
+                    entry.Gtid = vevent.Gtid;
+                    events.Add(VgtidEvent(shard));
+                    break;
+                case VEventType.Lastpk when vevent.LastPKEvent is { } lastPk:
+                    UpdateTablePKs(entry, lastPk);
+                    events.Add(VgtidEvent(shard));
+                    break;
+                case VEventType.CopyCompleted:
+                    events.Add(vevent);
+                    _copyCompleted.Add((shard.Keyspace, shard.Shard));
+                    if (!_copyCompletedSent && _copyCompleted.Count == _vgtid.ShardGtids.Count)
+                    {
+                        _copyCompletedSent = true;
+                        events.Add(new VEvent { Type = VEventType.CopyCompleted });
+                    }
+                    break;
+                default:
+                    events.Add(vevent);
+                    break;
+            }
+        }
+        shard.ClearQueue();
+
+        await WriteAsync(shard, events, cancellationToken).ConfigureAwait(false);
+        if (endOfGroup)
+        {
+            shard.HoldsLock = false;
+            _sendLock.Release();
+        }
+    }
+
+    private static void UpdateTablePKs(ShardGtid entry, LastPKEvent lastPk)
+    {
+        var table = lastPk.TableLastPK?.TableName ?? "";
+        for (var i = 0; i < entry.TablePKs.Count; i++)
+        {
+            if (entry.TablePKs[i].TableName == table)
+            {
+                entry.TablePKs.RemoveAt(i);
+                break;
+            }
+        }
+        if (!lastPk.Completed && lastPk.TableLastPK is not null)
+            entry.TablePKs.Add(lastPk.TableLastPK.Clone());
+    }
+
+    private VEvent VgtidEvent(ShardState shard) =>
+        new() { Type = VEventType.Vgtid, Vgtid = _vgtid.Clone(), Keyspace = shard.Keyspace, Shard = shard.Shard };
+
+    /// <summary>Writes events as responses of at most <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone).</summary>
+    private async Task WriteAsync(ShardState shard, List<VEvent> events, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxResponseBytes;
+        var response = new VStreamResponse();
+        long responseBytes = 0;
+        long totalBytes = 0;
+        foreach (var vevent in events)
+        {
+            var size = vevent.CalculateSize();
+            var framed = 1 + CodedOutputStream.ComputeLengthSize(size) + size;
+            if (response.Events.Count > 0 && responseBytes + framed > limit)
+            {
+                await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+                response = new VStreamResponse();
+                responseBytes = 0;
+            }
+            response.Events.Add(vevent);
+            responseBytes += framed;
+            totalBytes += size;
+        }
+        if (response.Events.Count > 0)
+            await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+
+        var tags = Tags(shard);
+        GatewayMetrics.EventsStreamed.Add(events.Count, tags);
+        GatewayMetrics.BytesStreamed.Add(totalBytes, tags);
+    }
+
+    private ShardGtid Entry(ShardState shard)
+    {
+        foreach (var entry in _vgtid.ShardGtids)
+        {
+            if (entry.Keyspace == shard.Keyspace && entry.Shard == shard.Shard)
+                return entry;
+        }
+        throw new InvalidOperationException($"{shard.Keyspace}/{shard.Shard} is not in the stream");
+    }
+
+    private static ReadOnlySpan<KeyValuePair<string, object?>> Tags(ShardState shard) =>
+        new KeyValuePair<string, object?>[] { new("keyspace", shard.Keyspace), new("shard", shard.Shard) };
+
+    /// <summary>The per-shard state of a pump: the queued group and whether it holds the send lock.</summary>
+    private sealed class ShardState(string keyspace, string shard)
+    {
+        public string Keyspace { get; } = keyspace;
+
+        public string Shard { get; } = shard;
+
+        public List<VEvent> Queue { get; } = [];
+
+        public long QueuedBytes { get; private set; }
+
+        public bool InTransaction { get; set; }
+
+        /// <summary>True while a chunked transaction keeps the stream lock between its pieces.</summary>
+        public bool HoldsLock { get; set; }
+
+        public void Enqueue(VEvent vevent)
+        {
+            Queue.Add(vevent);
+            QueuedBytes += vevent.CalculateSize();
+        }
+
+        public void ClearQueue()
+        {
+            Queue.Clear();
+            QueuedBytes = 0;
+        }
+
+        /// <summary>After a stream ends: drops the unsent group and releases the lock if a chunked transaction held it.</summary>
+        public void Reset(SemaphoreSlim sendLock)
+        {
+            ClearQueue();
+            InTransaction = false;
+            if (HoldsLock)
+            {
+                HoldsLock = false;
+                sendLock.Release();
+            }
+        }
+    }
+}

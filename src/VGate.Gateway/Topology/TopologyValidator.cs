@@ -1,0 +1,151 @@
+using VGate.MySql.Protocol;
+using VGate.VStreamer.KeyRanges;
+using VGate.VStreamer.Vindexes;
+
+namespace VGate.Gateway.Topology;
+
+/// <summary>
+/// Checks a <see cref="GatewayOptions"/> topology before anything streams: unique keyspaces, shard names that are key
+/// ranges covering a sharded keyspace exactly once, one shard per unsharded keyspace, at least one reachable-looking
+/// source per shard, and known vindex types. Every problem is reported, each naming its keyspace, shard or source.
+/// </summary>
+public static class TopologyValidator
+{
+    /// <summary>Returns every problem found in <paramref name="options"/>; empty when the topology is usable.</summary>
+    public static IReadOnlyList<string> Validate(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (options.Keyspaces.Count == 0)
+            problems.Add("no keyspaces are configured");
+        if (options.MaxResponseBytes <= 0)
+            problems.Add($"MaxResponseBytes must be positive (is {options.MaxResponseBytes})");
+        if (options.MaxConsecutiveShardFailures <= 0)
+            problems.Add($"MaxConsecutiveShardFailures must be positive (is {options.MaxConsecutiveShardFailures})");
+        if (options.RetryDelay < TimeSpan.Zero)
+            problems.Add($"RetryDelay must not be negative (is {options.RetryDelay})");
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Keyspaces.Count; i++)
+        {
+            var keyspace = options.Keyspaces[i];
+            if (string.IsNullOrWhiteSpace(keyspace.Name))
+            {
+                problems.Add($"keyspace #{i}: the name is empty");
+                continue;
+            }
+            if (!names.Add(keyspace.Name))
+                problems.Add($"keyspace '{keyspace.Name}': the name is used more than once");
+            ValidateKeyspace(keyspace, problems);
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws when <see cref="Validate"/> finds problems; the message lists them all.</summary>
+    /// <exception cref="ArgumentException">The topology is invalid.</exception>
+    public static void ThrowIfInvalid(GatewayOptions options)
+    {
+        var problems = Validate(options);
+        if (problems.Count > 0)
+            throw new ArgumentException("invalid gateway topology: " + string.Join("; ", problems), nameof(options));
+    }
+
+    /// <summary>
+    /// The connection options of <paramref name="source"/>: its URI parsed, with the password taken from
+    /// <see cref="SourceOptions.PasswordEnvironmentVariable"/> when that is set.
+    /// </summary>
+    /// <exception cref="FormatException">The URI is malformed, or the password variable is not set.</exception>
+    public static MySqlConnectionOptions ResolveConnection(SourceOptions source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var connection = MySqlConnectionOptions.Parse(source.Uri);
+        if (!string.IsNullOrEmpty(source.PasswordEnvironmentVariable))
+        {
+            connection.Password = Environment.GetEnvironmentVariable(source.PasswordEnvironmentVariable)
+                ?? throw new FormatException($"the password environment variable '{source.PasswordEnvironmentVariable}' is not set");
+        }
+        return connection;
+    }
+
+    /// <summary>The name a source goes by in logs, metrics and exclusion lists: its Name, else host:port.</summary>
+    public static string SourceName(SourceOptions source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!string.IsNullOrEmpty(source.Name))
+            return source.Name;
+        try
+        {
+            return MySqlConnectionOptions.Parse(source.Uri).Endpoint;
+        }
+        catch (FormatException)
+        {
+            return source.Uri;
+        }
+    }
+
+    private static void ValidateKeyspace(KeyspaceOptions keyspace, List<string> problems)
+    {
+        var where = $"keyspace '{keyspace.Name}'";
+        if (keyspace.Shards.Count == 0)
+        {
+            problems.Add($"{where}: no shards are configured");
+        }
+        else if (!keyspace.Sharded && keyspace.Shards.Count != 1)
+        {
+            problems.Add($"{where}: an unsharded keyspace must have exactly one shard (has {keyspace.Shards.Count}: " +
+                $"{string.Join(", ", keyspace.Shards.Select(s => s.Name))})");
+        }
+
+        var shardNames = new HashSet<string>(StringComparer.Ordinal);
+        var ranges = new List<KeyRange>();
+        var allParsed = true;
+        foreach (var shard in keyspace.Shards)
+        {
+            var shardWhere = $"{where} shard '{shard.Name}'";
+            if (!shardNames.Add(shard.Name))
+                problems.Add($"{shardWhere}: the name is used more than once");
+            if (KeyRange.TryParse(shard.Name, out var range))
+            {
+                ranges.Add(range);
+            }
+            else
+            {
+                allParsed = false;
+                problems.Add($"{shardWhere}: the name is not a key range (use -80, 80-, 40-80, 0 or -)");
+            }
+
+            if (shard.Sources.Count == 0)
+                problems.Add($"{shardWhere}: no sources are configured");
+            for (var i = 0; i < shard.Sources.Count; i++)
+            {
+                var source = shard.Sources[i];
+                var sourceWhere = $"{shardWhere} source #{i}" + (string.IsNullOrEmpty(source.Name) ? "" : $" ('{source.Name}')");
+                if (!Enum.IsDefined(source.Role))
+                    problems.Add($"{sourceWhere}: unknown role {source.Role}");
+                try
+                {
+                    ResolveConnection(source);
+                }
+                catch (FormatException ex)
+                {
+                    problems.Add($"{sourceWhere}: {ex.Message}");
+                }
+            }
+        }
+
+        if (keyspace.Sharded && allParsed && ranges.Count > 0 && KeyRangeCoverage.FindFirstIssue(ranges) is { } issue)
+            problems.Add($"{where}: the shards do not cover the key space exactly once: {issue.Message}");
+
+        foreach (var (table, vindex) in keyspace.Vindexes)
+        {
+            if (!VindexRegistry.TryGet(vindex.Type, out _))
+            {
+                problems.Add($"{where} table '{table}': unknown vindex type '{vindex.Type}' (known types: " +
+                    $"{string.Join(", ", VindexRegistry.KnownTypes)})");
+            }
+            if (vindex.Columns.Count == 0)
+                problems.Add($"{where} table '{table}': the vindex names no columns");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using VGate.Gateway.Tests.Fakes;
+using VGate.Gateway.Topology;
+
+namespace VGate.Gateway.Tests.Topology;
+
+public sealed class TopologyValidatorTests
+{
+    [Fact]
+    public void Validate_ValidTopology_NoProblems()
+    {
+        var options = TestTopology.Create();
+        options.Keyspaces[0].Vindexes["t"] = new VindexOptions { Type = "hash", Columns = ["id"] };
+        Assert.Empty(TopologyValidator.Validate(options));
+    }
+
+    [Fact]
+    public void Validate_DuplicateKeyspace_Reported()
+    {
+        var options = TestTopology.Create();
+        options.Keyspaces.Add(TestTopology.Keyspace("uks", sharded: false, "0"));
+        Assert.Contains("keyspace 'uks': the name is used more than once", TopologyValidator.Validate(options));
+    }
+
+    [Theory]
+    [InlineData(new[] { "-80", "c0-" }, "key range 80-c0 is covered by no shard (between shards -80 and c0-)")]
+    [InlineData(new[] { "-80", "40-" }, "shards -80 and 40- overlap on key range 40-80")]
+    [InlineData(new[] { "-80" }, "key range 80- is covered by no shard (after shard -80)")]
+    public void Validate_ShardedCoverage_ReportsCoverageMessage(string[] shards, string expected)
+    {
+        var options = new GatewayOptions { Keyspaces = [TestTopology.Keyspace("ks", sharded: true, shards)] };
+        var problem = Assert.Single(TopologyValidator.Validate(options));
+        Assert.Equal($"keyspace 'ks': the shards do not cover the key space exactly once: {expected}", problem);
+    }
+
+    [Fact]
+    public void Validate_BadShardName_NamesIt()
+    {
+        var options = new GatewayOptions { Keyspaces = [TestTopology.Keyspace("ks", sharded: true, "-8x", "80-")] };
+        Assert.Contains(TopologyValidator.Validate(options), p => p.StartsWith("keyspace 'ks' shard '-8x': the name is not a key range", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_UnshardedWithTwoShards_Reported()
+    {
+        var options = new GatewayOptions { Keyspaces = [TestTopology.Keyspace("u", sharded: false, "-80", "80-")] };
+        Assert.Contains(TopologyValidator.Validate(options), p => p.Contains("an unsharded keyspace must have exactly one shard (has 2: -80, 80-)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SourceProblems_NameKeyspaceShardAndSource()
+    {
+        var options = new GatewayOptions { Keyspaces = [TestTopology.Keyspace("u", sharded: false, "0"), TestTopology.Keyspace("v", sharded: false, "0")] };
+        options.Keyspaces[0].Shards[0].Sources[0].Uri = "http://nope";
+        options.Keyspaces[1].Shards[0].Sources.Clear();
+        options.Keyspaces.Add(TestTopology.Keyspace("w", sharded: false, "0"));
+        options.Keyspaces[2].Shards[0].Sources[0].PasswordEnvironmentVariable = "VGATE_TEST_" + Guid.NewGuid().ToString("N");
+
+        var problems = TopologyValidator.Validate(options);
+
+        Assert.Contains(problems, p => p.StartsWith("keyspace 'u' shard '0' source #0 ('u-0-a'): Unsupported URI scheme 'http'", StringComparison.Ordinal));
+        Assert.Contains("keyspace 'v' shard '0': no sources are configured", problems);
+        Assert.Contains(problems, p => p.StartsWith("keyspace 'w' shard '0' source #0 ('w-0-a'): the password environment variable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_UnknownVindex_ListsKnownTypes()
+    {
+        var options = TestTopology.Create();
+        options.Keyspaces[0].Vindexes["t"] = new VindexOptions { Type = "lookup", Columns = ["id"] };
+        var problem = Assert.Single(TopologyValidator.Validate(options));
+        Assert.StartsWith("keyspace 'ks' table 't': unknown vindex type 'lookup' (known types: ", problem, StringComparison.Ordinal);
+        Assert.Contains("hash", problem, StringComparison.Ordinal);
+        Assert.Contains("xxhash", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveConnection_PasswordFromEnvironment()
+    {
+        var variable = "VGATE_TEST_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, "s3cret");
+        try
+        {
+            var connection = TopologyValidator.ResolveConnection(new SourceOptions { Uri = "mysql://u@h:1", PasswordEnvironmentVariable = variable });
+            Assert.Equal("s3cret", connection.Password);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+}
