@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using VGate.Gateway;
 using VGate.Gateway.Topology;
@@ -60,7 +61,8 @@ public static class VGateServer
             options.Interceptors.Add<ErrorMappingInterceptor>();
         });
         services.AddSingleton<StaticAuthInterceptor>();
-        services.AddGrpcHealthChecks();
+        // grpc.health.v1: SERVING once the host has started (options validated); a check with no tags covers the "" service.
+        services.AddGrpcHealthChecks().AddCheck("vgate", () => HealthCheckResult.Healthy());
         services.AddGrpcReflection();
         services.AddMetrics();
 
