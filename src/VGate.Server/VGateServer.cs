@@ -102,7 +102,7 @@ public static class VGateServer
             }
         });
         if (options.MetricsListen is { Length: > 0 } metrics)
-            Listen(kestrel, metrics, "VGate:Server:MetricsListen", listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            Listen(kestrel, metrics, "VGate:Server:MetricsListen", listen => listen.Protocols = HttpProtocols.Http1);
     }
 
     private static void Listen(KestrelServerOptions kestrel, string address, string setting, Action<ListenOptions> configure)
