@@ -7,6 +7,7 @@ namespace VGate.Cli;
 internal sealed class CommandLineArguments
 {
     private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
     private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
 
     private CommandLineArguments()
@@ -14,7 +15,14 @@ internal sealed class CommandLineArguments
     }
 
     /// <summary>Parses <paramref name="args"/>; <paramref name="flags"/> are the options that take no value.</summary>
-    public static CommandLineArguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> flags)
+    public static CommandLineArguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> flags) =>
+        Parse(args, flags, new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Parses <paramref name="args"/>; <paramref name="flags"/> take no value, <paramref name="repeatable"/> may be given
+    /// more than once (read them with <see cref="GetStrings"/>).
+    /// </summary>
+    public static CommandLineArguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> flags, IReadOnlySet<string> repeatable)
     {
         var result = new CommandLineArguments();
         for (var i = 0; i < args.Count; i++)
@@ -36,6 +44,14 @@ internal sealed class CommandLineArguments
                     throw new UsageException($"Option --{name} needs a value.");
                 value = args[++i];
             }
+            if (repeatable.Contains(name) && value is not null)
+            {
+                if (!result._repeated.TryGetValue(name, out var list))
+                    result._repeated[name] = list = [];
+                list.Add(value);
+                result._values[name] = value;
+                continue;
+            }
             if (!result._values.TryAdd(name, value))
                 throw new UsageException($"Option --{name} is given more than once.");
         }
@@ -46,6 +62,13 @@ internal sealed class CommandLineArguments
     {
         _consumed.Add(name);
         return _values.TryGetValue(name, out var value) ? value : null;
+    }
+
+    /// <summary>Every value of a repeatable option, in command-line order.</summary>
+    public IReadOnlyList<string> GetStrings(string name)
+    {
+        _consumed.Add(name);
+        return _repeated.TryGetValue(name, out var list) ? list : [];
     }
 
     public string GetRequiredString(string name) =>

@@ -8,6 +8,8 @@ internal static class Program
         usage: vgate <command> [options]
 
         commands:
+          serve     run the VStream gRPC server (vtgateservice.Vitess)
+          stream    call VStream on a server and print one JSON object per event
           binlog    read a MySQL/MariaDB binlog and print one JSON object per event
           help      show this text, or `vgate help <command>` for a command's options
 
@@ -17,9 +19,9 @@ internal static class Program
     {
         if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
         {
-            if (args.Length > 1 && args[1] == "binlog")
+            if (args.Length > 1 && UsageOf(args[1]) is { } usage)
             {
-                Console.Out.Write(BinlogCommand.Usage);
+                Console.Out.Write(usage);
                 return 0;
             }
             Console.Out.Write(Usage);
@@ -40,14 +42,24 @@ internal static class Program
             return command switch
             {
                 "binlog" => await BinlogCommand.RunAsync(rest, Console.OpenStandardOutput(), Console.Error, cancellation.Token),
+                "serve" => await ServeCommand.RunAsync(rest, Console.Error, cancellation.Token),
+                "stream" => await StreamCommand.RunAsync(rest, Console.OpenStandardOutput(), Console.Error, cancellation.Token),
                 _ => throw new UsageException($"Unknown command '{command}'."),
             };
         }
         catch (UsageException ex)
         {
             Console.Error.WriteLine($"vgate: {ex.Message}");
-            Console.Error.Write(command == "binlog" ? BinlogCommand.Usage : Usage);
+            Console.Error.Write(UsageOf(command) ?? Usage);
             return 2;
         }
     }
+
+    private static string? UsageOf(string command) => command switch
+    {
+        "binlog" => BinlogCommand.Usage,
+        "serve" => ServeCommand.Usage,
+        "stream" => StreamCommand.Usage,
+        _ => null,
+    };
 }

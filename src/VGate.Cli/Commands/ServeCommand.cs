@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using VGate.MySql.Protocol;
+using VGate.Server;
+
+namespace VGate.Cli.Commands;
+
+/// <summary><c>vgate serve</c>: runs the VTGate-compatible gRPC server.</summary>
+internal static class ServeCommand
+{
+    public const string Usage = """
+        usage: vgate serve [--config FILE] [--listen HOST:PORT] [--shard KEYSPACE/SHARD=URI ...] [options]
+
+        Serves the Vitess VStream gRPC API (vtgateservice.Vitess) plus health, reflection and /metrics
+        (configuration reference: docs/server.md).
+
+        options:
+          --config FILE              JSON configuration (sections VGate and VGate:Server, optional Kestrel)
+          --listen HOST:PORT         gRPC address (default localhost:15991; * or 0.0.0.0 for all interfaces)
+          --shard KS/SHARD=URI       a shard source, repeatable: commerce/0=mysql://user:pw@db1:3306 (unsharded
+                                     keyspaces use shard 0); use instead of keyspaces in --config
+          --users-file FILE          Vitess static auth file ([{"Username": …, "Password": …}]); off when absent
+          --tls-cert FILE            TLS certificate chain (PEM); with --tls-key, the gRPC port speaks TLS
+          --tls-key FILE             TLS private key (PEM)
+          --metrics-listen HOST:PORT an extra HTTP/1.1 address for Prometheus scrapes of /metrics
+
+        exit status: 0 stopped (Ctrl-C), 1 the server failed or the configuration is invalid, 2 bad command line.
+
+        """;
+
+    private static readonly IReadOnlySet<string> Repeatable = new HashSet<string>(StringComparer.Ordinal) { "shard" };
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken)
+    {
+        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal), Repeatable);
+        var config = arguments.GetString("config");
+        var settings = BuildSettings(arguments);
+        arguments.ThrowOnUnknown();
+        if (config is not null && !File.Exists(config))
+            throw new UsageException($"Configuration file '{config}' does not exist.");
+
+        try
+        {
+            var builder = VGateServer.CreateBuilder([]);
+            if (config is not null)
+                builder.Configuration.AddJsonFile(Path.GetFullPath(config), optional: false);
+            builder.Configuration.AddInMemoryCollection(settings);
+            await using var app = VGateServer.Build(builder);
+            await app.StartAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync($"vgate: invalid configuration: {string.Join(" ", ex.Failures)}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or InvalidDataException or System.Security.Cryptography.CryptographicException)
+        {
+            await error.WriteLineAsync($"vgate: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Turns the command-line options into configuration keys (they override --config).</summary>
+    internal static Dictionary<string, string?> BuildSettings(CommandLineArguments arguments)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (arguments.GetString("listen") is { } listen)
+            settings["VGate:Server:Listen"] = CheckHostPort(listen, "listen");
+        if (arguments.GetString("metrics-listen") is { } metrics)
+            settings["VGate:Server:MetricsListen"] = CheckHostPort(metrics, "metrics-listen");
+        if (arguments.GetString("users-file") is { } users)
+            settings["VGate:Server:UsersFile"] = users;
+        var certificate = arguments.GetString("tls-cert");
+        var key = arguments.GetString("tls-key");
+        if (certificate is null != key is null)
+            throw new UsageException("Options --tls-cert and --tls-key must be given together.");
+        if (certificate is not null)
+        {
+            settings["VGate:Server:TlsCertificateFile"] = certificate;
+            settings["VGate:Server:TlsKeyFile"] = key;
+        }
+
+        var keyspaces = new List<(string Name, List<(string Shard, string Uri)> Shards)>();
+        foreach (var value in arguments.GetStrings("shard"))
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            var slash = equals < 0 ? -1 : value.AsSpan(0, equals).IndexOf('/');
+            if (equals < 0 || slash <= 0 || slash == equals - 1)
+                throw new UsageException($"Option --shard must be KEYSPACE/SHARD=mysql://user:password@host:port, not '{Redact(value)}'.");
+            var keyspace = value[..slash];
+            var shard = value[(slash + 1)..equals];
+            var uri = value[(equals + 1)..];
+            try
+            {
+                MySqlConnectionOptions.Parse(uri);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                throw new UsageException($"Option --shard {keyspace}/{shard}: {ex.Message}");
+            }
+            var entry = keyspaces.FirstOrDefault(k => k.Name == keyspace);
+            if (entry.Name is null)
+                keyspaces.Add(entry = (keyspace, []));
+            entry.Shards.Add((shard, uri));
+        }
+        for (var k = 0; k < keyspaces.Count; k++)
+        {
+            var (name, shards) = keyspaces[k];
+            settings[$"VGate:Keyspaces:{k}:Name"] = name;
+            settings[$"VGate:Keyspaces:{k}:Sharded"] = shards.Any(s => s.Shard is not ("0" or "-")) ? "true" : "false";
+            var shardNames = shards.Select(s => s.Shard).Distinct(StringComparer.Ordinal).ToList();
+            for (var s = 0; s < shardNames.Count; s++)
+            {
+                settings[$"VGate:Keyspaces:{k}:Shards:{s}:Name"] = shardNames[s];
+                var sources = shards.Where(x => x.Shard == shardNames[s]).ToList();
+                for (var i = 0; i < sources.Count; i++)
+                    settings[$"VGate:Keyspaces:{k}:Shards:{s}:Sources:{i}:Uri"] = sources[i].Uri;
+            }
+        }
+        return settings;
+    }
+
+    private static string CheckHostPort(string value, string option)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon < 0 || !ushort.TryParse(value.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            throw new UsageException($"Option --{option} must be HOST:PORT, not '{value}'.");
+        return value;
+    }
+
+    private static string Redact(string value)
+    {
+        var at = value.LastIndexOf('@');
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        return at > scheme && scheme >= 0 ? string.Concat(value.AsSpan(0, scheme + 3), "***", value.AsSpan(at)) : value;
+    }
+}

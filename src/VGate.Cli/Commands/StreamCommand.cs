@@ -1,0 +1,195 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Binlogdata;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Vtgate;
+
+namespace VGate.Cli.Commands;
+
+/// <summary><c>vgate stream</c>: a VStream client printing one JSON line per event and keeping a resume file.</summary>
+internal static class StreamCommand
+{
+    public const string Usage = """
+        usage: vgate stream --gateway HOST:PORT --keyspace KS [options]
+
+        Calls VStream on a VGate (or a real vtgate) and prints one JSON object per VEvent on standard output
+        (format: docs/stream-json.md).
+
+        options:
+          --gateway HOST:PORT        the server (plaintext HTTP/2; https://HOST:PORT or --ca for TLS) (required)
+          --keyspace KS              the keyspace (required)
+          --shard SHARD              one shard only (default: all shards of the keyspace)
+          --from WHERE               current (default), copy (copy existing rows first), or a VGTID JSON array
+                                     [{"keyspace":…,"shard":…,"gtid":…,"table_p_ks":[…]}]
+          --filter RULES             table names (t1,t2) or filter JSON ([{"match":"t1","filter":"select * from t1"}])
+          --tablet-type TYPE         primary (default), replica or rdonly
+          --resume-file PATH         after each COMMIT/DDL/OTHER, write the latest VGTID here (atomically); when the
+                                     file exists at start, resume from it instead of --from
+          --username USER            static auth user (sent as gRPC metadata)
+          --password PASSWORD        static auth password
+          --ca FILE                  CA certificate (PEM) that signed the server's TLS certificate
+          --heartbeat SECONDS        ask for heartbeat events when idle
+          --max-events N             stop after printing N events
+          --until-idle SECONDS       stop when no response arrives for this long
+
+        exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line.
+
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal));
+        var gateway = arguments.GetRequiredString("gateway");
+        var keyspace = arguments.GetRequiredString("keyspace");
+        var shard = arguments.GetString("shard") ?? "";
+        var from = arguments.GetString("from") ?? "current";
+        var filterText = arguments.GetString("filter");
+        var tabletType = (arguments.GetString("tablet-type") ?? "primary").ToLowerInvariant() switch
+        {
+            "primary" or "master" => Topodata.TabletType.Primary,
+            "replica" => Topodata.TabletType.Replica,
+            "rdonly" or "batch" => Topodata.TabletType.Rdonly,
+            var other => throw new UsageException($"Option --tablet-type must be primary, replica or rdonly, not '{other}'."),
+        };
+        var resumeFile = arguments.GetString("resume-file");
+        var username = arguments.GetString("username");
+        var password = arguments.GetString("password");
+        var ca = arguments.GetString("ca");
+        var heartbeat = arguments.GetInt64("heartbeat", 1, uint.MaxValue);
+        var maxEvents = arguments.GetInt64("max-events", 1, long.MaxValue);
+        var untilIdle = arguments.GetSeconds("until-idle");
+        arguments.ThrowOnUnknown();
+        if (username is null != password is null)
+            throw new UsageException("Options --username and --password must be given together.");
+
+        var request = new VStreamRequest { TabletType = tabletType, Flags = new VStreamFlags() };
+        if (heartbeat is { } seconds)
+            request.Flags.HeartbeatInterval = (uint)seconds;
+        try
+        {
+            request.Vgtid = resumeFile is not null && File.Exists(resumeFile)
+                ? VGtidJson.Parse(await File.ReadAllTextAsync(resumeFile, cancellationToken))
+                : StartPosition(keyspace, shard, from);
+            if (filterText is not null)
+                request.Filter = ParseFilter(filterText);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new UsageException($"Invalid JSON: {ex.Message}");
+        }
+        catch (InvalidJsonException ex)
+        {
+            throw new UsageException($"Invalid JSON: {ex.Message}");
+        }
+
+        using var channel = CreateChannel(gateway, ca);
+        var client = new Vtgateservice.Vitess.VitessClient(channel);
+        var headers = new Metadata();
+        if (username is not null)
+        {
+            headers.Add("username", username);
+            headers.Add("password", password!);
+        }
+
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var idleTimeout = untilIdle is { } idleSeconds ? TimeSpan.FromSeconds(idleSeconds) : Timeout.InfiniteTimeSpan;
+        idle.CancelAfter(idleTimeout);
+        long printed = 0;
+        VGtid? latest = null;
+        try
+        {
+            using var call = client.VStream(request, headers, cancellationToken: idle.Token);
+            await foreach (var response in call.ResponseStream.ReadAllAsync(idle.Token))
+            {
+                idle.CancelAfter(idleTimeout);
+                foreach (var vevent in response.Events)
+                {
+                    if (vevent.Type == VEventType.Vgtid)
+                        latest = vevent.Vgtid;
+                    await output.WriteAsync(Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(vevent) + "\n"), cancellationToken);
+                    if (resumeFile is not null && latest is not null && vevent.Type is VEventType.Commit or VEventType.Ddl or VEventType.Other)
+                    {
+                        await output.FlushAsync(cancellationToken);
+                        await WriteAtomicallyAsync(resumeFile, VGtidJson.Format(latest), cancellationToken);
+                    }
+                    if (++printed == maxEvents)
+                        break;
+                }
+                if (printed == maxEvents)
+                    break;
+            }
+        }
+        catch (RpcException ex) when (idle.IsCancellationRequested && ex.StatusCode == StatusCode.Cancelled)
+        {
+            // --until-idle elapsed, or Ctrl-C: a normal end.
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested)
+        {
+        }
+        catch (RpcException ex)
+        {
+            await output.FlushAsync(CancellationToken.None);
+            await error.WriteLineAsync($"vgate: stream failed: {ex.StatusCode} ({(int)ex.StatusCode}): {ex.Status.Detail}");
+            return 1;
+        }
+        await output.FlushAsync(CancellationToken.None);
+        return 0;
+    }
+
+    internal static VGtid StartPosition(string keyspace, string shard, string from) => from switch
+    {
+        "current" => new VGtid { ShardGtids = { new ShardGtid { Keyspace = keyspace, Shard = shard, Gtid = "current" } } },
+        "copy" => new VGtid { ShardGtids = { new ShardGtid { Keyspace = keyspace, Shard = shard, Gtid = "" } } },
+        _ when from.TrimStart().StartsWith('[') || from.TrimStart().StartsWith('{') => VGtidJson.Parse(from),
+        _ => throw new UsageException($"Option --from must be current, copy or a VGTID JSON array, not '{from}'."),
+    };
+
+    internal static Filter ParseFilter(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith('['))
+            return JsonParser.Default.Parse<Filter>("{\"rules\":" + trimmed + "}");
+        if (trimmed.StartsWith('{'))
+            return JsonParser.Default.Parse<Filter>(trimmed);
+        var filter = new Filter();
+        foreach (var table in trimmed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            filter.Rules.Add(new Rule { Match = table, Filter = $"select * from `{table.Replace("`", "``", StringComparison.Ordinal)}`" });
+        if (filter.Rules.Count == 0)
+            throw new UsageException("Option --filter names no table.");
+        return filter;
+    }
+
+    /// <summary>Writes a temporary file next to <paramref name="path"/> and renames it over the old one.</summary>
+    internal static async Task WriteAtomicallyAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, content + "\n", cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static GrpcChannel CreateChannel(string gateway, string? caFile)
+    {
+        var address = gateway.Contains("://", StringComparison.Ordinal) ? gateway : (caFile is null ? "http://" : "https://") + gateway;
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (caFile is not null)
+        {
+            var ca = X509Certificate2.CreateFromPemFile(caFile);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (certificate is null)
+                    return false;
+                if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+                    return false;
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(certificate));
+            };
+        }
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, MaxReceiveMessageSize = 64 * 1024 * 1024 });
+    }
+}

@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Options;
+using Topodata;
+using Vtgate;
+using VGate.Gateway.Topology;
+using VGate.MySql.Protocol;
+using VGate.Server.Logging;
+
+namespace VGate.Server.Execute;
+
+/// <summary>
+/// Answers the Execute subset CDC clients need from the configured topology (vstream-spec §2.14):
+/// <c>SHOW VITESS_SHARDS [LIKE 'ks/%']</c> (column <c>Shards</c>, rows <c>ks/shard</c>), <c>SHOW VITESS_TABLETS [LIKE 'host']</c>
+/// (Cell, Keyspace, Shard, TabletType, State, Alias, Hostname, PrimaryTermStartTime: one row per source),
+/// <c>SHOW TABLES [FROM ks]</c> (targeted with the session's <c>ks:shard@type</c>; read from the shard's source) and
+/// <c>SHOW DATABASES</c>. Anything else is answered with an RPCError, as vtgate reports query errors.
+/// </summary>
+internal sealed class ExecuteHandler(
+    IOptionsMonitor<GatewayOptions> gatewayOptions,
+    IOptions<ServerOptions> serverOptions,
+    ITableLister tableLister,
+    TimeProvider timeProvider,
+    ServerMetrics metrics,
+    ILogger<ExecuteHandler> logger)
+{
+    private readonly string _startTime = timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken cancellationToken)
+    {
+        var sql = request.Query?.Sql ?? "";
+        var session = request.Session ?? new Session();
+        Log.Execute(logger, sql, session.TargetString);
+        var response = new ExecuteResponse { Session = session };
+        try
+        {
+            response.Result = await AnswerAsync(sql, TargetString.Parse(session.TargetString), cancellationToken);
+        }
+        catch (ExecuteException ex)
+        {
+            Log.ExecuteRejected(logger, ex.Code, ex.Message);
+            metrics.Executed("error");
+            response.Error = new Vtrpc.RPCError { Code = ex.Code, Message = ex.Message };
+        }
+        return response;
+    }
+
+    private async Task<Query.QueryResult> AnswerAsync(string sql, TargetString target, CancellationToken cancellationToken)
+    {
+        if (ShowStatement.StripComments(sql).Length == 0)
+            throw new ExecuteException(Vtrpc.Code.InvalidArgument, "Query was empty");
+        var statement = ShowStatement.Parse(sql) ?? throw new ExecuteException(
+            Vtrpc.Code.Unimplemented,
+            $"VGate answers only SHOW VITESS_SHARDS, SHOW VITESS_TABLETS, SHOW TABLES and SHOW DATABASES on Execute; not supported: {Shorten(sql)}");
+        metrics.Executed(statement.Kind.ToString());
+        var topology = gatewayOptions.CurrentValue;
+        return statement.Kind switch
+        {
+            ShowKind.VitessShards => QueryResults.VarChar(["Shards"], ShardRows(topology, statement.Like)),
+            ShowKind.VitessTablets => QueryResults.VarChar(
+                ["Cell", "Keyspace", "Shard", "TabletType", "State", "Alias", "Hostname", "PrimaryTermStartTime"],
+                TabletRows(topology, statement.Like)),
+            ShowKind.Databases => QueryResults.VarChar(
+                ["Database"],
+                topology.Keyspaces.Where(k => ShowStatement.Matches(statement.Like, k.Name)).Select(k => new[] { k.Name })),
+            _ => await ShowTablesAsync(topology, statement, target, cancellationToken),
+        };
+    }
+
+    private static IEnumerable<string[]> ShardRows(GatewayOptions topology, string? like)
+    {
+        foreach (var keyspace in topology.Keyspaces)
+        {
+            foreach (var shard in keyspace.Shards)
+            {
+                var name = $"{keyspace.Name}/{shard.Name}";
+                if (ShowStatement.Matches(like, name))
+                    yield return [name];
+            }
+        }
+    }
+
+    private IEnumerable<string[]> TabletRows(GatewayOptions topology, string? like)
+    {
+        var cell = serverOptions.Value.Cell;
+        var uid = 100;
+        foreach (var keyspace in topology.Keyspaces)
+        {
+            foreach (var shard in keyspace.Shards)
+            {
+                foreach (var source in shard.Sources)
+                {
+                    var alias = $"{cell}-{uid++:D10}";
+                    var hostname = HostOf(source);
+                    if (!ShowStatement.Matches(like, hostname))
+                        continue;
+                    var type = source.Role switch
+                    {
+                        SourceRole.Replica => TabletType.Replica,
+                        SourceRole.Rdonly => TabletType.Rdonly,
+                        _ => TabletType.Primary,
+                    };
+                    yield return [cell, keyspace.Name, shard.Name, TabletTypeName(type), "SERVING", alias, hostname, type == TabletType.Primary ? _startTime : ""];
+                }
+            }
+        }
+    }
+
+    private async Task<Query.QueryResult> ShowTablesAsync(GatewayOptions topology, ShowStatement statement, TargetString target, CancellationToken cancellationToken)
+    {
+        var keyspaceName = statement.FromKeyspace ?? target.Keyspace ?? throw new ExecuteException(
+            Vtrpc.Code.FailedPrecondition,
+            "No database selected: use keyspace<:shard><@type> as the session target, or SHOW TABLES FROM keyspace");
+        var keyspace = topology.Keyspaces.FirstOrDefault(k => k.Name == keyspaceName)
+            ?? throw new ExecuteException(Vtrpc.Code.NotFound, $"Unknown database '{keyspaceName}' in vschema");
+        var shardName = target.Keyspace == keyspace.Name ? target.Shard : null;
+        var shard = shardName is null
+            ? keyspace.Shards.FirstOrDefault() ?? throw new ExecuteException(Vtrpc.Code.Unavailable, $"keyspace '{keyspace.Name}' has no shards")
+            : keyspace.Shards.FirstOrDefault(s => s.Name == shardName)
+                ?? throw new ExecuteException(Vtrpc.Code.NotFound, $"shard '{shardName}' not found in keyspace '{keyspace.Name}'");
+        var role = target.TabletType switch
+        {
+            TabletType.Replica => SourceRole.Replica,
+            TabletType.Rdonly => SourceRole.Rdonly,
+            _ => SourceRole.Primary,
+        };
+        var source = shard.Sources.FirstOrDefault(s => s.Role == role) ?? shard.Sources.FirstOrDefault()
+            ?? throw new ExecuteException(Vtrpc.Code.Unavailable, $"shard {keyspace.Name}/{shard.Name} has no sources");
+        IReadOnlyList<string> tables;
+        try
+        {
+            tables = await tableLister.ListTablesAsync(source, keyspace.Database ?? keyspace.Name, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ListTablesFailed(logger, keyspace.Name, shard.Name, ex);
+            throw new ExecuteException(Vtrpc.Code.Unavailable, $"listing tables of {keyspace.Name}/{shard.Name} failed: {ex.Message}", ex);
+        }
+        return QueryResults.VarChar(
+            [$"Tables_in_{keyspace.Name}"],
+            tables.Where(t => ShowStatement.Matches(statement.Like, t)).Select(t => new[] { t }));
+    }
+
+    private static string HostOf(SourceOptions source)
+    {
+        try
+        {
+            return MySqlConnectionOptions.Parse(source.Uri).Host;
+        }
+        catch (FormatException)
+        {
+            return "";
+        }
+    }
+
+    private static string TabletTypeName(TabletType type) => type switch
+    {
+        TabletType.Replica => "REPLICA",
+        TabletType.Rdonly => "RDONLY",
+        _ => "PRIMARY",
+    };
+
+    private static string Shorten(string sql) => sql.Length <= 200 ? sql : string.Concat(sql.AsSpan(0, 200), "…");
+}

@@ -1,0 +1,4 @@
+using VGate.Server;
+
+var app = VGateServer.Build(VGateServer.CreateBuilder(args));
+await app.RunAsync();

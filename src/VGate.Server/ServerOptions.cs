@@ -1,0 +1,24 @@
+namespace VGate.Server;
+
+/// <summary>
+/// Settings of the gRPC front end, bound from the <c>VGate:Server</c> configuration section. Listening addresses and TLS
+/// are Kestrel's own settings (<c>Kestrel:Endpoints:…</c>, see docs/server.md).
+/// </summary>
+public sealed class ServerOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "VGate:Server";
+
+    /// <summary>
+    /// A Vitess <c>grpc-auth-static-password-file</c>: a JSON array of <c>{"Username": …, "Password": …}</c> entries (or
+    /// <c>SHA256HashedPassword</c>). When set, every VStream/Execute call needs matching <c>username</c> and <c>password</c>
+    /// metadata. Unset: no authentication.
+    /// </summary>
+    public string? UsersFile { get; set; }
+
+    /// <summary>The cell name reported by <c>SHOW VITESS_TABLETS</c>. Default <c>vgate</c>.</summary>
+    public string Cell { get; set; } = "vgate";
+
+    /// <summary>Longest error message sent in a gRPC status, in bytes; longer ones are cut like vtgate does. Default 7.5 KiB.</summary>
+    public int MaxErrorMessageBytes { get; set; } = 7680;
+}

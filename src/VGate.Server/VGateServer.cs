@@ -1,0 +1,141 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using VGate.Gateway;
+using VGate.Gateway.Topology;
+using VGate.Server.Auth;
+using VGate.Server.Configuration;
+using VGate.Server.Errors;
+using VGate.Server.Execute;
+using VGate.Server.Metrics;
+using VGate.Server.Services;
+
+namespace VGate.Server;
+
+/// <summary>
+/// Builds the VGate gRPC host. Configuration: <c>appsettings.json</c>, environment variables (<c>VGate__Keyspaces__0__Name</c>)
+/// and the command line, with the topology in section <c>VGate</c> (<see cref="GatewayOptions"/>) and the front end in
+/// <c>VGate:Server</c> (<see cref="ServerOptions"/>); listening addresses and TLS under <c>VGate:Server</c> (<c>Listen</c>,
+/// <c>TlsCertificateFile</c>, <c>TlsKeyFile</c>, <c>MetricsListen</c>) or, when present, Kestrel's own
+/// <c>Kestrel:Endpoints</c> section. Used by <c>Program.cs</c>, <c>vgate serve</c> and the tests.
+/// </summary>
+public static class VGateServer
+{
+    /// <summary>A builder with VGate's configuration sources and services; callers may add configuration or replace services before <see cref="Build"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        AddServices(builder.Services, builder.Configuration);
+        builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureKestrel(context.Configuration, kestrel));
+        return builder;
+    }
+
+    /// <summary>Builds the application and maps the gRPC services, health, reflection and <c>/metrics</c>.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        // Listen before any VGate meter creates instruments, so none are missed.
+        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        app.MapGrpcService<VitessService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.MapGet("/metrics", () => Results.Text(exporter.Write(), PrometheusExporter.ContentType));
+        return app;
+    }
+
+    /// <summary>Registers VGate's server services; <see cref="IVStreamGateway"/> and <see cref="ITableLister"/> only if not registered yet.</summary>
+    public static IServiceCollection AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<StaticAuthInterceptor>();
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+        });
+        services.AddSingleton<StaticAuthInterceptor>();
+        // grpc.health.v1: SERVING once the host has started (options validated); a check with no tags covers the "" service.
+        services.AddGrpcHealthChecks().AddCheck("vgate", () => HealthCheckResult.Healthy());
+        services.AddGrpcReflection();
+        services.AddMetrics();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<ExecuteHandler>();
+        services.TryAddSingleton<ITableLister, MySqlTableLister>();
+        // The merge gateway: replace this line with the real registration (services.AddVGateGateway()) when it lands.
+        services.TryAddSingleton<IVStreamGateway, PendingVStreamGateway>();
+        return services;
+    }
+
+    private static void ConfigureKestrel(IConfiguration configuration, KestrelServerOptions kestrel)
+    {
+        if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+            return; // Kestrel's own endpoint configuration wins.
+        var options = new ServerListenOptions();
+        configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        X509Certificate2? certificate = null;
+        if (options.TlsCertificateFile is { Length: > 0 } || options.TlsKeyFile is { Length: > 0 })
+        {
+            if (options.TlsCertificateFile is not { Length: > 0 } certificateFile || options.TlsKeyFile is not { Length: > 0 } keyFile)
+                throw new OptionsValidationException(ServerOptions.SectionName, typeof(ServerOptions), ["VGate:Server:TlsCertificateFile and TlsKeyFile must be given together."]);
+            certificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        }
+        Listen(kestrel, options.Listen, "VGate:Server:Listen", listen =>
+        {
+            if (certificate is null)
+            {
+                listen.Protocols = HttpProtocols.Http2; // cleartext gRPC needs HTTP/2 with prior knowledge
+            }
+            else
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            }
+        });
+        if (options.MetricsListen is { Length: > 0 } metrics)
+            Listen(kestrel, metrics, "VGate:Server:MetricsListen", listen => listen.Protocols = HttpProtocols.Http1);
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string address, string setting, Action<ListenOptions> configure)
+    {
+        var (host, port) = ParseHostPort(address, setting);
+        if (host is "localhost")
+            kestrel.ListenLocalhost(port, configure);
+        else if (host is "" or "*" or "0.0.0.0" or "::" or "[::]")
+            kestrel.ListenAnyIP(port, configure);
+        else if (IPAddress.TryParse(host.Trim('[', ']'), out var ip))
+            kestrel.Listen(ip, port, configure);
+        else
+            throw new OptionsValidationException(ServerOptions.SectionName, typeof(ServerOptions), [$"{setting} '{address}': the host must be localhost, an IP address or *."]);
+    }
+
+    /// <summary>Splits <c>host:port</c> (<c>[::1]:15991</c>, <c>:15991</c>).</summary>
+    internal static (string Host, int Port) ParseHostPort(string address, string setting)
+    {
+        var colon = address.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(address.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+            throw new OptionsValidationException(ServerOptions.SectionName, typeof(ServerOptions), [$"{setting} '{address}' is not host:port."]);
+        return (address[..colon], port);
+    }
+
+    /// <summary>The listening settings of <c>VGate:Server</c>, read while Kestrel is configured.</summary>
+    private sealed class ServerListenOptions
+    {
+        public string Listen { get; set; } = "localhost:15991";
+
+        public string? MetricsListen { get; set; }
+
+        public string? TlsCertificateFile { get; set; }
+
+        public string? TlsKeyFile { get; set; }
+    }
+}
