@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# VGate demo: installs MariaDB if needed, starts a throwaway local shard, writes a few transactions
-# and shows them decoded from the binlog by `vgate binlog` (one JSON object per event).
+# VGate demo: installs MariaDB if needed, starts two throwaway local MariaDB shards (-80 and 80-) of keyspace
+# "commerce", starts the gateway (`vgate serve`) and shows the merged VStream with `vgate stream`:
+#   1. a copy of both shards' rows, then
+#   2. after more writes on both shards, a resumed stream that carries exactly the new transactions.
 # Everything lives under .vgate/demo in the repository and is removed at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,39 +34,67 @@ vgate="dotnet $root/artifacts/bin/VGate.Cli/release/vgate.dll"
 
 demo="$root/.vgate/demo"
 rm -rf "$demo"; mkdir -p "$demo"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 33306)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 user_args=()
 if [ "$(id -u)" -eq 0 ]; then user_args=(--user=root); fi
+pids=()
 
 cleanup() {
-  if [ -f "$demo/mariadbd.pid" ]; then kill "$(cat "$demo/mariadbd.pid")" 2>/dev/null || true; fi
-  sleep 1; rm -rf "$demo"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$demo"
 }
 trap cleanup EXIT
 
-log "Starting a MariaDB shard on 127.0.0.1:$port (data in .vgate/demo)"
-"$install_db" --no-defaults --datadir="$demo/data" --auth-root-authentication-method=normal --skip-test-db "${user_args[@]}" >"$demo/install.log" 2>&1
-"$mariadbd" --no-defaults --datadir="$demo/data" --port="$port" --bind-address=127.0.0.1 \
-  --socket="$demo/mysqld.sock" --pid-file="$demo/mariadbd.pid" --log-bin="$demo/data/binlog" \
-  --server-id=1 --gtid-domain-id=1 --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
-  --innodb-buffer-pool-size=32M --skip-name-resolve "${user_args[@]}" >"$demo/mariadbd.log" 2>&1 &
+# start_shard NAME DOMAIN: a MariaDB with row-based binlogs and full metadata, user vgate / demo-password.
+start_shard() {
+  local name=$1 domain=$2 dir="$demo/$1" port
+  port=$(free_port)
+  mkdir -p "$dir"
+  "$install_db" --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal --skip-test-db "${user_args[@]}" >"$dir/install.log" 2>&1
+  "$mariadbd" --no-defaults --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
+    --socket="$dir/mysqld.sock" --log-bin="$dir/data/binlog" --server-id="$domain" --gtid-domain-id="$domain" \
+    --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
+    --innodb-buffer-pool-size=32M --skip-name-resolve "${user_args[@]}" >"$dir/mariadbd.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    "$client" --no-defaults -S "$dir/mysqld.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  "$client" --no-defaults -S "$dir/mysqld.sock" -uroot -e "
+    CREATE USER 'vgate'@'%' IDENTIFIED BY 'demo-password';
+    GRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR, SELECT, RELOAD ON *.* TO 'vgate'@'%';
+    CREATE DATABASE commerce;
+    CREATE TABLE commerce.customers (id INT PRIMARY KEY, name VARCHAR(64), balance DECIMAL(10,2), joined DATETIME(3));"
+  echo "$port"
+}
+sql() { "$client" --no-defaults -S "$demo/$1/mysqld.sock" -uroot -e "$2"; }
+
+log "Starting two MariaDB shards of keyspace commerce (-80 and 80-)"
+port_a=$(start_shard a 1)
+port_b=$(start_shard b 2)
+sql a "INSERT INTO commerce.customers VALUES (1, 'Ada', 10.50, '2026-11-25 10:00:00.123'), (2, 'Grace', 99.99, NOW(3));"
+sql b "INSERT INTO commerce.customers VALUES (3, 'Edsger', 5.00, NOW(3));"
+
+gateway_port=$(free_port)
+log "Starting the gateway on 127.0.0.1:$gateway_port"
+$vgate serve --listen "127.0.0.1:$gateway_port" \
+  --shard "commerce/-80=mysql://vgate:demo-password@127.0.0.1:$port_a" \
+  --shard "commerce/80-=mysql://vgate:demo-password@127.0.0.1:$port_b" >"$demo/gateway.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 1 120); do
-  "$client" --no-defaults -S "$demo/mysqld.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$gateway_port") 2>/dev/null && break
   sleep 0.5
 done
 
-sql() { "$client" --no-defaults -S "$demo/mysqld.sock" -uroot -e "$1"; }
-sql "CREATE USER 'vgate'@'%' IDENTIFIED BY 'demo-password';
-     GRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR, SELECT, RELOAD ON *.* TO 'vgate'@'%';
-     CREATE DATABASE shop;
-     CREATE TABLE shop.customers (id INT PRIMARY KEY, name VARCHAR(64), balance DECIMAL(10,2), joined DATETIME(3), tags SET('new','vip'));"
-start=$(sql "SELECT @@gtid_binlog_pos" -N -B 2>/dev/null || true)
-start=$("$client" --no-defaults -S "$demo/mysqld.sock" -uroot -N -B -e "SELECT @@gtid_binlog_pos")
+log "vgate stream --from copy: both shards copied (ROW events), then COPY_COMPLETED; position saved to vgtid.json"
+$vgate stream --gateway "127.0.0.1:$gateway_port" --keyspace commerce --from copy \
+  --resume-file "$demo/vgtid.json" --until-idle 3
 
-log "Writing three transactions"
-sql "INSERT INTO shop.customers VALUES (1, 'Ada', 10.50, '2026-11-25 10:00:00.123', 'new'), (2, 'Grace', 99.99, NOW(3), 'vip,new');
-     UPDATE shop.customers SET balance = balance + 1, name = 'Ada L.' WHERE id = 1;
-     DELETE FROM shop.customers WHERE id = 2;"
+log "Writing on both shards while no client is connected"
+sql a "UPDATE commerce.customers SET balance = balance + 1, name = 'Ada L.' WHERE id = 1;"
+sql b "INSERT INTO commerce.customers VALUES (4, 'Barbara', 42.00, NOW(3)); DELETE FROM commerce.customers WHERE id = 3;"
 
-log "Reading the binlog from GTID $start with vgate binlog"
-$vgate binlog --source "mysql://vgate:demo-password@127.0.0.1:$port" --from "$start" --until-idle 2
+log "Resuming from vgtid.json: exactly the three new transactions, each BEGIN … VGTID, COMMIT with the full VGTID"
+cat "$demo/vgtid.json"; echo
+$vgate stream --gateway "127.0.0.1:$gateway_port" --keyspace commerce --resume-file "$demo/vgtid.json" --until-idle 3

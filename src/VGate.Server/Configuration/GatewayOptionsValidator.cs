@@ -4,9 +4,9 @@ using VGate.Gateway.Topology;
 namespace VGate.Server.Configuration;
 
 /// <summary>
-/// Basic start-up checks of the <c>VGate</c> section, so a bad configuration fails at start with a message naming the
-/// setting. The gateway's full topology validation (key-range coverage, vindexes) replaces this in
-/// <see cref="VGateServer"/> when it is registered by the gateway's DI extension: this file is the only place to swap.
+/// Start-up checks of the <c>VGate</c> section, so a bad configuration fails at start with a message naming the
+/// setting: first its structure, then the gateway's topology validation (<see cref="TopologyValidator"/>: key-range
+/// coverage, source URIs, vindex types).
 /// </summary>
 internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 {
@@ -48,6 +48,9 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"VGate:MaxResponseBytes must be at least 1024, not {options.MaxResponseBytes}.");
         if (options.MaxConsecutiveShardFailures < 1)
             failures.Add($"VGate:MaxConsecutiveShardFailures must be at least 1, not {options.MaxConsecutiveShardFailures}.");
+        // The structure is there: now the topology itself (key-range coverage, URIs, passwords, vindex types).
+        if (failures.Count == 0)
+            failures.AddRange(TopologyValidator.Validate(options));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
