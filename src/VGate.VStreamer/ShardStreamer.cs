@@ -401,20 +401,7 @@ public sealed class ShardStreamer
                 if (catalogColumn is not null && column.Name is not null && !string.Equals(catalogColumn.Name, column.Name, StringComparison.Ordinal))
                     catalogColumn = null;
                 var description = ColumnDescriber.Describe(column, catalogColumn, _isMariaDb);
-                fieldEvent.Fields.Add(new Query.Field
-                {
-                    Name = description.Name,
-                    Type = (Query.Type)description.VitessType,
-                    Table = map.Table,
-                    OrgTable = map.Table,
-                    Database = map.Database,
-                    OrgName = description.Name,
-                    ColumnLength = description.ColumnLength,
-                    Charset = description.Charset,
-                    Decimals = description.Decimals,
-                    Flags = description.Flags,
-                    ColumnType = description.ColumnType,
-                });
+                fieldEvent.Fields.Add(description.ToField(map.Table, map.Database));
                 if (column.Type is ColumnType.Enum or ColumnType.Set)
                     fieldEvent.EnumSetStringValues = true;
             }

@@ -292,20 +292,7 @@ internal sealed class CopyPhaseRunner
             {
                 var column = Schema.Columns[index];
                 var description = ColumnDescriber.Describe(column.Info, column.Catalog, isMariaDb);
-                fieldEvent.Fields.Add(new Query.Field
-                {
-                    Name = description.Name,
-                    Type = (Query.Type)description.VitessType,
-                    Table = Schema.Name,
-                    OrgTable = Schema.Name,
-                    Database = options.Database,
-                    OrgName = description.Name,
-                    ColumnLength = description.ColumnLength,
-                    Charset = description.Charset,
-                    Decimals = description.Decimals,
-                    Flags = description.Flags,
-                    ColumnType = description.ColumnType,
-                });
+                fieldEvent.Fields.Add(description.ToField(Schema.Name, options.Database));
             }
             return fieldEvent;
         }

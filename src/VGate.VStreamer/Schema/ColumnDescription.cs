@@ -18,4 +18,21 @@ internal sealed record ColumnDescription(
     uint ColumnLength,
     uint Charset,
     uint Decimals,
-    string ColumnType);
+    string ColumnType)
+{
+    /// <summary>The <c>query.Field</c> of this column in <paramref name="table"/> of <paramref name="database"/>.</summary>
+    public Query.Field ToField(string table, string database) => new()
+    {
+        Name = Name,
+        Type = (Query.Type)VitessType,
+        Table = table,
+        OrgTable = table,
+        Database = database,
+        OrgName = Name,
+        ColumnLength = ColumnLength,
+        Charset = Charset,
+        Decimals = Decimals,
+        Flags = Flags,
+        ColumnType = ColumnType,
+    };
+}
