@@ -40,8 +40,12 @@ if [ "$(id -u)" -eq 0 ]; then user_args=(--user=root); fi
 pids=()
 
 cleanup() {
+  # The gateway is our child; the shards were started in command substitutions, so they are found by pid file.
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pidfile in "$demo"/*/mariadbd.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  for _ in $(seq 1 40); do pgrep -f -- "--datadir=$demo/" >/dev/null || break; sleep 0.25; done
   rm -rf "$demo"
 }
 trap cleanup EXIT
@@ -53,10 +57,9 @@ start_shard() {
   mkdir -p "$dir"
   "$install_db" --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal --skip-test-db "${user_args[@]}" >"$dir/install.log" 2>&1
   "$mariadbd" --no-defaults --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
-    --socket="$dir/mysqld.sock" --log-bin="$dir/data/binlog" --server-id="$domain" --gtid-domain-id="$domain" \
+    --socket="$dir/mysqld.sock" --pid-file="$dir/mariadbd.pid" --log-bin="$dir/data/binlog" --server-id="$domain" --gtid-domain-id="$domain" \
     --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
     --innodb-buffer-pool-size=32M --skip-name-resolve "${user_args[@]}" >"$dir/mariadbd.log" 2>&1 &
-  pids+=($!)
   for _ in $(seq 1 120); do
     "$client" --no-defaults -S "$dir/mysqld.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
     sleep 0.5
