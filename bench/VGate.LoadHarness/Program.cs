@@ -2,12 +2,20 @@
 // from the given file's start, walks every row's cells (optionally rendering them to text) and prints one result line.
 //
 //   VGate.LoadHarness <mysql://user:pw@127.0.0.1:port> <first binlog file> [--text]
+//
+// Copy mode for bench/copy-read.sh: runs one shard's VStream copy phase (ShardStreamer, position "") over every table
+// of <database> until COPY_COMPLETED and prints rows/s of ROW events produced.
+//
+//   VGate.LoadHarness copy <mysql://user:pw@127.0.0.1:port> <database>
 using System.Diagnostics;
 using System.Globalization;
 using VGate.Benchmarks;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
+
+if (args.Length == 3 && args[0] == "copy")
+    return await CopyMode.RunAsync(args[1], args[2]);
 
 if (args.Length < 2)
 {
