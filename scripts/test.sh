@@ -140,6 +140,29 @@ summary="$(awk '
 printf '%s\n' "$summary" | grep -v '^TOTALS ' | sort -k1,1n -k5 | cut -d' ' -f2- || true
 read -r _ total passed failed skipped <<<"$(printf '%s\n' "$summary" | grep '^TOTALS ')"
 
+# For every failed test, its message and the top of its stack trace (at most 40 lines each), so that the end of
+# the output alone tells what broke.
+if (( failed > 0 )); then
+    awk '
+        function unescape(s) {
+            gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&#xD;/, "", s); gsub(/&amp;/, "\\&", s)
+            return s
+        }
+        /<UnitTestResult / {
+            failing = ($0 !~ / outcome="(Passed|NotExecuted)"/)
+            if (failing && match($0, / testName="[^"]*"/)) { printf "\n--- FAILED %s\n", unescape(substr($0, RSTART + 11, RLENGTH - 12)); shown = 0 }
+        }
+        failing && /<Message>|<StackTrace>/ { inside = 1 }
+        failing && inside && shown < 40 {
+            line = $0; gsub(/<\/?(Message|StackTrace|ErrorInfo)>/, "", line); sub(/^[ \t]+/, "", line)
+            if (line != "") { print "    " unescape(line); shown++ }
+        }
+        /<\/Message>|<\/StackTrace>/ { inside = 0 }
+        /<\/UnitTestResult>/ { failing = 0; inside = 0 }
+    ' "${trx_files[@]}"
+    echo
+fi
+
 line="$passed passed, $failed failed"
 if (( skipped > 0 )); then
     line+=", $skipped skipped"
