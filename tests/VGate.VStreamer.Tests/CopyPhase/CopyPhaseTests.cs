@@ -347,7 +347,7 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         var error = await Assert.ThrowsAsync<VStreamException>(() =>
             CopyHarness.CollectAsync(new ShardStreamer(CopyHarness.Options(spec)), CopyHarness.CopyCompleted));
 
-        Assert.Equal(Vtrpc.Code.FailedPrecondition, error.Code);
+        AssertVStream.Code(Vtrpc.Code.FailedPrecondition, error);
         Assert.Contains("nokey", error.Message, StringComparison.Ordinal);
     }
 
@@ -360,7 +360,7 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         var error = await Assert.ThrowsAsync<VStreamException>(() =>
             CopyHarness.CollectAsync(new ShardStreamer(CopyHarness.Options(spec, filter: filter)), CopyHarness.CopyCompleted));
 
-        Assert.Equal(Vtrpc.Code.InvalidArgument, error.Code);
+        AssertVStream.Code(Vtrpc.Code.InvalidArgument, error);
         Assert.Contains("table missing is not present in the database", error.Message, StringComparison.Ordinal);
     }
 
@@ -374,7 +374,7 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         var error = await Assert.ThrowsAsync<VStreamException>(() =>
             CopyHarness.CollectAsync(new ShardStreamer(CopyHarness.Options(spec, gtid, tablePKs: [tablePk])), CopyHarness.CopyCompleted));
 
-        Assert.Equal(Vtrpc.Code.InvalidArgument, error.Code);
+        AssertVStream.Code(Vtrpc.Code.InvalidArgument, error);
         Assert.Contains("lastpk for table t has no fields defined", error.Message, StringComparison.Ordinal);
     }
 

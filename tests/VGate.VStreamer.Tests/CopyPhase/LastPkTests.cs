@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using VGate.MySql.Binlog.Rows;
 using VGate.VStreamer.CopyPhase;
+using VGate.VStreamer.Tests.Framework;
 
 namespace VGate.VStreamer.Tests.CopyPhase;
 
@@ -38,7 +39,7 @@ public sealed class LastPkTests
     {
         var error = Assert.Throws<VStreamException>(() => LastPk.BuildCondition(Table, LastPkResult(["a", "b", "d"], a, "x", d)));
 
-        Assert.Equal(Vtrpc.Code.InvalidArgument, error.Code);
+        AssertVStream.Code(Vtrpc.Code.InvalidArgument, error);
     }
 
     [Fact]
