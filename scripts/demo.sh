@@ -54,10 +54,10 @@ trap cleanup EXIT
 start_shard() {
   local name=$1 domain=$2 dir="$demo/$1" port
   port=$(free_port)
-  mkdir -p "$dir"
+  mkdir -p "$dir" "$dir/tmp"
   "$install_db" --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal --skip-test-db "${user_args[@]}" >"$dir/install.log" 2>&1
   "$mariadbd" --no-defaults --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
-    --socket="$dir/mysqld.sock" --pid-file="$dir/mariadbd.pid" --log-bin="$dir/data/binlog" --server-id="$domain" --gtid-domain-id="$domain" \
+    --socket="$dir/mysqld.sock" --tmpdir="$dir/tmp" --pid-file="$dir/mariadbd.pid" --log-bin="$dir/data/binlog" --server-id="$domain" --gtid-domain-id="$domain" \
     --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
     --innodb-buffer-pool-size=32M --skip-name-resolve "${user_args[@]}" >"$dir/mariadbd.log" 2>&1 &
   for _ in $(seq 1 120); do

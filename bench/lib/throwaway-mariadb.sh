@@ -28,10 +28,11 @@ mdb_start() {
     mariadb-install-db --no-defaults --auth-root-authentication-method=socket --datadir="$MDB_ROOT/data" \
         --skip-test-db --skip-name-resolve "${user_arg[@]}" >"$MDB_ROOT/install.log" 2>&1 \
         || { cat "$MDB_ROOT/install.log" >&2; return 1; }
+    mkdir -p "$MDB_ROOT/tmp"
     MDB_PORT=$(mdb_free_port)
     # shellcheck disable=SC2086
     mariadbd --no-defaults --datadir="$MDB_ROOT/data" --port="$MDB_PORT" --bind-address=127.0.0.1 \
-        --socket="$MDB_ROOT/mysqld.sock" --pid-file="$MDB_ROOT/mariadbd.pid" --server-id=1 \
+        --socket="$MDB_ROOT/mysqld.sock" --tmpdir="$MDB_ROOT/tmp" --pid-file="$MDB_ROOT/mariadbd.pid" --server-id=1 \
         --log-bin="$MDB_ROOT/binlog" --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
         --binlog-checksum=CRC32 --max-binlog-size=1G --sync-binlog=0 --innodb-flush-log-at-trx-commit=0 \
         --innodb-buffer-pool-size=256M --skip-name-resolve --skip-log-error "${user_arg[@]}" ${MDB_EXTRA_ARGS:-} \

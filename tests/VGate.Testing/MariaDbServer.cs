@@ -69,6 +69,13 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// <summary>The directory holding the binary log files (<c>binlog.000001</c>, …) and <c>binlog.index</c>.</summary>
     public string BinlogDirectory => RootDirectory;
 
+    /// <summary>
+    /// The server's own <c>tmpdir</c>. Never the shared /tmp: a starting mariadbd deletes every <c>#sql*</c> file in its
+    /// tmpdir (leftovers of a crash, it assumes), which are the on-disk temporary tables of the other servers running
+    /// queries at that moment ("Error on delete of '/tmp/#sql-temptable-….MAI'").
+    /// </summary>
+    public string TmpDirectory => Path.Combine(RootDirectory, "tmp");
+
     /// <summary>The Unix socket path.</summary>
     public string SocketPath => Path.Combine(RootDirectory, "mysqld.sock");
 
@@ -128,6 +135,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         try
         {
             MariaDbTemplate.CopyTo(template, server.DataDirectory);
+            Directory.CreateDirectory(server.TmpDirectory);
             for (var attempt = 1; ; attempt++)
             {
                 server.Port = FreePort.GetAvailableTcpPort();
@@ -500,6 +508,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             string.Create(CultureInfo.InvariantCulture, $"--port={Port}"),
             $"--bind-address={Host}",
             $"--socket={SocketPath}",
+            $"--tmpdir={TmpDirectory}",
             $"--pid-file={Path.Combine(RootDirectory, ServerDirectories.PidFileName)}",
             string.Create(CultureInfo.InvariantCulture, $"--server-id={ServerId}"),
             string.Create(CultureInfo.InvariantCulture, $"--gtid-domain-id={GtidDomainId}"),
