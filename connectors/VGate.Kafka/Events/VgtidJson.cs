@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+using Binlogdata;
+
+namespace VGate.Kafka.Events;
+
+/// <summary>
+/// Writes a VGTID as the Debezium Vitess connector's <c>Vgtid.toString()</c> does: a JSON array of
+/// <c>{"keyspace","shard","gtid","table_p_ks":[{"table_name","lastpk":{"fields":[{"name","type","charset","flags"}],
+/// "rows":[{"lengths":["…"],"values":"…"}]}}]}</c>. This text is <c>source.vgtid</c>, the transaction id and the
+/// heartbeat's <c>vgtid</c>.
+/// </summary>
+internal static class VgtidJson
+{
+    public static void Write(Utf8JsonWriter writer, VGtid vgtid)
+    {
+        writer.WriteStartArray();
+        foreach (var shard in vgtid.ShardGtids)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("keyspace", shard.Keyspace);
+            writer.WriteString("shard", shard.Shard);
+            writer.WriteString("gtid", shard.Gtid);
+            writer.WriteStartArray("table_p_ks");
+            foreach (var table in shard.TablePKs)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("table_name", table.TableName);
+                writer.WriteStartObject("lastpk");
+                writer.WriteStartArray("fields");
+                if (table.Lastpk is { } lastpk)
+                {
+                    foreach (var field in lastpk.Fields)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("name", field.Name);
+                        writer.WriteString("type", ColumnConverter.TypeName(field.Type));
+                        writer.WriteNumber("charset", field.Charset);
+                        writer.WriteNumber("flags", field.Flags);
+                        writer.WriteEndObject();
+                    }
+                }
+                writer.WriteEndArray();
+                writer.WriteStartArray("rows");
+                if (table.Lastpk is { } rows)
+                {
+                    foreach (var row in rows.Rows)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteStartArray("lengths");
+                        foreach (var length in row.Lengths)
+                            writer.WriteStringValue(length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        writer.WriteEndArray();
+                        // Debezium decodes the values as UTF-8 (lossy for binary keys); so do we.
+                        writer.WriteString("values", Encoding.UTF8.GetString(row.Values.Span));
+                        writer.WriteEndObject();
+                    }
+                }
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+}
