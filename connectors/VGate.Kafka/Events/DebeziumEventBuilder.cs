@@ -226,6 +226,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         var changes = 0;
         foreach (var row in _rows)
             changes += row.Event.RowChanges.Count;
+        // Indexed loops over protobuf RepeatedFields below: their enumerators are classes (an allocation per loop).
         if (changes == 0)
             return;
 
@@ -250,8 +251,9 @@ public sealed class DebeziumEventBuilder : IDisposable
         }
         foreach (var row in _rows)
         {
-            foreach (var change in row.Event.RowChanges)
-                EmitChange(row, change, ref context);
+            var rowChanges = row.Event.RowChanges;
+            for (var i = 0; i < rowChanges.Count; i++)
+                EmitChange(row, rowChanges[i], ref context);
         }
         if (transactionKey is not null)
             _pending.Add(new ChangeRecord(_transactionTopic, transactionKey, TransactionValue(context, end: true), context.Next(RecordKind.TransactionEnd)));
@@ -630,10 +632,11 @@ public sealed class DebeziumEventBuilder : IDisposable
 
     private static string ShardGtid(VGtid vgtid, string keyspace, string shard)
     {
-        foreach (var entry in vgtid.ShardGtids)
+        var entries = vgtid.ShardGtids;
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (entry.Keyspace == keyspace && entry.Shard == shard)
-                return entry.Gtid;
+            if (entries[i].Keyspace == keyspace && entries[i].Shard == shard)
+                return entries[i].Gtid;
         }
         throw new DebeziumEventException(
             $"the VGTID of a transaction on {keyspace}/{shard} has no entry for that shard " +

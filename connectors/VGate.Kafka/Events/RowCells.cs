@@ -47,8 +47,10 @@ internal sealed class RowCells
         if (row.Lengths.Count != columns)
             return $"has {row.Lengths.Count} values but the table's FIELD event has {columns} columns";
         long total = 0;
-        foreach (var length in row.Lengths)
+        var lengths = row.Lengths;
+        for (var i = 0; i < lengths.Count; i++)
         {
+            var length = lengths[i];
             if (length < -1)
                 return $"has an invalid value length {length}";
             if (length > 0)

@@ -15,15 +15,19 @@ internal static class VgtidJson
     public static void Write(Utf8JsonWriter writer, VGtid vgtid)
     {
         writer.WriteStartArray();
-        foreach (var shard in vgtid.ShardGtids)
+        var shards = vgtid.ShardGtids;
+        for (var s = 0; s < shards.Count; s++)
         {
+            var shard = shards[s];
             writer.WriteStartObject();
             writer.WriteString("keyspace", shard.Keyspace);
             writer.WriteString("shard", shard.Shard);
             writer.WriteString("gtid", shard.Gtid);
             writer.WriteStartArray("table_p_ks");
-            foreach (var table in shard.TablePKs)
+            // Indexed loops: RepeatedField enumerators are classes, and this runs once per transaction.
+            for (var t = 0; t < shard.TablePKs.Count; t++)
             {
+                var table = shard.TablePKs[t];
                 writer.WriteStartObject();
                 writer.WriteString("table_name", table.TableName);
                 writer.WriteStartObject("lastpk");
