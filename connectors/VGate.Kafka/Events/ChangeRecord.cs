@@ -4,9 +4,10 @@ namespace VGate.Kafka.Events;
 /// One Kafka record to produce, made by <see cref="DebeziumEventBuilder"/>. <see cref="Value"/> null is a tombstone.
 /// </summary>
 /// <remarks>
-/// The key and value are UTF-8 JSON in the Kafka Connect JSON converter form (see docs/kafka-events.md). The arrays
-/// belong to the caller and are never touched again by the builder; a tombstone shares its key array with the delete
-/// event before it.
+/// The key and value are UTF-8 JSON in the Kafka Connect JSON converter form (see docs/kafka-events.md). The builder
+/// never writes to an array after handing it out, but it may hand out the same array more than once: a tombstone
+/// shares its key with the delete event before it, a transaction's BEGIN and END records share their key, and all
+/// heartbeats share one key. Treat the arrays as read-only.
 /// </remarks>
 /// <param name="Topic">The topic to produce to.</param>
 /// <param name="Key">The record key; null for a table without a key (and for nothing else).</param>

@@ -311,6 +311,55 @@ public sealed class DebeziumEventBuilderInputTests
     }
 
     [Fact]
+    public void Add_TwoShardsWithDifferentSchemas_EachShardUsesItsOwnFieldAndGtid()
+    {
+        using var builder = NewBuilder();
+        var output = new List<ChangeRecord>();
+        VEvent On(string shard, VEvent vevent)
+        {
+            vevent.Shard = shard;
+            if (vevent.FieldEvent is { } field)
+                field.Shard = shard;
+            if (vevent.RowEvent is { } row)
+                row.Shard = shard;
+            return vevent;
+        }
+        VEvent Vgtid2(string left, string right) => new()
+        {
+            Type = VEventType.Vgtid,
+            Vgtid = new VGtid
+            {
+                ShardGtids =
+                {
+                    new ShardGtid { Keyspace = "ks", Shard = "-80", Gtid = left },
+                    new ShardGtid { Keyspace = "ks", Shard = "80-", Gtid = right },
+                },
+            },
+        };
+
+        foreach (var vevent in new[]
+        {
+            On("-80", Begin()), On("-80", Field("t", Id, Name)), On("-80", Insert("t", "1", "a")), Vgtid2("MariaDB/1-1-7", "MariaDB/2-2-3"), On("-80", Commit()),
+            // 80- already has the new column (shards apply DDL at different times).
+            On("80-", Begin()), On("80-", Field("t", Id, Name, Column("extra", Query.Type.Int32, 0, "int(11)"))), On("80-", Insert("t", "9", "z", "5")),
+            Vgtid2("MariaDB/1-1-7", "MariaDB/2-2-4"), On("80-", Commit()),
+            On("-80", Begin()), On("-80", Insert("t", "2", "b")), Vgtid2("MariaDB/1-1-8", "MariaDB/2-2-4"), On("-80", Commit()),
+        })
+        {
+            builder.Add(vevent, output);
+        }
+
+        Assert.All(output, r => Assert.Equal("dbz.ks.t", r.Topic));
+        Assert.Equal([("-80", "MariaDB/1-1-7"), ("80-", "MariaDB/2-2-4"), ("-80", "MariaDB/1-1-8")], output.Select(r => (r.Position.Shard, r.Position.Gtid)));
+        Assert.Equal(["-80", "80-", "-80"], output.Select(r => Records.Payload(r.Value).GetProperty("source").GetProperty("shard").GetString()));
+        Assert.Equal([2, 3, 2], output.Select(r => Records.Payload(r.Value).GetProperty("after").EnumerateObject().Count()));
+        Assert.Equal(
+            "[{\"keyspace\":\"ks\",\"shard\":\"-80\",\"gtid\":\"MariaDB/1-1-8\",\"table_p_ks\":[]},{\"keyspace\":\"ks\",\"shard\":\"80-\",\"gtid\":\"MariaDB/2-2-4\",\"table_p_ks\":[]}]",
+            Records.Payload(output[2].Value).GetProperty("source").GetProperty("vgtid").GetString());
+        Assert.Equal("MariaDB/1-1-8", builder.Position!.ShardGtids[0].Gtid);
+    }
+
+    [Fact]
     public void Constructor_BadOptions_ThrowArgumentExceptions()
     {
         Assert.Throws<ArgumentException>(() => new DebeziumEventBuilder(new DebeziumEventOptions { TopicPrefix = " " }));
