@@ -360,6 +360,39 @@ public sealed class DebeziumEventBuilderInputTests
     }
 
     [Fact]
+    public void Add_MySqlOnlyTypes_JsonDocumentAndFloatVector()
+    {
+        // MariaDB has no JSON or VECTOR column type of its own, so these come from hand-made FIELD and ROW events with
+        // the values as MySQL's VStream sends them (JSON text; VECTOR as little-endian float32 bytes).
+        using var builder = NewBuilder();
+        var output = new List<ChangeRecord>();
+        var vector = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(vector, 1.5f);
+        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(vector.AsSpan(4), -2f);
+        var row = Cells("1", "{\"a\": [1, null]}", null);
+        row.Lengths[2] = vector.Length;
+        row.Values = ByteString.CopyFrom([.. row.Values.ToByteArray(), .. vector]);
+
+        foreach (var vevent in new[]
+        {
+            Field("t", Id, Column("doc", Query.Type.Json, 0, "json"), Column("v", Query.Type.Vector, 0, "vector(2)")),
+            Begin(), Row("t", new RowChange { After = row }), Vgtid(), Commit(),
+        })
+        {
+            builder.Add(vevent, output);
+        }
+
+        var value = System.Text.Json.JsonDocument.Parse(Assert.Single(output).Value!).RootElement;
+        var after = value.GetProperty("payload").GetProperty("after");
+        Assert.Equal("{\"a\": [1, null]}", after.GetProperty("doc").GetString());
+        Assert.Equal([1.5f, -2f], after.GetProperty("v").EnumerateArray().Select(e => e.GetSingle()));
+        var schema = Records.Field(value.GetProperty("schema"), "after");
+        Assert.Equal("io.debezium.data.Json", Records.Field(schema, "doc").GetProperty("name").GetString());
+        Assert.Equal("io.debezium.data.FloatVector", Records.Field(schema, "v").GetProperty("name").GetString());
+        Assert.Equal("float", Records.Field(schema, "v").GetProperty("items").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public void Constructor_BadOptions_ThrowArgumentExceptions()
     {
         Assert.Throws<ArgumentException>(() => new DebeziumEventBuilder(new DebeziumEventOptions { TopicPrefix = " " }));
