@@ -1,0 +1,697 @@
+using System.Text.Json;
+using Binlogdata;
+
+namespace VGate.Kafka.Events;
+
+/// <summary>
+/// Turns the VEvents of one VStream, in the order received, into Kafka records as the Debezium Vitess connector
+/// writes them (docs/kafka-events.md). A transaction's rows are buffered from BEGIN until its VGTID and COMMIT (the
+/// connector does the same, so <c>source.vgtid</c> is the VGTID after the transaction) and then returned together.
+/// FIELD events are tracked per keyspace, shard and table; copy-phase rows (timestamp 0, after image only) give op
+/// <c>r</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Not thread-safe: one builder per stream, fed from one loop. Bad input (a ROW before its FIELD, a row whose column
+/// count does not match, a type without a mapping, a value that does not parse) throws
+/// <see cref="DebeziumEventException"/> and nothing of the failing transaction is emitted; the builder is not usable
+/// afterwards (the sink stops and resumes from <see cref="Position"/> after a restart).
+/// </para>
+/// <para>
+/// Event handling: BEGIN opens a transaction; FIELD replaces the table's schema; ROW is validated and buffered; VGTID
+/// is remembered; COMMIT emits the transaction's records and moves <see cref="Position"/>; ROLLBACK drops the buffer;
+/// DDL and OTHER move <see cref="Position"/> (DDL also writes a schema-change record when asked); HEARTBEAT writes a
+/// heartbeat record once a position exists. Everything else (COPY_COMPLETED, JOURNAL, VERSION, statement-based DML…)
+/// produces nothing.
+/// </para>
+/// </remarks>
+public sealed class DebeziumEventBuilder : IDisposable
+{
+    private readonly DebeziumEventOptions _options;
+    private readonly Dictionary<(string Keyspace, string Shard, string Table), TableSchema> _tables = [];
+    private readonly JsonBuffer _json = new();
+    private readonly JsonBuffer _vgtidJson = new(512);
+    private readonly ValueScratch _scratch = new();
+    private readonly RowCells _before = new();
+    private readonly RowCells _after = new();
+    private readonly List<BufferedRow> _rows = [];
+    private readonly List<ChangeRecord> _pending = [];
+    private readonly Dictionary<string, long> _collectionCounts = new(StringComparer.Ordinal);
+    private readonly List<string> _collectionOrder = [];
+    private readonly JsonEncodedText _prefixText;
+    private readonly JsonEncodedText _versionText;
+    private readonly string _transactionTopic;
+    private readonly string? _heartbeatTopic;
+
+    private bool _open;
+    private string _txKeyspace = "";
+    private string _txShard = "";
+    private VGtid? _pendingVgtid;
+    private VGtid? _encodedVgtid;
+    private JsonEncodedText _encodedVgtidText;
+    private byte[]? _heartbeatKey;
+
+    /// <summary>Creates a builder; throws <see cref="ArgumentException"/> for an empty topic prefix.</summary>
+    public DebeziumEventBuilder(DebeziumEventOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.TopicPrefix, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.KeyColumns, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        if (options.HeartbeatTopicPrefix is { Length: 0 })
+            throw new ArgumentException("HeartbeatTopicPrefix must be null (no heartbeats) or non-empty.", nameof(options));
+        _options = options;
+        _prefixText = DebeziumJson.Encode(options.TopicPrefix);
+        _versionText = DebeziumJson.Encode(DebeziumJson.SourceVersion);
+        _transactionTopic = options.TopicPrefix + ".transaction";
+        _heartbeatTopic = options.HeartbeatTopicPrefix is { } heartbeat ? heartbeat + "." + options.TopicPrefix : null;
+    }
+
+    /// <summary>
+    /// The VGTID the records emitted so far correspond to (null before the first): the sink checkpoints it once those
+    /// records are delivered. It is the instance carried by the VGTID event; the builder does not change it.
+    /// </summary>
+    public VGtid? Position { get; private set; }
+
+    /// <summary>
+    /// Feeds one event; appends the records that became complete to <paramref name="output"/>, in produce order. Throws
+    /// <see cref="DebeziumEventException"/> for input that cannot be turned into records (see the class remarks).
+    /// </summary>
+    public void Add(VEvent vevent, ICollection<ChangeRecord> output)
+    {
+        ArgumentNullException.ThrowIfNull(vevent);
+        ArgumentNullException.ThrowIfNull(output);
+        switch (vevent.Type)
+        {
+            case VEventType.Begin:
+                Begin(vevent);
+                break;
+            case VEventType.Field:
+                Field(vevent);
+                break;
+            case VEventType.Row:
+                Row(vevent);
+                break;
+            case VEventType.Vgtid:
+                _pendingVgtid = vevent.Vgtid ?? throw new DebeziumEventException($"VGTID event on {Origin(vevent)} without a VGTID");
+                break;
+            case VEventType.Commit:
+                Commit(vevent, output);
+                break;
+            case VEventType.Rollback:
+                CloseTransaction();
+                _pendingVgtid = null;
+                break;
+            case VEventType.Ddl:
+                Ddl(vevent, output);
+                break;
+            case VEventType.Other:
+                MovePosition();
+                break;
+            case VEventType.Heartbeat:
+                Heartbeat(output);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Releases the JSON writers.</summary>
+    public void Dispose()
+    {
+        _json.Dispose();
+        _vgtidJson.Dispose();
+    }
+
+    private void Begin(VEvent vevent)
+    {
+        // Vitess's copy phase sends BEGIN, FIELD, VGTID without a COMMIT for an empty table, then a new BEGIN: an open
+        // transaction without rows is simply replaced. One with rows means a COMMIT went missing.
+        if (_open && _rows.Count > 0)
+        {
+            throw new DebeziumEventException(
+                $"BEGIN on {Origin(vevent)} while the transaction begun on {_txKeyspace}/{_txShard} still holds {_rows.Count} row events without a COMMIT");
+        }
+        CloseTransaction();
+        _open = true;
+        _txKeyspace = vevent.Keyspace;
+        _txShard = vevent.Shard;
+    }
+
+    private void Field(VEvent vevent)
+    {
+        var field = vevent.FieldEvent ?? throw new DebeziumEventException($"FIELD event on {Origin(vevent)} without a field event");
+        if (field.IsInternalTable)
+            return;
+        var keyspace = vevent.Keyspace.Length > 0 ? vevent.Keyspace : field.Keyspace;
+        var shard = vevent.Shard.Length > 0 ? vevent.Shard : field.Shard;
+        var (resolvedKeyspace, table) = SplitTableName(keyspace, field.TableName);
+        _tables[(resolvedKeyspace, shard, field.TableName)] = TableSchema.Create(field, resolvedKeyspace, shard, table, _options, _json);
+    }
+
+    private void Row(VEvent vevent)
+    {
+        var rowEvent = vevent.RowEvent ?? throw new DebeziumEventException($"ROW event on {Origin(vevent)} without a row event");
+        if (rowEvent.IsInternalTable)
+            return;
+        var keyspace = vevent.Keyspace.Length > 0 ? vevent.Keyspace : rowEvent.Keyspace;
+        var shard = vevent.Shard.Length > 0 ? vevent.Shard : rowEvent.Shard;
+        if (keyspace.Length == 0)
+            keyspace = SplitTableName(keyspace, rowEvent.TableName).Keyspace;
+        if (!_tables.TryGetValue((keyspace, shard, rowEvent.TableName), out var table))
+        {
+            throw new DebeziumEventException(
+                $"ROW for table '{rowEvent.TableName}' on {keyspace}/{shard} arrived before any FIELD event for it; " +
+                "a VStream sends a table's FIELD before its first ROW, so the stream is malformed");
+        }
+        if (!_open)
+            throw new DebeziumEventException($"ROW for table '{rowEvent.TableName}' on {keyspace}/{shard} outside a transaction (no BEGIN)");
+        if (!table.Included)
+            return;
+
+        var columns = table.Columns.Length;
+        for (var i = 0; i < rowEvent.RowChanges.Count; i++)
+        {
+            var change = rowEvent.RowChanges[i];
+            if (change.Before is null && change.After is null)
+                throw Malformed(table, i, "has neither a before nor an after image");
+            if (change.Before is { } before && RowCells.Validate(before, columns) is { } beforeProblem)
+                throw Malformed(table, i, "before image " + beforeProblem);
+            if (change.After is { } after && RowCells.Validate(after, columns) is { } afterProblem)
+                throw Malformed(table, i, "after image " + afterProblem);
+            if (change.DataColumns is { } data && !AllSet(data, columns))
+                throw Malformed(table, i, "is a partial row image (binlog_row_image is not FULL); Debezium events need every column");
+            if (change.JsonPartialValues is { } partial && AnySet(partial))
+                throw Malformed(table, i, "holds a partial JSON update; turn off binlog_row_value_options=PARTIAL_JSON on the source");
+        }
+        _rows.Add(new BufferedRow(table, rowEvent, vevent.Timestamp == 0));
+    }
+
+    private void Commit(VEvent vevent, ICollection<ChangeRecord> output)
+    {
+        if (!_open)
+        {
+            // A COMMIT without BEGIN (e.g. after a forwarded JOURNAL) only moves the position.
+            MovePosition();
+            return;
+        }
+        var vgtid = _pendingVgtid;
+        if (vgtid is null)
+        {
+            if (_rows.Count > 0)
+                throw new DebeziumEventException($"COMMIT on {Origin(vevent)} for a transaction with {_rows.Count} row events but no VGTID");
+            CloseTransaction();
+            return;
+        }
+
+        try
+        {
+            EmitTransaction(vevent, vgtid);
+            foreach (var record in _pending)
+                output.Add(record);
+        }
+        finally
+        {
+            _pending.Clear();
+        }
+        Position = vgtid;
+        _pendingVgtid = null;
+        CloseTransaction();
+    }
+
+    private void EmitTransaction(VEvent commit, VGtid vgtid)
+    {
+        var keyspace = _txKeyspace.Length > 0 ? _txKeyspace : commit.Keyspace.Length > 0 ? commit.Keyspace : _rows.Count > 0 ? _rows[0].Table.Keyspace : "";
+        var shard = _txShard.Length > 0 ? _txShard : commit.Shard.Length > 0 ? commit.Shard : _rows.Count > 0 ? _rows[0].Table.Shard : "";
+        var changes = 0;
+        foreach (var row in _rows)
+            changes += row.Event.RowChanges.Count;
+        // Indexed loops over protobuf RepeatedFields below: their enumerators are classes (an allocation per loop).
+        if (changes == 0)
+            return;
+
+        var gtid = ShardGtid(vgtid, keyspace, shard);
+        var now = _options.TimeProvider.GetUtcNow();
+        var context = new TransactionContext
+        {
+            Keyspace = keyspace,
+            Shard = shard,
+            Gtid = gtid,
+            Vgtid = EncodeVgtid(vgtid),
+            NowMs = now.ToUnixTimeMilliseconds(),
+            NowUs = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
+            CommitMs = commit.Timestamp > 0 ? commit.Timestamp * 1000 : now.ToUnixTimeMilliseconds(),
+        };
+
+        byte[]? transactionKey = null;
+        if (_options.TransactionMetadata)
+        {
+            transactionKey = TransactionKey(context);
+            _pending.Add(new ChangeRecord(_transactionTopic, transactionKey, TransactionValue(context, end: false), context.Next(RecordKind.TransactionBegin)));
+        }
+        foreach (var row in _rows)
+        {
+            var rowChanges = row.Event.RowChanges;
+            for (var i = 0; i < rowChanges.Count; i++)
+                EmitChange(row, rowChanges[i], ref context);
+        }
+        if (transactionKey is not null)
+            _pending.Add(new ChangeRecord(_transactionTopic, transactionKey, TransactionValue(context, end: true), context.Next(RecordKind.TransactionEnd)));
+    }
+
+    private void EmitChange(BufferedRow row, RowChange change, ref TransactionContext context)
+    {
+        var table = row.Table;
+        var before = change.Before;
+        var after = change.After;
+        if (before is not null)
+            _before.Load(before);
+        if (after is not null)
+            _after.Load(after);
+
+        if (before is null)
+        {
+            var key = Key(table, _after);
+            Data(table, key, row.Copy ? "r"u8 : "c"u8, hasBefore: false, hasAfter: true, row.Copy, null, ref context);
+        }
+        else if (after is null)
+        {
+            var key = Key(table, _before);
+            Data(table, key, "d"u8, hasBefore: true, hasAfter: false, row.Copy, null, ref context);
+            Tombstone(table, key, ref context);
+        }
+        else if (table.KeyIndexes.Length > 0 && KeyChanged(table))
+        {
+            // A primary-key change is a delete of the old key (and its tombstone) and a create of the new one.
+            var oldKey = Key(table, _before)!;
+            var newKey = Key(table, _after)!;
+            Data(table, oldKey, "d"u8, hasBefore: true, hasAfter: false, row.Copy, [new("__debezium.newkey", newKey)], ref context);
+            Tombstone(table, oldKey, ref context);
+            Data(table, newKey, "c"u8, hasBefore: false, hasAfter: true, row.Copy, [new("__debezium.oldkey", oldKey)], ref context);
+        }
+        else
+        {
+            var key = Key(table, _after);
+            Data(table, key, "u"u8, hasBefore: true, hasAfter: true, row.Copy, null, ref context);
+        }
+    }
+
+    private bool KeyChanged(TableSchema table)
+    {
+        foreach (var index in table.KeyIndexes)
+        {
+            if (!RowCells.SameCell(_before, _after, index))
+                return true;
+        }
+        return false;
+    }
+
+    private void Tombstone(TableSchema table, byte[]? key, ref TransactionContext context)
+    {
+        // A tombstone only helps compaction, which needs a key: keyless tables get none.
+        if (_options.TombstonesOnDelete && key is not null)
+            _pending.Add(new ChangeRecord(table.Topic, key, null, context.Next(RecordKind.Tombstone)));
+    }
+
+    private void Data(
+        TableSchema table,
+        byte[]? key,
+        ReadOnlySpan<byte> op,
+        bool hasBefore,
+        bool hasAfter,
+        bool copy,
+        KeyValuePair<string, byte[]>[]? headers,
+        ref TransactionContext context)
+    {
+        context.TotalOrder++;
+        _collectionCounts.TryGetValue(table.DataCollection, out var collectionOrder);
+        if (collectionOrder == 0)
+            _collectionOrder.Add(table.DataCollection);
+        _collectionCounts[table.DataCollection] = ++collectionOrder;
+
+        var writer = _json.Start();
+        var schemas = _options.SchemasEnabled;
+        if (schemas)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(DebeziumJson.Schema);
+            writer.WriteRawValue(table.EnvelopeSchema!, skipInputValidation: true);
+            writer.WritePropertyName(DebeziumJson.Payload);
+        }
+        writer.WriteStartObject();
+        writer.WritePropertyName(DebeziumJson.Before);
+        if (hasBefore)
+            WriteRow(writer, table, _before);
+        else
+            writer.WriteNullValue();
+        writer.WritePropertyName(DebeziumJson.After);
+        if (hasAfter)
+            WriteRow(writer, table, _after);
+        else
+            writer.WriteNullValue();
+        WriteSource(writer, table.KeyspaceText, table.TableText, table.ShardText, copy ? context.NowMs : context.CommitMs, copy, context.Vgtid);
+        writer.WriteString(DebeziumJson.Op, op);
+        writer.WriteNumber(DebeziumJson.TsMs, context.NowMs);
+        writer.WriteNumber(DebeziumJson.TsUs, context.NowUs);
+        writer.WriteNumber(DebeziumJson.TsNs, context.NowUs * 1000);
+        if (_options.TransactionMetadata)
+        {
+            writer.WriteStartObject(DebeziumJson.Transaction);
+            writer.WriteString(DebeziumJson.Id, context.Vgtid);
+            writer.WriteNumber(DebeziumJson.TotalOrder, context.TotalOrder);
+            writer.WriteNumber(DebeziumJson.DataCollectionOrder, collectionOrder);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull(DebeziumJson.Transaction);
+        }
+        writer.WriteEndObject();
+        if (schemas)
+            writer.WriteEndObject();
+
+        _pending.Add(new ChangeRecord(table.Topic, key, _json.ToArray(), context.Next(RecordKind.Change)) { Headers = headers });
+    }
+
+    private void WriteRow(Utf8JsonWriter writer, TableSchema table, RowCells cells)
+    {
+        writer.WriteStartObject();
+        var columns = table.Columns;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var column = columns[i];
+            writer.WritePropertyName(column.EncodedName);
+            if (cells.IsNull(i))
+                writer.WriteNullValue();
+            else
+                column.WriteValue(writer, cells.Cell(i), _scratch);
+        }
+        writer.WriteEndObject();
+    }
+
+    private byte[]? Key(TableSchema table, RowCells cells)
+    {
+        if (table.KeyIndexes.Length == 0)
+            return null;
+        var writer = _json.Start();
+        if (_options.SchemasEnabled)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(DebeziumJson.Schema);
+            writer.WriteRawValue(table.KeySchema!, skipInputValidation: true);
+            writer.WritePropertyName(DebeziumJson.Payload);
+        }
+        writer.WriteStartObject();
+        foreach (var index in table.KeyIndexes)
+        {
+            var column = table.Columns[index];
+            writer.WritePropertyName(column.EncodedName);
+            if (cells.IsNull(index))
+                writer.WriteNullValue();
+            else
+                column.WriteValue(writer, cells.Cell(index), _scratch);
+        }
+        writer.WriteEndObject();
+        if (_options.SchemasEnabled)
+            writer.WriteEndObject();
+        return _json.ToArray();
+    }
+
+    /// <summary>The <c>source</c> block of the Vitess connector (<c>io.debezium.connector.vitess.Source</c>).</summary>
+    private void WriteSource(Utf8JsonWriter writer, JsonEncodedText keyspace, JsonEncodedText table, JsonEncodedText shard, long sourceMs, bool snapshot, JsonEncodedText vgtid)
+    {
+        writer.WriteStartObject(DebeziumJson.Source);
+        writer.WriteString(DebeziumJson.Version, _versionText);
+        writer.WriteString(DebeziumJson.Connector, DebeziumJson.Vitess);
+        writer.WriteString(DebeziumJson.Name, _prefixText);
+        writer.WriteNumber(DebeziumJson.TsMs, sourceMs);
+        writer.WriteString(DebeziumJson.Snapshot, snapshot ? DebeziumJson.True : DebeziumJson.False);
+        writer.WriteString(DebeziumJson.Db, DebeziumJson.Empty);
+        writer.WriteNull(DebeziumJson.Sequence);
+        writer.WriteNumber(DebeziumJson.TsUs, sourceMs * 1000);
+        writer.WriteNumber(DebeziumJson.TsNs, sourceMs * 1_000_000);
+        writer.WriteString(DebeziumJson.Keyspace, keyspace);
+        writer.WriteString(DebeziumJson.Table, table);
+        writer.WriteString(DebeziumJson.Shard, shard);
+        writer.WriteString(DebeziumJson.Vgtid, vgtid);
+        writer.WriteEndObject();
+    }
+
+    private byte[] TransactionKey(in TransactionContext context)
+    {
+        var writer = _json.Start();
+        if (_options.SchemasEnabled)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(DebeziumJson.Schema);
+            writer.WriteRawValue(FixedSchemas.TransactionKey, skipInputValidation: true);
+            writer.WritePropertyName(DebeziumJson.Payload);
+        }
+        writer.WriteStartObject();
+        writer.WriteString(DebeziumJson.Id, context.Vgtid);
+        writer.WriteEndObject();
+        if (_options.SchemasEnabled)
+            writer.WriteEndObject();
+        return _json.ToArray();
+    }
+
+    private byte[] TransactionValue(in TransactionContext context, bool end)
+    {
+        var writer = _json.Start();
+        if (_options.SchemasEnabled)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(DebeziumJson.Schema);
+            writer.WriteRawValue(FixedSchemas.TransactionValue, skipInputValidation: true);
+            writer.WritePropertyName(DebeziumJson.Payload);
+        }
+        writer.WriteStartObject();
+        writer.WriteString(DebeziumJson.Status, end ? "END"u8 : "BEGIN"u8);
+        writer.WriteString(DebeziumJson.Id, context.Vgtid);
+        if (end)
+        {
+            writer.WriteNumber(DebeziumJson.EventCount, context.TotalOrder);
+            writer.WriteStartArray(DebeziumJson.DataCollections);
+            foreach (var collection in _collectionOrder)
+            {
+                writer.WriteStartObject();
+                writer.WriteString(DebeziumJson.DataCollection, collection);
+                writer.WriteNumber(DebeziumJson.EventCount, _collectionCounts[collection]);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        else
+        {
+            writer.WriteNull(DebeziumJson.EventCount);
+            writer.WriteNull(DebeziumJson.DataCollections);
+        }
+        writer.WriteNumber(DebeziumJson.TsMs, context.CommitMs);
+        writer.WriteEndObject();
+        if (_options.SchemasEnabled)
+            writer.WriteEndObject();
+        return _json.ToArray();
+    }
+
+    private void Ddl(VEvent vevent, ICollection<ChangeRecord> output)
+    {
+        var vgtid = _pendingVgtid;
+        if (_options.IncludeSchemaChanges)
+        {
+            if (vgtid is null)
+                throw new DebeziumEventException($"DDL on {Origin(vevent)} without a preceding VGTID: '{vevent.Statement}'");
+            var table = DdlText.TableName(vevent.Statement);
+            if (table is null || (_options.TableFilter?.Invoke(vevent.Keyspace, table) ?? true))
+                output.Add(SchemaChange(vevent, vgtid, table ?? ""));
+        }
+        MovePosition();
+    }
+
+    private ChangeRecord SchemaChange(VEvent vevent, VGtid vgtid, string table)
+    {
+        var gtid = ShardGtid(vgtid, vevent.Keyspace, vevent.Shard);
+        var vgtidText = EncodeVgtid(vgtid);
+        var now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var schemas = _options.SchemasEnabled;
+
+        var writer = _json.Start();
+        if (schemas)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(DebeziumJson.Schema);
+            writer.WriteRawValue(FixedSchemas.SchemaChangeKey, skipInputValidation: true);
+            writer.WritePropertyName(DebeziumJson.Payload);
+        }
+        writer.WriteStartObject();
+        writer.WriteString(DebeziumJson.DatabaseName, vevent.Keyspace);
+        writer.WriteEndObject();
+        if (schemas)
+            writer.WriteEndObject();
+        var key = _json.ToArray();
+
+        writer = _json.Start();
+        if (schemas)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(DebeziumJson.Schema);
+            writer.WriteRawValue(FixedSchemas.SchemaChangeValue, skipInputValidation: true);
+            writer.WritePropertyName(DebeziumJson.Payload);
+        }
+        writer.WriteStartObject();
+        WriteSource(
+            writer,
+            DebeziumJson.Encode(vevent.Keyspace),
+            DebeziumJson.Encode(table),
+            DebeziumJson.Encode(vevent.Shard),
+            vevent.Timestamp > 0 ? vevent.Timestamp * 1000 : now,
+            snapshot: false,
+            vgtidText);
+        writer.WriteNumber(DebeziumJson.TsMs, now);
+        writer.WriteString(DebeziumJson.DatabaseName, vevent.Keyspace);
+        writer.WriteNull(DebeziumJson.SchemaName);
+        writer.WriteString(DebeziumJson.Ddl, vevent.Statement);
+        writer.WriteStartArray(DebeziumJson.TableChanges);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        if (schemas)
+            writer.WriteEndObject();
+
+        return new ChangeRecord(_options.TopicPrefix, key, _json.ToArray(), new RecordPosition(vevent.Keyspace, vevent.Shard, gtid, 0, RecordKind.SchemaChange));
+    }
+
+    private void Heartbeat(ICollection<ChangeRecord> output)
+    {
+        // As VitessHeartbeatImpl: nothing until a position exists.
+        if (_heartbeatTopic is null || Position is not { } position)
+            return;
+        var schemas = _options.SchemasEnabled;
+        if (_heartbeatKey is null)
+        {
+            var keyWriter = _json.Start();
+            if (schemas)
+            {
+                keyWriter.WriteStartObject();
+                keyWriter.WritePropertyName(DebeziumJson.Schema);
+                keyWriter.WriteRawValue(FixedSchemas.HeartbeatKey, skipInputValidation: true);
+                keyWriter.WritePropertyName(DebeziumJson.Payload);
+            }
+            keyWriter.WriteStartObject();
+            keyWriter.WriteString(DebeziumJson.ServerName, _prefixText);
+            keyWriter.WriteEndObject();
+            if (schemas)
+                keyWriter.WriteEndObject();
+            _heartbeatKey = _json.ToArray();
+        }
+
+        var vgtid = EncodeVgtid(position);
+        var writer = _json.Start();
+        if (schemas)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(DebeziumJson.Schema);
+            writer.WriteRawValue(FixedSchemas.HeartbeatValue, skipInputValidation: true);
+            writer.WritePropertyName(DebeziumJson.Payload);
+        }
+        writer.WriteStartObject();
+        writer.WriteString(DebeziumJson.Vgtid, vgtid);
+        writer.WriteNumber(DebeziumJson.TsMs, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        writer.WriteEndObject();
+        if (schemas)
+            writer.WriteEndObject();
+        output.Add(new ChangeRecord(_heartbeatTopic, _heartbeatKey, _json.ToArray(), new RecordPosition("", "", "", 0, RecordKind.Heartbeat)));
+    }
+
+    /// <summary>A position-only event (OTHER, DDL, a COMMIT without BEGIN): the pending VGTID becomes the position.</summary>
+    private void MovePosition()
+    {
+        if (_pendingVgtid is not null)
+            Position = _pendingVgtid;
+        _pendingVgtid = null;
+    }
+
+    private void CloseTransaction()
+    {
+        _open = false;
+        _rows.Clear();
+        _collectionCounts.Clear();
+        _collectionOrder.Clear();
+        _txKeyspace = "";
+        _txShard = "";
+    }
+
+    /// <summary>The VGTID as a JSON string value, encoded once per distinct VGTID instance.</summary>
+    private JsonEncodedText EncodeVgtid(VGtid vgtid)
+    {
+        if (ReferenceEquals(vgtid, _encodedVgtid))
+            return _encodedVgtidText;
+        VgtidJson.Write(_vgtidJson.Start(), vgtid);
+        _encodedVgtidText = JsonEncodedText.Encode(_vgtidJson.Written, DebeziumJson.Encoder);
+        _encodedVgtid = vgtid;
+        return _encodedVgtidText;
+    }
+
+    private static string ShardGtid(VGtid vgtid, string keyspace, string shard)
+    {
+        var entries = vgtid.ShardGtids;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Keyspace == keyspace && entries[i].Shard == shard)
+                return entries[i].Gtid;
+        }
+        throw new DebeziumEventException(
+            $"the VGTID of a transaction on {keyspace}/{shard} has no entry for that shard " +
+            $"(it has {string.Join(", ", vgtid.ShardGtids.Select(s => s.Keyspace + "/" + s.Shard))})");
+    }
+
+    /// <summary>Vitess sends table names as <c>keyspace.table</c> unless exclude_keyspace_from_table_name is set.</summary>
+    private static (string Keyspace, string Table) SplitTableName(string keyspace, string name)
+    {
+        if (keyspace.Length > 0)
+        {
+            return name.Length > keyspace.Length + 1 && name[keyspace.Length] == '.' && name.StartsWith(keyspace, StringComparison.Ordinal)
+                ? (keyspace, name[(keyspace.Length + 1)..])
+                : (keyspace, name);
+        }
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? (name[..dot], name[(dot + 1)..]) : ("", name);
+    }
+
+    private static string Origin(VEvent vevent) => $"{vevent.Keyspace}/{vevent.Shard}";
+
+    private static DebeziumEventException Malformed(TableSchema table, int change, string problem) =>
+        new($"ROW for {table.Keyspace}.{table.Table} on shard {table.Shard}: row change {change} {problem}");
+
+    private static bool AllSet(RowChange.Types.Bitmap bitmap, int columns)
+    {
+        var bits = bitmap.Cols.Span;
+        if (bitmap.Count < columns || bits.Length * 8 < columns)
+            return false;
+        for (var i = 0; i < columns; i++)
+        {
+            if ((bits[i / 8] & (1 << (i % 8))) == 0)
+                return false;
+        }
+        return true;
+    }
+
+    private static bool AnySet(RowChange.Types.Bitmap bitmap) => bitmap.Cols.Span.ContainsAnyExcept((byte)0);
+
+    /// <summary>A buffered ROW event with the schema it was read with; <c>Copy</c> for copy-phase rows (timestamp 0).</summary>
+    private readonly record struct BufferedRow(TableSchema Table, RowEvent Event, bool Copy);
+
+    /// <summary>Per-transaction values shared by its records, and the running record index and event order.</summary>
+    private struct TransactionContext
+    {
+        public string Keyspace;
+        public string Shard;
+        public string Gtid;
+        public JsonEncodedText Vgtid;
+        public long NowMs;
+        public long NowUs;
+        public long CommitMs;
+        public long TotalOrder;
+        private int _index;
+
+        public RecordPosition Next(RecordKind kind) => new(Keyspace, Shard, Gtid, _index++, kind);
+    }
+}

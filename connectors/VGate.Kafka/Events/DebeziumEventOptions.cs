@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+
+namespace VGate.Kafka.Events;
+
+/// <summary>
+/// What <see cref="DebeziumEventBuilder"/> writes. The names follow the Debezium Vitess connector's options; each
+/// property names the Debezium option it stands for. docs/kafka-events.md describes the output in full.
+/// </summary>
+public sealed class DebeziumEventOptions
+{
+    /// <summary>
+    /// Debezium's <c>topic.prefix</c>: the first part of every topic name and <c>source.name</c>. Required, never
+    /// empty; it must not change over the life of a sink, because topics and schema names derive from it.
+    /// </summary>
+    public required string TopicPrefix { get; init; }
+
+    /// <summary>
+    /// The JSON converter's <c>schemas.enable</c>: true (default) writes <c>{"schema":…,"payload":…}</c>, false only the
+    /// payload.
+    /// </summary>
+    public bool SchemasEnabled { get; init; } = true;
+
+    /// <summary>
+    /// <c>provide.transaction.metadata</c>: adds the <c>transaction</c> block to data events and writes BEGIN/END records
+    /// to <c>&lt;prefix&gt;.transaction</c>. Default false.
+    /// </summary>
+    public bool TransactionMetadata { get; init; }
+
+    /// <summary><c>tombstones.on.delete</c>: a null-value record with the same key after each delete. Default true.</summary>
+    public bool TombstonesOnDelete { get; init; } = true;
+
+    /// <summary><c>decimal.handling.mode</c>. Default <see cref="DecimalHandling.Precise"/>.</summary>
+    public DecimalHandling DecimalHandling { get; init; } = DecimalHandling.Precise;
+
+    /// <summary><c>binary.handling.mode</c>. Default <see cref="BinaryHandling.Base64"/> (Debezium's <c>bytes</c>).</summary>
+    public BinaryHandling BinaryHandling { get; init; } = BinaryHandling.Base64;
+
+    /// <summary><c>time.precision.mode</c>. Default <see cref="TimePrecisionMode.AdaptiveTimeMicroseconds"/>.</summary>
+    public TimePrecisionMode TimePrecisionMode { get; init; } = TimePrecisionMode.AdaptiveTimeMicroseconds;
+
+    /// <summary><c>bigint.unsigned.handling.mode</c>. Default <see cref="BigIntUnsignedHandling.String"/>, as in the Vitess connector.</summary>
+    public BigIntUnsignedHandling BigIntUnsignedHandling { get; init; } = BigIntUnsignedHandling.String;
+
+    /// <summary>
+    /// <c>message.key.columns</c>: <c>"keyspace.table"</c> → the columns that form the record key, in key order, instead
+    /// of the primary key. Default empty. A column not in the table fails the stream at the table's FIELD event.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> KeyColumns { get; init; } = ImmutableDictionary<string, IReadOnlyList<string>>.Empty;
+
+    /// <summary>
+    /// <c>table.include.list</c>/<c>table.exclude.list</c> as a predicate: (keyspace, table) → include? Null (default)
+    /// includes every table. Excluded tables produce no data events and no schema-change records.
+    /// </summary>
+    public Func<string, string, bool>? TableFilter { get; init; }
+
+    /// <summary><c>include.schema.changes</c>: DDL statements go to the topic named <see cref="TopicPrefix"/>. Default false.</summary>
+    public bool IncludeSchemaChanges { get; init; }
+
+    /// <summary>
+    /// <c>topic.heartbeat.prefix</c>: HEARTBEAT events become records on <c>&lt;prefix&gt;.&lt;TopicPrefix&gt;</c>.
+    /// Default <c>__debezium-heartbeat</c>; null turns heartbeat records off.
+    /// </summary>
+    public string? HeartbeatTopicPrefix { get; init; } = "__debezium-heartbeat";
+
+    /// <summary>The clock for the envelope's <c>ts_ms</c> (processing time) and heartbeat times. Default the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
