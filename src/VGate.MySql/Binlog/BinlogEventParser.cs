@@ -183,7 +183,7 @@ public sealed class BinlogEventParser
         }
         else
         {
-            actual = Crc32.HashToUInt32(bytes[..^ChecksumSize]);
+            actual = BinlogCrc32.Hash(bytes[..^ChecksumSize]);
         }
 
         if (expected != actual)
