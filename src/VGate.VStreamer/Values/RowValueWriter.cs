@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Google.Protobuf.Collections;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.RowImages;
 using VGate.MySql.Binlog.Rows;
@@ -19,7 +20,7 @@ internal static class RowValueWriter
     /// <paramref name="image"/> to <paramref name="values"/> and <paramref name="lengths"/>.
     /// </summary>
     /// <returns>True when any written value is a partial-JSON expression.</returns>
-    public static bool Write(IReadOnlyList<ColumnInfo> table, RowImage image, ReadOnlySpan<int> columns, ArrayBufferWriter<byte> values, ICollection<long> lengths)
+    public static bool Write(IReadOnlyList<ColumnInfo> table, RowImage image, ReadOnlySpan<int> columns, ArrayBufferWriter<byte> values, RepeatedField<long> lengths)
     {
         var partial = false;
         var cells = image.Cells;
