@@ -200,10 +200,10 @@ internal sealed class StreamSession(
             var sendBefore = before.IsPresent && (beforePasses || !tablePlan.IsSharded);
             var sendAfter = after.IsPresent && (afterPasses || !tablePlan.IsSharded);
             if (sendBefore)
-                change.Before = Encode(map, before, columns, out _);
+                change.Before = Encode(map, before, columns, tablePlan, out _);
             if (sendAfter)
             {
-                change.After = Encode(map, after, columns, out var partial);
+                change.After = Encode(map, after, columns, tablePlan, out var partial);
                 if (partial)
                     change.JsonPartialValues = PartialJsonBitmap(map, after);
             }
@@ -220,12 +220,14 @@ internal sealed class StreamSession(
     private static bool Passes(StreamTablePlan plan, TableMapEvent map, RowImage image) =>
         plan.Predicate is null || plan.Predicate(map, image);
 
-    private Query.Row Encode(TableMapEvent map, RowImage image, int[] columns, out bool partial)
+    private Query.Row Encode(TableMapEvent map, RowImage image, int[] columns, StreamTablePlan plan, out bool partial)
     {
+        // keyspace_id() is computed per image: an update that changes the vindex column changes it.
+        var keyspaceId = plan.KeyspaceId is { } computeKeyspaceId ? computeKeyspaceId(map, image) : null;
         _values.ResetWrittenCount();
         var row = new Query.Row();
         row.Lengths.Capacity = columns.Length; // one array of the right size instead of growing 8 → 16 → …
-        partial = RowValueWriter.Write(map.Columns, image, columns, _values, row.Lengths);
+        partial = RowValueWriter.Write(map.Columns, image, columns, keyspaceId, _values, row.Lengths);
         row.Values = ByteString.CopyFrom(_values.WrittenSpan);
         return row;
     }
@@ -249,6 +251,11 @@ internal sealed class StreamSession(
         var fieldEvent = new FieldEvent { TableName = map.Table, Keyspace = _options.Keyspace, Shard = _options.Shard };
         foreach (var index in columns)
         {
+            if (index < 0)
+            {
+                fieldEvent.Fields.Add(OutputColumns.SyntheticField(index));
+                continue;
+            }
             var column = map.Columns[index];
             var catalogColumn = catalogColumns is not null && catalogColumns.Count == map.Columns.Count ? catalogColumns[index] : null;
             if (catalogColumn is not null && column.Name is not null && !string.Equals(catalogColumn.Name, column.Name, StringComparison.Ordinal))
