@@ -188,6 +188,7 @@ internal sealed class StreamSession(
             Flags = (uint)rows.Flags,
         };
         var columns = state.OutputColumns;
+        var encodedBytes = 0;
         foreach (var row in rows.GetRows())
         {
             var before = row.Before;
@@ -200,10 +201,14 @@ internal sealed class StreamSession(
             var sendBefore = before.IsPresent && (beforePasses || !tablePlan.IsSharded);
             var sendAfter = after.IsPresent && (afterPasses || !tablePlan.IsSharded);
             if (sendBefore)
+            {
                 change.Before = Encode(map, before, columns, tablePlan, out _);
+                encodedBytes += EstimateSize(change.Before);
+            }
             if (sendAfter)
             {
                 change.After = Encode(map, after, columns, tablePlan, out var partial);
+                encodedBytes += EstimateSize(change.After);
                 if (partial)
                     change.JsonPartialValues = PartialJsonBitmap(map, after);
             }
@@ -213,9 +218,16 @@ internal sealed class StreamSession(
         {
             var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
             vevent.RowEvent = rowEvent;
-            Append(vevent);
+            Append(vevent, encodedBytes + RowEventOverhead);
         }
     }
+
+    // The batch size of a ROW event is estimated from its row values instead of computing the protobuf size of every
+    // event (which walks the whole message again): values + about two bytes per length + framing per row, plus the
+    // names and fixed fields of the event. PacketSize is a soft limit, so "about" is what it needs.
+    private const int RowEventOverhead = 64;
+
+    private static int EstimateSize(Query.Row row) => row.Values.Length + (2 * row.Lengths.Count) + 8;
 
     private static bool Passes(StreamTablePlan plan, TableMapEvent map, RowImage image) =>
         plan.Predicate is null || plan.Predicate(map, image);
@@ -288,10 +300,10 @@ internal sealed class StreamSession(
         Shard = _options.Shard,
     };
 
-    private void Append(VEvent vevent)
+    private void Append(VEvent vevent, int? size = null)
     {
         _batch.Add(vevent);
-        _batchBytes += vevent.CalculateSize();
+        _batchBytes += size ?? vevent.CalculateSize();
     }
 
     // current_time (ns since the epoch) is read once per binlog event that produces events, by the first of them.
