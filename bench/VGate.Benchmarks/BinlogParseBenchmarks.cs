@@ -5,17 +5,22 @@ namespace VGate.Benchmarks;
 
 /// <summary>
 /// Parses every event of the recorded binlog (<see cref="RecordedBinlog"/>, in memory) with a fresh
-/// <see cref="BinlogEventParser"/> — CRC32 verified, TABLE_MAPs cached — and walks every row's cells; the
-/// <c>Text</c> variant also renders every cell with <c>ColumnValueDecoder.WriteText</c>. One operation is the whole
-/// file; divide by the row-event count printed at setup (or run <c>quick</c>, which prints per-event figures).
+/// <see cref="BinlogEventParser"/> — CRC32 verified, TABLE_MAPs cached — and then, per scenario, does nothing more
+/// (the baseline), walks every row's cells, renders every cell with <c>ColumnValueDecoder.WriteText</c>, or runs the
+/// per-shard streamer (<see cref="StreamerWalker"/>) with three filters. One operation is the whole file; divide by the
+/// row-event count printed at setup (or run <c>quick</c>, which prints per-event figures). The Ratio column against the
+/// baseline gives the cost of each layer on top of the parse.
 /// </summary>
 [MemoryDiagnoser]
 public class BinlogParseBenchmarks
 {
     private RecordedBinlog _binlog = null!;
+    private readonly ParseOnlyWalker _parse = new();
     private readonly EventWalker _walk = new(renderText: false);
     private readonly EventWalker _text = new(renderText: true);
-    private readonly VEventEncodingWalker _vevents = new();
+    private readonly StreamerWalker _streamAll = StreamerWalker.AllColumns();
+    private readonly StreamerWalker _streamSelect = StreamerWalker.SelectWhere();
+    private readonly StreamerWalker _streamKeyRange = StreamerWalker.KeyRange();
 
     [GlobalSetup]
     public void Setup()
@@ -27,17 +32,27 @@ public class BinlogParseBenchmarks
             $"{_walk.RowsEvents:N0} row events, {_walk.Rows:N0} rows, {_walk.Cells:N0} cells");
     }
 
-    [Benchmark(Baseline = true, Description = "parse + walk cells")]
+    [Benchmark(Baseline = true, Description = "parse only")]
+    public long ParseOnly() => Run(_parse);
+
+    [Benchmark(Description = "parse + walk cells")]
     public long ParseAndWalk() => Run(_walk);
 
     [Benchmark(Description = "parse + walk + WriteText")]
     public long ParseWalkAndText() => Run(_text);
 
-    [Benchmark(Description = "parse + encode ROW VEvents")]
-    public long ParseAndEncodeVEvents() => Run(_vevents);
+    [Benchmark(Description = "parse + stream: all columns")]
+    public long ParseAndStreamAll() => Run(_streamAll);
+
+    [Benchmark(Description = "parse + stream: select where")]
+    public long ParseAndStreamSelect() => Run(_streamSelect);
+
+    [Benchmark(Description = "parse + stream: keyrange -80")]
+    public long ParseAndStreamKeyRange() => Run(_streamKeyRange);
 
     private long Run(IEventWalker walker)
     {
+        walker.Reset();
         var parser = new BinlogEventParser();
         var count = _binlog.Events.Length;
         for (var i = 0; i < count; i++)

@@ -7,4 +7,10 @@ if (args is ["quick", .. var rest])
     return;
 }
 
+if (args is ["profile", .. var profileArgs])
+{
+    ProfileLoop.Run(profileArgs);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -21,8 +21,13 @@ internal static class QuickParse
         Console.WriteLine($"{binlog.Path}: {binlog.Bytes.Length / 1e6:F1} MB, {binlog.Events.Length:N0} events");
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} logical CPUs, server GC {System.Runtime.GCSettings.IsServerGC}");
         Console.WriteLine();
-        Console.WriteLine("scenario                   | median row ev/s | best row ev/s | row ev/CPU-s | events/s   | MB/s  | B alloc/row event | B alloc/event");
-        foreach (var walker in new IEventWalker[] { new EventWalker(renderText: false), new EventWalker(renderText: true), new VEventEncodingWalker() })
+        Console.WriteLine("scenario                                 | median row ev/s | best row ev/s | row ev/CPU-s | events/s   | MB/s  | B alloc/row event | B alloc/event");
+        IEventWalker[] walkers =
+        [
+            new ParseOnlyWalker(), new EventWalker(renderText: false), new EventWalker(renderText: true),
+            StreamerWalker.AllColumns(), StreamerWalker.SelectWhere(), StreamerWalker.KeyRange(),
+        ];
+        foreach (var walker in walkers)
         {
             RunOnce(binlog, walker); // warm-up (tiered JIT)
             RunOnce(binlog, walker);
@@ -48,7 +53,7 @@ internal static class QuickParse
             var median = seconds[seconds.Count / 2];
             var best = seconds[0];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{walker.Name,-26} | {walker.RowsEvents / median,15:N0} | {walker.RowsEvents / best,13:N0} | {walker.RowsEvents * repetitions / cpuSeconds,12:N0} | " +
+                $"{walker.Name,-40} | {walker.RowsEvents / median,15:N0} | {walker.RowsEvents / best,13:N0} | {walker.RowsEvents * repetitions / cpuSeconds,12:N0} | " +
                 $"{binlog.Events.Length / median,10:N0} | {binlog.Bytes.Length / 1e6 / median,5:F0} | {(double)allocated / walker.RowsEvents,17:F1} | {(double)allocated / binlog.Events.Length,13:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    ({walker.RowsEvents:N0} row events, {walker.Rows:N0} rows, {walker.Cells:N0} cells; CPU {cpuSeconds:F2} s over {seconds.Sum():F2} s wall; runs {string.Join(" ", seconds.Select(s => (s * 1000).ToString("F0", CultureInfo.InvariantCulture)))} ms)"));

@@ -1,22 +1,14 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using Binlogdata;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 using VGate.MySql.Binlog;
-using VGate.MySql.Binlog.Events;
-using VGate.MySql.Binlog.RowImages;
-using RowChange = Binlogdata.RowChange;
-using VGate.MySql.Binlog.Rows;
 using VGate.MySql.Positions;
 using VGate.MySql.Replication;
 using VGate.VStreamer.CopyPhase;
-using VGate.VStreamer.Ddl;
 using VGate.VStreamer.Schema;
 using VGate.VStreamer.Streaming;
-using VGate.VStreamer.Values;
 
 namespace VGate.VStreamer;
 
@@ -108,7 +100,8 @@ public sealed class ShardStreamer
         ReplicationPosition? stopAt,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var session = new Session(this, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), tableFilter, sendHeartbeats: stopAt is null);
+        var session = new StreamSession(_options, _planner, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), LoadCatalogAsync,
+            tableFilter, sendHeartbeats: stopAt is null);
         await using var client = new BinlogClient(new BinlogClientOptions
         {
             Connection = _options.Source,
@@ -117,6 +110,7 @@ public sealed class ShardStreamer
             TimeProvider = _options.TimeProvider,
         });
 
+        var source = new ClientPosition(client);
         await using var events = client.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var first = true;
         while (true)
@@ -137,13 +131,13 @@ public sealed class ShardStreamer
             {
                 // vstream-spec §2.2: a stream started at "current" first reports where it is.
                 first = false;
-                session.AddPosition(client, binlogEvent.Header.Timestamp);
+                session.AddPosition(source, binlogEvent.Header.Timestamp);
                 session.Add(VEventType.Other, binlogEvent.Header.Timestamp);
                 yield return session.TakeBatch();
             }
             first = false;
 
-            var flush = await session.HandleAsync(binlogEvent, client, cancellationToken).ConfigureAwait(false);
+            var flush = await session.HandleAsync(binlogEvent, source, cancellationToken).ConfigureAwait(false);
             var reachedStop = stopAt is { } stop && client.LastEventCompletedTransaction && client.Position is { } position && position.AtLeast(stop);
             if (flush || reachedStop)
                 yield return session.TakeBatch();
@@ -192,254 +186,11 @@ public sealed class ShardStreamer
         }
     }
 
-    /// <summary>The state of one stream: the batch being built, the transaction, and what FIELDs were sent.</summary>
-    private sealed class Session(ShardStreamer owner, SchemaCatalog catalog, Func<string, bool>? tableFilter, bool sendHeartbeats)
+    /// <summary>The client as the session sees it: flavor and the position after the last complete transaction.</summary>
+    private sealed class ClientPosition(BinlogClient client) : IStreamPosition
     {
-        private readonly ShardStreamerOptions _options = owner._options;
-        private readonly Dictionary<string, TableState> _tables = new(StringComparer.Ordinal);
-        private readonly ArrayBufferWriter<byte> _values = new(1024);
-        private List<VEvent> _batch = [];
-        private SchemaCatalog _catalog = catalog;
-        private long _batchBytes;
-        private bool _inTransaction;
-        private bool _isMariaDb;
-        private uint _transactionTimestamp;
+        public bool IsMariaDb => client.IsMariaDb;
 
-        public List<VEvent> TakeBatch()
-        {
-            var batch = _batch;
-            _batch = [];
-            _batchBytes = 0;
-            return batch;
-        }
-
-        /// <summary>Handles one binlog event; returns true when the batch must be handed on now.</summary>
-        public async ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, BinlogClient client, CancellationToken cancellationToken)
-        {
-            var timestamp = binlogEvent.Header.Timestamp;
-            _isMariaDb = client.IsMariaDb;
-            switch (binlogEvent)
-            {
-                case MariaDbGtidEvent gtid:
-                    _transactionTimestamp = timestamp;
-                    if (!gtid.IsStandalone)
-                        Begin(timestamp);
-                    return false;
-                case GtidEvent:
-                    _transactionTimestamp = timestamp;
-                    return false;
-                case QueryEvent query:
-                    return await HandleQueryAsync(query, client, cancellationToken).ConfigureAwait(false);
-                case RowsEvent rows:
-                    HandleRows(rows);
-                    return _batchBytes >= _options.PacketSize;
-                case XidEvent:
-                case XaPrepareEvent:
-                    Commit(client, timestamp);
-                    return true;
-                case HeartbeatEvent when sendHeartbeats && !_inTransaction && _batch.Count == 0:
-                    Add(VEventType.Heartbeat, 0);
-                    return true;
-                default:
-                    return false;
-            }
-        }
-
-        private async ValueTask<bool> HandleQueryAsync(QueryEvent query, BinlogClient client, CancellationToken cancellationToken)
-        {
-            var sql = query.Query.AsSpan().TrimStart();
-            var timestamp = query.Header.Timestamp;
-            if (StartsWith(sql, "BEGIN") || StartsWith(sql, "XA START"))
-            {
-                Begin(timestamp);
-                return false;
-            }
-            if (StartsWith(sql, "COMMIT") || StartsWith(sql, "ROLLBACK") || StartsWith(sql, "XA COMMIT") || StartsWith(sql, "XA ROLLBACK"))
-            {
-                if (StartsWith(sql, "ROLLBACK TO"))
-                    return false;
-                Commit(client, timestamp);
-                return true;
-            }
-            if (StartsWith(sql, "SAVEPOINT") || StartsWith(sql, "XA END") || StartsWith(sql, "XA PREPARE"))
-                return false;
-
-            // A statement of its own: DDL on a streamed table, or anything else.
-            var ddl = DdlParser.Parse(query.Query);
-            var streamed = ddl.Kind != DdlKind.None && ddl.Tables.Any(t =>
-                string.Equals(t.Database ?? query.Database, _options.Database, StringComparison.Ordinal) && owner._planner.Matches(t.Table));
-            if (_inTransaction)
-            {
-                // A statement inside BEGIN … COMMIT (e.g. CREATE TEMPORARY TABLE): it has no position of its own.
-                return false;
-            }
-            AddPosition(client, timestamp);
-            if (streamed)
-            {
-                Add(VEventType.Ddl, timestamp, e => e.Statement = query.Query);
-                foreach (var (_, table) in ddl.Tables)
-                    _tables.Remove(table);
-                _catalog = await owner.LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                Add(VEventType.Other, timestamp);
-            }
-            return true;
-        }
-
-        private void Begin(uint timestamp)
-        {
-            if (_inTransaction)
-                return;
-            _inTransaction = true;
-            _transactionTimestamp = timestamp;
-            Add(VEventType.Begin, timestamp);
-        }
-
-        private void Commit(BinlogClient client, uint timestamp)
-        {
-            if (!_inTransaction)
-                Add(VEventType.Begin, _transactionTimestamp);
-            AddPosition(client, timestamp);
-            Add(VEventType.Commit, timestamp);
-            _inTransaction = false;
-        }
-
-        public void AddPosition(BinlogClient client, uint timestamp)
-        {
-            var position = client.Position?.ToString() ?? "";
-            Add(VEventType.Gtid, timestamp, e => e.Gtid = position);
-        }
-
-        private void HandleRows(RowsEvent rows)
-        {
-            var map = rows.TableMap;
-            if (!string.Equals(map.Database, _options.Database, StringComparison.Ordinal))
-                return;
-            if (!_tables.TryGetValue(map.Table, out var state) || !ReferenceEquals(state.Columns, map.Columns))
-            {
-                var plan = tableFilter is null || tableFilter(map.Table) ? owner._planner.Plan(map.Table, map) : null;
-                var output = plan is null ? [] : plan.Columns.Length > 0 ? plan.Columns : AllColumns(map.Columns.Count);
-                state = new TableState(map.Columns, plan, output, FieldSent: false);
-                _tables[map.Table] = state;
-            }
-            if (state.Plan is not { } tablePlan)
-                return;
-            if (!state.FieldSent)
-            {
-                AddField(map, state.OutputColumns, rows.Header.Timestamp);
-                _tables[map.Table] = state with { FieldSent = true };
-            }
-
-            var rowEvent = new RowEvent
-            {
-                TableName = map.Table,
-                Keyspace = _options.Keyspace,
-                Shard = _options.Shard,
-                Flags = (uint)rows.Flags,
-            };
-            var columns = state.OutputColumns;
-            foreach (var row in rows.GetRows())
-            {
-                var before = row.Before;
-                var after = row.After;
-                var beforePasses = before.IsPresent && Passes(tablePlan, map, before);
-                var afterPasses = after.IsPresent && Passes(tablePlan, map, after);
-                if (!beforePasses && !afterPasses)
-                    continue;
-                var change = new RowChange();
-                var sendBefore = before.IsPresent && (beforePasses || !tablePlan.IsSharded);
-                var sendAfter = after.IsPresent && (afterPasses || !tablePlan.IsSharded);
-                if (sendBefore)
-                    change.Before = Encode(map, before, columns, out _);
-                if (sendAfter)
-                {
-                    change.After = Encode(map, after, columns, out var partial);
-                    if (partial)
-                        change.JsonPartialValues = PartialJsonBitmap(map, after);
-                }
-                rowEvent.RowChanges.Add(change);
-            }
-            if (rowEvent.RowChanges.Count > 0)
-                Add(VEventType.Row, rows.Header.Timestamp, e => e.RowEvent = rowEvent);
-        }
-
-        private static bool Passes(StreamTablePlan plan, TableMapEvent map, RowImage image) =>
-            plan.Predicate is null || plan.Predicate(map, image);
-
-        private Query.Row Encode(TableMapEvent map, RowImage image, int[] columns, out bool partial)
-        {
-            _values.ResetWrittenCount();
-            var row = new Query.Row();
-            partial = RowValueWriter.Write(map.Columns, image, columns, _values, row.Lengths);
-            row.Values = ByteString.CopyFrom(_values.WrittenSpan);
-            return row;
-        }
-
-        /// <summary>One bit per JSON column of the table, set where the after image carries a partial-JSON expression.</summary>
-        private static RowChange.Types.Bitmap PartialJsonBitmap(TableMapEvent map, RowImage image)
-        {
-            var jsonColumns = map.Columns.Where(c => c.Type == ColumnType.Json).Select(c => c.Index).ToList();
-            var bits = new byte[(jsonColumns.Count + 7) / 8];
-            for (var j = 0; j < jsonColumns.Count; j++)
-            {
-                if (image.TryGetCell(jsonColumns[j], out var cell) && cell.IsPartialJson)
-                    bits[j / 8] |= (byte)(1 << (j % 8));
-            }
-            return new RowChange.Types.Bitmap { Count = jsonColumns.Count, Cols = ByteString.CopyFrom(bits) };
-        }
-
-        private void AddField(TableMapEvent map, int[] columns, uint timestamp)
-        {
-            var catalogColumns = _catalog.GetColumns(map.Table);
-            var fieldEvent = new FieldEvent { TableName = map.Table, Keyspace = _options.Keyspace, Shard = _options.Shard };
-            foreach (var index in columns)
-            {
-                var column = map.Columns[index];
-                var catalogColumn = catalogColumns is not null && catalogColumns.Count == map.Columns.Count ? catalogColumns[index] : null;
-                if (catalogColumn is not null && column.Name is not null && !string.Equals(catalogColumn.Name, column.Name, StringComparison.Ordinal))
-                    catalogColumn = null;
-                var description = ColumnDescriber.Describe(column, catalogColumn, _isMariaDb);
-                fieldEvent.Fields.Add(description.ToField(map.Table, map.Database));
-                if (column.Type is ColumnType.Enum or ColumnType.Set)
-                    fieldEvent.EnumSetStringValues = true;
-            }
-            Add(VEventType.Field, timestamp, e => e.FieldEvent = fieldEvent);
-        }
-
-        public void Add(VEventType type, uint timestamp, Action<VEvent>? fill = null)
-        {
-            var vevent = new VEvent
-            {
-                Type = type,
-                Timestamp = timestamp,
-                CurrentTime = (_options.TimeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
-                Keyspace = _options.Keyspace,
-                Shard = _options.Shard,
-            };
-            fill?.Invoke(vevent);
-            _batch.Add(vevent);
-            _batchBytes += vevent.CalculateSize();
-        }
-
-        private static int[] AllColumns(int count)
-        {
-            var all = new int[count];
-            for (var i = 0; i < count; i++)
-                all[i] = i;
-            return all;
-        }
-
-        private static bool StartsWith(ReadOnlySpan<char> sql, string prefix) =>
-            sql.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
-            (sql.Length == prefix.Length || !char.IsAsciiLetterOrDigit(sql[prefix.Length]));
-
-        /// <summary>What the stream knows about one table: the definition its plan and FIELD were made for.</summary>
-        /// <param name="Columns">The binlog definition (TABLE_MAP columns) the plan and FIELD were made for.</param>
-        /// <param name="Plan">The filter plan, or null when the table is not streamed.</param>
-        /// <param name="OutputColumns">The table column indexes sent, in order.</param>
-        /// <param name="FieldSent">True once the FIELD for this definition has gone out.</param>
-        private sealed record TableState(IReadOnlyList<ColumnInfo> Columns, StreamTablePlan? Plan, int[] OutputColumns, bool FieldSent);
+        public ReplicationPosition? Position => client.Position;
     }
 }

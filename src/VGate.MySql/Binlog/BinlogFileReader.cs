@@ -79,6 +79,7 @@ public sealed class BinlogFileReader : IAsyncDisposable, IDisposable
         }
         finally
         {
+            Parser.ReleaseBuffers();
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -122,6 +123,7 @@ public sealed class BinlogFileReader : IAsyncDisposable, IDisposable
             }
             finally
             {
+                Parser.ReleaseBuffers();
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }

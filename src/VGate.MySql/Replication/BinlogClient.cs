@@ -149,6 +149,7 @@ public sealed class BinlogClient : IAsyncDisposable
         }
         finally
         {
+            parser.ReleaseBuffers();
             await watchdogCancellation.CancelAsync().ConfigureAwait(false);
             await watchdogTask.ConfigureAwait(false);
         }

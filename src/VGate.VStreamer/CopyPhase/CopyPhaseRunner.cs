@@ -177,10 +177,11 @@ internal sealed class CopyPhaseRunner
             lastValues = values;
 
             // The filter rule: rows that do not pass still move the lastpk, they are just not sent.
-            if (table.Plan?.Predicate is { } predicate && !predicate(RowValues.FromQueryRow(row.Lengths.ToArray(), values)))
+            var rowValues = table.Plan is { Predicate: not null } or { KeyspaceId: not null } ? RowValues.FromQueryRow(row.Lengths.ToArray(), values) : null;
+            if (table.Plan?.Predicate is { } predicate && !predicate(rowValues!))
                 continue;
             if (table.Projects)
-                row = Project(row, values, cells, table.Plan!.Columns);
+                row = Project(row, values, cells, table.Plan!.Columns, table.Plan.KeyspaceId is { } keyspaceId ? keyspaceId(rowValues!) : null);
 
             var rowEvent = new RowEvent { TableName = schema.Name, Keyspace = _options.Keyspace, Shard = _options.Shard };
             rowEvent.RowChanges.Add(new Binlogdata.RowChange { After = row });
@@ -214,17 +215,27 @@ internal sealed class CopyPhaseRunner
         yield return [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), NewEvent(VEventType.Commit)];
     }
 
-    /// <summary>The selected columns of a copied row, in the rule's order.</summary>
-    private static Query.Row Project(Query.Row row, byte[] values, (int Offset, int Length)[] cells, int[] columns)
+    /// <summary>
+    /// The selected columns of a copied row, in the rule's order; <c>keyspace_id()</c> and <c>1</c> columns get the
+    /// row's keyspace id and the text <c>1</c>.
+    /// </summary>
+    private static Query.Row Project(Query.Row row, byte[] values, (int Offset, int Length)[] cells, int[] columns, byte[]? keyspaceId)
     {
         var projected = new Query.Row();
         var size = 0;
         foreach (var column in columns)
-            size += Math.Max(cells[column].Length, 0);
+            size += Synthetic(column, keyspaceId) is { } synthetic ? synthetic.Length : Math.Max(cells[column].Length, 0);
         var bytes = new byte[size];
         var at = 0;
         foreach (var column in columns)
         {
+            if (Synthetic(column, keyspaceId) is { } synthetic)
+            {
+                synthetic.CopyTo(bytes, at);
+                at += synthetic.Length;
+                projected.Lengths.Add(synthetic.Length);
+                continue;
+            }
             var (offset, length) = cells[column];
             projected.Lengths.Add(row.Lengths[column]);
             if (length > 0)
@@ -236,6 +247,15 @@ internal sealed class CopyPhaseRunner
         projected.Values = UnsafeByteOperations.UnsafeWrap(bytes);
         return projected;
     }
+
+    private static readonly byte[] LiteralOne = [.. OutputColumns.LiteralOneValue];
+
+    private static byte[]? Synthetic(int column, byte[]? keyspaceId) => column switch
+    {
+        OutputColumns.KeyspaceId => keyspaceId ?? throw new InvalidOperationException("keyspace_id() column without a keyspace id"),
+        OutputColumns.LiteralOne => LiteralOne,
+        _ => null,
+    };
 
     private VEvent LastPkEvent(string table, Query.QueryResult? lastpk, bool completed) =>
         NewEvent(VEventType.Lastpk, lastPk: new LastPKEvent
@@ -266,12 +286,15 @@ internal sealed class CopyPhaseRunner
         public bool Projects => Plan is { } plan && !plan.Columns.SequenceEqual(Enumerable.Range(0, Schema.Columns.Count));
 
         /// <summary>
-        /// <c>SELECT cols FROM db.t FORCE INDEX (key) [WHERE cond] ORDER BY key</c>. The place where a filter rule's
-        /// column list and pushed-down conditions would go; today every column and every row is copied.
+        /// <c>SELECT cols FROM db.t FORCE INDEX (key) [WHERE cond] ORDER BY key</c>: every table column (through its
+        /// convert/convert_tz expression when the rule has one); rows are filtered and projected as they arrive.
         /// </summary>
         public string SelectSql(string database)
         {
-            var columns = string.Join(", ", Schema.Columns.Select(c => LastPk.QuoteIdentifier(c.Name)));
+            // convert(… using utf8mb4) and convert_tz(…) items select the column through the function (as Vitess does).
+            var columns = string.Join(", ", Schema.Columns.Select((c, i) => Plan?.SelectExpressions is { } expressions && expressions.TryGetValue(i, out var expression)
+                ? expression + " AS " + LastPk.QuoteIdentifier(c.Name)
+                : LastPk.QuoteIdentifier(c.Name)));
             var key = string.Join(", ", Schema.KeyColumns.Select(i => LastPk.QuoteIdentifier(Schema.Columns[i].Name)));
             var where = Condition is null ? "" : " WHERE " + Condition;
             return $"SELECT {columns} FROM {LastPk.QuoteIdentifier(database)}.{LastPk.QuoteIdentifier(Schema.Name)} " +
@@ -290,6 +313,11 @@ internal sealed class CopyPhaseRunner
             };
             foreach (var index in Plan?.Columns ?? Enumerable.Range(0, Schema.Columns.Count).ToArray())
             {
+                if (index < 0)
+                {
+                    fieldEvent.Fields.Add(OutputColumns.SyntheticField(index));
+                    continue;
+                }
                 var column = Schema.Columns[index];
                 var description = ColumnDescriber.Describe(column.Info, column.Catalog, isMariaDb);
                 fieldEvent.Fields.Add(description.ToField(Schema.Name, options.Database));

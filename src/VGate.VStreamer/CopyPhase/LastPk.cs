@@ -95,8 +95,9 @@ internal static class LastPk
 
     /// <summary>
     /// A SQL literal for a key value that compares like the column: numbers as they are (checked to be numbers),
-    /// temporal values quoted (checked), character values as <c>CONVERT(X'…' USING cs) COLLATE coll</c> so the
-    /// comparison uses the column's collation whatever the connection's character set, other strings as hex.
+    /// temporal values quoted (checked), ENUM and SET as their index / bitmap number (the order MySQL sorts them in),
+    /// character values as <c>CONVERT(X'…' USING cs) COLLATE coll</c> so the comparison uses the column's collation
+    /// whatever the connection's character set, other strings as hex.
     /// </summary>
     internal static string Literal(CopyColumn column, ReadOnlySpan<byte> value, string table)
     {
@@ -115,6 +116,12 @@ internal static class LastPk
                         throw VStreamException.InvalidArgument($"lastpk for table {table}: '{Encoding.UTF8.GetString(value)}' is not a temporal value for {column.Name}");
                 }
                 return "'" + Encoding.ASCII.GetString(value) + "'";
+            case ColumnType.Enum:
+                // The copy reads in key order, and MySQL orders ENUM by member index, not by text: compare by index too.
+                return EnumIndex(column, value, table).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            case ColumnType.Set:
+                // Likewise a SET orders by its bitmap value.
+                return SetBits(column, value, table).ToString(System.Globalization.CultureInfo.InvariantCulture);
             case ColumnType.Bit:
                 {
                     ulong number = 0;
@@ -128,6 +135,61 @@ internal static class LastPk
                     ? $"CONVERT({hex} USING {charset}) COLLATE {collation}"
                     : hex;
         }
+    }
+
+    // The 1-based member index of an ENUM value (0 for the empty string MySQL stores for invalid values).
+    private static int EnumIndex(CopyColumn column, ReadOnlySpan<byte> value, string table)
+    {
+        var text = MemberText(column, value);
+        if (text.Length == 0)
+            return 0;
+        var members = column.Info.EnumValues ?? [];
+        var index = FindMember(members, text);
+        return index >= 0
+            ? index + 1
+            : throw VStreamException.InvalidArgument(
+                $"lastpk for table {table}: '{text}' is not a member of {column.Name} {column.Catalog.ColumnType}");
+    }
+
+    // The bitmap of a SET value: bit i for the i-th member named in the comma-separated list.
+    private static ulong SetBits(CopyColumn column, ReadOnlySpan<byte> value, string table)
+    {
+        var text = MemberText(column, value);
+        var members = column.Info.SetValues ?? [];
+        ulong bits = 0;
+        if (text.Length == 0)
+            return bits;
+        foreach (var name in text.Split(','))
+        {
+            var index = FindMember(members, name);
+            if (index < 0)
+            {
+                throw VStreamException.InvalidArgument(
+                    $"lastpk for table {table}: '{name}' is not a member of {column.Name} {column.Catalog.ColumnType}");
+            }
+            bits |= 1UL << index;
+        }
+        return bits;
+    }
+
+    // The copy reads values in the column's own character set (character_set_results = binary).
+    private static string MemberText(CopyColumn column, ReadOnlySpan<byte> value) =>
+        string.Equals(column.CharsetName, "latin1", StringComparison.OrdinalIgnoreCase) ? Encoding.Latin1.GetString(value) : Encoding.UTF8.GetString(value);
+
+    // Members are matched exactly, else case-insensitively (ENUM and SET compare with the column's collation, usually _ci).
+    private static int FindMember(IReadOnlyList<string> members, string text)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (string.Equals(members[i], text, StringComparison.Ordinal))
+                return i;
+        }
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (string.Equals(members[i], text, StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return -1;
     }
 
     private static bool IsNumber(ReadOnlySpan<byte> value)

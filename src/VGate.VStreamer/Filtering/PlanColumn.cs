@@ -6,7 +6,10 @@ namespace VGate.VStreamer.Filtering;
 /// <param name="Name">
 /// The Field name: the table column's own name (aliases are not applied, as in Vitess), <c>keyspace_id</c> or <c>1</c>.
 /// </param>
-/// <param name="ConvertCharset">Set for <c>convert(col using cs)</c>: the copy query converts the column to this charset.</param>
+/// <param name="ConvertCharset">
+/// Set for <c>convert(col using cs)</c> to the character set written; the copy query converts the column to utf8mb4
+/// whatever it is, as Vitess does (see <see cref="TablePlan.CopySelectExpression"/>).
+/// </param>
 /// <param name="ConvertTimeZone">
 /// Set for <c>convert_tz(…) as col</c>: the call as SQL (columns quoted), which the copy query selects as the column.
 /// </param>

@@ -113,6 +113,31 @@ public sealed class TablePlan
     }
 
     /// <summary>
+    /// The expression the copy query selects for table column <paramref name="columnIndex"/> instead of the plain
+    /// column, or null: <c>convert_tz(`c`, from, to)</c> as written for a <c>convert_tz(…) as c</c> item, and
+    /// <c>convert(`c` using utf8mb4)</c> for a <c>convert(c using …)</c> item — always utf8mb4, whatever character set
+    /// the rule names, as Vitess's row streamer does. The binlog phase sends the column's value as stored (Vitess
+    /// applies neither function to binlog rows).
+    /// </summary>
+    public string? CopySelectExpression(int columnIndex)
+    {
+        string? convertTz = null;
+        var convert = false;
+        foreach (var column in Columns)
+        {
+            if (column.ColumnIndex != columnIndex)
+            {
+                continue;
+            }
+
+            convertTz ??= column.ConvertTimeZone;
+            convert |= column.ConvertCharset is not null;
+        }
+
+        return convertTz ?? (convert ? "convert(" + SqlKeywords.Quote(Table.Columns[columnIndex].Name) + " using utf8mb4)" : null);
+    }
+
+    /// <summary>
     /// Builds the copy-phase SELECT: <c>select `a`, `b` from `t` where &lt;pushdown&gt; and (&lt;extra&gt;) order by `pk`</c>.
     /// Every table column is selected, in table order, so rows can be filtered and projected like binlog rows;
     /// <c>convert(… using cs)</c> and <c>convert_tz(…)</c> columns are selected through their function.
@@ -129,14 +154,9 @@ public sealed class TablePlan
             }
 
             var name = SqlKeywords.Quote(Table.Columns[i].Name);
-            var projection = Columns.FirstOrDefault(c => c.ColumnIndex == i && (c.ConvertCharset is not null || c.ConvertTimeZone is not null));
-            if (projection?.ConvertTimeZone is { } convertTz)
+            if (CopySelectExpression(i) is { } expression)
             {
-                builder.Append(convertTz).Append(" as ").Append(name);
-            }
-            else if (projection?.ConvertCharset is { } charset)
-            {
-                builder.Append("convert(").Append(name).Append(" using ").Append(charset).Append(") as ").Append(name);
+                builder.Append(expression).Append(" as ").Append(name);
             }
             else
             {

@@ -41,17 +41,25 @@ internal sealed class RuleTablePlanner : ITablePlanner
         var plan = Build(table, Describe(table, tableMap.Columns, tableMap.PrimaryKey), copy: false);
         if (plan is null)
             return null;
-        var columns = plan.ColumnIndexes.ToArray();
         RowImagePredicate? predicate = null;
         if (plan.Predicates.Count > 0 || plan.HasKeyRangeFilter)
         {
             predicate = (map, image) =>
             {
                 _values.Load(map, image);
-                return plan.Matches(_values);
+                return Matches(table, plan, _values);
             };
         }
-        return new StreamTablePlan(columns, predicate, plan.HasKeyRangeFilter);
+        RowImageKeyspaceId? keyspaceId = null;
+        if (plan.PrimaryVindex is not null)
+        {
+            keyspaceId = (map, image) =>
+            {
+                _values.Load(map, image);
+                return ComputeKeyspaceId(table, plan, _values);
+            };
+        }
+        return new StreamTablePlan(OutputColumns.FromPlan(plan.Columns), predicate, plan.HasKeyRangeFilter, keyspaceId);
     }
 
     public CopyRowPlan? PlanCopy(string table, IReadOnlyList<ColumnInfo> columns, IReadOnlyList<int> primaryKey)
@@ -59,8 +67,40 @@ internal sealed class RuleTablePlanner : ITablePlanner
         var plan = Build(table, Describe(table, columns, primaryKey), copy: true);
         if (plan is null)
             return null;
-        Func<IRowValues, bool>? predicate = plan.Predicates.Count > 0 || plan.HasKeyRangeFilter ? plan.Matches : null;
-        return new CopyRowPlan(plan.ColumnIndexes.ToArray(), predicate);
+        Func<IRowValues, bool>? predicate = plan.Predicates.Count > 0 || plan.HasKeyRangeFilter ? row => Matches(table, plan, row) : null;
+        Func<IRowValues, byte[]>? keyspaceId = plan.PrimaryVindex is null ? null : row => ComputeKeyspaceId(table, plan, row);
+        var expressions = new Dictionary<int, string>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (plan.CopySelectExpression(i) is { } expression)
+                expressions[i] = expression;
+        }
+        return new CopyRowPlan(OutputColumns.FromPlan(plan.Columns), predicate, keyspaceId, expressions);
+    }
+
+    // A row a vindex cannot map (e.g. a NULL key) fails the stream, as in Vitess ("could not map … to a keyspace id").
+    private static bool Matches(string table, TablePlan plan, IRowValues row)
+    {
+        try
+        {
+            return plan.Matches(row);
+        }
+        catch (VStreamFilterException ex)
+        {
+            throw VStreamException.InvalidArgument($"table {table}: {ex.Message}", ex);
+        }
+    }
+
+    private static byte[] ComputeKeyspaceId(string table, TablePlan plan, IRowValues row)
+    {
+        try
+        {
+            return plan.ComputeKeyspaceId(row);
+        }
+        catch (VStreamFilterException ex)
+        {
+            throw VStreamException.InvalidArgument($"table {table}: keyspace_id(): {ex.Message}", ex);
+        }
     }
 
     private TablePlan? Build(string table, TableSchema schema, bool copy)
@@ -74,9 +114,6 @@ internal sealed class RuleTablePlanner : ITablePlanner
         {
             throw VStreamException.InvalidArgument($"table {table}: {ex.Message}", ex);
         }
-        if (plan?.Columns.FirstOrDefault(c => c.Kind != PlanColumnKind.Column || c.ConvertCharset is not null || c.ConvertTimeZone is not null) is { } unsupported)
-            throw VStreamException.InvalidArgument(
-                $"table {table}: the select expression for '{unsupported.Name}' (keyspace_id(), 1, convert or convert_tz) is not supported by VGate yet");
         return plan;
     }
 

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Google.Protobuf.Collections;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.RowImages;
 using VGate.MySql.Binlog.Rows;
+using VGate.VStreamer.Streaming;
 
 namespace VGate.VStreamer.Values;
 
@@ -15,17 +17,35 @@ namespace VGate.VStreamer.Values;
 internal static class RowValueWriter
 {
     /// <summary>
-    /// Appends the values of <paramref name="columns"/> (table column indexes, in output order) from
-    /// <paramref name="image"/> to <paramref name="values"/> and <paramref name="lengths"/>.
+    /// Appends the values of <paramref name="columns"/> (output columns in order: table column indexes, or the
+    /// <see cref="OutputColumns"/> codes) from <paramref name="image"/> to <paramref name="values"/> and
+    /// <paramref name="lengths"/>.
     /// </summary>
+    /// <param name="table">The table's columns (TABLE_MAP).</param>
+    /// <param name="image">The row image.</param>
+    /// <param name="columns">The output columns.</param>
+    /// <param name="keyspaceId">The row's keyspace id, written raw for a <see cref="OutputColumns.KeyspaceId"/> column.</param>
+    /// <param name="values">Receives the values, back to back.</param>
+    /// <param name="lengths">Receives one length per output column, −1 for NULL.</param>
     /// <returns>True when any written value is a partial-JSON expression.</returns>
-    public static bool Write(IReadOnlyList<ColumnInfo> table, RowImage image, ReadOnlySpan<int> columns, ArrayBufferWriter<byte> values, ICollection<long> lengths)
+    public static bool Write(IReadOnlyList<ColumnInfo> table, RowImage image, ReadOnlySpan<int> columns, byte[]? keyspaceId,
+        ArrayBufferWriter<byte> values, RepeatedField<long> lengths)
     {
         var partial = false;
         var cells = image.Cells;
         var direct = cells.Length == table.Count;
         foreach (var columnIndex in columns)
         {
+            if (columnIndex < 0)
+            {
+                var synthetic = columnIndex == OutputColumns.KeyspaceId
+                    ? keyspaceId ?? throw new InvalidOperationException("keyspace_id() column without a keyspace id")
+                    : OutputColumns.LiteralOneValue;
+                values.Write(synthetic);
+                lengths.Add(synthetic.Length);
+                continue;
+            }
+
             RowCell cell;
             if (direct)
             {

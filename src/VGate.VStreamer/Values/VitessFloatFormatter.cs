@@ -8,24 +8,47 @@ namespace VGate.VStreamer.Values;
 /// <c>strconv.FormatFloat(v, 'E', -1, bits)</c>: <c>1.5E+00</c>, <c>1E+20</c>, <c>-2.5E-05</c>, <c>0E+00</c>.
 /// (The copy phase sends MySQL's own text form instead; clients accept both.)
 /// </summary>
+/// <remarks>
+/// .NET's round-trip format (<c>"R"</c>, shortest digits) is written as UTF-8 into a stack buffer and rewritten in
+/// Go's form, so formatting a value allocates nothing.
+/// </remarks>
 internal static class VitessFloatFormatter
 {
     /// <summary>Longest output: sign, 17 digits, point, 'E', sign, 3 exponent digits.</summary>
     public const int MaxLength = 32;
 
-    public static int FormatDouble(double value, Span<byte> destination) =>
-        Format(value.ToString("R", CultureInfo.InvariantCulture), destination);
+    public static int FormatDouble(double value, Span<byte> destination)
+    {
+        if (!double.IsFinite(value))
+            return FormatNonFinite(double.IsNaN(value), value < 0, destination);
+        Span<byte> shortest = stackalloc byte[MaxLength];
+        return value.TryFormat(shortest, out var length, "R", CultureInfo.InvariantCulture)
+            ? Rewrite(shortest[..length], destination)
+            : throw new InvalidOperationException($"Could not format {value} in {MaxLength} bytes");
+    }
 
-    public static int FormatSingle(float value, Span<byte> destination) =>
-        Format(value.ToString("R", CultureInfo.InvariantCulture), destination);
+    public static int FormatSingle(float value, Span<byte> destination)
+    {
+        if (!float.IsFinite(value))
+            return FormatNonFinite(float.IsNaN(value), value < 0, destination);
+        Span<byte> shortest = stackalloc byte[MaxLength];
+        return value.TryFormat(shortest, out var length, "R", CultureInfo.InvariantCulture)
+            ? Rewrite(shortest[..length], destination)
+            : throw new InvalidOperationException($"Could not format {value} in {MaxLength} bytes");
+    }
+
+    // Go prints NaN, +Inf and -Inf.
+    private static int FormatNonFinite(bool isNaN, bool isNegative, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> text = isNaN ? "NaN"u8 : isNegative ? "-Inf"u8 : "+Inf"u8;
+        text.CopyTo(destination);
+        return text.Length;
+    }
 
     /// <summary>Rewrites .NET's shortest round-trip text (<c>123.45</c>, <c>1E+20</c>, <c>-5E-324</c>) in Go's E form.</summary>
-    private static int Format(string shortest, Span<byte> destination)
+    private static int Rewrite(ReadOnlySpan<byte> text, Span<byte> destination)
     {
         var written = 0;
-        var text = shortest.AsSpan();
-        if (text is "NaN" or "∞" or "-∞" || text.Contains("Infinity", StringComparison.Ordinal))
-            return Append(destination, ref written, text.StartsWith("-") ? "-Inf" : text is "NaN" ? "NaN" : "+Inf");
         if (text[0] == '-')
         {
             destination[written++] = (byte)'-';
@@ -33,15 +56,15 @@ internal static class VitessFloatFormatter
         }
 
         var exponent = 0;
-        var e = text.IndexOfAny('E', 'e');
+        var e = text.IndexOfAny((byte)'E', (byte)'e');
         if (e >= 0)
         {
-            exponent = int.Parse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            exponent = ParseExponent(text[(e + 1)..]);
             text = text[..e];
         }
 
-        // Collect the significant digits and where the decimal point sits among them.
-        Span<char> digits = stackalloc char[40];
+        // The significant digits and where the decimal point sits among them.
+        Span<byte> digits = stackalloc byte[MaxLength];
         var count = 0;
         var point = -1;
         foreach (var c in text)
@@ -64,28 +87,34 @@ internal static class VitessFloatFormatter
             last--;
 
         var isZero = digits[first] == '0';
-        destination[written++] = (byte)digits[first];
+        destination[written++] = digits[first];
         if (last > first)
         {
             destination[written++] = (byte)'.';
-            for (var i = first + 1; i <= last; i++)
-                destination[written++] = (byte)digits[i];
+            digits[(first + 1)..(last + 1)].CopyTo(destination[written..]);
+            written += last - first;
         }
 
         var scientific = isZero ? 0 : point - 1 + exponent;
         destination[written++] = (byte)'E';
         destination[written++] = scientific < 0 ? (byte)'-' : (byte)'+';
         var magnitude = Math.Abs(scientific);
-        if (magnitude < 10)
-            destination[written++] = (byte)'0';
-        written += magnitude.TryFormat(destination[written..], out var n, default, CultureInfo.InvariantCulture) ? n : 0;
+        if (magnitude >= 100)
+            destination[written++] = (byte)('0' + (magnitude / 100));
+        destination[written++] = (byte)('0' + (magnitude / 10 % 10));
+        destination[written++] = (byte)('0' + (magnitude % 10));
         return written;
     }
 
-    private static int Append(Span<byte> destination, ref int written, string text)
+    // "+20", "-324", "20": .NET's exponent text.
+    private static int ParseExponent(ReadOnlySpan<byte> text)
     {
+        var negative = text.Length > 0 && text[0] == '-';
+        if (text.Length > 0 && text[0] is (byte)'-' or (byte)'+')
+            text = text[1..];
+        var value = 0;
         foreach (var c in text)
-            destination[written++] = (byte)c;
-        return written;
+            value = (value * 10) + (c - '0');
+        return negative ? -value : value;
     }
 }

@@ -50,6 +50,44 @@ public sealed class LastPkTests
         Assert.Contains("copied by (a,b,d)", error.Message, StringComparison.Ordinal);
     }
 
+    private static readonly CopyTableSchema EnumKeyed = new(
+        "ek",
+        [
+            CopyColumnFactory.Create(0, new InformationSchemaColumn
+            {
+                Name = "e", DataType = "enum", ColumnType = "enum('zeta','alpha','Mid')", IsNullable = false, OctetLength = 20,
+                CharsetName = "utf8mb4", CollationName = "utf8mb4_general_ci", CollationId = 45,
+            }, isPrimaryKey: true),
+            CopyColumnFactory.Create(1, new InformationSchemaColumn
+            {
+                Name = "s", DataType = "set", ColumnType = "set('x','y','z')", IsNullable = false, OctetLength = 20,
+                CharsetName = "utf8mb4", CollationName = "utf8mb4_general_ci", CollationId = 45,
+            }, isPrimaryKey: true),
+        ],
+        [0, 1],
+        "PRIMARY");
+
+    [Theory]
+    [InlineData("zeta", "x", "(`e` > 1) OR (`e` = 1 AND `s` > 1)")]
+    [InlineData("alpha", "x,z", "(`e` > 2) OR (`e` = 2 AND `s` > 5)")]
+    [InlineData("mid", "", "(`e` > 3) OR (`e` = 3 AND `s` > 0)")]    // members match case-insensitively; '' is the empty set
+    [InlineData("", "y", "(`e` > 0) OR (`e` = 0 AND `s` > 2)")]      // '' is ENUM's error value, index 0
+    public void BuildCondition_EnumAndSetKey_ComparesByIndexAndBitmapAsMySqlOrdersThem(string e, string set, string expected)
+    {
+        Assert.Equal(expected, LastPk.BuildCondition(EnumKeyed, LastPkResult(["e", "s"], e, set)));
+    }
+
+    [Theory]
+    [InlineData("omega", "x", "'omega' is not a member of e enum('zeta','alpha','Mid')")]
+    [InlineData("zeta", "x,w", "'w' is not a member of s set('x','y','z')")]
+    public void BuildCondition_UnknownEnumOrSetMember_InvalidArgument(string e, string set, string expected)
+    {
+        var error = Assert.Throws<VStreamException>(() => LastPk.BuildCondition(EnumKeyed, LastPkResult(["e", "s"], e, set)));
+
+        Assert.Equal(Vtrpc.Code.InvalidArgument, error.Code);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(255)]

@@ -198,6 +198,7 @@ public sealed class TablePlanBuilderTests
     [InlineData("select * from t1 where in_keyrange('-80') and id != 3", "select `id`, `val` from `t1` where `id` != 3 order by `id`")]
     [InlineData("select * from t1 where val is not null and id not between 1 and 2", "select `id`, `val` from `t1` where `val` is not null and `id` not between 1 and 2 order by `id`")]
     [InlineData("select convert(val using utf8mb4) as v, id from t1", "select `id`, convert(`val` using utf8mb4) as `val` from `t1` order by `id`")]
+    [InlineData("select convert(val using latin1) as v, id from t1", "select `id`, convert(`val` using utf8mb4) as `val` from `t1` order by `id`")] // always utf8mb4, as Vitess
     [InlineData("select * from t1 where val = 'o''k\\\\'", "select `id`, `val` from `t1` where `val` = 'o\\'k\\\\' order by `id`")]
     public void CopyQuery_PushesDownPredicates(string filter, string expected)
     {

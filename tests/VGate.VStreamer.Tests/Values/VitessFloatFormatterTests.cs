@@ -47,4 +47,57 @@ public sealed class VitessFloatFormatterTests
 
         Assert.Equal(expected, Encoding.ASCII.GetString(buffer[..length]));
     }
+
+    [Theory]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "+Inf")]
+    [InlineData(double.NegativeInfinity, "-Inf")]
+    public void FormatDouble_NonFinite_GoNames(double value, string expected)
+    {
+        Span<byte> buffer = stackalloc byte[VitessFloatFormatter.MaxLength];
+        Assert.Equal(expected, Encoding.ASCII.GetString(buffer[..VitessFloatFormatter.FormatDouble(value, buffer)]));
+        Assert.Equal(expected, Encoding.ASCII.GetString(buffer[..VitessFloatFormatter.FormatSingle((float)value, buffer)]));
+    }
+
+    [Fact]
+    public void FormatDouble_RandomBitPatterns_ShortestRoundTripInExponentForm()
+    {
+        var random = new Random(4242);
+        Span<byte> buffer = stackalloc byte[VitessFloatFormatter.MaxLength];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue));
+            if (!double.IsFinite(value))
+                continue;
+            var text = Encoding.ASCII.GetString(buffer[..VitessFloatFormatter.FormatDouble(value, buffer)]);
+
+            Assert.Matches(@"^-?[0-9](\.[0-9]*[1-9])?E[+-][0-9]{2,3}$", text);
+            Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(SignificantDigits(value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), SignificantDigits(text));
+        }
+    }
+
+    [Fact]
+    public void FormatSingle_RandomBitPatterns_RoundTripsAtFloat32()
+    {
+        var random = new Random(2424);
+        Span<byte> buffer = stackalloc byte[VitessFloatFormatter.MaxLength];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue));
+            if (!float.IsFinite(value))
+                continue;
+            var text = Encoding.ASCII.GetString(buffer[..VitessFloatFormatter.FormatSingle(value, buffer)]);
+
+            Assert.Matches(@"^-?[0-9](\.[0-9]*[1-9])?E[+-][0-9]{2}$", text);
+            Assert.Equal(value, float.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    // The digits of the mantissa without sign, point, exponent and leading/trailing zeros ("0" for zero).
+    private static string SignificantDigits(string text)
+    {
+        var mantissa = text.Split('E', 'e')[0].TrimStart('-').Replace(".", "", StringComparison.Ordinal).Trim('0');
+        return mantissa.Length == 0 ? "0" : mantissa;
+    }
 }

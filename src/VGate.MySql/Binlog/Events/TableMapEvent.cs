@@ -20,71 +20,63 @@ namespace VGate.MySql.Binlog.Events;
 /// </remarks>
 public sealed class TableMapEvent : BinlogEvent
 {
-    private readonly byte[] _body;
-    private readonly int _optionalMetadataOffset;
+    // Everything parsed from the body. Shared by every arrival of a byte-identical TABLE_MAP, so a repeated arrival
+    // costs one small object (header + this reference) and no parsing.
+    private readonly Definition _definition;
 
-    private TableMapEvent(EventHeader header, byte[] body, ulong tableId, ushort flags, string database, string table,
-        ColumnInfo[] columns, int[] primaryKey, int[] primaryKeyPrefixes, int optionalMetadataOffset, int jsonColumnCount,
-        bool hasColumnNames, bool hasVisibility)
-        : base(header)
-    {
-        _body = body;
-        TableId = tableId;
-        Flags = flags;
-        Database = database;
-        Table = table;
-        Columns = columns;
-        PrimaryKey = primaryKey;
-        PrimaryKeyPrefixes = primaryKeyPrefixes;
-        _optionalMetadataOffset = optionalMetadataOffset;
-        JsonColumnCount = jsonColumnCount;
-        HasColumnNames = hasColumnNames;
-        HasColumnVisibility = hasVisibility;
-    }
+    private TableMapEvent(EventHeader header, Definition definition)
+        : base(header) => _definition = definition;
 
     /// <summary>The table id (6 bytes on the wire, or 4 for very old writers).</summary>
-    public ulong TableId { get; }
+    public ulong TableId => _definition.TableId;
 
     /// <summary>TABLE_MAP flags (bit 0: TM_BIT_LEN_EXACT_F).</summary>
-    public ushort Flags { get; }
+    public ushort Flags => _definition.Flags;
 
     /// <summary>The database (schema) name.</summary>
-    public string Database { get; }
+    public string Database => _definition.Database;
 
     /// <summary>The table name.</summary>
-    public string Table { get; }
+    public string Table => _definition.Table;
 
     /// <summary>Every column of the table, in table order.</summary>
-    public IReadOnlyList<ColumnInfo> Columns { get; }
+    public IReadOnlyList<ColumnInfo> Columns => _definition.Columns;
 
     /// <summary>Column indexes of the primary key in key order (empty when the metadata did not say).</summary>
-    public IReadOnlyList<int> PrimaryKey { get; }
+    public IReadOnlyList<int> PrimaryKey => _definition.PrimaryKey;
 
     /// <summary>Prefix length of each <see cref="PrimaryKey"/> part (0 = the whole column); same length as <see cref="PrimaryKey"/>.</summary>
-    public IReadOnlyList<int> PrimaryKeyPrefixes { get; }
+    public IReadOnlyList<int> PrimaryKeyPrefixes => _definition.PrimaryKeyPrefixes;
 
     /// <summary>True when optional metadata COLUMN_NAME was present (<c>binlog_row_metadata=FULL</c>).</summary>
-    public bool HasColumnNames { get; }
+    public bool HasColumnNames => _definition.HasColumnNames;
 
     /// <summary>True when optional metadata COLUMN_VISIBILITY was present (MySQL 8.0.23+).</summary>
-    public bool HasColumnVisibility { get; }
+    public bool HasColumnVisibility => _definition.HasColumnVisibility;
 
     /// <summary>The raw optional-metadata TLV block (empty when absent). Owned.</summary>
-    public ReadOnlyMemory<byte> OptionalMetadata => _body.AsMemory(_optionalMetadataOffset);
+    public ReadOnlyMemory<byte> OptionalMetadata => _definition.Body.AsMemory(_definition.OptionalMetadataOffset);
 
     /// <summary>Number of JSON columns in the table (the size of the partial-JSON bitmap of PARTIAL_UPDATE_ROWS).</summary>
-    internal int JsonColumnCount { get; }
+    internal int JsonColumnCount => _definition.JsonColumnCount;
+
+    /// <summary><see cref="Columns"/> as the array it is, for the row walk (no interface calls per cell).</summary>
+    internal ColumnInfo[] ColumnArray => _definition.Columns;
+
+    /// <summary>
+    /// The byte length of each column's cell in a row image when it is fixed by the type and metadata, or -1 when the
+    /// cell carries its own length prefix (or the metadata is invalid, which <see cref="CellLength.Of"/> then reports).
+    /// </summary>
+    internal int[] FixedCellLengths => _definition.FixedCellLengths;
 
     /// <summary>True when <paramref name="body"/> is byte-for-byte the body this instance was parsed from.</summary>
-    internal bool HasBody(ReadOnlySpan<byte> body) => body.SequenceEqual(_body);
+    internal bool HasBody(ReadOnlySpan<byte> body) => body.SequenceEqual(_definition.Body);
 
     /// <summary>
     /// The same table definition under the header of a later arrival: one small object, the parsed columns and
     /// metadata are shared (so <see cref="Columns"/> is the same instance while the definition is unchanged).
     /// </summary>
-    internal TableMapEvent WithHeader(EventHeader header) =>
-        header == Header ? this : new TableMapEvent(header, _body, TableId, Flags, Database, Table, (ColumnInfo[])Columns,
-            (int[])PrimaryKey, (int[])PrimaryKeyPrefixes, _optionalMetadataOffset, JsonColumnCount, HasColumnNames, HasColumnVisibility);
+    internal TableMapEvent WithHeader(EventHeader header) => header == Header ? this : new TableMapEvent(header, _definition);
 
     /// <summary>Reads the table id from a TABLE_MAP or ROWS body.</summary>
     internal static ulong ReadTableId(ref PacketReader reader, int postHeaderLength) =>
@@ -156,8 +148,12 @@ public sealed class TableMapEvent : BinlogEvent
             };
         }
 
-        return new TableMapEvent(header, owned, tableId, flags, database, table, columns, [.. optional.PrimaryKey],
-            [.. optional.PrimaryKeyPrefixes], optionalOffset, jsonColumns, hasNames, hasVisibility);
+        var fixedLengths = new int[columnCount];
+        for (var i = 0; i < columnCount; i++)
+            fixedLengths[i] = CellLength.FixedOrMinusOne(columns[i]);
+
+        return new TableMapEvent(header, new Definition(owned, tableId, flags, database, table, columns, [.. optional.PrimaryKey],
+            [.. optional.PrimaryKeyPrefixes], optionalOffset, jsonColumns, hasNames, hasVisibility, fixedLengths));
     }
 
     private static ushort ReadColumnMetadata(ref PacketReader reader, ColumnType wire)
@@ -391,6 +387,37 @@ public sealed class TableMapEvent : BinlogEvent
         EnumAndSetColumnCharset = 11,
         ColumnVisibility = 12,
         VectorDimensionality = 13,
+    }
+
+    private sealed class Definition(byte[] body, ulong tableId, ushort flags, string database, string table, ColumnInfo[] columns,
+        int[] primaryKey, int[] primaryKeyPrefixes, int optionalMetadataOffset, int jsonColumnCount, bool hasColumnNames,
+        bool hasColumnVisibility, int[] fixedCellLengths)
+    {
+        public byte[] Body { get; } = body;
+
+        public ulong TableId { get; } = tableId;
+
+        public ushort Flags { get; } = flags;
+
+        public string Database { get; } = database;
+
+        public string Table { get; } = table;
+
+        public ColumnInfo[] Columns { get; } = columns;
+
+        public int[] PrimaryKey { get; } = primaryKey;
+
+        public int[] PrimaryKeyPrefixes { get; } = primaryKeyPrefixes;
+
+        public int OptionalMetadataOffset { get; } = optionalMetadataOffset;
+
+        public int JsonColumnCount { get; } = jsonColumnCount;
+
+        public bool HasColumnNames { get; } = hasColumnNames;
+
+        public bool HasColumnVisibility { get; } = hasColumnVisibility;
+
+        public int[] FixedCellLengths { get; } = fixedCellLengths;
     }
 
     private sealed class ColumnLayout(int count)

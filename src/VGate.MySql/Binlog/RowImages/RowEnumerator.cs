@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Binlog.Rows;
 using VGate.MySql.Protocol;
@@ -120,14 +122,15 @@ public ref struct RowEnumerator
         var position = reader.Offset;
         var jsonIndex = 0;
         var cellIndex = 0;
-        var columns = table.Columns;
-        for (var i = 0; i < _event.ColumnCount; i++)
+        var columns = table.ColumnArray;
+        var fixedLengths = table.FixedCellLengths;
+        var columnCount = _event.ColumnCount;
+        var hasPartialBits = !partialBits.IsEmpty;
+        for (var i = 0; i < columnCount; i++)
         {
-            var column = columns[i];
-
             // The partial bit is consumed for every JSON column, whether or not the column is in the image.
             var isPartial = false;
-            if (column.Type == ColumnType.Json && !partialBits.IsEmpty)
+            if (hasPartialBits && columns[i].Type == ColumnType.Json)
             {
                 isPartial = (partialBits[jsonIndex >> 3] & (1 << (jsonIndex & 7))) != 0;
                 jsonIndex++;
@@ -140,15 +143,10 @@ public ref struct RowEnumerator
             var length = 0;
             if (!isNull)
             {
-                try
-                {
-                    length = CellLength.Of(column, _rows[position..]);
-                }
-                catch (BinlogFormatException ex)
-                {
-                    throw BinlogFormatException.Create(
-                        $"Row {_index} of {_event.Type} for {table.Database}.{table.Table} (table id {table.TableId}): {ex.Message}", position, ex);
-                }
+                // Fixed-size cells (the common case) need no look at the bytes; the rest read their length prefix.
+                length = fixedLengths[i];
+                if (length < 0 || length > _rows.Length - position)
+                    length = MeasureCell(columns[i], position);
             }
 
             cells[cellIndex++] = new RowCell(i, position, length, isNull, isPartial && !isNull);
@@ -159,15 +157,32 @@ public ref struct RowEnumerator
         return new RowImage(_rows, cells, start, nullBitmapOffset, nullBitmapLength, position, valueOptions);
     }
 
+    // Kept out of the loop above so that its exception handler does not cost the fixed-size path anything.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly int MeasureCell(ColumnInfo column, int position)
+    {
+        try
+        {
+            return CellLength.Of(column, _rows[position..]);
+        }
+        catch (BinlogFormatException ex)
+        {
+            var table = _event.TableMap;
+            throw BinlogFormatException.Create(
+                $"Row {_index} of {_event.Type} for {table.Database}.{table.Table} (table id {table.TableId}): {ex.Message}", position, ex);
+        }
+    }
+
     private static int CountPresent(ReadOnlySpan<byte> bitmap, int columnCount)
     {
+        // Whole bytes of the bitmap, then the bits of the last partial byte that belong to columns.
+        var whole = Math.Min(columnCount >> 3, bitmap.Length);
         var count = 0;
-        for (var i = 0; i < columnCount && (i >> 3) < bitmap.Length; i++)
-        {
-            if ((bitmap[i >> 3] & (1 << (i & 7))) != 0)
-                count++;
-        }
-
+        for (var i = 0; i < whole; i++)
+            count += BitOperations.PopCount(bitmap[i]);
+        var rest = columnCount & 7;
+        if (rest != 0 && whole < bitmap.Length)
+            count += BitOperations.PopCount((uint)(bitmap[whole] & ((1 << rest) - 1)));
         return count;
     }
 }

@@ -232,6 +232,23 @@ public sealed class RowsEventTests
         Assert.Equal("0106242e726f6c65090c076d616e61676572", Convert.ToHexStringLower(after.GetBytes(after.Cells[2])[4..]));
     }
 
+    [Theory]
+    [InlineData("00 0102030405", "LongLong) needs 8 byte(s) but only 5 remain")]                   // fixed-size cell cut short
+    [InlineData("00 0100000000000000 0a 6869", "declares 10 byte(s) but only 2 remain")]             // length prefix past the end
+    public void GetRows_TruncatedCell_ThrowsNamingRowAndTable(string rowHex, string expected)
+    {
+        var parser = TestData.MySql8Parser();
+        parser.Parse(TestData.BuildEvent(EventType.TableMap, CustomerTableMap(0xb0), crc: true));
+
+        // WRITE_ROWS v2 of vt_commerce.customer: table id, flags, empty extra data, 3 columns, all present, one row.
+        var body = TestData.Hex("b00000000000 0100 0200 03 07 " + rowHex);
+        var ev = Assert.IsType<RowsEvent>(parser.Parse(TestData.BuildEvent(EventType.WriteRowsV2, body, crc: true)));
+
+        var ex = Assert.Throws<BinlogFormatException>(() => ev.CountRows());
+        Assert.Contains("Row 0 of WriteRowsV2 for vt_commerce.customer (table id 176)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_RowsForUnknownTableId_ThrowsNamingTheTable()
     {

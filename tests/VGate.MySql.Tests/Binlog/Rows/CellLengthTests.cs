@@ -7,41 +7,67 @@ public sealed class CellLengthTests
 {
     private static readonly byte[] Plenty = new byte[64];
 
+    public static TheoryData<ColumnType, int, int> FixedSizeCases => new()
+    {
+        { ColumnType.Tiny, 0, 1 },
+        { ColumnType.Short, 0, 2 },
+        { ColumnType.Int24, 0, 3 },
+        { ColumnType.Long, 0, 4 },
+        { ColumnType.LongLong, 0, 8 },
+        { ColumnType.Float, 4, 4 },
+        { ColumnType.Double, 8, 8 },
+        { ColumnType.Year, 0, 1 },
+        { ColumnType.Date, 0, 3 },
+        { ColumnType.Time, 0, 3 },
+        { ColumnType.DateTime, 0, 8 },
+        { ColumnType.Timestamp, 0, 4 },
+        { ColumnType.Time2, 0, 3 },
+        { ColumnType.Time2, 3, 5 },
+        { ColumnType.Time2, 6, 6 },
+        { ColumnType.DateTime2, 0, 5 },
+        { ColumnType.DateTime2, 1, 6 },
+        { ColumnType.DateTime2, 6, 8 },
+        { ColumnType.Timestamp2, 2, 5 },
+        { ColumnType.Timestamp2, 5, 7 },
+        { ColumnType.NewDecimal, 10 | (2 << 8), 5 },     // DECIMAL(10,2): 8 integer digits → 4 bytes, 2 fraction → 1
+        { ColumnType.NewDecimal, 20 | (6 << 8), 10 },    // DECIMAL(20,6): 14 → 4+3, 6 → 3
+        { ColumnType.NewDecimal, 65 | (30 << 8), 30 },   // DECIMAL(65,30): 35 → 16, 30 → 14
+        { ColumnType.NewDecimal, 9 | (9 << 8), 4 },      // DECIMAL(9,9)
+        { ColumnType.NewDecimal, 1 | (0 << 8), 1 },
+        { ColumnType.Bit, 3 | (0 << 8), 1 },             // BIT(3)
+        { ColumnType.Bit, 0 | (1 << 8), 1 },             // BIT(8)
+        { ColumnType.Bit, 2 | (1 << 8), 2 },             // BIT(10)
+        { ColumnType.Bit, 0 | (8 << 8), 8 },             // BIT(64)
+        { ColumnType.Enum, 0xF7 | (1 << 8), 1 },
+        { ColumnType.Enum, 0xF7 | (2 << 8), 2 },
+        { ColumnType.Set, 0xF8 | (8 << 8), 8 },
+    };
+
     [Theory]
-    [InlineData(ColumnType.Tiny, 0, 1)]
-    [InlineData(ColumnType.Short, 0, 2)]
-    [InlineData(ColumnType.Int24, 0, 3)]
-    [InlineData(ColumnType.Long, 0, 4)]
-    [InlineData(ColumnType.LongLong, 0, 8)]
-    [InlineData(ColumnType.Float, 4, 4)]
-    [InlineData(ColumnType.Double, 8, 8)]
-    [InlineData(ColumnType.Year, 0, 1)]
-    [InlineData(ColumnType.Date, 0, 3)]
-    [InlineData(ColumnType.Time, 0, 3)]
-    [InlineData(ColumnType.DateTime, 0, 8)]
-    [InlineData(ColumnType.Timestamp, 0, 4)]
-    [InlineData(ColumnType.Time2, 0, 3)]
-    [InlineData(ColumnType.Time2, 3, 5)]
-    [InlineData(ColumnType.Time2, 6, 6)]
-    [InlineData(ColumnType.DateTime2, 0, 5)]
-    [InlineData(ColumnType.DateTime2, 1, 6)]
-    [InlineData(ColumnType.DateTime2, 6, 8)]
-    [InlineData(ColumnType.Timestamp2, 2, 5)]
-    [InlineData(ColumnType.Timestamp2, 5, 7)]
-    [InlineData(ColumnType.NewDecimal, 10 | (2 << 8), 5)]     // DECIMAL(10,2): 8 integer digits → 4 bytes, 2 fraction → 1
-    [InlineData(ColumnType.NewDecimal, 20 | (6 << 8), 10)]    // DECIMAL(20,6): 14 → 4+3, 6 → 3
-    [InlineData(ColumnType.NewDecimal, 65 | (30 << 8), 30)]   // DECIMAL(65,30): 35 → 16, 30 → 14
-    [InlineData(ColumnType.NewDecimal, 9 | (9 << 8), 4)]      // DECIMAL(9,9)
-    [InlineData(ColumnType.NewDecimal, 1 | (0 << 8), 1)]
-    [InlineData(ColumnType.Bit, 3 | (0 << 8), 1)]             // BIT(3)
-    [InlineData(ColumnType.Bit, 0 | (1 << 8), 1)]             // BIT(8)
-    [InlineData(ColumnType.Bit, 2 | (1 << 8), 2)]             // BIT(10)
-    [InlineData(ColumnType.Bit, 0 | (8 << 8), 8)]             // BIT(64)
-    [InlineData(ColumnType.Enum, 0xF7 | (1 << 8), 1)]
-    [InlineData(ColumnType.Enum, 0xF7 | (2 << 8), 2)]
-    [InlineData(ColumnType.Set, 0xF8 | (8 << 8), 8)]
+    [MemberData(nameof(FixedSizeCases))]
     public void Of_FixedSizeTypes(ColumnType type, int metadata, int expected) =>
         Assert.Equal(expected, CellLength.Of(Column(type, metadata), Plenty));
+
+    // The row walk takes these lengths from the TABLE_MAP instead of calling Of per cell: they must agree.
+    [Theory]
+    [MemberData(nameof(FixedSizeCases))]
+    public void FixedOrMinusOne_FixedSizeTypes_SameLengthAsOf(ColumnType type, int metadata, int expected) =>
+        Assert.Equal(expected, CellLength.FixedOrMinusOne(Column(type, metadata)));
+
+    [Theory]
+    [InlineData(ColumnType.VarChar, 255)]
+    [InlineData(ColumnType.VarString, 1200)]
+    [InlineData(ColumnType.String, 0xFE | (20 << 8))]
+    [InlineData(ColumnType.Blob, 2)]
+    [InlineData(ColumnType.Json, 4)]
+    [InlineData(ColumnType.Geometry, 4)]
+    [InlineData(ColumnType.Vector, 4)]
+    [InlineData(ColumnType.NewDecimal, 10 | (20 << 8))]   // invalid: scale > precision, left for Of to report
+    [InlineData(ColumnType.DateTime2, 7)]                 // invalid fractional precision
+    [InlineData(ColumnType.Enum, 0xF7 | (3 << 8))]        // invalid storage size
+    [InlineData(ColumnType.TypedArray, 0)]
+    public void FixedOrMinusOne_PrefixedOrInvalid_MinusOne(ColumnType type, int metadata) =>
+        Assert.Equal(-1, CellLength.FixedOrMinusOne(Column(type, metadata)));
 
     [Theory]
     [InlineData(ColumnType.VarChar, 255, "05 68656c6c6f", 6)]

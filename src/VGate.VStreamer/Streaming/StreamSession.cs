@@ -1,0 +1,330 @@
+using System.Buffers;
+using Binlogdata;
+using Google.Protobuf;
+using VGate.MySql.Binlog;
+using VGate.MySql.Binlog.Events;
+using VGate.MySql.Binlog.RowImages;
+using VGate.MySql.Binlog.Rows;
+using VGate.VStreamer.Ddl;
+using VGate.VStreamer.Schema;
+using VGate.VStreamer.Values;
+using RowChange = Binlogdata.RowChange;
+
+namespace VGate.VStreamer.Streaming;
+
+/// <summary>
+/// Turns one shard's binlog events into VEvents (vstream-spec §2.2): the state of one stream — the batch being built,
+/// the transaction, and what FIELDs were sent. <see cref="ShardStreamer"/> feeds it the events of its
+/// <c>BinlogClient</c>; the benchmarks feed it parsed events of a recorded binlog.
+/// </summary>
+/// <param name="options">The stream's settings (keyspace, shard, database, packet size, clock).</param>
+/// <param name="planner">The filter rules.</param>
+/// <param name="catalog">information_schema's view of the database when the stream started.</param>
+/// <param name="reloadCatalog">Reads the catalog again (after a DDL on a streamed table).</param>
+/// <param name="tableFilter">When set, only tables it accepts are streamed (the copy phase's catch-up).</param>
+/// <param name="sendHeartbeats">False to drop source heartbeats (catch-up passes).</param>
+internal sealed class StreamSession(
+    ShardStreamerOptions options,
+    ITablePlanner planner,
+    SchemaCatalog catalog,
+    Func<CancellationToken, Task<SchemaCatalog>> reloadCatalog,
+    Func<string, bool>? tableFilter,
+    bool sendHeartbeats)
+{
+    private readonly ShardStreamerOptions _options = options;
+    private readonly Dictionary<string, TableState> _tables = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _values = new(1024);
+    private List<VEvent> _batch = [];
+    private SchemaCatalog _catalog = catalog;
+    private long _batchBytes;
+    private bool _inTransaction;
+    private bool _isMariaDb;
+    private uint _transactionTimestamp;
+    private long? _currentTime;
+
+    public List<VEvent> TakeBatch()
+    {
+        var batch = _batch;
+        _batch = [];
+        _batchBytes = 0;
+        return batch;
+    }
+
+    /// <summary>Handles one binlog event; returns true when the batch must be handed on now.</summary>
+    public async ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, IStreamPosition source, CancellationToken cancellationToken)
+    {
+        ResetClock();
+        var timestamp = binlogEvent.Header.Timestamp;
+        _isMariaDb = source.IsMariaDb;
+        switch (binlogEvent)
+        {
+            case MariaDbGtidEvent gtid:
+                _transactionTimestamp = timestamp;
+                if (!gtid.IsStandalone)
+                    Begin(timestamp);
+                return false;
+            case GtidEvent:
+                _transactionTimestamp = timestamp;
+                return false;
+            case QueryEvent query:
+                return await HandleQueryAsync(query, source, cancellationToken).ConfigureAwait(false);
+            case RowsEvent rows:
+                HandleRows(rows);
+                return _batchBytes >= _options.PacketSize;
+            case XidEvent:
+            case XaPrepareEvent:
+                Commit(source, timestamp);
+                return true;
+            case HeartbeatEvent when sendHeartbeats && !_inTransaction && _batch.Count == 0:
+                Emit(VEventType.Heartbeat, 0);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async ValueTask<bool> HandleQueryAsync(QueryEvent query, IStreamPosition source, CancellationToken cancellationToken)
+    {
+        var sql = query.Query.AsSpan().TrimStart();
+        var timestamp = query.Header.Timestamp;
+        if (StartsWith(sql, "BEGIN") || StartsWith(sql, "XA START"))
+        {
+            Begin(timestamp);
+            return false;
+        }
+        if (StartsWith(sql, "COMMIT") || StartsWith(sql, "ROLLBACK") || StartsWith(sql, "XA COMMIT") || StartsWith(sql, "XA ROLLBACK"))
+        {
+            if (StartsWith(sql, "ROLLBACK TO"))
+                return false;
+            Commit(source, timestamp);
+            return true;
+        }
+        if (StartsWith(sql, "SAVEPOINT") || StartsWith(sql, "XA END") || StartsWith(sql, "XA PREPARE"))
+            return false;
+
+        // A statement of its own: DDL on a streamed table, or anything else.
+        var ddl = DdlParser.Parse(query.Query);
+        var streamed = ddl.Kind != DdlKind.None && ddl.Tables.Any(t =>
+            string.Equals(t.Database ?? query.Database, _options.Database, StringComparison.Ordinal) && planner.Matches(t.Table));
+        if (_inTransaction)
+        {
+            // A statement inside BEGIN … COMMIT (e.g. CREATE TEMPORARY TABLE): it has no position of its own.
+            return false;
+        }
+        EmitPosition(source, timestamp);
+        if (streamed)
+        {
+            var ddlEvent = NewEvent(VEventType.Ddl, timestamp);
+            ddlEvent.Statement = query.Query;
+            Append(ddlEvent);
+            foreach (var (_, table) in ddl.Tables)
+                _tables.Remove(table);
+            _catalog = await reloadCatalog(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Emit(VEventType.Other, timestamp);
+        }
+        return true;
+    }
+
+    private void Begin(uint timestamp)
+    {
+        if (_inTransaction)
+            return;
+        _inTransaction = true;
+        _transactionTimestamp = timestamp;
+        Emit(VEventType.Begin, timestamp);
+    }
+
+    private void Commit(IStreamPosition source, uint timestamp)
+    {
+        if (!_inTransaction)
+            Emit(VEventType.Begin, _transactionTimestamp);
+        EmitPosition(source, timestamp);
+        Emit(VEventType.Commit, timestamp);
+        _inTransaction = false;
+    }
+
+    /// <summary>Appends a GTID event with the source's current position.</summary>
+    public void AddPosition(IStreamPosition source, uint timestamp)
+    {
+        ResetClock();
+        EmitPosition(source, timestamp);
+    }
+
+    private void EmitPosition(IStreamPosition source, uint timestamp)
+    {
+        var gtid = NewEvent(VEventType.Gtid, timestamp);
+        gtid.Gtid = source.Position?.ToString() ?? "";
+        Append(gtid);
+    }
+
+    private void HandleRows(RowsEvent rows)
+    {
+        var map = rows.TableMap;
+        if (!string.Equals(map.Database, _options.Database, StringComparison.Ordinal))
+            return;
+        if (!_tables.TryGetValue(map.Table, out var state) || !ReferenceEquals(state.Columns, map.Columns))
+        {
+            var plan = tableFilter is null || tableFilter(map.Table) ? planner.Plan(map.Table, map) : null;
+            var output = plan is null ? [] : plan.Columns.Length > 0 ? plan.Columns : AllColumns(map.Columns.Count);
+            state = new TableState(map.Columns, plan, output, FieldSent: false);
+            _tables[map.Table] = state;
+        }
+        if (state.Plan is not { } tablePlan)
+            return;
+        if (!state.FieldSent)
+        {
+            AddField(map, state.OutputColumns, rows.Header.Timestamp);
+            _tables[map.Table] = state with { FieldSent = true };
+        }
+
+        var rowEvent = new RowEvent
+        {
+            TableName = map.Table,
+            Keyspace = _options.Keyspace,
+            Shard = _options.Shard,
+            Flags = (uint)rows.Flags,
+        };
+        var columns = state.OutputColumns;
+        var encodedBytes = 0;
+        foreach (var row in rows.GetRows())
+        {
+            var before = row.Before;
+            var after = row.After;
+            var beforePasses = before.IsPresent && Passes(tablePlan, map, before);
+            var afterPasses = after.IsPresent && Passes(tablePlan, map, after);
+            if (!beforePasses && !afterPasses)
+                continue;
+            var change = new RowChange();
+            var sendBefore = before.IsPresent && (beforePasses || !tablePlan.IsSharded);
+            var sendAfter = after.IsPresent && (afterPasses || !tablePlan.IsSharded);
+            if (sendBefore)
+            {
+                change.Before = Encode(map, before, columns, tablePlan, out _);
+                encodedBytes += EstimateSize(change.Before);
+            }
+            if (sendAfter)
+            {
+                change.After = Encode(map, after, columns, tablePlan, out var partial);
+                encodedBytes += EstimateSize(change.After);
+                if (partial)
+                    change.JsonPartialValues = PartialJsonBitmap(map, after);
+            }
+            rowEvent.RowChanges.Add(change);
+        }
+        if (rowEvent.RowChanges.Count > 0)
+        {
+            var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
+            vevent.RowEvent = rowEvent;
+            Append(vevent, encodedBytes + RowEventOverhead);
+        }
+    }
+
+    // The batch size of a ROW event is estimated from its row values instead of computing the protobuf size of every
+    // event (which walks the whole message again): values + about two bytes per length + framing per row, plus the
+    // names and fixed fields of the event. PacketSize is a soft limit, so "about" is what it needs.
+    private const int RowEventOverhead = 64;
+
+    private static int EstimateSize(Query.Row row) => row.Values.Length + (2 * row.Lengths.Count) + 8;
+
+    private static bool Passes(StreamTablePlan plan, TableMapEvent map, RowImage image) =>
+        plan.Predicate is null || plan.Predicate(map, image);
+
+    private Query.Row Encode(TableMapEvent map, RowImage image, int[] columns, StreamTablePlan plan, out bool partial)
+    {
+        // keyspace_id() is computed per image: an update that changes the vindex column changes it.
+        var keyspaceId = plan.KeyspaceId is { } computeKeyspaceId ? computeKeyspaceId(map, image) : null;
+        _values.ResetWrittenCount();
+        var row = new Query.Row();
+        row.Lengths.Capacity = columns.Length; // one array of the right size instead of growing 8 → 16 → …
+        partial = RowValueWriter.Write(map.Columns, image, columns, keyspaceId, _values, row.Lengths);
+        row.Values = ByteString.CopyFrom(_values.WrittenSpan);
+        return row;
+    }
+
+    /// <summary>One bit per JSON column of the table, set where the after image carries a partial-JSON expression.</summary>
+    private static RowChange.Types.Bitmap PartialJsonBitmap(TableMapEvent map, RowImage image)
+    {
+        var jsonColumns = map.Columns.Where(c => c.Type == ColumnType.Json).Select(c => c.Index).ToList();
+        var bits = new byte[(jsonColumns.Count + 7) / 8];
+        for (var j = 0; j < jsonColumns.Count; j++)
+        {
+            if (image.TryGetCell(jsonColumns[j], out var cell) && cell.IsPartialJson)
+                bits[j / 8] |= (byte)(1 << (j % 8));
+        }
+        return new RowChange.Types.Bitmap { Count = jsonColumns.Count, Cols = ByteString.CopyFrom(bits) };
+    }
+
+    private void AddField(TableMapEvent map, int[] columns, uint timestamp)
+    {
+        var catalogColumns = _catalog.GetColumns(map.Table);
+        var fieldEvent = new FieldEvent { TableName = map.Table, Keyspace = _options.Keyspace, Shard = _options.Shard };
+        foreach (var index in columns)
+        {
+            if (index < 0)
+            {
+                fieldEvent.Fields.Add(OutputColumns.SyntheticField(index));
+                continue;
+            }
+            var column = map.Columns[index];
+            var catalogColumn = catalogColumns is not null && catalogColumns.Count == map.Columns.Count ? catalogColumns[index] : null;
+            if (catalogColumn is not null && column.Name is not null && !string.Equals(catalogColumn.Name, column.Name, StringComparison.Ordinal))
+                catalogColumn = null;
+            var description = ColumnDescriber.Describe(column, catalogColumn, _isMariaDb);
+            fieldEvent.Fields.Add(description.ToField(map.Table, map.Database));
+            if (column.Type is ColumnType.Enum or ColumnType.Set)
+                fieldEvent.EnumSetStringValues = true;
+        }
+        var vevent = NewEvent(VEventType.Field, timestamp);
+        vevent.FieldEvent = fieldEvent;
+        Append(vevent);
+    }
+
+    /// <summary>Appends an event that carries only the common fields (BEGIN, COMMIT, OTHER, HEARTBEAT).</summary>
+    public void Add(VEventType type, uint timestamp)
+    {
+        ResetClock();
+        Emit(type, timestamp);
+    }
+
+    private void Emit(VEventType type, uint timestamp) => Append(NewEvent(type, timestamp));
+
+    private VEvent NewEvent(VEventType type, uint timestamp) => new()
+    {
+        Type = type,
+        Timestamp = timestamp,
+        CurrentTime = _currentTime ??= (_options.TimeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
+        Keyspace = _options.Keyspace,
+        Shard = _options.Shard,
+    };
+
+    private void Append(VEvent vevent, int? size = null)
+    {
+        _batch.Add(vevent);
+        _batchBytes += size ?? vevent.CalculateSize();
+    }
+
+    // current_time (ns since the epoch) is read once per binlog event that produces events, by the first of them.
+    private void ResetClock() => _currentTime = null;
+
+    private static int[] AllColumns(int count)
+    {
+        var all = new int[count];
+        for (var i = 0; i < count; i++)
+            all[i] = i;
+        return all;
+    }
+
+    private static bool StartsWith(ReadOnlySpan<char> sql, string prefix) =>
+        sql.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
+        (sql.Length == prefix.Length || !char.IsAsciiLetterOrDigit(sql[prefix.Length]));
+
+    /// <summary>What the stream knows about one table: the definition its plan and FIELD were made for.</summary>
+    /// <param name="Columns">The binlog definition (TABLE_MAP columns) the plan and FIELD were made for.</param>
+    /// <param name="Plan">The filter plan, or null when the table is not streamed.</param>
+    /// <param name="OutputColumns">The table column indexes sent, in order.</param>
+    /// <param name="FieldSent">True once the FIELD for this definition has gone out.</param>
+    private sealed record TableState(IReadOnlyList<ColumnInfo> Columns, StreamTablePlan? Plan, int[] OutputColumns, bool FieldSent);
+}
