@@ -64,6 +64,10 @@ internal sealed class ShardHub
     /// <summary>The position after the last boundary published, as the GTID event wrote it; null before the first (start at current).</summary>
     private string? _tailText;
 
+    /// <summary><see cref="_tailText"/> parsed. Between transactions the tail itself is an exact attach point, even after the
+    /// entry that ended there left the ring (an idle hub's ring slowly fills with heartbeats).</summary>
+    private ReplicationPosition? _tailPosition;
+
     /// <summary>True when the last entry showed the reader at the source's end of log (a heartbeat, or the first batch at current).</summary>
     private bool _caughtUp;
     private TaskCompletionSource _appended = NewSignal();
@@ -103,6 +107,7 @@ internal sealed class ShardHub
         if (start is { } position)
         {
             _tailText = startText;
+            _tailPosition = position;
             AddBoundary(position, 0);
         }
     }
@@ -147,9 +152,12 @@ internal sealed class ShardHub
             var headSeq = _ring.Count > 0 ? _ring.First.Seq : _nextSeq;
             if (position is { } wanted)
             {
-                if (!_boundaries.TryGetValue(wanted, out var next) || next < headSeq || next > _nextSeq)
+                if (_boundaries.TryGetValue(wanted, out var next) && next >= headSeq && next <= _nextSeq)
+                    cursor = new HubCursor(this, next, prefix: null);
+                else if (!_readerInTransaction && _tailPosition is { } tail && tail.Equals(wanted))
+                    cursor = new HubCursor(this, _nextSeq, prefix: null);
+                else
                     return AttachResult.Outside;
-                cursor = new HubCursor(this, next, prefix: null);
             }
             else if (_tailText is null && _nextSeq == 0)
             {
@@ -449,7 +457,10 @@ internal sealed class ShardHub
                 _pendingTailText = null;
             }
             if (boundary is { } position)
+            {
+                _tailPosition = position;
                 AddBoundary(position, _nextSeq);
+            }
         }
         _caughtUp = entry.HeartbeatOnly || (entry.Seq == 0 && _startText == "current" && entry.EndsOutsideTransaction);
         var appended = _appended;
