@@ -67,6 +67,9 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
     public SourceHealth? Get(string keyspace, string shard, string source) =>
         _health.TryGetValue((keyspace, shard, source), out var health) ? health : null;
 
+    /// <summary>Records a result as if a check had produced it (tests).</summary>
+    internal void Record(SourceHealth health) => _health[(health.Keyspace, health.Shard, health.Source)] = health;
+
     /// <summary>The latest results of every checked source.</summary>
     public IReadOnlyList<SourceHealth> Snapshot() => [.. _health.Values];
 
