@@ -5,6 +5,7 @@ using Binlogdata;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using VGate.Gateway.Logging;
+using VGate.Gateway.Skew;
 using VGate.Gateway.Streams;
 using VGate.Gateway.Topology;
 using VGate.VStreamer;
@@ -38,6 +39,9 @@ internal sealed class StreamSession : IDisposable
 
     private readonly Channel<VStreamResponse> _output;
 
+    /// <summary>Aligns shards by event time when the request sets <c>minimize_skew</c>; null otherwise.</summary>
+    private readonly SkewAligner? _skew;
+
     /// <summary>Cancels every shard pump; set in <see cref="RunAsync"/>.</summary>
     private CancellationTokenSource? _shutdown;
 
@@ -64,7 +68,13 @@ internal sealed class StreamSession : IDisposable
 
         var flags = request.Flags;
         if (flags.MinimizeSkew)
-            Log.MinimizeSkewNotHonoured(logger);
+        {
+            _skew = new SkewAligner(
+                request.Shards.Select(ShardId),
+                request.Shards.Where(s => s.Gtid.Length == 0 || s.TablePKs.Count > 0).Select(ShardId),
+                time,
+                options.SkewTimeout);
+        }
         if (flags.TransactionChunkSize > 0 && flags.MinimizeSkew)
             Log.ChunkingIgnoredWithMinimizeSkew(logger, flags.TransactionChunkSize);
         _chunkSize = flags.MinimizeSkew ? 0 : Math.Max(0, flags.TransactionChunkSize);
@@ -230,10 +240,11 @@ internal sealed class StreamSession : IDisposable
             if (request is null)
                 return;
             string? source = null;
+            OpenedShardStream? opened = null;
             Exception error;
             try
             {
-                var opened = _factory.Open(request);
+                opened = _factory.Open(request);
                 source = opened.Source;
                 Log.ShardOpened(_logger, shard.Keyspace, shard.Shard, source, request.Position);
                 await foreach (var batch in opened.Batches.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -259,6 +270,10 @@ internal sealed class StreamSession : IDisposable
             {
                 shard.Reset(_sendLock);
             }
+
+            // A stream that moves between sources (the fan-out hub) names the one that failed, or none when no source is to blame.
+            if (opened?.CurrentSource is { } currentSource)
+                source = currentSource();
 
             if (cancellationToken.IsCancellationRequested)
                 return;
@@ -335,24 +350,27 @@ internal sealed class StreamSession : IDisposable
             switch (vevent.Type)
             {
                 case VEventType.Heartbeat:
-                    // Tablet heartbeats only prove liveness (and would feed skew); never forwarded.
+                    // Tablet heartbeats only prove liveness and feed minimize_skew; never forwarded.
+                    _skew?.Heartbeat(shard.Id, vevent);
                     continue;
                 case VEventType.Begin:
                     shard.InTransaction = true;
                     shard.Enqueue(vevent);
                     break;
-                case VEventType.Field when prefix && vevent.FieldEvent is { } field:
-                    field.TableName = shard.Keyspace + "." + field.TableName;
-                    shard.Enqueue(vevent);
+                case VEventType.Field when prefix && vevent.FieldEvent is not null:
+                    shard.Enqueue(WithTableName(vevent, shard.Keyspace));
                     break;
-                case VEventType.Row when prefix && vevent.RowEvent is { } row:
-                    row.TableName = shard.Keyspace + "." + row.TableName;
-                    shard.Enqueue(vevent);
+                case VEventType.Row when prefix && vevent.RowEvent is not null:
+                    shard.Enqueue(WithTableName(vevent, shard.Keyspace));
                     break;
                 case VEventType.Commit or VEventType.Rollback or VEventType.Ddl or VEventType.Other or VEventType.CopyCompleted:
                     shard.Enqueue(vevent);
+                    if (_skew is not null)
+                        await _skew.AlignAsync(shard.Id, vevent, cancellationToken).ConfigureAwait(false);
                     await SendAsync(shard, endOfGroup: true, cancellationToken).ConfigureAwait(false);
                     shard.InTransaction = false;
+                    if (vevent.Type == VEventType.CopyCompleted)
+                        _skew?.CopyCompleted(shard.Id);
                     continue;
                 default:
                     shard.Enqueue(vevent);
@@ -413,6 +431,24 @@ internal sealed class StreamSession : IDisposable
             _sendLock.Release();
         }
     }
+
+    /// <summary>
+    /// A copy of a FIELD or ROW event with its table name prefixed by <c>keyspace.</c>. Received events are shared (a fan-out
+    /// hub hands the same instances to every subscriber), so they are never changed: MergeFrom into a new event copies the
+    /// scalars and the FieldEvent/RowEvent shell but shares their Field and RowChange elements.
+    /// </summary>
+    private static VEvent WithTableName(VEvent vevent, string keyspace)
+    {
+        var copy = new VEvent();
+        copy.MergeFrom(vevent);
+        if (copy.FieldEvent is { } field)
+            field.TableName = keyspace + "." + field.TableName;
+        if (copy.RowEvent is { } row)
+            row.TableName = keyspace + "." + row.TableName;
+        return copy;
+    }
+
+    private static string ShardId(ShardGtid entry) => entry.Keyspace + "/" + entry.Shard;
 
     private static void UpdateTablePKs(ShardGtid entry, LastPKEvent lastPk)
     {
@@ -480,6 +516,9 @@ internal sealed class StreamSession : IDisposable
         public string Keyspace { get; } = keyspace;
 
         public string Shard { get; } = shard;
+
+        /// <summary><c>keyspace/shard</c>.</summary>
+        public string Id { get; } = keyspace + "/" + shard;
 
         public List<VEvent> Queue { get; } = [];
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VGate.Gateway.Hub;
 using VGate.Gateway.Streams;
 using VGate.Gateway.Topology;
 using Vtgate;
@@ -13,17 +14,19 @@ namespace VGate.Gateway;
 /// contiguity, heartbeats, chunking and retries (§2.3–2.5, §2.12).
 /// </summary>
 /// <remarks>
-/// Not yet honoured: <c>minimize_skew</c> (accepted, logged as a warning; shards are not aligned by timestamp, but it
-/// still disables <c>transaction_chunk_size</c> as in Vitess), resharding journals (<c>stop_on_reshard</c>,
+/// Unless <see cref="Hub.FanOutOptions.Enabled"/> is false, the factory is wrapped in a <see cref="FanOutShardStreamFactory"/>
+/// so that streams of the same shard share one binlog reader; dispose the gateway to close those readers.
+/// Not yet honoured: resharding journals (<c>stop_on_reshard</c>,
 /// <c>include_reshard_journal_events</c>: JOURNAL events pass through as ordinary queued events), <c>cells</c>/
 /// <c>cell_preference</c>/<c>tablet_order</c> (sources are picked in configuration order), and the 10-minute liveness
 /// check. A chunked transaction whose shard fails mid-way releases the stream lock and is re-sent from its BEGIN after the
 /// shard reopens (at-least-once, as in Vitess).
 /// </remarks>
-public sealed class VStreamGateway : IVStreamGateway
+public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
 {
     private readonly GatewayOptions _options;
     private readonly IShardStreamFactory _factory;
+    private readonly FanOutShardStreamFactory? _fanOut;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
@@ -33,9 +36,21 @@ public sealed class VStreamGateway : IVStreamGateway
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(factory);
         _options = options;
-        _factory = factory;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        if (options.FanOut?.Enabled ?? false)
+            _fanOut = new FanOutShardStreamFactory(factory, options, _timeProvider, _logger);
+        _factory = _fanOut ?? factory;
+    }
+
+    /// <summary>The fan-out layer in front of the factory; null when <see cref="Hub.FanOutOptions.Enabled"/> is false.</summary>
+    public FanOutShardStreamFactory? FanOut => _fanOut;
+
+    /// <summary>Closes the fan-out hubs' readers; streams still running end with UNAVAILABLE.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_fanOut is not null)
+            await _fanOut.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />

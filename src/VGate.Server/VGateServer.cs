@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using VGate.Gateway;
-using VGate.Gateway.Streams;
 using VGate.Gateway.Topology;
 using VGate.Server.Auth;
 using VGate.Server.Configuration;
@@ -72,14 +71,8 @@ public static class VGateServer
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ExecuteHandler>();
         services.TryAddSingleton<ITableLister, MySqlTableLister>();
-        // The merge gateway: replace this line with the real registration (services.AddVGateGateway()) when it lands.
-        services.TryAddSingleton<IShardStreamFactory>(sp => new ShardStreamerFactory(
-            sp.GetRequiredService<IOptions<GatewayOptions>>().Value, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<IVStreamGateway>(sp => new VStreamGateway(
-            sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
-            sp.GetRequiredService<IShardStreamFactory>(),
-            TimeProvider.System,
-            sp.GetRequiredService<ILogger<VStreamGateway>>()));
+        // The merge gateway: source health checks, shard stream factory, fan-out hub and VStream merge.
+        services.AddVGateGateway();
         return services;
     }
 

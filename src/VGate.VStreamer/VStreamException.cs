@@ -24,6 +24,9 @@ public sealed class VStreamException : Exception
     /// <summary>The source could not be reached or went away.</summary>
     public static VStreamException Unavailable(string message, Exception? inner = null) => new(Code.Unavailable, message, inner);
 
+    /// <summary>The stream was given up on by the gateway itself (e.g. it waited too long for shards to align).</summary>
+    public static VStreamException Canceled(string message, Exception? inner = null) => new(Code.Canceled, message, inner);
+
     /// <summary>A defect or an unexpected state.</summary>
     public static VStreamException Internal(string message, Exception? inner = null) => new(Code.Internal, message, inner);
 }

@@ -15,9 +15,6 @@ internal static partial class Log
     [LoggerMessage(EventIds.StreamFailed, LogLevel.Warning, "VStream failed with {Code}: {Reason}")]
     public static partial void StreamFailed(ILogger logger, Code code, string reason);
 
-    [LoggerMessage(EventIds.MinimizeSkewNotHonoured, LogLevel.Warning, "minimize_skew was requested but is not implemented yet; shards are not aligned by timestamp")]
-    public static partial void MinimizeSkewNotHonoured(ILogger logger);
-
     [LoggerMessage(EventIds.ChunkingIgnoredWithMinimizeSkew, LogLevel.Warning, "transaction_chunk_size {ChunkSize} is ignored because minimize_skew is set (the two can deadlock)")]
     public static partial void ChunkingIgnoredWithMinimizeSkew(ILogger logger, long chunkSize);
 
@@ -29,4 +26,25 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.ShardGivingUp, LogLevel.Warning, "{Keyspace}/{Shard}: giving up after {Failures} consecutive failures: {Reason}")]
     public static partial void ShardGivingUp(ILogger logger, string keyspace, string shard, int failures, string reason);
+
+    [LoggerMessage(EventIds.HubStarted, LogLevel.Debug, "{Keyspace}/{Shard}: fan-out hub started at '{Position}'")]
+    public static partial void HubStarted(ILogger logger, string keyspace, string shard, string position);
+
+    [LoggerMessage(EventIds.HubClosed, LogLevel.Debug, "{Keyspace}/{Shard}: fan-out hub closed (no subscribers left)")]
+    public static partial void HubClosed(ILogger logger, string keyspace, string shard);
+
+    [LoggerMessage(EventIds.HubFailed, LogLevel.Warning, "{Keyspace}/{Shard}: fan-out hub failed with {Code}: {Reason}")]
+    public static partial void HubFailed(ILogger logger, string keyspace, string shard, Code code, string reason);
+
+    [LoggerMessage(EventIds.SubscribersDetached, LogLevel.Information, "{Keyspace}/{Shard}: {Count} subscriber(s) fell behind the fan-out hub's ring and continue on their own connection")]
+    public static partial void SubscribersDetached(ILogger logger, string keyspace, string shard, int count);
+
+    [LoggerMessage(EventIds.SourceUnhealthy, LogLevel.Warning, "{Keyspace}/{Shard}: source {Source} is unreachable: {Reason}")]
+    public static partial void SourceUnhealthy(ILogger logger, string keyspace, string shard, string source, string reason);
+
+    [LoggerMessage(EventIds.SourceHealthy, LogLevel.Information, "{Keyspace}/{Shard}: source {Source} is reachable again")]
+    public static partial void SourceHealthy(ILogger logger, string keyspace, string shard, string source);
+
+    [LoggerMessage(EventIds.SourceLagging, LogLevel.Warning, "{Keyspace}/{Shard}: replica {Source} is not usable as a first choice: {Reason}")]
+    public static partial void SourceLagging(ILogger logger, string keyspace, string shard, string source, string reason);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VGate.Gateway.Health;
 using VGate.Gateway.Topology;
 using VGate.VStreamer;
 using VGate.VStreamer.Filtering;
@@ -7,22 +8,26 @@ using VGate.VStreamer.Filtering;
 namespace VGate.Gateway.Streams;
 
 /// <summary>
-/// The real <see cref="IShardStreamFactory"/>: picks a source of the requested role from the topology (skipping excluded
-/// ones, preferring ones that have not failed, in configuration order) and runs a <see cref="ShardStreamer"/> on it.
+/// The real <see cref="IShardStreamFactory"/>: picks a source of the requested role from the topology and runs a
+/// <see cref="ShardStreamer"/> on it. Excluded sources are never picked; among the others, ones that have not failed for
+/// this stream come first, then (with a <see cref="SourceHealthMonitor"/>) healthy ones, not yet checked ones, lagging or
+/// non-replicating ones, unreachable ones; then the least replication lag; then configuration order.
 /// </summary>
 public sealed class ShardStreamerFactory : IShardStreamFactory
 {
     private readonly GatewayOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly SourceHealthMonitor? _health;
 
-    /// <summary>Creates the factory over a validated topology.</summary>
-    public ShardStreamerFactory(GatewayOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    /// <summary>Creates the factory over a validated topology; <paramref name="health"/> (optional) ranks the sources.</summary>
+    public ShardStreamerFactory(GatewayOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, SourceHealthMonitor? health = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _health = health;
     }
 
     /// <inheritdoc />
@@ -34,10 +39,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         var shard = keyspace.Shards.FirstOrDefault(s => s.Name == request.Shard)
             ?? throw VStreamException.InvalidArgument($"unknown shard '{request.Shard}' in keyspace '{request.Keyspace}'");
 
-        var candidates = shard.Sources
-            .Where(s => s.Role == request.Role && !request.ExcludedSources.Contains(TopologyValidator.SourceName(s)))
-            .OrderBy(s => request.FailedSources.Contains(TopologyValidator.SourceName(s)) ? 1 : 0)
-            .ToList();
+        var candidates = OrderSources(keyspace.Name, shard, request, _health);
         if (candidates.Count == 0)
         {
             throw VStreamException.Unavailable(
@@ -65,5 +67,21 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
             },
             _loggerFactory.CreateLogger<ShardStreamer>());
         return new OpenedShardStream(name, streamer.StreamAsync());
+    }
+
+    /// <summary>The usable sources of the requested role, best first (see the class remarks).</summary>
+    internal static List<SourceOptions> OrderSources(string keyspace, ShardOptions shard, ShardStreamRequest request, SourceHealthMonitor? health)
+    {
+        var maxLag = health?.MaxReplicationLag ?? TimeSpan.MaxValue;
+        return shard.Sources
+            .Select((source, index) => (Source: source, Index: index, Name: TopologyValidator.SourceName(source)))
+            .Where(c => c.Source.Role == request.Role && !request.ExcludedSources.Contains(c.Name))
+            .Select(c => (c.Source, c.Index, c.Name, Health: health?.Get(keyspace, shard.Name, c.Name)))
+            .OrderBy(c => request.FailedSources.Contains(c.Name) ? 1 : 0)
+            .ThenBy(c => health is null ? 0 : SourceHealth.Rank(c.Health, maxLag))
+            .ThenBy(c => c.Health?.ReplicationLag ?? TimeSpan.MaxValue)
+            .ThenBy(c => c.Index)
+            .Select(c => c.Source)
+            .ToList();
     }
 }

@@ -1,3 +1,6 @@
+using VGate.Gateway.Health;
+using VGate.Gateway.Hub;
+
 namespace VGate.Gateway.Topology;
 
 /// <summary>
@@ -24,4 +27,16 @@ public sealed class GatewayOptions
 
     /// <summary>How many responses may wait between the shard streams and the client. Default 16.</summary>
     public int ResponseQueueCapacity { get; set; } = 16;
+
+    /// <summary>
+    /// With <c>minimize_skew</c>, how long a shard that is ahead may wait for the slowest shard before the stream fails with
+    /// CANCELED (Vitess: 10 min). Default 10 min.
+    /// </summary>
+    public TimeSpan SkewTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The fan-out hub: one binlog reader shared by the subscribers of a shard (section <c>VGate:FanOut</c>).</summary>
+    public FanOutOptions FanOut { get; set; } = new();
+
+    /// <summary>Source health checks: reachability and replication lag (section <c>VGate:Health</c>).</summary>
+    public SourceHealthOptions Health { get; set; } = new();
 }

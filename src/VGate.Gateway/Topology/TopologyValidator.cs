@@ -11,6 +11,9 @@ namespace VGate.Gateway.Topology;
 /// </summary>
 public static class TopologyValidator
 {
+    /// <summary>The smallest accepted <see cref="Hub.FanOutOptions.RingBytes"/>: 1 MiB.</summary>
+    public const long MinimumRingBytes = 1024 * 1024;
+
     /// <summary>Returns every problem found in <paramref name="options"/>; empty when the topology is usable.</summary>
     public static IReadOnlyList<string> Validate(GatewayOptions options)
     {
@@ -24,6 +27,32 @@ public static class TopologyValidator
             problems.Add($"MaxConsecutiveShardFailures must be positive (is {options.MaxConsecutiveShardFailures})");
         if (options.RetryDelay < TimeSpan.Zero)
             problems.Add($"RetryDelay must not be negative (is {options.RetryDelay})");
+        if (options.SkewTimeout <= TimeSpan.Zero)
+            problems.Add($"SkewTimeout must be positive (is {options.SkewTimeout})");
+        if (options.FanOut is null)
+        {
+            problems.Add("FanOut must not be null");
+        }
+        else
+        {
+            if (options.FanOut.RingBytes < MinimumRingBytes)
+                problems.Add($"FanOut:RingBytes must be at least {MinimumRingBytes} (is {options.FanOut.RingBytes})");
+            if (options.FanOut.Linger < TimeSpan.Zero)
+                problems.Add($"FanOut:Linger must not be negative (is {options.FanOut.Linger})");
+        }
+        if (options.Health is null)
+        {
+            problems.Add("Health must not be null");
+        }
+        else
+        {
+            if (options.Health.Interval <= TimeSpan.Zero)
+                problems.Add($"Health:Interval must be positive (is {options.Health.Interval})");
+            if (options.Health.Timeout <= TimeSpan.Zero)
+                problems.Add($"Health:Timeout must be positive (is {options.Health.Timeout})");
+            if (options.Health.MaxReplicationLag < TimeSpan.Zero)
+                problems.Add($"Health:MaxReplicationLag must not be negative (is {options.Health.MaxReplicationLag})");
+        }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Keyspaces.Count; i++)

@@ -6,10 +6,15 @@ namespace VGate.Gateway.Tests.Fakes;
 
 internal static class TestTopology
 {
-    /// <summary>ks (sharded: -80, 80-), uks (unsharded: 0), other (unsharded: 0).</summary>
-    public static GatewayOptions Create() => new()
+    /// <summary>
+    /// ks (sharded: -80, 80-), uks (unsharded: 0), other (unsharded: 0). The fan-out hub is off unless asked for: these
+    /// scripts test the merging session, whose opens the hub would otherwise share and reorder.
+    /// </summary>
+    public static GatewayOptions Create(bool fanOut = false) => new()
     {
         RetryDelay = TimeSpan.Zero,
+        FanOut = new VGate.Gateway.Hub.FanOutOptions { Enabled = fanOut },
+        Health = new VGate.Gateway.Health.SourceHealthOptions { Enabled = false },
         Keyspaces =
         [
             Keyspace("ks", sharded: true, "-80", "80-"),

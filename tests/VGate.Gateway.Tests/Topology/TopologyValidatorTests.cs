@@ -88,4 +88,38 @@ public sealed class TopologyValidatorTests
             Environment.SetEnvironmentVariable(variable, null);
         }
     }
+
+    [Fact]
+    public void Validate_BadFanOutHealthAndSkewSettings_EachNamed()
+    {
+        var options = TestTopology.Create();
+        options.FanOut.RingBytes = 1000;
+        options.FanOut.Linger = TimeSpan.FromSeconds(-1);
+        options.Health.Interval = TimeSpan.Zero;
+        options.Health.Timeout = TimeSpan.FromSeconds(-5);
+        options.Health.MaxReplicationLag = TimeSpan.FromSeconds(-1);
+        options.SkewTimeout = TimeSpan.Zero;
+
+        var problems = TopologyValidator.Validate(options);
+
+        Assert.Contains("FanOut:RingBytes must be at least 1048576 (is 1000)", problems);
+        Assert.Contains("FanOut:Linger must not be negative (is -00:00:01)", problems);
+        Assert.Contains("Health:Interval must be positive (is 00:00:00)", problems);
+        Assert.Contains("Health:Timeout must be positive (is -00:00:05)", problems);
+        Assert.Contains("Health:MaxReplicationLag must not be negative (is -00:00:01)", problems);
+        Assert.Contains("SkewTimeout must be positive (is 00:00:00)", problems);
+        Assert.Equal(6, problems.Count);
+    }
+
+    [Fact]
+    public void Validate_MissingFanOutAndHealthSections_Reported()
+    {
+        var options = TestTopology.Create();
+        options.FanOut = null!;
+        options.Health = null!;
+
+        var problems = TopologyValidator.Validate(options);
+
+        Assert.Equal(["FanOut must not be null", "Health must not be null"], problems);
+    }
 }

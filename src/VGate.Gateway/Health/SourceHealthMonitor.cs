@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MySqlConnector;
+using VGate.Gateway.Logging;
+using VGate.Gateway.Topology;
+
+namespace VGate.Gateway.Health;
+
+/// <summary>
+/// Checks every configured source periodically (<see cref="SourceHealthOptions"/>): connects, runs <c>SELECT VERSION()</c>,
+/// and for replica and rdonly sources reads the replication state (MariaDB <c>SHOW ALL SLAVES STATUS</c>, MySQL
+/// <c>SHOW REPLICA STATUS</c> or, before 8.0.22, <c>SHOW SLAVE STATUS</c>). <see cref="Streams.ShardStreamerFactory"/> uses
+/// the results to prefer healthy, least-lagged sources.
+/// </summary>
+/// <remarks>
+/// Metrics, on its own instance of the <c>VGate.Gateway</c> meter (gone when the monitor is disposed), tags <c>keyspace</c>,
+/// <c>shard</c>, <c>source</c>, <c>role</c>:
+/// <list type="table">
+/// <item><term><c>vgate.gateway.source.up</c></term><description>1 when the last check reached the source, 0 when not.</description></item>
+/// <item><term><c>vgate.gateway.source.healthy</c></term><description>1 when reachable and (for replicas) replicating within the maximum lag.</description></item>
+/// <item><term><c>vgate.gateway.source.replication_lag</c></term><description>Seconds behind its primary (replica and rdonly sources whose lag is known).</description></item>
+/// </list>
+/// The checking user needs no privilege for the reachability check; the replication state needs <c>REPLICATION CLIENT</c>
+/// (MySQL) or <c>SLAVE MONITOR</c>/<c>REPLICA MONITOR</c> (MariaDB). A denied status query counts as "not replicating".
+/// </remarks>
+public sealed class SourceHealthMonitor : IAsyncDisposable
+{
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(string Keyspace, string Shard, string Source), SourceHealth> _health = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Meter _meter;
+    private Task _loop = Task.CompletedTask;
+    private int _started;
+
+    /// <summary>Creates the monitor over a validated topology; call <see cref="Start"/> to begin checking.</summary>
+    public SourceHealthMonitor(GatewayOptions options, TimeProvider? timeProvider = null, ILogger<SourceHealthMonitor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _meter = new Meter(GatewayMetrics.MeterName);
+        _meter.CreateObservableGauge("vgate.gateway.source.up", () => Measure(h => h.Reachable ? 1 : 0), "{source}",
+            "1 when the last health check reached the source");
+        _meter.CreateObservableGauge("vgate.gateway.source.healthy", () => Measure(h => h.IsHealthy(MaxReplicationLag) ? 1 : 0), "{source}",
+            "1 when the source is reachable and, for replicas, replicating within the maximum lag");
+        _meter.CreateObservableGauge("vgate.gateway.source.replication_lag", MeasureLag, "s",
+            "Replication lag of replica sources, in seconds");
+    }
+
+    /// <summary>The lag above which a replica is only a last resort.</summary>
+    public TimeSpan MaxReplicationLag => _options.Health.MaxReplicationLag;
+
+    /// <summary>Starts checking every <see cref="SourceHealthOptions.Interval"/> (the first round at once); does nothing when disabled.</summary>
+    public void Start()
+    {
+        if (!_options.Health.Enabled || Interlocked.Exchange(ref _started, 1) != 0)
+            return;
+        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>The latest result for a source; null before its first check.</summary>
+    public SourceHealth? Get(string keyspace, string shard, string source) =>
+        _health.TryGetValue((keyspace, shard, source), out var health) ? health : null;
+
+    /// <summary>Records a result as if a check had produced it (tests).</summary>
+    internal void Record(SourceHealth health) => _health[(health.Keyspace, health.Shard, health.Source)] = health;
+
+    /// <summary>The latest results of every checked source.</summary>
+    public IReadOnlyList<SourceHealth> Snapshot() => [.. _health.Values];
+
+    /// <summary>Checks every source once, in parallel, and records the results.</summary>
+    public async Task CheckAllAsync(CancellationToken cancellationToken = default)
+    {
+        var checks = new List<Task>();
+        foreach (var keyspace in _options.Keyspaces)
+        {
+            foreach (var shard in keyspace.Shards)
+            {
+                foreach (var source in shard.Sources)
+                    checks.Add(CheckAndRecordAsync(keyspace.Name, shard.Name, source, cancellationToken));
+            }
+        }
+        await Task.WhenAll(checks).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the checks and removes the metrics.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+        _meter.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.Health.Interval, _time);
+        try
+        {
+            do
+            {
+                await CheckAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CheckAndRecordAsync(string keyspace, string shard, SourceOptions source, CancellationToken cancellationToken)
+    {
+        var name = TopologyValidator.SourceName(source);
+        SourceHealth health;
+        try
+        {
+            health = await CheckAsync(keyspace, shard, name, source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var previous = Get(keyspace, shard, name);
+        _health[(keyspace, shard, name)] = health;
+        if (!health.Reachable && previous?.Reachable != false)
+            Log.SourceUnhealthy(_logger, keyspace, shard, name, health.Problem ?? "unknown");
+        else if (health.Reachable && previous?.Reachable == false)
+            Log.SourceHealthy(_logger, keyspace, shard, name);
+        if (health.Reachable && health.Role != SourceRole.Primary && !health.IsHealthy(MaxReplicationLag)
+            && (previous is null || previous.IsHealthy(MaxReplicationLag) || !previous.Reachable))
+        {
+            Log.SourceLagging(_logger, keyspace, shard, name, health.Problem
+                ?? $"replication lag {health.ReplicationLag?.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} s is above {MaxReplicationLag.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>One check: reachability, then (replicas) replication state. Never throws but for cancellation by the caller.</summary>
+    private async Task<SourceHealth> CheckAsync(string keyspace, string shard, string name, SourceOptions source, CancellationToken cancellationToken)
+    {
+        var timeout = _options.Health.Timeout;
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var builder = new MySqlConnectionStringBuilder(TopologyValidator.ResolveConnection(source).ToMySqlConnectorConnectionString())
+            {
+                // A pooled connection to a server that was killed would look alive until used: always connect anew.
+                Pooling = false,
+                ConnectionTimeout = (uint)Math.Max(1, Math.Ceiling(timeout.TotalSeconds)),
+            };
+            var connection = new MySqlConnection(builder.ConnectionString);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(linked.Token).ConfigureAwait(false);
+                var version = (string?)await ScalarAsync(connection, "SELECT VERSION()", linked.Token).ConfigureAwait(false) ?? "";
+                var health = new SourceHealth
+                {
+                    Keyspace = keyspace,
+                    Shard = shard,
+                    Source = name,
+                    Role = source.Role,
+                    Reachable = true,
+                    CheckedAt = _time.GetUtcNow(),
+                };
+                if (source.Role == SourceRole.Primary)
+                    return health;
+
+                var (running, lag, problem) = await ReadReplicationAsync(connection, version, linked.Token).ConfigureAwait(false);
+                return health with { ReplicationRunning = running, ReplicationLag = lag, Problem = problem, CheckedAt = _time.GetUtcNow() };
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is MySqlException or IOException or TimeoutException
+            or OperationCanceledException or FormatException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            var reason = ex is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : ex.Message;
+            return new SourceHealth
+            {
+                Keyspace = keyspace,
+                Shard = shard,
+                Source = name,
+                Role = source.Role,
+                Reachable = false,
+                Problem = reason,
+                CheckedAt = _time.GetUtcNow(),
+            };
+        }
+    }
+
+    private static async Task<(bool Running, TimeSpan? Lag, string? Problem)> ReadReplicationAsync(
+        MySqlConnection connection, string version, CancellationToken cancellationToken)
+    {
+        List<IReadOnlyDictionary<string, object?>> rows;
+        try
+        {
+            if (version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
+            {
+                rows = await RowsAsync(connection, "SHOW ALL SLAVES STATUS", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    rows = await RowsAsync(connection, "SHOW REPLICA STATUS", cancellationToken).ConfigureAwait(false);
+                }
+                catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.ParseError)
+                {
+                    rows = await RowsAsync(connection, "SHOW SLAVE STATUS", cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.SpecifiedAccessDeniedError or MySqlErrorCode.AccessDenied)
+        {
+            return (false, null, $"cannot read the replication status: {ex.Message} (grant REPLICATION CLIENT, or SLAVE MONITOR on MariaDB)");
+        }
+        return ReplicationStatus.Read(rows);
+    }
+
+    private static async Task<object?> ScalarAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new MySqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<IReadOnlyDictionary<string, object?>>> RowsAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new MySqlCommand(sql, connection);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var rows = new List<IReadOnlyDictionary<string, object?>>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var row = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+                for (var i = 0; i < reader.FieldCount; i++)
+                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+            return rows;
+        }
+    }
+
+    private IEnumerable<Measurement<int>> Measure(Func<SourceHealth, int> value) =>
+        _health.Values.Select(h => new Measurement<int>(value(h), Tags(h)));
+
+    private IEnumerable<Measurement<double>> MeasureLag() =>
+        _health.Values
+            .Where(h => h.Reachable && h.Role != SourceRole.Primary && h.ReplicationLag is not null)
+            .Select(h => new Measurement<double>(h.ReplicationLag!.Value.TotalSeconds, Tags(h)));
+
+    private static KeyValuePair<string, object?>[] Tags(SourceHealth health) =>
+    [
+        new("keyspace", health.Keyspace),
+        new("shard", health.Shard),
+        new("source", health.Source),
+        new("role", health.Role.ToString().ToLowerInvariant()),
+    ];
+}

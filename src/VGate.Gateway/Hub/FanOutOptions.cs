@@ -1,0 +1,21 @@
+namespace VGate.Gateway.Hub;
+
+/// <summary>
+/// Settings of the fan-out hub (<c>VGate:FanOut</c>): subscribers of one shard that ask for the same stream (same
+/// keyspace, shard, source role and filter) share one binlog reader and a bounded ring of its recent batches.
+/// </summary>
+public sealed class FanOutOptions
+{
+    /// <summary>Whether shard streams share readers through hubs. Default true; false gives every stream its own connection.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How many bytes of recent batches a hub keeps (serialized event sizes plus a small per-event overhead). A subscriber
+    /// whose position is inside the ring attaches there; one that falls further behind the fastest subscriber than this
+    /// reads on its own connection until it catches up. Default 64 MiB.
+    /// </summary>
+    public long RingBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long a hub keeps reading after its last subscriber left, so a reconnecting client finds it. Default 5 s.</summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,22 @@
+using Binlogdata;
+using Google.Protobuf;
+using VGate.Gateway.Topology;
+
+namespace VGate.Gateway.Hub;
+
+/// <summary>
+/// What makes two shard streams the same stream: keyspace, shard, source role and filter. (Everything else a request
+/// carries is applied by the merging session: table-name prefixes, chunking, skew; <c>tables_to_copy</c> only matters in the
+/// copy phase, which never uses a hub.)
+/// </summary>
+/// <param name="Keyspace">The keyspace.</param>
+/// <param name="Shard">The shard.</param>
+/// <param name="Role">The source role read.</param>
+/// <param name="Filter">The filter's protobuf bytes in base64 ("" when none).</param>
+internal readonly record struct HubKey(string Keyspace, string Shard, SourceRole Role, string Filter)
+{
+    public static HubKey For(string keyspace, string shard, SourceRole role, Filter? filter) =>
+        new(keyspace, shard, role, filter is null ? "" : Convert.ToBase64String(filter.ToByteArray()));
+
+    public override string ToString() => $"{Keyspace}/{Shard}@{Role}";
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Binlogdata;
+using Topodata;
+using VGate.Gateway.Health;
+using VGate.Gateway.Hub;
+using VGate.Gateway.Streams;
+using VGate.Gateway.Topology;
+using VGate.Testing;
+using VGate.VStreamer;
+using Vtgate;
+using Vtrpc;
+
+namespace VGate.Gateway.Tests;
+
+/// <summary>
+/// Failover between real MariaDB replicas: a primary with two GTID replicas (log_slave_updates), a REPLICA stream, the
+/// replica being read killed with SIGKILL. The stream must continue from the other replica with every row exactly once, and
+/// end with UNAVAILABLE once no replica is left.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class FailoverMariaDbTests
+{
+    private const string Database = "fodb";
+
+    public static TheoryData<bool> FanOut => [true, false];
+
+    [ServerTheory]
+    [MemberData(nameof(FanOut))]
+    public async Task Stream_ReplicaBeingReadKilled_ContinuesOnTheOtherReplicaThenUnavailableWhenNoneLeft(bool fanOut)
+    {
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(300));
+        var token = deadline.Token;
+        var name = fanOut ? "fo-hub" : "fo-own";
+        await using var primary = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = name + "-p" }, token);
+        await using var replica1 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r1" }, token);
+        await using var replica2 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r2" }, token);
+        await primary.ExecuteAsync($"CREATE DATABASE {Database}; CREATE TABLE {Database}.t (id INT PRIMARY KEY, v VARCHAR(100))", token);
+        await MariaDbReplication.WaitForCatchUpAsync(replica1, primary, cancellationToken: token);
+        await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
+        var start = "MariaDB/" + await primary.GetGtidBinlogPosAsync(token);
+
+        var options = new GatewayOptions
+        {
+            RetryDelay = TimeSpan.FromMilliseconds(200),
+            FanOut = new FanOutOptions { Enabled = fanOut },
+            Health = new SourceHealthOptions { Interval = TimeSpan.FromMilliseconds(500) },
+            Keyspaces =
+            [
+                new KeyspaceOptions
+                {
+                    Name = "fks",
+                    Database = Database,
+                    Shards =
+                    [
+                        new ShardOptions
+                        {
+                            Name = "0",
+                            Sources =
+                            [
+                                new SourceOptions { Uri = primary.ReplicationUri.ToString(), Name = "primary", Role = SourceRole.Primary },
+                                new SourceOptions { Uri = replica1.ReplicationUri.ToString(), Name = "r1", Role = SourceRole.Replica },
+                                new SourceOptions { Uri = replica2.ReplicationUri.ToString(), Name = "r2", Role = SourceRole.Replica },
+                            ],
+                        },
+                    ],
+                },
+            ],
+        };
+        Assert.Empty(TopologyValidator.Validate(options));
+        await using var monitor = new SourceHealthMonitor(options);
+        monitor.Start();
+        await using var gateway = new VStreamGateway(options, new ShardStreamerFactory(options, health: monitor));
+        var request = new VStreamRequest
+        {
+            TabletType = TabletType.Replica,
+            Vgtid = new VGtid { ShardGtids = { new ShardGtid { Keyspace = "fks", Shard = "0", Gtid = start } } },
+        };
+
+        var ids = new List<int>();
+        var positions = new List<string>();
+        await using var stream = gateway.StreamAsync(request, token).GetAsyncEnumerator(token);
+        async Task ReadUntilAsync(int id)
+        {
+            while (ids.Count == 0 || ids[^1] < id)
+            {
+                Assert.True(await stream.MoveNextAsync(), "the stream ended");
+                foreach (var e in stream.Current.Events)
+                {
+                    if (e.Type == VEventType.Row)
+                    {
+                        var after = e.RowEvent.RowChanges[0].After;
+                        ids.Add(int.Parse(after.Values.Span[..(int)after.Lengths[0]], CultureInfo.InvariantCulture));
+                    }
+                    if (e.Type == VEventType.Vgtid)
+                        positions.Add(e.Vgtid.ShardGtids[0].Gtid);
+                }
+            }
+        }
+
+        // Rows 1-100 arrive; both replicas have them all when the one being read dies.
+        await Insert(primary, 1, 100, token);
+        await ReadUntilAsync(100);
+        await MariaDbReplication.WaitForCatchUpAsync(replica1, primary, cancellationToken: token);
+        await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
+        var (reading, other) = await MariaDbReplication.CountBinlogReadersAsync(replica1, token) == 1 ? (replica1, replica2) : (replica2, replica1);
+        Assert.Equal(1, await MariaDbReplication.CountBinlogReadersAsync(reading, token));
+        Assert.Equal(0, await MariaDbReplication.CountBinlogReadersAsync(other, token));
+        await reading.KillAsync();
+
+        // Rows 101-200 are written after the kill; the stream picks them up from the other replica.
+        await Insert(primary, 101, 200, token);
+        await ReadUntilAsync(200);
+        Assert.Equal(Enumerable.Range(1, 200), ids);
+        Assert.Equal(1, await MariaDbReplication.CountBinlogReadersAsync(other, token));
+        Assert.Equal("MariaDB/" + await other.GetGtidBinlogPosAsync(token), positions[^1]);
+
+        // No replica left: a clear UNAVAILABLE (the primary is not of the requested role).
+        await other.KillAsync();
+        var error = await Assert.ThrowsAsync<VStreamException>(async () =>
+        {
+            while (await stream.MoveNextAsync())
+                Assert.DoesNotContain(stream.Current.Events, e => e.Type == VEventType.Row);
+        });
+        Assert.Equal(Code.Unavailable, error.Code);
+        Assert.Contains("fks/0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("giving up after 3 consecutive failures", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task Insert(MariaDbServer primary, int from, int to, CancellationToken cancellationToken)
+    {
+        await using var connection = await primary.OpenConnectionAsync(Database, cancellationToken: cancellationToken);
+        for (var id = from; id <= to; id++)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = string.Create(CultureInfo.InvariantCulture, $"INSERT INTO t VALUES ({id}, 'row {id}')");
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

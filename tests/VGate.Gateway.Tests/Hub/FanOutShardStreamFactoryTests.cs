@@ -1,0 +1,246 @@
+using Binlogdata;
+using VGate.Gateway.Hub;
+using VGate.Gateway.Streams;
+using VGate.Gateway.Tests.Fakes;
+using VGate.Gateway.Topology;
+using VGate.Testing;
+using VGate.VStreamer;
+using Vtgate;
+using Vtrpc;
+
+namespace VGate.Gateway.Tests.Hub;
+
+/// <summary>
+/// The fan-out hub over an in-memory shard (<see cref="FakeBinlog"/>) through the whole gateway: subscribers at different
+/// positions, a slow one, a source lost mid-transaction, all sources lost, linger, and the hub switched off. Each test has its
+/// own keyspace so the process-wide metrics can be read per test.
+/// </summary>
+public sealed class FanOutShardStreamFactoryTests
+{
+    private static GatewayOptions Options(string keyspace, long ringBytes = 16 * 1024, bool enabled = true) => new()
+    {
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        FanOut = new FanOutOptions { Enabled = enabled, RingBytes = ringBytes, Linger = TimeSpan.FromMilliseconds(200) },
+        Health = new VGate.Gateway.Health.SourceHealthOptions { Enabled = false },
+        Keyspaces = [TestTopology.Keyspace(keyspace, sharded: false, "0")],
+    };
+
+    private static VStreamRequest Request(string keyspace, string position) => new()
+    {
+        Vgtid = new VGtid { ShardGtids = { new ShardGtid { Keyspace = keyspace, Shard = "0", Gtid = position } } },
+        Flags = new VStreamFlags { ExcludeKeyspaceFromTableName = true },
+    };
+
+    private static List<string> Expected(FakeBinlog binlog, int after, int last) =>
+        [.. Enumerable.Range(after + 1, last - after).SelectMany(n => FakeBinlog.RowsOf(n, binlog.BatchesOf(n)))];
+
+    private static Func<List<string>, bool> UntilRow(string row) => rows => rows.Count > 0 && rows[^1] == row;
+
+    [Fact]
+    public async Task Stream_TenSubscribersAtDifferentPositionsOneSlow_EachGetsExactlyTheTransactionsAfterItsStart()
+    {
+        const string keyspace = "fan1";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        using var metrics = new MetricRecorder(keyspace);
+        var binlog = new FakeBinlog();
+        binlog.Append(60, batches: 1, rowBytes: 200);
+        binlog.Append(1, batches: 4, rowBytes: 200); // one transaction in several batches
+        binlog.Append(39, batches: 1, rowBytes: 200);
+        await using var gateway = new VStreamGateway(Options(keyspace), binlog);
+        const int last = 400;
+        var lastRow = FakeBinlog.RowsOf(last, 1).Single();
+
+        // The slow subscriber starts first (so it creates the hub and is attached), then stops reading after 5 transactions.
+        var starts = new[] { 30, 0, 10, 20, 40, 50, 55, 70, 90, 100 };
+        var subscribers = new List<(int Start, RowSubscriber Subscriber)>
+        {
+            (starts[0], new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(starts[0])), UntilRow(lastRow), pauseAfterTransactions: 5, deadline.Token)),
+        };
+        await subscribers[0].Subscriber.Paused.Task.WaitAsync(deadline.Token);
+        foreach (var start in starts.Skip(1))
+            subscribers.Add((start, new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(start)), UntilRow(lastRow), cancellationToken: deadline.Token)));
+        for (var written = 100; written < last; written += 50)
+        {
+            binlog.Append(25, batches: 1, rowBytes: 200);
+            binlog.Append(1, batches: 3, rowBytes: 200);
+            binlog.Append(24, batches: 1, rowBytes: 200);
+        }
+
+        foreach (var (_, subscriber) in subscribers.Skip(1))
+            await subscriber.Done.Task.WaitAsync(deadline.Token);
+        // The others are far beyond the ring by now: the slow one was detached and continues on its own connection.
+        Assert.True(metrics["vgate.gateway.hub.detaches"] >= 1, "the slow subscriber was never detached");
+        subscribers[0].Subscriber.Release();
+        await subscribers[0].Subscriber.Done.Task.WaitAsync(deadline.Token);
+
+        foreach (var (start, subscriber) in subscribers)
+        {
+            Assert.Null(subscriber.Error);
+            Assert.Equal(Expected(binlog, start, last), subscriber.Rows);
+            Assert.Equal(FakeBinlog.PositionAfter(last), subscriber.Positions[^1]);
+        }
+        // Once everyone is idle at the end, they all share the hub's one reader again.
+        await Eventually.AssertAsync(() => Assert.Equal(1, binlog.Running), TimeSpan.FromSeconds(20), deadline.Token);
+        Assert.Equal(10, metrics["vgate.gateway.hub.subscribers"]);
+        Assert.Equal(0, metrics["vgate.gateway.hub.own_readers"]);
+        foreach (var (_, subscriber) in subscribers)
+            await subscriber.DisposeAsync();
+        Assert.Null(subscribers.Select(s => s.Subscriber.Error).FirstOrDefault(e => e is not null));
+    }
+
+    [Fact]
+    public async Task Stream_HundredSubscribersAtCurrent_ShareOneReaderAndGetEveryLaterTransaction()
+    {
+        const string keyspace = "fan2";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        var binlog = new FakeBinlog();
+        binlog.Append(10);
+        await using var gateway = new VStreamGateway(Options(keyspace, ringBytes: 1024 * 1024), binlog);
+        var lastRow = FakeBinlog.RowsOf(30, 1).Single();
+
+        var subscribers = Enumerable.Range(0, 100)
+            .Select(_ => new RowSubscriber(gateway, Request(keyspace, "current"), UntilRow(lastRow), cancellationToken: deadline.Token))
+            .ToList();
+        foreach (var subscriber in subscribers)
+            await subscriber.Started.Task.WaitAsync(deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(1, binlog.Running), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(20);
+
+        foreach (var subscriber in subscribers)
+            await subscriber.Done.Task.WaitAsync(deadline.Token);
+        Assert.All(subscribers, s => Assert.Equal(Expected(binlog, 10, 30), s.Rows));
+        Assert.All(subscribers, s => Assert.Equal([FakeBinlog.PositionAfter(10), .. Enumerable.Range(11, 20).Select(FakeBinlog.PositionAfter)], s.Positions));
+        Assert.Equal(1, binlog.Running);
+        foreach (var subscriber in subscribers)
+            await subscriber.DisposeAsync();
+        Assert.All(subscribers, s => Assert.Null(s.Error));
+    }
+
+    [Fact]
+    public async Task Stream_SharedReaderLosesSourceMidTransaction_EveryTransactionDeliveredOnceInOrder()
+    {
+        const string keyspace = "fan3";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        var binlog = new FakeBinlog();
+        binlog.Append(20, batches: 3);
+        binlog.FailOnceAt(transaction: 8, batch: 2);
+        await using var gateway = new VStreamGateway(Options(keyspace, ringBytes: 1024 * 1024), binlog);
+        var lastRow = FakeBinlog.RowsOf(20, 3).Last();
+
+        var subscribers = Enumerable.Range(0, 3)
+            .Select(_ => new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(0)), UntilRow(lastRow), cancellationToken: deadline.Token))
+            .ToList();
+        foreach (var subscriber in subscribers)
+            await subscriber.Done.Task.WaitAsync(deadline.Token);
+
+        Assert.All(subscribers, s => Assert.Equal(Expected(binlog, 0, 20), s.Rows));
+        Assert.True(binlog.Opens >= 2, $"the reader was not reopened ({binlog.Opens} opens)");
+        foreach (var subscriber in subscribers)
+            await subscriber.DisposeAsync();
+        Assert.All(subscribers, s => Assert.Null(s.Error));
+    }
+
+    [Fact]
+    public async Task Stream_EverySourceFails_UnavailableAfterTheHubsRetriesWithoutRetryingAgain()
+    {
+        const string keyspace = "fan4";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        var failing = new FailingFactory();
+        await using var gateway = new VStreamGateway(Options(keyspace), failing);
+
+        await using var subscriber = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(5)), _ => false, cancellationToken: deadline.Token);
+        var error = await Assert.ThrowsAsync<VStreamException>(() => subscriber.Done.Task.WaitAsync(deadline.Token));
+
+        Assert.Equal(Code.Unavailable, error.Code);
+        Assert.Contains("giving up after 3 consecutive failures", error.Message, StringComparison.Ordinal);
+        Assert.Contains("source is down", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, failing.Opens);
+    }
+
+    [Fact]
+    public async Task Stream_LastSubscriberLeaves_ReaderClosedAfterLinger()
+    {
+        const string keyspace = "fan5";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        using var metrics = new MetricRecorder(keyspace);
+        var binlog = new FakeBinlog();
+        binlog.Append(5);
+        await using var gateway = new VStreamGateway(Options(keyspace), binlog);
+
+        var first = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(0)), UntilRow("5:1"), cancellationToken: deadline.Token);
+        var second = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(0)), UntilRow("5:1"), cancellationToken: deadline.Token);
+        await first.Done.Task.WaitAsync(deadline.Token);
+        await second.Done.Task.WaitAsync(deadline.Token);
+        Assert.Equal(1, gateway.FanOut!.HubCount);
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+
+        await Eventually.AssertAsync(() => Assert.Equal(0, gateway.FanOut!.HubCount), TimeSpan.FromSeconds(20), deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(0, binlog.Running), TimeSpan.FromSeconds(20), deadline.Token);
+        Assert.Equal(0, metrics["vgate.gateway.hub.subscribers"]);
+        Assert.Equal(2, metrics["vgate.gateway.hub.attaches"]);
+    }
+
+    [Fact]
+    public async Task Stream_HubDisabled_EveryStreamReadsOnItsOwn()
+    {
+        const string keyspace = "fan6";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        var binlog = new FakeBinlog();
+        binlog.Append(5);
+        await using var gateway = new VStreamGateway(Options(keyspace, enabled: false), binlog);
+        Assert.Null(gateway.FanOut);
+
+        var subscribers = Enumerable.Range(0, 4)
+            .Select(_ => new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(0)), UntilRow("5:1"), cancellationToken: deadline.Token))
+            .ToList();
+        foreach (var subscriber in subscribers)
+            await subscriber.Done.Task.WaitAsync(deadline.Token);
+
+        Assert.Equal(4, binlog.Running);
+        foreach (var subscriber in subscribers)
+            await subscriber.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Stream_CopyPhaseStart_OpensOnItsOwnWithTheCopyState()
+    {
+        var shards = new FakeShardStreamFactory();
+        shards.Shard("uks", "0").Batch(Ev.Begin(), Ev.Field("t"), Ev.Row("t", "1"), Ev.LastPk("t", 1), Ev.Commit());
+        var options = TestTopology.Create(fanOut: true);
+        await using var gateway = new VStreamGateway(options, shards);
+        var request = TestTopology.Request(("uks", "0", ""));
+        request.Vgtid.ShardGtids[0].TablePKs.Add(new TableLastPK { TableName = "t" });
+        await using var stream = new ResponseReader(gateway, request);
+
+        await stream.ReadUntilAsync(VEventType.Commit, 1);
+
+        var open = Assert.Single(shards.Opens);
+        Assert.Equal("", open.Request.Position);
+        Assert.Equal("t", Assert.Single(open.Request.TablePKs).TableName);
+        Assert.Equal(0, gateway.FanOut!.HubCount);
+    }
+
+    /// <summary>A factory whose every source is down.</summary>
+    private sealed class FailingFactory : IShardStreamFactory
+    {
+        private int _opens;
+
+        public int Opens => Volatile.Read(ref _opens);
+
+        public OpenedShardStream Open(ShardStreamRequest request)
+        {
+            var n = Interlocked.Increment(ref _opens);
+            return new OpenedShardStream($"s{n}", Fail(request));
+        }
+
+        private static async IAsyncEnumerable<IReadOnlyList<VEvent>> Fail(ShardStreamRequest request)
+        {
+            await Task.Yield();
+            throw VStreamException.Unavailable($"{request.Keyspace}/{request.Shard}: source is down");
+#pragma warning disable CS0162 // An iterator needs a yield to be one.
+            yield break;
+#pragma warning restore CS0162
+        }
+    }
+}
