@@ -27,11 +27,16 @@ internal sealed class Workload
 {
     private readonly ShardCluster _cluster;
     private readonly int _seed;
+    private readonly long _firstId;
 
-    public Workload(ShardCluster cluster, int seed)
+    /// <param name="cluster">The shards written to.</param>
+    /// <param name="seed">Seeds every writer's <see cref="Random"/>.</param>
+    /// <param name="generation">Distinguishes workloads run on the same tables, whose new ids must not collide.</param>
+    public Workload(ShardCluster cluster, int seed, int generation = 0)
     {
         _cluster = cluster;
         _seed = seed;
+        _firstId = (generation + 1) * 10_000_000_000L;
     }
 
     public ConcurrentQueue<CommittedTransaction> Committed { get; } = new();
@@ -40,16 +45,22 @@ internal sealed class Workload
     public IReadOnlyList<CommittedTransaction> Of(string shard) =>
         Committed.Where(c => c.Shard == shard).OrderBy(c => c.Sequence).ToList();
 
-    /// <summary>Runs <paramref name="writers"/> writers, each committing <paramref name="transactionsPerWriter"/> transactions (or until <paramref name="stop"/>).</summary>
-    public Task RunAsync(int writers, int transactionsPerWriter, CancellationToken stop, TimeSpan? pause = null) =>
-        Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() => WriterAsync(w, transactionsPerWriter, pause ?? TimeSpan.Zero, stop), CancellationToken.None)));
+    /// <summary>
+    /// Runs <paramref name="writers"/> writers, each committing <paramref name="transactionsPerWriter"/> transactions (or
+    /// until <paramref name="stop"/>), pausing <paramref name="pause"/> after each. Rows in <paramref name="adopt"/> (already
+    /// in the tables) are shared out among the writers, which then update and delete them too.
+    /// </summary>
+    public Task RunAsync(int writers, int transactionsPerWriter, CancellationToken stop, TimeSpan? pause = null, IReadOnlyList<TRow>? adopt = null) =>
+        Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(
+            () => WriterAsync(w, transactionsPerWriter, pause ?? TimeSpan.Zero, adopt?.Where((_, i) => i % writers == w).ToList() ?? [], stop),
+            CancellationToken.None)));
 
-    private async Task WriterAsync(int writer, int transactions, TimeSpan pause, CancellationToken stop)
+    private async Task WriterAsync(int writer, int transactions, TimeSpan pause, List<TRow> adopted, CancellationToken stop)
     {
         var random = new Random(HashCode.Combine(_seed, writer));
         var connections = new Dictionary<string, MySqlConnection>(StringComparer.Ordinal);
-        var alive = _cluster.Shards.ToDictionary(s => s.Name, _ => new List<TRow>(), StringComparer.Ordinal);
-        long nextId = (writer + 1) * 100_000_000L;
+        var alive = _cluster.Shards.ToDictionary(s => s.Name, s => adopted.Where(r => _cluster.ShardFor(r.Id) == s).ToList(), StringComparer.Ordinal);
+        var nextId = _firstId + (writer * 100_000_000L);
         try
         {
             for (var t = 0; t < transactions && !stop.IsCancellationRequested; t++)
@@ -125,6 +136,48 @@ internal sealed class Workload
         for (var i = 0; i < chars.Length; i++)
             chars[i] = Alphabet[random.Next(Alphabet.Length)];
         return new string(chars);
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="count"/> rows (ids 1…count, writer −1, a <paramref name="width"/>-character value) into
+    /// the shards that own them, 1000 rows per statement, and returns them.
+    /// </summary>
+    public static async Task<List<TRow>> InsertRowsAsync(ShardCluster cluster, int count, int width, CancellationToken cancellationToken)
+    {
+        var rows = Enumerable.Range(1, count)
+            .Select(i => new TRow(i, -1, string.Create(CultureInfo.InvariantCulture, $"row-{i}-").PadRight(width, (char)('a' + (i % 26))), i % 1000))
+            .ToList();
+        foreach (var group in rows.GroupBy(r => cluster.ShardFor(r.Id)))
+        {
+            foreach (var chunk in group.Chunk(1000))
+            {
+                var values = string.Join(",", chunk.Select(r => string.Create(CultureInfo.InvariantCulture, $"({r.Id},{r.Writer},'{r.V}',{r.N})")));
+                await group.Key.Server.ExecuteAsync($"INSERT INTO {ShardCluster.Database}.t (id, writer, v, n) VALUES {values}", cancellationToken);
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The contents of <c>t</c> on <paramref name="shard"/> once its binlog holds exactly the transactions up to
+    /// <paramref name="sequence"/>: <paramref name="initial"/> with every committed transaction up to there applied.
+    /// </summary>
+    public SortedDictionary<long, string?[]> StateAt(string shard, IEnumerable<TRow> initial, long sequence)
+    {
+        var table = new SortedDictionary<long, string?[]>();
+        foreach (var row in initial.Where(r => _cluster.ShardFor(r.Id).Name == shard))
+            table[row.Id] = row.Cells;
+        foreach (var transaction in Of(shard).Where(c => c.Sequence <= sequence))
+        {
+            foreach (var op in transaction.Ops)
+            {
+                if (op.After is { } after)
+                    table[after.Id] = after.Cells;
+                else
+                    table.Remove(op.Before!.Id);
+            }
+        }
+        return table;
     }
 
     /// <summary>The rows of <c>t</c> on <paramref name="shard"/> as text cells, keyed by id.</summary>
