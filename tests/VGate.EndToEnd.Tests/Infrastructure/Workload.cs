@@ -28,15 +28,18 @@ internal sealed class Workload
     private readonly ShardCluster _cluster;
     private readonly int _seed;
     private readonly long _firstId;
+    private readonly IReadOnlyList<Shard> _targets;
 
     /// <param name="cluster">The shards written to.</param>
     /// <param name="seed">Seeds every writer's <see cref="Random"/>.</param>
     /// <param name="generation">Distinguishes workloads run on the same tables, whose new ids must not collide.</param>
-    public Workload(ShardCluster cluster, int seed, int generation = 0)
+    /// <param name="onlyShard">Write to this shard only (default: every shard).</param>
+    public Workload(ShardCluster cluster, int seed, int generation = 0, string? onlyShard = null)
     {
         _cluster = cluster;
         _seed = seed;
         _firstId = (generation + 1) * 10_000_000_000L;
+        _targets = onlyShard is null ? cluster.Shards : [cluster[onlyShard]];
     }
 
     public ConcurrentQueue<CommittedTransaction> Committed { get; } = new();
@@ -65,7 +68,7 @@ internal sealed class Workload
         {
             for (var t = 0; t < transactions && !stop.IsCancellationRequested; t++)
             {
-                var shard = _cluster.Shards[random.Next(_cluster.Shards.Count)];
+                var shard = _targets[random.Next(_targets.Count)];
                 if (!connections.TryGetValue(shard.Name, out var connection))
                     connections[shard.Name] = connection = await shard.Server.OpenConnectionAsync(ShardCluster.Database, cancellationToken: CancellationToken.None);
                 var rows = alive[shard.Name];
