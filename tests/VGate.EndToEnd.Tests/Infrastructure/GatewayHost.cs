@@ -68,7 +68,7 @@ internal sealed class GatewayHost : IAsyncDisposable
     {
         var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
         if (trustedCa is not null)
-            handler.SslOptions.RemoteCertificateValidationCallback = TrustOnly(X509Certificate2.CreateFromPemFile(trustedCa));
+            handler.SslOptions.RemoteCertificateValidationCallback = TrustOnly(X509Certificate2.CreateFromPem(File.ReadAllText(trustedCa)));
         var options = new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true };
         if (maxReceiveMessageSize is { } max)
             options.MaxReceiveMessageSize = max;
