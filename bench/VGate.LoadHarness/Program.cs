@@ -7,12 +7,20 @@
 // of <database> until COPY_COMPLETED and prints rows/s of ROW events produced.
 //
 //   VGate.LoadHarness copy <mysql://user:pw@127.0.0.1:port> <database>
+//
+// Gateway mode for bench/e2e.sh: two mariadbd shards, `vgate serve` as a child process and gRPC clients here;
+// throughput, commit→client latency, and 1 vs 100 subscribers (see Gateway/GatewayMode.cs).
+//
+//   VGate.LoadHarness gateway throughput|latency|subscribers|all [scenario options]
 using System.Diagnostics;
 using System.Globalization;
 using VGate.Benchmarks;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
+
+if (args.Length >= 1 && args[0] == "gateway")
+    return await GatewayMode.RunAsync(args[1..]);
 
 if (args.Length == 3 && args[0] == "copy")
     return await CopyMode.RunAsync(args[1], args[2]);

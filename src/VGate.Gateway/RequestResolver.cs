@@ -24,6 +24,7 @@ internal static class RequestResolver
         var filter = request.Filter ?? new Filter { Rules = { new Rule { Match = "/.*" } } };
         if (filter.Rules.Count == 0)
             filter.Rules.Add(new Rule { Match = "/.*" });
+        ValidateRuleRegexes(filter);
         var flags = request.Flags ?? new VStreamFlags();
 
         var requested = request.Vgtid?.ShardGtids;
@@ -98,6 +99,29 @@ internal static class RequestResolver
                 throw Invalid($"shard {entry.Keyspace}/{entry.Shard} is listed more than once");
             ValidatePosition(entry);
             resolved.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// Rejects a <c>/regex</c> rule that does not compile now, instead of when a table first reaches it (which, on an
+    /// idle source, could be never: the stream would just sit there). Same options as the streamer's FilterRules.
+    /// Select filters need the table's schema and are still checked by the shard streams.
+    /// </summary>
+    private static void ValidateRuleRegexes(Filter filter)
+    {
+        for (var i = 0; i < filter.Rules.Count; i++)
+        {
+            var match = filter.Rules[i].Match;
+            if (!match.StartsWith('/'))
+                continue;
+            try
+            {
+                _ = new Regex(match.Trim('/'), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Invalid($"filter rule #{i + 1} match '{match}': error parsing regexp: {ex.Message}");
+            }
         }
     }
 

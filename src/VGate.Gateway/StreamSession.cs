@@ -234,6 +234,9 @@ internal sealed class StreamSession : IDisposable
         var excluded = new HashSet<string>(StringComparer.Ordinal);
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var failures = 0;
+        // Why the last source was excluded: once no source of the role is left, that is the error worth reporting
+        // (purged binlogs, a bad source setting), not "no source left".
+        Exception? exclusion = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             var request = await BuildRequestAsync(shard, excluded, failed, cancellationToken).ConfigureAwait(false);
@@ -277,6 +280,12 @@ internal sealed class StreamSession : IDisposable
 
             if (cancellationToken.IsCancellationRequested)
                 return;
+            if (source is null && exclusion is not null && error is VStreamException { Code: Vtrpc.Code.Unavailable })
+            {
+                Log.ShardGivingUp(_logger, shard.Keyspace, shard.Shard, failures + 1, error.Message);
+                Fail(exclusion);
+                return;
+            }
             var decision = RetryPolicy.Classify(error);
             if (decision == RetryDecision.Fail)
             {
@@ -295,6 +304,8 @@ internal sealed class StreamSession : IDisposable
 
             if (source is not null)
                 (decision == RetryDecision.RetryElsewhere ? excluded : failed).Add(source);
+            if (decision == RetryDecision.RetryElsewhere)
+                exclusion = error;
             GatewayMetrics.ShardRetries.Add(1, Tags(shard));
             Log.ShardRetrying(_logger, shard.Keyspace, shard.Shard, source ?? "(none)", failures, request.Position, error.Message);
             try

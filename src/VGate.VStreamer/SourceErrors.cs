@@ -21,6 +21,9 @@ internal static class SourceErrors
             VStreamException.Unavailable($"{keyspace}/{shard}: {e.Message}", e),
         ReplicationException e => VStreamException.FailedPrecondition($"{keyspace}/{shard}: {e.Message}", e),
         MySqlServerException e => VStreamException.FailedPrecondition($"{keyspace}/{shard}: the source refused: {e.Message}", e),
+        // The source answered but refuses these settings (wrong password, missing grant or database): not a lost connection.
+        MySqlException { ErrorCode: MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied or MySqlErrorCode.UnknownDatabase } e =>
+            VStreamException.FailedPrecondition($"{keyspace}/{shard}: the source refused: {e.Message}", e),
         MySqlException e => VStreamException.Unavailable($"{keyspace}/{shard}: {e.Message}", e),
         BinlogFormatException e => VStreamException.Internal($"{keyspace}/{shard}: unreadable binlog data: {e.Message}", e),
         IOException or TimeoutException => VStreamException.Unavailable($"{keyspace}/{shard}: {exception.Message}", exception),

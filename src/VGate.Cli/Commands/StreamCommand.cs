@@ -176,7 +176,16 @@ internal static class StreamCommand
         var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
         if (caFile is not null)
         {
-            var ca = X509Certificate2.CreateFromPemFile(caFile);
+            // The CA file holds a certificate only: CreateFromPemFile(path) would look for a private key in it too.
+            X509Certificate2 ca;
+            try
+            {
+                ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new UsageException($"Option --ca: cannot read a PEM certificate from '{caFile}': {ex.Message}");
+            }
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
             {
                 if (certificate is null)

@@ -112,9 +112,22 @@ internal sealed class RuleTablePlanner : ITablePlanner
         }
         catch (VStreamFilterException ex)
         {
-            throw VStreamException.InvalidArgument($"table {table}: {ex.Message}", ex);
+            throw VStreamException.InvalidArgument($"table {table}: {ex.Message}{DescribeRule(table)}", ex);
         }
         return plan;
+    }
+
+    /// <summary>" (rule match 't', filter 'select …')": which rule a plan error comes from, so the client can find it.</summary>
+    private string DescribeRule(string table)
+    {
+        try
+        {
+            return _rules.FindRule(table) is { } rule ? $" (filter rule match '{rule.Match}', filter '{rule.Filter}')" : "";
+        }
+        catch (VStreamFilterException)
+        {
+            return "";
+        }
     }
 
     /// <summary>The filter's view of a table: column names and comparison kinds from the binlog, keys, primary vindex.</summary>

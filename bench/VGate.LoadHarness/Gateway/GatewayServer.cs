@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using VGate.Testing;
+
+/// <summary>
+/// <c>vgate serve --config FILE</c> as a child process (the CLI copied next to the harness), on 127.0.0.1 and a free
+/// port, so its CPU time and memory can be read from /proc apart from the harness's own.
+/// </summary>
+internal sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private GatewayServer(Process process, string directory, string address)
+    {
+        _process = process;
+        _directory = directory;
+        Address = address;
+    }
+
+    public string Address { get; }
+
+    public static async Task<GatewayServer> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "vgate-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        var port = FreePort.GetAvailableTcpPort();
+        var root = new JsonObject();
+        foreach (var (key, value) in settings.Append(new("VGate:Server:Listen", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"))))
+        {
+            var node = root;
+            var parts = key.Split(':');
+            foreach (var part in parts[..^1])
+            {
+                if (node[part] is not JsonObject child)
+                    node[part] = child = new JsonObject();
+                node = child;
+            }
+            node[parts[^1]] = value;
+        }
+        var config = Path.Combine(directory, "vgate.json");
+        await File.WriteAllTextAsync(config, root.ToJsonString());
+
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >\"$VGATE_BENCH_LOG\" 2>&1");
+        start.ArgumentList.Add(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vgate.dll"));
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(config);
+        // Warnings and errors only: per-stream information logs would cost CPU that is not the gateway's work.
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["VGATE_BENCH_LOG"] = Path.Combine(directory, "vgate.log");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("vgate serve did not start");
+        var server = new GatewayServer(process, directory, string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var health = new Grpc.Health.V1.Health.HealthClient(channel);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"vgate serve exited with {process.ExitCode}: {File.ReadAllText(Path.Combine(directory, "vgate.log"))}");
+            try
+            {
+                await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+                return server;
+            }
+            catch (Grpc.Core.RpcException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>The server's CPU time so far (user + system, from /proc/PID/stat).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After "(comm) ": field 3 is state, so utime (field 14) and stime (15) are at indexes 11 and 12.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
+
+    /// <summary>Resident memory now and at its peak (VmRSS, VmHWM), in bytes.</summary>
+    public (long Rss, long PeakRss) Memory()
+    {
+        long rss = 0, peak = 0;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                rss = Kilobytes(line) * 1024;
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                peak = Kilobytes(line) * 1024;
+        }
+        return (rss, peak);
+
+        static long Kilobytes(string line) => long.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>USER_HZ: 100 on every Linux the harness runs on (getconf CLK_TCK).</summary>
+    private const int ClockTicksPerSecond = 100;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using Binlogdata;
+using Grpc.Core;
+using Vtgate;
+
+/// <summary>
+/// One VStream client of the benchmark keyspace: counts ROW events and row changes, tracks each shard's position from
+/// the VGTIDs, and, for rows of <c>lat</c>, records commit→client latency (now − the row's <c>sent</c> column).
+/// </summary>
+internal sealed class Subscriber
+{
+    private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _positioned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private Func<bool>? _done;
+    private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public long RowEvents { get; private set; }
+
+    public long RowChanges { get; private set; }
+
+    public long Responses { get; private set; }
+
+    /// <summary>Latencies in Stopwatch ticks, when <see cref="RecordLatency"/> is set.</summary>
+    public List<long> Latencies { get; } = [];
+
+    public bool RecordLatency { get; init; }
+
+    /// <summary>Rows of <c>lat</c> with an id below this are warm-up and not recorded.</summary>
+    public long RecordFromId { get; set; }
+
+    /// <summary>Completes when every shard has reported a position (the first VGTID of each).</summary>
+    public Task Positioned => _positioned.Task;
+
+    public long Position(string shard)
+    {
+        lock (_gate)
+            return _positions.GetValueOrDefault(shard);
+    }
+
+    /// <summary>Completes once every shard's position is at least <paramref name="target"/>'s.</summary>
+    public Task ReachedAsync(IReadOnlyDictionary<string, string> target)
+    {
+        lock (_gate)
+        {
+            _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _done = () => target.All(t => _positions.GetValueOrDefault(t.Key) >= BenchCluster.Sequence(t.Value));
+            if (_done())
+                _reached.TrySetResult();
+            return _reached.Task;
+        }
+    }
+
+    /// <summary>Streams until <paramref name="cancellationToken"/> fires (or the stream fails).</summary>
+    public async Task RunAsync(Vtgateservice.Vitess.VitessClient client, VGtid start, int shards, CancellationToken cancellationToken)
+    {
+        var request = new VStreamRequest { Vgtid = start, Flags = new VStreamFlags { HeartbeatInterval = 1 } };
+        using var call = client.VStream(request, cancellationToken: cancellationToken);
+        try
+        {
+            await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                Responses++;
+                foreach (var e in response.Events)
+                {
+                    if (e.Type == VEventType.Row)
+                        OnRow(e.RowEvent);
+                    else if (e.Type == VEventType.Vgtid)
+                        OnVgtid(e, shards);
+                }
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnRow(RowEvent row)
+    {
+        RowEvents++;
+        RowChanges += row.RowChanges.Count;
+        if (!RecordLatency || !row.TableName.EndsWith(".lat", StringComparison.Ordinal))
+            return;
+        var now = Stopwatch.GetTimestamp();
+        foreach (var change in row.RowChanges)
+        {
+            // Columns id, sent, pad: decimal text, lengths first.
+            var values = change.After.Values.Span;
+            var idLength = (int)change.After.Lengths[0];
+            var sentLength = (int)change.After.Lengths[1];
+            if (Utf8Parser.TryParse(values[..idLength], out long id, out _) && id >= RecordFromId
+                && Utf8Parser.TryParse(values.Slice(idLength, sentLength), out long sent, out _))
+            {
+                Latencies.Add(now - sent);
+            }
+        }
+    }
+
+    private void OnVgtid(VEvent e, int shards)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in e.Vgtid.ShardGtids)
+                _positions[entry.Shard] = BenchCluster.Sequence(entry.Gtid);
+            if (_positions.Count == shards && e.Vgtid.ShardGtids.All(s => s.Gtid != "current"))
+                _positioned.TrySetResult();
+            if (_done?.Invoke() == true)
+                _reached.TrySetResult();
+        }
+    }
+}
