@@ -73,6 +73,12 @@ public sealed class KafkaSink
     /// <summary>Live counters.</summary>
     public SinkStatistics Statistics { get; } = new();
 
+    /// <summary>
+    /// Test hook, called at "produced" (after each record is handed to Kafka) and "before-checkpoint" (deliveries done,
+    /// checkpoint not yet written). An exception thrown here stops the sink at that point, like a crash.
+    /// </summary>
+    internal Action<string>? FaultInjection { get; set; }
+
     /// <summary>The newest checkpoint written or read (thread-safe).</summary>
     public Checkpoint? LastCheckpoint => Volatile.Read(ref _checkpoint);
 
@@ -268,7 +274,15 @@ public sealed class KafkaSink
         }
         // Copy-phase rows: committed with timestamp 0 while the shard's VGTID entry still lists tables being copied.
         var copyVgtid = vevent.Type == VEventType.Commit && vevent.Timestamp == 0 ? _transactionVgtid : null;
-        builder.Add(vevent, _buffer);
+        try
+        {
+            builder.Add(vevent, _buffer);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not KafkaSinkException)
+        {
+            throw new KafkaSinkException(SinkFailure.Gateway,
+                $"The gateway sent a {vevent.Type} event ({vevent.Keyspace}/{vevent.Shard}) that cannot be turned into records: {ex.Message}", ex);
+        }
         if (_buffer.Count > 0)
         {
             foreach (var record in _buffer)
@@ -300,7 +314,9 @@ public sealed class KafkaSink
     private async ValueTask WriteRecordAsync(ChangeRecord record, bool copy, CancellationToken cancellationToken)
     {
         var partitions = await PartitionCountAsync(record.Topic, cancellationToken).ConfigureAwait(false);
-        var partition = new TopicPartition(record.Topic, KafkaPartitioner.Partition(record.Key, partitions, record.Key is null));
+        // Heartbeats go to partition 0, as Debezium's do; everything else by key.
+        var partition = new TopicPartition(record.Topic,
+            record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key, partitions, record.Key is null));
         if (_dedupe is not null)
         {
             if (RecordIdentity.Of(record.Position, copy, record.Topic, record.Key) is { } identity && _dedupe.TryMatch(identity))
@@ -318,6 +334,7 @@ public sealed class KafkaSink
         var headers = PositionHeaders.Create(_headerValues, record.Position, copy);
         await _kafka.ProduceAsync(partition, record.Key, record.Value, headers, cancellationToken).ConfigureAwait(false);
         _batchRecords++;
+        FaultInjection?.Invoke("produced");
     }
 
     /// <summary>Partition count of a topic; the first time, adds any partition unknown to the checkpoint (registration).</summary>
@@ -372,6 +389,7 @@ public sealed class KafkaSink
         Checkpoint? written = null;
         if (_dedupe is null && _position is not null && _positionDirty && (_batchRecords > 0 || positionOnlyDue))
         {
+            FaultInjection?.Invoke("before-checkpoint");
             written = new Checkpoint(_position.Clone(), new Dictionary<TopicPartition, long>(_ends), (_checkpoint?.Sequence ?? 0) + 1, _time.GetUtcNow().ToUnixTimeMilliseconds());
             kafka.EnsureTransaction();
             await _store!.WriteAsync(written, cancellationToken).ConfigureAwait(false);
