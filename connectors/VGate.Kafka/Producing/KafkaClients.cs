@@ -377,10 +377,11 @@ internal sealed class KafkaClients : IDisposable
 
     private void OnLog(LogMessage message)
     {
+        // librdkafka reports transient trouble (a refused connection) as errors and recovers by itself; real failures
+        // reach the sink as fatal errors or failed deliveries, so its own lines are at most warnings.
         var level = message.Level switch
         {
-            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
-            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error or SyslogLevel.Warning => LogLevel.Warning,
             SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
             _ => LogLevel.Debug,
         };
