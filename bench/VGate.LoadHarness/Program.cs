@@ -7,6 +7,11 @@
 // of <database> until COPY_COMPLETED and prints rows/s of ROW events produced.
 //
 //   VGate.LoadHarness copy <mysql://user:pw@127.0.0.1:port> <database>
+//
+// Kafka mode for bench/kafka-sink.sh: gateway → Kafka (mock cluster) with exactly-once on; drains the rows loaded after
+// <start-gtid>, then measures commit latency under a paced live load (KafkaMode.cs).
+//
+//   VGate.LoadHarness kafka <mysql://user:pw@127.0.0.1:port> <database> <start-gtid> [live-rows-per-s]
 using System.Diagnostics;
 using System.Globalization;
 using VGate.Benchmarks;
@@ -16,6 +21,9 @@ using VGate.MySql.Replication;
 
 if (args.Length == 3 && args[0] == "copy")
     return await CopyMode.RunAsync(args[1], args[2]);
+
+if (args.Length is 4 or 5 && args[0] == "kafka")
+    return await KafkaMode.RunAsync(args[1], args[2], args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 2000);
 
 if (args.Length < 2)
 {
