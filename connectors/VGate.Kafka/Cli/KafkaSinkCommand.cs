@@ -42,9 +42,10 @@ public static class KafkaSinkCommand
           --transaction-metadata true|false   BEGIN/END records in PREFIX.transaction (default false)
           --tombstones true|false      tombstone after each delete (default true)
           --schema-changes true|false  DDL records in topic PREFIX (default false)
-          --decimal-handling MODE      precise, string or double
-          --binary-handling MODE       bytes, base64 or hex
-          --time-precision MODE        adaptive_time_microseconds or connect
+          --decimal-handling MODE      precise (default), string or double
+          --binary-handling MODE       base64 (default), base64-string, base64-url-safe or hex
+          --time-precision MODE        adaptive_time_microseconds (default), connect or iso_string
+          --bigint-unsigned-handling MODE   string (default), long or precise
           --heartbeat-topic-prefix P   heartbeat topic is P.PREFIX (default __debezium-heartbeat)
 
         kafka:

@@ -47,6 +47,7 @@ internal static class SinkCommandLine
         ["decimal-handling"] = ("DecimalHandling", Shape.Single),
         ["binary-handling"] = ("BinaryHandling", Shape.Single),
         ["time-precision"] = ("TimePrecisionMode", Shape.Single),
+        ["bigint-unsigned-handling"] = ("BigIntUnsignedHandling", Shape.Single),
         ["heartbeat-topic-prefix"] = ("HeartbeatTopicPrefix", Shape.Single),
         ["bootstrap-servers"] = ("BootstrapServers", Shape.Single),
         ["kafka"] = ("Kafka", Shape.KeyValue),

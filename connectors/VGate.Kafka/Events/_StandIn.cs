@@ -10,7 +10,10 @@ using Binlogdata;
 
 namespace VGate.Kafka.Events;
 
-public sealed record ChangeRecord(string Topic, byte[]? Key, byte[]? Value, RecordPosition Position);
+public sealed record ChangeRecord(string Topic, byte[]? Key, byte[]? Value, RecordPosition Position)
+{
+    public IReadOnlyList<KeyValuePair<string, byte[]>>? Headers { get; init; }
+}
 
 public readonly record struct RecordPosition(string Keyspace, string Shard, string Gtid, int Index, RecordKind Kind);
 
@@ -18,9 +21,11 @@ public enum RecordKind { Change, Tombstone, TransactionBegin, TransactionEnd, He
 
 public enum DecimalHandling { Precise, String, Double }
 
-public enum BinaryHandling { Bytes, Base64, Hex }
+public enum BinaryHandling { Base64, Base64String, Base64UrlSafe, Hex }
 
-public enum TimePrecisionMode { AdaptiveTimeMicroseconds, Connect }
+public enum TimePrecisionMode { AdaptiveTimeMicroseconds, Connect, IsoString }
+
+public enum BigIntUnsignedHandling { String, Long, Precise }
 
 public sealed class DebeziumEventOptions
 {
@@ -31,6 +36,7 @@ public sealed class DebeziumEventOptions
     public DecimalHandling DecimalHandling { get; init; }
     public BinaryHandling BinaryHandling { get; init; }
     public TimePrecisionMode TimePrecisionMode { get; init; }
+    public BigIntUnsignedHandling BigIntUnsignedHandling { get; init; }
     public IReadOnlyDictionary<string, IReadOnlyList<string>> KeyColumns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public Func<string, string, bool>? TableFilter { get; init; }
     public bool IncludeSchemaChanges { get; init; }
@@ -38,11 +44,11 @@ public sealed class DebeziumEventOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
-public sealed class DebeziumEventBuilder
+public sealed class DebeziumEventBuilder : IDisposable
 {
     private readonly DebeziumEventOptions _options;
     private readonly Dictionary<(string, string, string), Query.Field[]> _fields = [];
-    private readonly List<(string Topic, byte[]? Key, byte[]? Value, RecordKind Kind, string Table)> _pending = [];
+    private readonly List<(string Topic, byte[]? Key, byte[]? Value, RecordKind Kind, string Table, KeyValuePair<string, byte[]>[]? Headers)> _pending = [];
     private VGtid? _transactionVgtid;
     private string _keyspace = "";
     private string _shard = "";
@@ -50,6 +56,10 @@ public sealed class DebeziumEventBuilder
     public DebeziumEventBuilder(DebeziumEventOptions options) => _options = options;
 
     public VGtid? Position { get; private set; }
+
+    public void Dispose()
+    {
+    }
 
     public void Add(VEvent vevent, ICollection<ChangeRecord> output)
     {
@@ -134,8 +144,8 @@ public sealed class DebeziumEventBuilder
             var afterKey = after is null ? null : Key(fields, after, keyColumns);
             if (before is not null && after is not null && beforeKey != afterKey)
             {
-                AddChange(topic, table, beforeKey, before, null, "d", vevent);
-                AddChange(topic, table, afterKey, null, after, "c", vevent);
+                AddChange(topic, table, beforeKey, before, null, "d", vevent, [new("__debezium.newkey", Encoding.UTF8.GetBytes(afterKey!))]);
+                AddChange(topic, table, afterKey, null, after, "c", vevent, [new("__debezium.oldkey", Encoding.UTF8.GetBytes(beforeKey!))]);
             }
             else
             {
@@ -145,7 +155,7 @@ public sealed class DebeziumEventBuilder
         }
     }
 
-    private void AddChange(string topic, string table, string? key, Dictionary<string, object?>? before, Dictionary<string, object?>? after, string op, VEvent vevent)
+    private void AddChange(string topic, string table, string? key, Dictionary<string, object?>? before, Dictionary<string, object?>? after, string op, VEvent vevent, KeyValuePair<string, byte[]>[]? headers = null)
     {
         var keyBytes = key is null ? null : Encoding.UTF8.GetBytes(key);
         var payload = new Dictionary<string, object?>
@@ -168,9 +178,9 @@ public sealed class DebeziumEventBuilder
         object envelope = _options.SchemasEnabled
             ? new Dictionary<string, object?> { ["schema"] = new Dictionary<string, object?> { ["type"] = "struct", ["name"] = topic + ".Envelope" }, ["payload"] = payload }
             : payload;
-        _pending.Add((topic, keyBytes, JsonSerializer.SerializeToUtf8Bytes(envelope), RecordKind.Change, $"{vevent.RowEvent.Keyspace}.{table}"));
+        _pending.Add((topic, keyBytes, JsonSerializer.SerializeToUtf8Bytes(envelope), RecordKind.Change, $"{vevent.RowEvent.Keyspace}.{table}", headers));
         if (op == "d" && _options.TombstonesOnDelete)
-            _pending.Add((topic, keyBytes, null, RecordKind.Tombstone, $"{vevent.RowEvent.Keyspace}.{table}"));
+            _pending.Add((topic, keyBytes, null, RecordKind.Tombstone, $"{vevent.RowEvent.Keyspace}.{table}", null));
     }
 
     private void Emit(ICollection<ChangeRecord> output, VEvent commit)
@@ -191,8 +201,8 @@ public sealed class DebeziumEventBuilder
             output.Add(new ChangeRecord(_options.TopicPrefix + ".transaction", Encoding.UTF8.GetBytes($"{{\"id\":{JsonSerializer.Serialize(id)}}}"), begin,
                 new RecordPosition(keyspace, shard, gtid, index++, RecordKind.TransactionBegin)));
         }
-        foreach (var (topic, key, value, kind, _) in _pending)
-            output.Add(new ChangeRecord(topic, key, value, new RecordPosition(keyspace, shard, gtid, index++, kind)));
+        foreach (var (topic, key, value, kind, _, headers) in _pending)
+            output.Add(new ChangeRecord(topic, key, value, new RecordPosition(keyspace, shard, gtid, index++, kind)) { Headers = headers });
         if (_options.TransactionMetadata && _pending.Count > 0)
         {
             var counts = _pending.Where(p => p.Kind == RecordKind.Change).GroupBy(p => p.Table)

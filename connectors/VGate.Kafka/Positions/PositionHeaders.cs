@@ -68,8 +68,11 @@ public static class PositionHeaders
         return false;
     }
 
-    /// <summary>Builds the headers of one record. <paramref name="cache"/> reuses the byte arrays of repeated values.</summary>
-    internal static Headers Create(HeaderValueCache cache, RecordPosition position, bool copy)
+    /// <summary>
+    /// Builds the headers of one record, followed by <paramref name="extra"/> (the mapping's own headers, if any).
+    /// <paramref name="cache"/> reuses the byte arrays of repeated values.
+    /// </summary>
+    internal static Headers Create(HeaderValueCache cache, RecordPosition position, bool copy, IReadOnlyList<KeyValuePair<string, byte[]>>? extra = null)
     {
         var headers = new Headers
         {
@@ -82,6 +85,11 @@ public static class PositionHeaders
         };
         if (copy)
             headers.Add(Copy, CopyMarker);
+        if (extra is not null)
+        {
+            foreach (var (name, value) in extra)
+                headers.Add(name, value);
+        }
         return headers;
     }
 

@@ -213,7 +213,7 @@ public sealed class KafkaSink
     private async Task StreamOnceAsync(VStreamSource source, CancellationToken cancellationToken)
     {
         var resume = (_position ?? _checkpoint?.Vgtid ?? _start).Clone();
-        var builder = new DebeziumEventBuilder(_eventOptions!);
+        using var builder = new DebeziumEventBuilder(_eventOptions!);
         _transactionVgtid = null;
         _sessionReceived = false;
         var channel = Channel.CreateBounded<ReceivedResponse>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
@@ -331,7 +331,7 @@ public sealed class KafkaSink
         _kafka!.EnsureTransaction();
         if (_batchStarted == 0)
             _batchStarted = Stopwatch.GetTimestamp();
-        var headers = PositionHeaders.Create(_headerValues, record.Position, copy);
+        var headers = PositionHeaders.Create(_headerValues, record.Position, copy, record.Headers);
         await _kafka.ProduceAsync(partition, record.Key, record.Value, headers, cancellationToken).ConfigureAwait(false);
         _batchRecords++;
         FaultInjection?.Invoke("produced");

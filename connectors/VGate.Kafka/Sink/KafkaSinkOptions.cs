@@ -100,6 +100,9 @@ public sealed class KafkaSinkOptions
     /// <summary>Temporal precision (Debezium <c>time.precision.mode</c>), by name; empty = default.</summary>
     public string? TimePrecisionMode { get; set; }
 
+    /// <summary>How BIGINT UNSIGNED values are written (Debezium <c>bigint.unsigned.handling.mode</c>), by name; empty = default.</summary>
+    public string? BigIntUnsignedHandling { get; set; }
+
     /// <summary>Heartbeat topic prefix; heartbeats go to <c>&lt;this&gt;.&lt;topic prefix&gt;</c>. Default <c>__debezium-heartbeat</c>.</summary>
     public string HeartbeatTopicPrefix { get; set; } = "__debezium-heartbeat";
 

@@ -77,6 +77,7 @@ public static class SinkSettings
         CheckEnum<DecimalHandling>(errors, "DecimalHandling", options.DecimalHandling);
         CheckEnum<BinaryHandling>(errors, "BinaryHandling", options.BinaryHandling);
         CheckEnum<TimePrecisionMode>(errors, "TimePrecisionMode", options.TimePrecisionMode);
+        CheckEnum<BigIntUnsignedHandling>(errors, "BigIntUnsignedHandling", options.BigIntUnsignedHandling);
 
         if (!string.IsNullOrWhiteSpace(options.Keyspace))
         {
@@ -133,15 +134,19 @@ public static class SinkSettings
             };
         var keyColumns = options.KeyColumns.ToDictionary(
             e => e.Key, e => (IReadOnlyList<string>)SplitColumns(e.Value), StringComparer.OrdinalIgnoreCase);
+        var topicPrefix = options.TopicPrefix ?? throw new ArgumentException("TopicPrefix is required.", nameof(options));
+        // Unset enum options keep the event mapping's own defaults.
+        var defaults = new DebeziumEventOptions { TopicPrefix = topicPrefix };
         return new DebeziumEventOptions
         {
-            TopicPrefix = options.TopicPrefix ?? throw new ArgumentException("TopicPrefix is required.", nameof(options)),
+            TopicPrefix = topicPrefix,
             SchemasEnabled = options.SchemasEnabled,
             TransactionMetadata = options.TransactionMetadata,
             TombstonesOnDelete = options.TombstonesOnDelete,
-            DecimalHandling = ParseEnum<DecimalHandling>(options.DecimalHandling) ?? default,
-            BinaryHandling = ParseEnum<BinaryHandling>(options.BinaryHandling) ?? default,
-            TimePrecisionMode = ParseEnum<TimePrecisionMode>(options.TimePrecisionMode) ?? default,
+            DecimalHandling = ParseEnum<DecimalHandling>(options.DecimalHandling) ?? defaults.DecimalHandling,
+            BinaryHandling = ParseEnum<BinaryHandling>(options.BinaryHandling) ?? defaults.BinaryHandling,
+            TimePrecisionMode = ParseEnum<TimePrecisionMode>(options.TimePrecisionMode) ?? defaults.TimePrecisionMode,
+            BigIntUnsignedHandling = ParseEnum<BigIntUnsignedHandling>(options.BigIntUnsignedHandling) ?? defaults.BigIntUnsignedHandling,
             KeyColumns = keyColumns,
             TableFilter = filter,
             IncludeSchemaChanges = options.IncludeSchemaChanges,

@@ -121,6 +121,9 @@ public sealed class KafkaSinkTests(KafkaTestCluster kafka, ITestOutputHelper out
         Assert.Equal(delete.Partition, tombstone.Partition);
         Assert.True(tombstone.Offset > delete.Offset);
         Assert.Equal("b2", byPosition[6].Payload.GetProperty("after").GetProperty("v").GetString());
+        // The mapping's own headers of a primary-key change ride along after the position headers.
+        Assert.Contains("\"id\":20", byPosition[4].Header("__debezium.newkey"), StringComparison.Ordinal);
+        Assert.Contains("\"id\":2", byPosition[6].Header("__debezium.oldkey"), StringComparison.Ordinal);
     }
 
     [Fact]

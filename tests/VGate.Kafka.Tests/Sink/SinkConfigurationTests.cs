@@ -164,6 +164,7 @@ public sealed class SinkConfigurationTests : IDisposable
     [InlineData(new[] { "--ca", "/nonexistent/ca.pem" }, "TlsCaFile '/nonexistent/ca.pem' does not exist.")]
     [InlineData(new[] { "--topic-prefix", "shop/eu" }, "TopicPrefix 'shop/eu' may only contain")]
     [InlineData(new[] { "--decimal-handling", "roman" }, "DecimalHandling: 'roman' is not one of")]
+    [InlineData(new[] { "--bigint-unsigned-handling", "huge" }, "BigIntUnsignedHandling: 'huge' is not one of")]
     [InlineData(new[] { "--kafka", "acks=1" }, "Kafka setting acks=1 is not allowed: exactly-once delivery needs acks=all.")]
     [InlineData(new[] { "--kafka", "enable.idempotence=false" }, "Kafka setting enable.idempotence must stay true")]
     [InlineData(new[] { "--transactional", "false", "--kafka", "transactional.id=x" }, "Kafka setting transactional.id is set but Transactional is false")]
