@@ -26,6 +26,19 @@ public sealed record KafkaRecord(string Topic, int Partition, long Offset, byte[
 
     public string Op => Payload.GetProperty("op").GetString()!;
 
+    /// <summary>The key's payload as compact JSON (<c>{"id":1}</c>), with or without a schema envelope around it.</summary>
+    public string? KeyPayload
+    {
+        get
+        {
+            if (Key is null)
+                return null;
+            var root = JsonDocument.Parse(Key).RootElement;
+            var payload = root.TryGetProperty("payload", out var inner) ? inner : root;
+            return JsonSerializer.Serialize(payload);
+        }
+    }
+
     public override string ToString() => $"{Topic}/{Partition}@{Offset} key={KeyText} {Header(PositionHeaders.Kind)} {Header(PositionHeaders.Gtid)}#{Header(PositionHeaders.Index)}";
 }
 
