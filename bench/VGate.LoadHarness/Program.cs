@@ -12,6 +12,11 @@
 // throughput, commit→client latency, and 1 vs 100 subscribers (see Gateway/GatewayMode.cs).
 //
 //   VGate.LoadHarness gateway throughput|latency|subscribers|all [scenario options]
+//
+// Kafka mode for bench/kafka-sink.sh: gateway → Kafka (mock cluster) with exactly-once on; drains the rows loaded after
+// <start-gtid>, then measures commit latency under a paced live load (KafkaMode.cs).
+//
+//   VGate.LoadHarness kafka <mysql://user:pw@127.0.0.1:port> <database> <start-gtid> [live-rows-per-s]
 using System.Diagnostics;
 using System.Globalization;
 using VGate.Benchmarks;
@@ -24,6 +29,9 @@ if (args.Length >= 1 && args[0] == "gateway")
 
 if (args.Length == 3 && args[0] == "copy")
     return await CopyMode.RunAsync(args[1], args[2]);
+
+if (args.Length is 4 or 5 && args[0] == "kafka")
+    return await KafkaMode.RunAsync(args[1], args[2], args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 2000);
 
 if (args.Length < 2)
 {

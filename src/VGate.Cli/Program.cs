@@ -11,6 +11,7 @@ internal static class Program
           serve     run the VStream gRPC server (vtgateservice.Vitess)
           stream    call VStream on a server and print one JSON object per event
           binlog    read a MySQL/MariaDB binlog and print one JSON object per event
+          kafka-sink  stream a keyspace into Kafka as Debezium-style events, exactly once (also: vgate-kafka)
           help      show this text, or `vgate help <command>` for a command's options
 
         """;
@@ -44,6 +45,8 @@ internal static class Program
                 "binlog" => await BinlogCommand.RunAsync(rest, Console.OpenStandardOutput(), Console.Error, cancellation.Token),
                 "serve" => await ServeCommand.RunAsync(rest, Console.Error, cancellation.Token),
                 "stream" => await StreamCommand.RunAsync(rest, Console.OpenStandardOutput(), Console.Error, cancellation.Token),
+                // The Kafka sink parses its own options (connectors/VGate.Kafka) and handles SIGINT/SIGTERM itself.
+                "kafka-sink" => await VGate.Kafka.Cli.KafkaSinkCommand.RunAsync(rest, Console.Out, Console.Error, "vgate kafka-sink", cancellation.Token),
                 _ => throw new UsageException($"Unknown command '{command}'."),
             };
         }
@@ -60,6 +63,7 @@ internal static class Program
         "binlog" => BinlogCommand.Usage,
         "serve" => ServeCommand.Usage,
         "stream" => StreamCommand.Usage,
+        "kafka-sink" => VGate.Kafka.Cli.KafkaSinkCommand.Usage("vgate kafka-sink"),
         _ => null,
     };
 }

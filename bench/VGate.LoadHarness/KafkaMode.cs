@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+using VGate.Kafka.Sink;
+using VGate.Server;
+
+/// <summary>
+/// Gateway → Kafka throughput and latency for bench/kafka-sink.sh. Everything but mariadbd runs in this process: a
+/// librdkafka mock cluster (3 brokers), the VGate gRPC server (Kestrel on 127.0.0.1) over the one shard, and the Kafka
+/// sink with exactly-once on (transactions + checkpoints).
+/// <list type="number">
+/// <item>drain: the sink starts at <c>start-gtid</c>, before the rows the script loaded, and runs until its checkpoint
+/// reaches the binlog's end; events/s = records written / time from the first record to the last checkpoint.</item>
+/// <item>live: a new sink resumes from that checkpoint while this process inserts <c>live-rows-per-s</c> rows (10 per
+/// transaction) for 10 s; commit latency = per source transaction, from its COMMIT arriving from the gateway to the
+/// Kafka commit of its batch.</item>
+/// </list>
+/// </summary>
+internal static class KafkaMode
+{
+    public static async Task<int> RunAsync(string uri, string database, string startGtid, int liveRowsPerSecond)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        var token = timeout.Token;
+        using var cluster = MockCluster.Start();
+        var source = new Uri(uri);
+        var credentials = source.UserInfo.Split(':');
+        var connectionString = $"Server={source.Host};Port={source.Port};User ID={credentials[0]};Password={credentials[1]};Database={database};Pooling=false";
+
+        var builder = VGateServer.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["VGate:Server:Listen"] = "127.0.0.1:0",
+            ["VGate:Keyspaces:0:Name"] = database,
+            ["VGate:Keyspaces:0:Database"] = database,
+            ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
+            ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = uri,
+        });
+        builder.Logging.ClearProviders();
+        await using var app = VGateServer.Build(builder);
+        await app.StartAsync(token);
+        var gateway = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().Replace("http://", "", StringComparison.Ordinal);
+
+        var end = await ScalarAsync(connectionString, "SELECT @@gtid_binlog_pos", token);
+        var options = new KafkaSinkOptions
+        {
+            Gateway = gateway,
+            Keyspace = database,
+            TopicPrefix = "bench",
+            BootstrapServers = cluster.BootstrapServers,
+            OffsetsTopic = "bench-offsets",
+            From = $"[{{\"keyspace\":\"{database}\",\"shard\":\"0\",\"gtid\":\"MariaDB/{startGtid}\"}}]",
+            StatusIntervalSeconds = 0,
+        };
+        cluster.CreateTopic(options.OffsetsTopic);
+
+        // 1. drain
+        var drain = new KafkaSink(options);
+        using (var stop = new CancellationTokenSource())
+        {
+            var watch = Stopwatch.StartNew();
+            var running = drain.RunAsync(stop.Token);
+            // Steady state: from the first completed batch (start-up, JIT and connections behind us) to the last checkpoint.
+            TimeSpan firstBatch = default;
+            long firstBatchRecords = 0;
+            while (!AtGtid(drain, end))
+            {
+                if (running.IsCompleted)
+                    await running;
+                if (firstBatch == default && drain.Statistics.Batches > 0)
+                {
+                    firstBatch = watch.Elapsed;
+                    firstBatchRecords = drain.Statistics.RecordsWritten;
+                }
+                await Task.Delay(5, token);
+            }
+            var total = watch.Elapsed;
+            await stop.CancelAsync();
+            await running;
+            var statistics = drain.Statistics;
+            var seconds = (total - firstBatch).TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"DRAIN records={statistics.RecordsWritten} transactions={statistics.Transactions} batches={statistics.Batches} checkpoints={statistics.Checkpoints} " +
+                $"total_seconds={total.TotalSeconds:F2} first_batch_seconds={firstBatch.TotalSeconds:F2} events_per_s_overall={statistics.RecordsWritten / total.TotalSeconds:F0} " +
+                $"events_per_s={(statistics.RecordsWritten - firstBatchRecords) / seconds:F0} " +
+                $"commit_latency_p50_ms={statistics.CommitLatency.Percentile(0.5):F1} p99_ms={statistics.CommitLatency.Percentile(0.99):F1}"));
+        }
+
+        // 2. live, paced
+        var live = new KafkaSink(options);
+        using (var stop = new CancellationTokenSource())
+        {
+            var running = live.RunAsync(stop.Token);
+            await using var connection = new MySqlConnection(connectionString);
+            await connection.OpenAsync(token);
+            var next = (int)(long.Parse(await ScalarAsync(connectionString, "SELECT COALESCE(MAX(id), 0) FROM t10", token), CultureInfo.InvariantCulture) + 1);
+            var transactionsPerSecond = Math.Max(1, liveRowsPerSecond / 10);
+            var watch = Stopwatch.StartNew();
+            var sent = 0;
+            while (watch.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                var due = (int)(watch.Elapsed.TotalSeconds * transactionsPerSecond);
+                for (; sent < due; sent++)
+                {
+                    await using var insert = new MySqlCommand(
+                        $"INSERT INTO t10 SELECT seq, seq, CONCAT('live-', seq), 1.25, NOW(6), 0.5, 1, 'LIVE', CURDATE(), 1 FROM seq_{next}_to_{next + 9}", connection);
+                    await insert.ExecuteNonQueryAsync(token);
+                    next += 10;
+                }
+                await Task.Delay(1, token);
+            }
+            var liveEnd = await ScalarAsync(connectionString, "SELECT @@gtid_binlog_pos", token);
+            while (!AtGtid(live, liveEnd))
+            {
+                if (running.IsCompleted)
+                    await running;
+                await Task.Delay(5, token);
+            }
+            await stop.CancelAsync();
+            await running;
+            var statistics = live.Statistics;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"LIVE rows_per_s={sent * 10 / watch.Elapsed.TotalSeconds:F0} transactions={statistics.Transactions} records={statistics.RecordsWritten} batches={statistics.Batches} " +
+                $"commit_latency_p50_ms={statistics.CommitLatency.Percentile(0.5):F1} p99_ms={statistics.CommitLatency.Percentile(0.99):F1} max_ms={statistics.CommitLatency.Max:F1}"));
+        }
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROCESS peak_ws_mb={process.PeakWorkingSet64 / 1e6:F0} cpu_s={process.TotalProcessorTime.TotalSeconds:F1}"));
+        return 0;
+    }
+
+    private static bool AtGtid(KafkaSink sink, string gtid) =>
+        sink.LastCheckpoint?.Vgtid.ShardGtids.Any(s => s.Gtid == "MariaDB/" + gtid) == true;
+
+    private static async Task<string> ScalarAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new MySqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql, connection);
+        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture)!;
+    }
+
+    /// <summary>
+    /// librdkafka's mock cluster through the <c>test.mock.num.brokers</c> setting of a client that lives as long as the
+    /// cluster; its bootstrap address is read from the client's MOCK log line (reference §1.3).
+    /// </summary>
+    private sealed class MockCluster : IDisposable
+    {
+        private readonly IProducer<byte[], byte[]> _owner;
+
+        private MockCluster(IProducer<byte[], byte[]> owner, string bootstrapServers)
+        {
+            _owner = owner;
+            BootstrapServers = bootstrapServers;
+        }
+
+        public string BootstrapServers { get; }
+
+        public static MockCluster Start()
+        {
+            var bootstrap = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var config = new ProducerConfig { BootstrapServers = "unused:9092" };
+            config.Set("test.mock.num.brokers", "3");
+            var owner = new ProducerBuilder<byte[], byte[]>(config)
+                .SetLogHandler((_, message) =>
+                {
+                    const string marker = "replaced with ";
+                    var at = message.Message.IndexOf(marker, StringComparison.Ordinal);
+                    if (message.Facility == "MOCK" && at >= 0)
+                        bootstrap.TrySetResult(message.Message[(at + marker.Length)..].Trim());
+                })
+                .Build();
+            return new MockCluster(owner, bootstrap.Task.WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult());
+        }
+
+        /// <summary>Creates a topic by producing to it (the mock auto-creates topics with 4 partitions).</summary>
+        public void CreateTopic(string topic) =>
+            _owner.ProduceAsync(new TopicPartition(topic, 0), new Message<byte[], byte[]> { Key = [0], Value = [0] }).GetAwaiter().GetResult();
+
+        public void Dispose() => _owner.Dispose();
+    }
+}

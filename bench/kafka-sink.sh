@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Gateway → Kafka throughput and latency (issue 6): a throwaway mariadbd with ROWS rows of the 10-column table
+# bench.t10 loaded after a recorded GTID position (10,000 rows per transaction), then VGate.LoadHarness kafka runs the
+# VGate gRPC server and the Kafka sink (exactly-once on: transactions + checkpoints) against librdkafka's mock cluster
+# in one process: it drains the rows, then measures commit latency under a paced live load of LIVE_RATE rows/s.
+#
+#   bench/kafka-sink.sh [ROWS] [LIVE_RATE]
+set -euo pipefail
+ROWS=${1:-300000}
+LIVE_RATE=${2:-2000}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+# shellcheck source=lib/throwaway-mariadb.sh
+. "$here/lib/throwaway-mariadb.sh"
+
+dotnet build "$here/VGate.LoadHarness/VGate.LoadHarness.csproj" -c Release -nologo -v q >/dev/null
+harness="$repo/artifacts/bin/VGate.LoadHarness/release/VGate.LoadHarness.dll"
+
+mdb_start
+echo "mariadbd $MDB_VERSION on 127.0.0.1:$MDB_PORT ($MDB_ROOT)"
+mdb_create_schema
+start=$(mdb_sql 'SELECT @@gtid_binlog_pos')
+load_start=$(date +%s)
+mdb_load_multi "$ROWS" 10000
+echo "loaded $ROWS rows after GTID $start in $(( $(date +%s) - load_start )) s; load: $(uptime)"
+uri="mysql://$MDB_USER:$MDB_PASSWORD@127.0.0.1:$MDB_PORT"
+dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
+echo "load after: $(uptime)"

@@ -1,0 +1,78 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+using VGate.Kafka.Sink;
+
+namespace VGate.Kafka.Cli;
+
+/// <summary>
+/// Loads <see cref="KafkaSinkOptions"/> from, in increasing priority: the JSON file given with <c>--config</c>
+/// (section <c>VGate:KafkaSink</c>), environment variables <c>VGATE_KAFKA__&lt;Option&gt;</c> (nested keys with
+/// <c>__</c>, e.g. <c>VGATE_KAFKA__KAFKA__SASL_MECHANISM</c>), and the command line.
+/// </summary>
+public static class SinkConfiguration
+{
+    /// <summary>Prefix of the environment variables read.</summary>
+    public const string EnvironmentPrefix = "VGATE_KAFKA__";
+
+    /// <summary>
+    /// Builds the options. Throws <see cref="SinkUsageException"/> for a bad command line or a missing file, and
+    /// <see cref="KafkaSinkException"/> (<see cref="SinkFailure.Configuration"/>) for unreadable JSON or values of the wrong type.
+    /// </summary>
+    public static KafkaSinkOptions Load(IReadOnlyList<string> args, IDictionary? environment = null) =>
+        Load(SinkCommandLine.Parse(args), environment ?? Environment.GetEnvironmentVariables());
+
+    internal static KafkaSinkOptions Load(SinkCommandLine.Parsed parsed, IDictionary environment)
+    {
+        var builder = new ConfigurationBuilder();
+        if (parsed.ConfigFile is { } file)
+        {
+            if (!File.Exists(file))
+                throw new SinkUsageException($"Configuration file '{file}' does not exist.");
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+        builder.AddInMemoryCollection(EnvironmentSettings(environment));
+        builder.AddInMemoryCollection(parsed.Settings);
+        var options = new KafkaSinkOptions();
+        try
+        {
+            var configuration = builder.Build();
+            configuration.GetSection(KafkaSinkOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new KafkaSinkException(SinkFailure.Configuration, "Invalid configuration: " + Describe(ex), ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new KafkaSinkException(SinkFailure.Configuration, $"Configuration file '{parsed.ConfigFile}' is not valid JSON: {ex.Message}", ex);
+        }
+        catch (FormatException ex)
+        {
+            throw new KafkaSinkException(SinkFailure.Configuration, $"Configuration file '{parsed.ConfigFile}' is not valid JSON: {ex.Message}", ex);
+        }
+        return options;
+    }
+
+    /// <summary><c>VGATE_KAFKA__A__B=v</c> → <c>VGate:KafkaSink:A:B = v</c>.</summary>
+    internal static Dictionary<string, string?> EnvironmentSettings(IDictionary environment)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in environment)
+        {
+            if (entry.Key is not string name || !name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) || name.Length == EnvironmentPrefix.Length)
+                continue;
+            var key = name[EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal);
+            settings[KafkaSinkOptions.SectionName + ":" + key] = entry.Value as string;
+        }
+        return settings;
+    }
+
+    private static string Describe(InvalidOperationException exception)
+    {
+        // The binder's messages name the key and the type ("Failed to convert configuration value 'x' at 'VGate:KafkaSink:MaxBatchRecords' to type 'System.Int32'.").
+        var message = exception.Message;
+        if (exception.InnerException is { } inner && !message.Contains(inner.Message, StringComparison.Ordinal))
+            message += " " + inner.Message;
+        return message;
+    }
+}

@@ -1,0 +1,399 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using VGate.Kafka.Logging;
+using VGate.Kafka.Sink;
+
+namespace VGate.Kafka.Producing;
+
+/// <summary>
+/// The sink's Kafka clients: one long-lived idempotent (optionally transactional) producer, an admin client on the
+/// producer's connection, and one consumer for reading checkpoints and reading back. Tracks every produced record
+/// until its delivery report arrives, so a checkpoint is only written once everything before it is acknowledged.
+/// </summary>
+/// <remarks>
+/// Only the sink's loop calls these methods (one thread at a time); delivery reports arrive on librdkafka's poll
+/// thread and only touch the fields guarded by <c>_lock</c>.
+/// </remarks>
+internal sealed class KafkaClients : IDisposable
+{
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly IAdminClient _admin;
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _timeout;
+    private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivery;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<TopicPartition, long> _deliveredEnds = [];
+    private long _inFlight;
+    private TaskCompletionSource? _drained;
+    private string? _deliveryError;
+    private Error? _fatalError;
+    private bool _inTransaction;
+
+    public KafkaClients(KafkaSinkOptions options, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = loggerFactory.CreateLogger("VGate.Kafka.Kafka");
+        _timeout = TimeSpan.FromMilliseconds(options.KafkaTimeoutMs);
+        Transactional = options.Transactional;
+        _onDelivery = OnDelivery;
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfig.Producer(options))
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => OnLog(message))
+            .Build();
+        _admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(KafkaClientConfig.Consumer(options))
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => OnLog(message))
+            .Build();
+    }
+
+    public bool Transactional { get; }
+
+    public IConsumer<byte[]?, byte[]?> Consumer => _consumer;
+
+    public TimeSpan Timeout => _timeout;
+
+    /// <summary>Registers this producer's transactional.id, fencing older instances and aborting their open transaction.</summary>
+    public Task InitTransactionsAsync() => Task.Run(() =>
+    {
+        try
+        {
+            _producer.InitTransactions(_timeout);
+        }
+        catch (KafkaException ex)
+        {
+            throw new KafkaSinkException(SinkFailure.Kafka, $"Kafka InitTransactions failed: {ex.Error.Reason} ({ex.Error.Code}). " +
+                "With Transactional=true the brokers must support transactions (or set Transactional=false).", ex);
+        }
+    });
+
+    /// <summary>Begins a Kafka transaction unless one is open (no-op without transactions).</summary>
+    public void EnsureTransaction()
+    {
+        if (!Transactional || _inTransaction)
+            return;
+        try
+        {
+            _producer.BeginTransaction();
+        }
+        catch (KafkaException ex)
+        {
+            throw Fatal("BeginTransaction failed", ex.Error, ex);
+        }
+        _inTransaction = true;
+    }
+
+    public bool InTransaction => _inTransaction;
+
+    /// <summary>Commits the open transaction. Throws <see cref="TransactionAbortedException"/> after aborting when Kafka says so.</summary>
+    public async Task CommitTransactionAsync(CancellationToken cancellationToken)
+    {
+        if (!_inTransaction)
+            return;
+        var deadline = DateTime.UtcNow + _timeout;
+        while (true)
+        {
+            try
+            {
+                await Task.Run(() => _producer.CommitTransaction(_timeout), CancellationToken.None).ConfigureAwait(false);
+                _inTransaction = false;
+                return;
+            }
+            catch (KafkaRetriableException ex) when (DateTime.UtcNow < deadline)
+            {
+                Log.KafkaError(_logger, "commit will be retried: " + ex.Error.Reason, ex.Error.Code.ToString());
+            }
+            catch (KafkaTxnRequiresAbortException ex)
+            {
+                await AbortTransactionAsync(cancellationToken).ConfigureAwait(false);
+                throw new TransactionAbortedException(ex.Error.Reason, ex);
+            }
+            catch (KafkaException ex)
+            {
+                throw Fatal("CommitTransaction failed", ex.Error, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Aborts the open transaction, if any, and waits for the purged records' delivery reports, whose errors are then
+    /// forgotten: an aborted transaction's records are replayed.
+    /// </summary>
+    public async Task AbortTransactionAsync(CancellationToken cancellationToken)
+    {
+        if (!_inTransaction)
+            return;
+        try
+        {
+            await Task.Run(() => _producer.AbortTransaction(_timeout), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (KafkaException ex)
+        {
+            throw Fatal("AbortTransaction failed", ex.Error, ex);
+        }
+        _inTransaction = false;
+        await WaitForReportsAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _deliveryError = null;
+            _deliveredEnds.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Hands one record to librdkafka for <paramref name="partition"/>. Waits while librdkafka's queue is full. Failures
+    /// surface from <see cref="WaitForDeliveriesAsync"/> (or at once for records Kafka can never take).
+    /// </summary>
+    public async ValueTask ProduceAsync(TopicPartition partition, byte[]? key, byte[]? value, Headers? headers, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        var message = new Message<byte[]?, byte[]?> { Key = key, Value = value, Headers = headers };
+        while (true)
+        {
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                _producer.Produce(partition, message, _onDelivery);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                // librdkafka's buffer is full: wait for deliveries to make room. Not a busy loop: 1 ms steps.
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+                ThrowIfFailed();
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                throw new KafkaSinkException(SinkFailure.Kafka,
+                    $"Kafka refused a record for {partition.Topic} ({(value?.Length ?? 0) + (key?.Length ?? 0)} bytes): {ex.Error.Reason} ({ex.Error.Code}).", ex);
+            }
+            catch (KafkaException ex)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                throw Fatal("Produce failed", ex.Error, ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every record produced so far has its delivery report. Throws <see cref="KafkaSinkException"/> when
+    /// any delivery failed or the producer hit a fatal error.
+    /// </summary>
+    public async Task WaitForDeliveriesAsync(CancellationToken cancellationToken)
+    {
+        await WaitForReportsAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfFailed();
+    }
+
+    private async Task WaitForReportsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_lock)
+            {
+                if (Interlocked.Read(ref _inFlight) == 0 || _fatalError is not null)
+                    return;
+                _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _drained.Task;
+            }
+            try
+            {
+                // Delivery reports always come (librdkafka fails a message after message.timeout.ms); this timeout only
+                // guards against a wedged client.
+                await wait.WaitAsync(_timeout + _timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new KafkaSinkException(SinkFailure.Kafka,
+                    $"{Interlocked.Read(ref _inFlight)} records got no delivery report within {(_timeout + _timeout).TotalSeconds:0} s.", ex);
+            }
+        }
+    }
+
+    /// <summary>Delivered end offsets (last offset + 1) per partition since the last call, then forgets them.</summary>
+    public Dictionary<TopicPartition, long> TakeDeliveredEnds()
+    {
+        lock (_lock)
+        {
+            var result = new Dictionary<TopicPartition, long>(_deliveredEnds);
+            _deliveredEnds.Clear();
+            return result;
+        }
+    }
+
+    /// <summary>Partition count of <paramref name="topic"/>, asking the broker to create it when it does not exist.</summary>
+    public Task<int> GetPartitionCountAsync(string topic, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        var deadline = DateTime.UtcNow + _timeout;
+        var delay = TimeSpan.FromMilliseconds(50);
+        string? problem;
+        while (true)
+        {
+            try
+            {
+                // A metadata request for one topic from a producer lets the broker auto-create it.
+                var metadata = _admin.GetMetadata(topic, _timeout);
+                var entry = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+                if (entry is not null && entry.Error.Code == ErrorCode.NoError && entry.Partitions.Count > 0)
+                    return entry.Partitions.Count;
+                problem = entry is null ? "no metadata" : $"{entry.Error.Reason} ({entry.Error.Code})";
+            }
+            catch (KafkaException ex)
+            {
+                problem = $"{ex.Error.Reason} ({ex.Error.Code})";
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new KafkaSinkException(SinkFailure.Kafka,
+                    $"Topic {topic} is not available: {problem}. Create it, or enable auto.create.topics.enable on the brokers.");
+            }
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
+    }, cancellationToken);
+
+    /// <summary>True when the topic exists (no auto-creation).</summary>
+    public bool TopicExists(string topic)
+    {
+        var metadata = _admin.GetMetadata(_timeout);
+        return metadata.Topics.Any(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError);
+    }
+
+    /// <summary>Creates a compacted single-partition topic; returns null on success or the reason it failed.</summary>
+    public async Task<string?> TryCreateCompactedTopicAsync(string topic, short replicationFactor)
+    {
+        try
+        {
+            var specification = new Confluent.Kafka.Admin.TopicSpecification
+            {
+                Name = topic,
+                NumPartitions = 1,
+                ReplicationFactor = replicationFactor,
+                Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
+            };
+            // Brokers answer CreateTopics at once; a cluster without the API (librdkafka's mock) would only time out.
+            var wait = TimeSpan.FromMilliseconds(Math.Min(_timeout.TotalMilliseconds, 5_000));
+            await _admin.CreateTopicsAsync([specification], new Confluent.Kafka.Admin.CreateTopicsOptions { RequestTimeout = wait, OperationTimeout = wait }).ConfigureAwait(false);
+            return null;
+        }
+        catch (Confluent.Kafka.Admin.CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists or ErrorCode.NoError))
+        {
+            return null;
+        }
+        catch (Confluent.Kafka.Admin.CreateTopicsException ex)
+        {
+            return string.Join("; ", ex.Results.Select(r => $"{r.Error.Reason} ({r.Error.Code})"));
+        }
+        catch (KafkaException ex)
+        {
+            return $"{ex.Error.Reason} ({ex.Error.Code})";
+        }
+    }
+
+    /// <summary>Low and high watermark of a partition, asked of the broker.</summary>
+    public WatermarkOffsets QueryWatermarks(TopicPartition partition)
+    {
+        try
+        {
+            return _consumer.QueryWatermarkOffsets(partition, _timeout);
+        }
+        catch (KafkaException ex)
+        {
+            throw new KafkaSinkException(SinkFailure.Kafka, $"Reading the end offset of {partition} failed: {ex.Error.Reason} ({ex.Error.Code}).", ex);
+        }
+    }
+
+    /// <summary>Throws when a delivery failed or the producer reported a fatal error.</summary>
+    public void ThrowIfFailed()
+    {
+        Error? fatal;
+        string? delivery;
+        lock (_lock)
+        {
+            fatal = _fatalError;
+            delivery = _deliveryError;
+        }
+        if (fatal is not null)
+            throw Fatal("The Kafka producer hit a fatal error", fatal, null);
+        if (delivery is not null)
+            throw new KafkaSinkException(SinkFailure.Kafka, delivery + " Nothing after the last checkpoint is lost: the next start reads back what was written and continues.");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_inTransaction && _fatalError is null)
+                _producer.AbortTransaction(_timeout);
+            else
+                _producer.Flush(TimeSpan.FromSeconds(5));
+        }
+        catch (KafkaException)
+        {
+            // Best effort: nothing unacknowledged was checkpointed, and the next InitTransactions aborts an open transaction.
+        }
+        _consumer.Close();
+        _consumer.Dispose();
+        _admin.Dispose();
+        _producer.Dispose();
+    }
+
+    private void OnDelivery(DeliveryReport<byte[]?, byte[]?> report)
+    {
+        lock (_lock)
+        {
+            if (report.Error.IsError)
+            {
+                _deliveryError ??= $"Delivery to {report.TopicPartition} failed: {report.Error.Reason} ({report.Error.Code}).";
+            }
+            else if (!_deliveredEnds.TryGetValue(report.TopicPartition, out var end) || end <= report.Offset.Value)
+            {
+                _deliveredEnds[report.TopicPartition] = report.Offset.Value + 1;
+            }
+            if (Interlocked.Decrement(ref _inFlight) == 0 && _drained is { } drained)
+            {
+                _drained = null;
+                drained.TrySetResult();
+            }
+        }
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            lock (_lock)
+            {
+                _fatalError ??= error;
+                _drained?.TrySetResult();
+            }
+        }
+        Log.KafkaError(_logger, error.Reason, error.Code.ToString());
+    }
+
+    private void OnLog(LogMessage message)
+    {
+        // librdkafka reports transient trouble (a refused connection) as errors and recovers by itself; real failures
+        // reach the sink as fatal errors or failed deliveries, so its own lines are at most warnings.
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error or SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        Log.Librdkafka(_logger, level, message.Name, message.Facility, message.Message);
+    }
+
+    private static KafkaSinkException Fatal(string what, Error error, Exception? inner)
+    {
+        var fenced = error.Code is ErrorCode.Local_Fenced or ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch;
+        var message = fenced
+            ? $"{what}: this instance was fenced ({error.Reason}): another sink with the same transactional.id has started. Only one instance may run per connector."
+            : $"{what}: {error.Reason} ({error.Code}).";
+        return new KafkaSinkException(SinkFailure.Kafka, message, inner);
+    }
+}
