@@ -281,6 +281,9 @@ internal sealed class ShardHub
         var excluded = new HashSet<string>(StringComparer.Ordinal);
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var failures = 0;
+        // Why the last source was excluded: once no source of the role is left, that is the error worth reporting
+        // (purged binlogs, a bad source setting), not "no source left" (as StreamSession does without the hub).
+        Exception? exclusion = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -325,6 +328,12 @@ internal sealed class ShardHub
                 }
 
                 DropPartialTransaction();
+                if (source is null && exclusion is not null && error is VStreamException { Code: Vtrpc.Code.Unavailable })
+                {
+                    Log.ShardGivingUp(_logger, Key.Keyspace, Key.Shard, failures + 1, error.Message);
+                    Fail(RetryPolicy.MarkGivenUp(exclusion as VStreamException ?? VStreamException.Internal($"{Key.Keyspace}/{Key.Shard}: {exclusion.Message}", exclusion)));
+                    return;
+                }
                 var decision = RetryPolicy.Classify(error);
                 if (decision == RetryDecision.Fail)
                 {
@@ -341,6 +350,8 @@ internal sealed class ShardHub
                 }
                 if (source is not null)
                     (decision == RetryDecision.RetryElsewhere ? excluded : failed).Add(source);
+                if (decision == RetryDecision.RetryElsewhere)
+                    exclusion = error;
                 GatewayMetrics.ShardRetries.Add(1, Tags);
                 Log.ShardRetrying(_logger, Key.Keyspace, Key.Shard, source ?? "(none)", failures, position, error.Message);
                 if (_options.RetryDelay > TimeSpan.Zero)
