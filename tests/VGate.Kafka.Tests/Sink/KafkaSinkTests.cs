@@ -372,11 +372,11 @@ public sealed class KafkaSinkTests(KafkaTestCluster kafka, ITestOutputHelper out
         await using var host = await GatewayHost.StartAsync(gateway);
         var prefix = KafkaTestCluster.NewPrefix();
         var options = Options(host, prefix, transactional: false);
-        options.Kafka["message.max.bytes"] = "2000";
+        options.Kafka["message.max.bytes"] = "20000";
 
         await using var run = SinkRun.Start(options, _log);
         await run.WaitForCheckpointAsync(c => At(c, "MariaDB/0-1-1"));
-        gateway.Add(Transaction("MariaDB/0-1-2", "0", Insert("t", 2, new string('x', 5000))));
+        gateway.Add(Transaction("MariaDB/0-1-2", "0", Insert("t", 2, new string('x', 50_000))));
         var error = await run.FailsWithAsync<KafkaSinkException>();
 
         Assert.Equal(SinkFailure.Kafka, error.Failure);
