@@ -112,6 +112,6 @@ public static class MariaDbReplication
                 if (!string.Equals(running, "ON", StringComparison.OrdinalIgnoreCase))
                     throw new InvalidOperationException($"{replica}: replication is not running yet (Slave_running={running ?? "?"}).");
             },
-            TimeSpan.FromSeconds(30),
+            TimeSpan.FromSeconds(120),
             cancellationToken);
 }
