@@ -8,6 +8,7 @@ using VGate.Gateway.Logging;
 using VGate.Gateway.Skew;
 using VGate.Gateway.Streams;
 using VGate.Gateway.Topology;
+using VGate.Protocol.Encoding;
 using VGate.VStreamer;
 using Vtgate;
 
@@ -19,6 +20,12 @@ namespace VGate.Gateway;
 /// atomically under <see cref="_sendLock"/> into the bounded <see cref="_output"/> channel, so a shard's group is never
 /// interleaved with another shard's events.
 /// </summary>
+/// <remarks>
+/// Responses are assembled from encoded events (<see cref="EncodedVStreamResponse"/>): a shard's events come from its
+/// streamer or a fan-out hub shared by many streams, and each is serialized once (<see cref="VEvent.GetEncoded"/>), with the
+/// <c>keyspace.</c> table-name prefix when the client did not set <c>exclude_keyspace_from_table_name</c>. Only what is
+/// this stream's own (its VGTID events, the global COPY_COMPLETED, heartbeats) is encoded here.
+/// </remarks>
 internal sealed class StreamSession : IDisposable
 {
     private readonly GatewayOptions _options;
@@ -27,6 +34,9 @@ internal sealed class StreamSession : IDisposable
     private readonly ILogger _logger;
     private readonly ResolvedRequest _request;
     private readonly long _chunkSize;
+
+    /// <summary>Whether FIELD and ROW table names go out as <c>keyspace.table</c> (unless <c>exclude_keyspace_from_table_name</c>).</summary>
+    private readonly bool _prefixTableNames;
 
     /// <summary>Held while a shard writes a group (or, with chunking, for a whole large transaction) to the output.</summary>
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -37,7 +47,7 @@ internal sealed class StreamSession : IDisposable
     /// <summary>Shards that sent COPY_COMPLETED. Guarded by <see cref="_sendLock"/>.</summary>
     private readonly HashSet<(string Keyspace, string Shard)> _copyCompleted = [];
 
-    private readonly Channel<VStreamResponse> _output;
+    private readonly Channel<EncodedVStreamResponse> _output;
 
     /// <summary>Aligns shards by event time when the request sets <c>minimize_skew</c>; null otherwise.</summary>
     private readonly SkewAligner? _skew;
@@ -60,7 +70,8 @@ internal sealed class StreamSession : IDisposable
         _request = request;
         foreach (var shard in request.Shards)
             _vgtid.ShardGtids.Add(shard.Clone());
-        _output = Channel.CreateBounded<VStreamResponse>(new BoundedChannelOptions(Math.Max(1, options.ResponseQueueCapacity))
+        _prefixTableNames = !request.Flags.ExcludeKeyspaceFromTableName;
+        _output = Channel.CreateBounded<EncodedVStreamResponse>(new BoundedChannelOptions(Math.Max(1, options.ResponseQueueCapacity))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -83,7 +94,7 @@ internal sealed class StreamSession : IDisposable
     /// <summary>Releases the send lock; call after <see cref="RunAsync"/> has finished.</summary>
     public void Dispose() => _sendLock.Dispose();
 
-    public async IAsyncEnumerable<VStreamResponse> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EncodedVStreamResponse> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _shutdown = shutdown;
@@ -103,6 +114,9 @@ internal sealed class StreamSession : IDisposable
         var heartbeat = _request.Flags.HeartbeatInterval > 0 ? TimeSpan.FromSeconds(_request.Flags.HeartbeatInterval) : TimeSpan.Zero;
         var lastSent = _time.GetTimestamp();
         Task<bool>? pendingRead = null;
+        // One timer per heartbeat period, not one per response: when it fires early (something was sent meanwhile) it is
+        // re-armed for the rest of the period.
+        Task? heartbeatDue = null;
         try
         {
             while (true)
@@ -117,15 +131,27 @@ internal sealed class StreamSession : IDisposable
                 }
 
                 pendingRead ??= _output.Reader.WaitToReadAsync(shutdown.Token).AsTask();
-                var outcome = await WaitAsync(pendingRead, heartbeat, lastSent, shutdown.Token).ConfigureAwait(false);
-                if (outcome == WaitOutcome.Heartbeat)
+                if (heartbeat > TimeSpan.Zero && !pendingRead.IsCompleted)
                 {
-                    lastSent = _time.GetTimestamp();
-                    yield return Heartbeat();
-                    continue;
+                    heartbeatDue ??= Task.Delay(Max(heartbeat - _time.GetElapsedTime(lastSent), TimeSpan.Zero), _time, shutdown.Token);
+                    await Task.WhenAny(pendingRead, heartbeatDue).ConfigureAwait(false);
+                    if (!pendingRead.IsCompleted && heartbeatDue.IsCompleted)
+                    {
+                        heartbeatDue = null;
+                        if (_failure is not null || shutdown.IsCancellationRequested)
+                            break;
+                        if (_time.GetElapsedTime(lastSent) >= heartbeat)
+                        {
+                            lastSent = _time.GetTimestamp();
+                            yield return Heartbeat();
+                        }
+                        continue;
+                    }
                 }
+
+                var hasData = await ReadOutcomeAsync(pendingRead).ConfigureAwait(false);
                 pendingRead = null;
-                if (outcome == WaitOutcome.Ended)
+                if (!hasData)
                     break;
             }
 
@@ -150,47 +176,25 @@ internal sealed class StreamSession : IDisposable
         }
     }
 
-    private enum WaitOutcome
-    {
-        Data,
-        Heartbeat,
-        Ended,
-    }
-
-    /// <summary>Waits for a response, for the heartbeat deadline, or for the end (all pumps done, failure, cancellation).</summary>
-    private async Task<WaitOutcome> WaitAsync(Task<bool> read, TimeSpan heartbeat, long lastSent, CancellationToken cancellationToken)
+    /// <summary>Whether the output has data (false once it is completed, failed or cancelled).</summary>
+    private async Task<bool> ReadOutcomeAsync(Task<bool> read)
     {
         try
         {
-            if (heartbeat > TimeSpan.Zero && !read.IsCompleted)
-            {
-                var remaining = heartbeat - _time.GetElapsedTime(lastSent);
-                if (remaining <= TimeSpan.Zero)
-                    return WaitOutcome.Heartbeat;
-                using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var delay = Task.Delay(remaining, _time, delayCancel.Token);
-                var first = await Task.WhenAny(read, delay).ConfigureAwait(false);
-                if (first != read)
-                {
-                    if (read.IsCompleted)
-                        return await read.ConfigureAwait(false) ? WaitOutcome.Data : WaitOutcome.Ended;
-                    await delay.ConfigureAwait(false);
-                    return WaitOutcome.Heartbeat;
-                }
-                await delayCancel.CancelAsync().ConfigureAwait(false);
-            }
-            return await read.ConfigureAwait(false) ? WaitOutcome.Data : WaitOutcome.Ended;
+            return await read.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_failure is not null)
         {
-            return WaitOutcome.Ended;
+            return false;
         }
     }
 
-    private VStreamResponse Heartbeat()
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private EncodedVStreamResponse Heartbeat()
     {
         var now = _time.GetUtcNow();
-        return new VStreamResponse
+        return EncodedVStreamResponse.From(new VStreamResponse
         {
             Events =
             {
@@ -201,7 +205,7 @@ internal sealed class StreamSession : IDisposable
                     CurrentTime = (now - DateTimeOffset.UnixEpoch).Ticks * 100,
                 },
             },
-        };
+        });
     }
 
     private async Task CompleteWhenAllEndAsync(Task[] pumps)
@@ -355,7 +359,6 @@ internal sealed class StreamSession : IDisposable
 
     private async Task HandleBatchAsync(ShardState shard, IReadOnlyList<VEvent> batch, CancellationToken cancellationToken)
     {
-        var prefix = !_request.Flags.ExcludeKeyspaceFromTableName;
         foreach (var vevent in batch)
         {
             switch (vevent.Type)
@@ -366,16 +369,10 @@ internal sealed class StreamSession : IDisposable
                     continue;
                 case VEventType.Begin:
                     shard.InTransaction = true;
-                    shard.Enqueue(vevent);
-                    break;
-                case VEventType.Field when prefix && vevent.FieldEvent is not null:
-                    shard.Enqueue(WithTableName(vevent, shard.Keyspace));
-                    break;
-                case VEventType.Row when prefix && vevent.RowEvent is not null:
-                    shard.Enqueue(WithTableName(vevent, shard.Keyspace));
+                    shard.Enqueue(vevent, Encode(vevent, shard).Length);
                     break;
                 case VEventType.Commit or VEventType.Rollback or VEventType.Ddl or VEventType.Other or VEventType.CopyCompleted:
-                    shard.Enqueue(vevent);
+                    shard.Enqueue(vevent, Encode(vevent, shard).Length);
                     if (_skew is not null)
                         await _skew.AlignAsync(shard.Id, vevent, cancellationToken).ConfigureAwait(false);
                     await SendAsync(shard, endOfGroup: true, cancellationToken).ConfigureAwait(false);
@@ -384,7 +381,7 @@ internal sealed class StreamSession : IDisposable
                         _skew?.CopyCompleted(shard.Id);
                     continue;
                 default:
-                    shard.Enqueue(vevent);
+                    shard.Enqueue(vevent, Encode(vevent, shard).Length);
                     break;
             }
 
@@ -405,7 +402,7 @@ internal sealed class StreamSession : IDisposable
             shard.HoldsLock = true;
         }
 
-        var events = new List<VEvent>(shard.Queue.Count + 1);
+        var events = new List<byte[]>(shard.Queue.Count + 1);
         var entry = Entry(shard);
         foreach (var vevent in shard.Queue)
         {
@@ -413,23 +410,23 @@ internal sealed class StreamSession : IDisposable
             {
                 case VEventType.Gtid:
                     entry.Gtid = vevent.Gtid;
-                    events.Add(VgtidEvent(shard));
+                    events.Add(VgtidEvent(shard).ToByteArray());
                     break;
                 case VEventType.Lastpk when vevent.LastPKEvent is { } lastPk:
                     UpdateTablePKs(entry, lastPk);
-                    events.Add(VgtidEvent(shard));
+                    events.Add(VgtidEvent(shard).ToByteArray());
                     break;
                 case VEventType.CopyCompleted:
-                    events.Add(vevent);
+                    events.Add(vevent.GetEncoded());
                     _copyCompleted.Add((shard.Keyspace, shard.Shard));
                     if (!_copyCompletedSent && _copyCompleted.Count == _vgtid.ShardGtids.Count)
                     {
                         _copyCompletedSent = true;
-                        events.Add(new VEvent { Type = VEventType.CopyCompleted });
+                        events.Add(new VEvent { Type = VEventType.CopyCompleted }.ToByteArray());
                     }
                     break;
                 default:
-                    events.Add(vevent);
+                    events.Add(Encode(vevent, shard));
                     break;
             }
         }
@@ -443,21 +440,8 @@ internal sealed class StreamSession : IDisposable
         }
     }
 
-    /// <summary>
-    /// A copy of a FIELD or ROW event with its table name prefixed by <c>keyspace.</c>. Received events are shared (a fan-out
-    /// hub hands the same instances to every subscriber), so they are never changed: MergeFrom into a new event copies the
-    /// scalars and the FieldEvent/RowEvent shell but shares their Field and RowChange elements.
-    /// </summary>
-    private static VEvent WithTableName(VEvent vevent, string keyspace)
-    {
-        var copy = new VEvent();
-        copy.MergeFrom(vevent);
-        if (copy.FieldEvent is { } field)
-            field.TableName = keyspace + "." + field.TableName;
-        if (copy.RowEvent is { } row)
-            row.TableName = keyspace + "." + row.TableName;
-        return copy;
-    }
+    /// <summary>The shared encoding of a shard event, with the <c>keyspace.</c> table-name prefix unless the client excluded it.</summary>
+    private byte[] Encode(VEvent vevent, ShardState shard) => vevent.GetEncoded(_prefixTableNames ? shard.Keyspace : null);
 
     private static string ShardId(ShardGtid entry) => entry.Keyspace + "/" + entry.Shard;
 
@@ -480,27 +464,22 @@ internal sealed class StreamSession : IDisposable
         new() { Type = VEventType.Vgtid, Vgtid = _vgtid.Clone(), Keyspace = shard.Keyspace, Shard = shard.Shard };
 
     /// <summary>Writes events as responses of at most <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone).</summary>
-    private async Task WriteAsync(ShardState shard, List<VEvent> events, CancellationToken cancellationToken)
+    private async Task WriteAsync(ShardState shard, List<byte[]> events, CancellationToken cancellationToken)
     {
         var limit = _options.MaxResponseBytes;
-        var response = new VStreamResponse();
-        long responseBytes = 0;
+        var response = new EncodedVStreamResponse();
         long totalBytes = 0;
-        foreach (var vevent in events)
+        foreach (var encoded in events)
         {
-            var size = vevent.CalculateSize();
-            var framed = 1 + CodedOutputStream.ComputeLengthSize(size) + size;
-            if (response.Events.Count > 0 && responseBytes + framed > limit)
+            if (response.Count > 0 && response.Length + EncodedVStreamResponse.FramedLength(encoded.Length) > limit)
             {
                 await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                response = new VStreamResponse();
-                responseBytes = 0;
+                response = new EncodedVStreamResponse();
             }
-            response.Events.Add(vevent);
-            responseBytes += framed;
-            totalBytes += size;
+            response.Add(encoded);
+            totalBytes += encoded.Length;
         }
-        if (response.Events.Count > 0)
+        if (response.Count > 0)
             await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
 
         var tags = Tags(shard);
@@ -540,10 +519,11 @@ internal sealed class StreamSession : IDisposable
         /// <summary>True while a chunked transaction keeps the stream lock between its pieces.</summary>
         public bool HoldsLock { get; set; }
 
-        public void Enqueue(VEvent vevent)
+        /// <summary>Queues an event; <paramref name="encodedLength"/> counts towards the chunking threshold.</summary>
+        public void Enqueue(VEvent vevent, int encodedLength)
         {
             Queue.Add(vevent);
-            QueuedBytes += vevent.CalculateSize();
+            QueuedBytes += encodedLength;
         }
 
         public void ClearQueue()

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VGate.Gateway.Hub;
 using VGate.Gateway.Streams;
 using VGate.Gateway.Topology;
+using VGate.Protocol.Encoding;
 using Vtgate;
 
 namespace VGate.Gateway;
@@ -56,9 +57,18 @@ public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
     /// <inheritdoc />
     /// <remarks>
     /// Resolution errors surface on the first <c>MoveNextAsync</c>, before any shard starts. Each response is new and owned
-    /// by the caller. Client cancellation ends the enumeration with <see cref="OperationCanceledException"/>.
+    /// by the caller (decoded from <see cref="StreamEncodedAsync"/>). Client cancellation ends the enumeration with
+    /// <see cref="OperationCanceledException"/>.
     /// </remarks>
     public async IAsyncEnumerable<VStreamResponse> StreamAsync(VStreamRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var response in StreamEncodedAsync(request, cancellationToken).ConfigureAwait(false))
+            yield return response.ToMessage();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Resolution errors surface on the first <c>MoveNextAsync</c>, before any shard starts.</remarks>
+    public async IAsyncEnumerable<EncodedVStreamResponse> StreamEncodedAsync(VStreamRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var resolved = RequestResolver.Resolve(request, _options);

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Vtgate;
 using VGate.Gateway;
+using VGate.Protocol.Encoding;
 using VGate.Server.Execute;
 using VGate.Server.Logging;
 
@@ -9,12 +10,13 @@ namespace VGate.Server.Services;
 /// <summary>
 /// <c>vtgateservice.Vitess</c>: VStream is forwarded to the <see cref="IVStreamGateway"/> (the only writer of the response
 /// stream), Execute answers the metadata statements CDC clients send, and every other RPC is UNIMPLEMENTED. Failures are
-/// turned into statuses by <see cref="Errors.ErrorMappingInterceptor"/>.
+/// turned into statuses by <see cref="Errors.ErrorMappingInterceptor"/>. Bound through <see cref="VitessBinding"/>, so VStream
+/// writes the gateway's pre-encoded responses.
 /// </summary>
 internal sealed class VitessService(IVStreamGateway gateway, ExecuteHandler executeHandler, ServerMetrics metrics, ILogger<VitessService> logger)
-    : Vtgateservice.Vitess.VitessBase
+    : VitessBinding.ServiceBase
 {
-    public override async Task VStream(VStreamRequest request, IServerStreamWriter<VStreamResponse> responseStream, ServerCallContext context)
+    public override async Task VStream(VStreamRequest request, IServerStreamWriter<EncodedVStreamResponse> responseStream, ServerCallContext context)
     {
         var keyspaces = request.Vgtid is null ? "" : string.Join(",", request.Vgtid.ShardGtids.Select(s => s.Shard.Length == 0 ? s.Keyspace : $"{s.Keyspace}/{s.Shard}").Distinct());
         Log.VStreamStarted(logger, keyspaces, context.Peer);
@@ -22,7 +24,7 @@ internal sealed class VitessService(IVStreamGateway gateway, ExecuteHandler exec
         long sent = 0;
         try
         {
-            await foreach (var response in gateway.StreamAsync(request, context.CancellationToken).WithCancellation(context.CancellationToken))
+            await foreach (var response in gateway.StreamEncodedAsync(request, context.CancellationToken).WithCancellation(context.CancellationToken))
             {
                 await responseStream.WriteAsync(response, context.CancellationToken);
                 sent++;
