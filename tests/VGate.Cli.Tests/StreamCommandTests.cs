@@ -125,6 +125,33 @@ public sealed class StreamCommandTests : IAsyncLifetime
     public async Task Stream_BadFrom_UsageError() =>
         await Assert.ThrowsAsync<UsageException>(() => RunAsync("--keyspace", "commerce", "--from", "yesterday"));
 
+    [Theory]
+    [InlineData("[]", "The VGTID names no shard.")]
+    [InlineData("[{\"shard\":\"0\",\"gtid\":\"current\"}]", "Every VGTID entry needs a keyspace.")]
+    [InlineData("[{\"keyspace\":", "Invalid VGTID JSON")]
+    public async Task Stream_MalformedVgtid_UsageErrorSaysWhy(string from, string reason)
+    {
+        var error = await Assert.ThrowsAsync<UsageException>(() => RunAsync("--keyspace", "commerce", "--from", from));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_MalformedResumeFile_UsageErrorNamesTheFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "vgate-resume-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(file, "not a vgtid");
+        try
+        {
+            var error = await Assert.ThrowsAsync<UsageException>(() => RunAsync("--keyspace", "commerce", "--resume-file", file));
+            Assert.StartsWith(file + ": ", error.Message, StringComparison.Ordinal);
+            Assert.Equal("not a vgtid", await File.ReadAllTextAsync(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private sealed class ScriptedGateway : IVStreamGateway
     {
         public List<VStreamResponse> Responses { get; } = [];

@@ -5,6 +5,7 @@ using Binlogdata;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using VGate.Kafka.Positions;
 using Vtgate;
 
 namespace VGate.Cli.Commands;
@@ -83,6 +84,10 @@ internal static class StreamCommand
         catch (InvalidJsonException ex)
         {
             throw new UsageException($"Invalid JSON: {ex.Message}");
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(resumeFile is not null && File.Exists(resumeFile) ? $"{resumeFile}: {ex.Message}" : ex.Message);
         }
 
         using var channel = CreateChannel(gateway, ca);
