@@ -44,10 +44,7 @@ public sealed class ErrorTests(ITestOutputHelper output)
             foreach (var (name, request, expected) in cases)
             {
                 var error = await ErrorOfAsync(gateway.Client, request, token);
-                scenario.Log($"{name}: {error.StatusCode}: {error.Status.Detail}");
-                Assert.True(error.StatusCode == StatusCode.InvalidArgument, $"{name}: {error.StatusCode} ({error.Status.Detail}), expected InvalidArgument");
-                foreach (var text in expected)
-                    Assert.True(error.Status.Detail.Contains(text, StringComparison.Ordinal), $"{name}: '{error.Status.Detail}' does not mention '{text}'");
+                AssertStatus(scenario, name, error, StatusCode.InvalidArgument, expected);
             }
             await AssertHealthyAsync(gateway, cluster, token);
         });
@@ -82,10 +79,7 @@ public sealed class ErrorTests(ITestOutputHelper output)
                 await reader.ReadUntilAsync((c, _) => c.Transactions.Count > 0, token);
                 await new Workload(cluster, scenario.Seed, generation++, onlyShard: shard.Name).RunAsync(1, 1, token);
                 var error = await Assert.ThrowsAsync<RpcException>(() => reader.ReadUntilAsync((_, _) => false, token));
-                scenario.Log($"{name}: {error.StatusCode}: {error.Status.Detail}");
-                Assert.True(error.StatusCode == StatusCode.InvalidArgument, $"{name}: {error.StatusCode} ({error.Status.Detail}), expected InvalidArgument");
-                foreach (var text in expected)
-                    Assert.True(error.Status.Detail.Contains(text, StringComparison.Ordinal), $"{name}: '{error.Status.Detail}' does not mention '{text}'");
+                AssertStatus(scenario, name, error, StatusCode.InvalidArgument, expected);
             }
             await AssertHealthyAsync(gateway, cluster, token);
         });
@@ -107,10 +101,7 @@ public sealed class ErrorTests(ITestOutputHelper output)
             scenario.Gateway = gateway;
 
             var error = await ErrorOfAsync(gateway.Client, Request(Entry("ks", shard.Name, old)), token);
-            scenario.Log($"resume from {old} after PURGE BINARY LOGS: {error.StatusCode}: {error.Status.Detail}");
-            Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-            Assert.Contains("ks/" + shard.Name, error.Status.Detail, StringComparison.Ordinal);
-            Assert.Contains("purged", error.Status.Detail, StringComparison.OrdinalIgnoreCase);
+            AssertStatus(scenario, $"resume from {old} after PURGE BINARY LOGS", error, StatusCode.FailedPrecondition, "ks/" + shard.Name, "purged");
             await AssertHealthyAsync(gateway, cluster, token);
         });
 
@@ -124,11 +115,8 @@ public sealed class ErrorTests(ITestOutputHelper output)
             scenario.Gateway = gateway;
 
             var error = await ErrorOfAsync(gateway.Client, Request(Entry("ks", "", "current")), token);
-            scenario.Log($"shard {cluster.Shards[1].Name} with binlog_format=STATEMENT: {error.StatusCode}: {error.Status.Detail}");
-            Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-            Assert.Contains("ks/" + cluster.Shards[1].Name, error.Status.Detail, StringComparison.Ordinal);
-            Assert.Contains("binlog_format", error.Status.Detail, StringComparison.Ordinal);
-            Assert.Contains("ROW", error.Status.Detail, StringComparison.Ordinal);
+            AssertStatus(scenario, $"shard {cluster.Shards[1].Name} with binlog_format=STATEMENT", error, StatusCode.FailedPrecondition,
+                "ks/" + cluster.Shards[1].Name, "binlog_format", "ROW");
         });
 
     [ServerFact]
@@ -145,10 +133,7 @@ public sealed class ErrorTests(ITestOutputHelper output)
             scenario.Gateway = gateway;
 
             var error = await ErrorOfAsync(gateway.Client, Request(Entry("ks", "", "current")), token);
-            scenario.Log($"wrong password for {wrong.Name}: {error.StatusCode}: {error.Status.Detail}");
-            Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-            Assert.Contains("ks/" + wrong.Name, error.Status.Detail, StringComparison.Ordinal);
-            Assert.Contains("Access denied", error.Status.Detail, StringComparison.OrdinalIgnoreCase);
+            AssertStatus(scenario, $"wrong password for {wrong.Name}", error, StatusCode.FailedPrecondition, "ks/" + wrong.Name, "Access denied");
             Assert.DoesNotContain("wrong-password", error.Status.Detail, StringComparison.Ordinal);
             Assert.DoesNotContain("wrong-password", gateway.Logs.Dump(Microsoft.Extensions.Logging.LogLevel.Trace), StringComparison.Ordinal);
         });
@@ -222,12 +207,18 @@ public sealed class ErrorTests(ITestOutputHelper output)
             await victim.Server.KillAsync();
             scenario.Log($"killed {victim.Name} (port {victim.Server.Port})");
             var error = await Assert.ThrowsAsync<RpcException>(() => reader.ReadUntilAsync((_, _) => false, token));
-            scenario.Log($"{error.StatusCode}: {error.Status.Detail}");
-            Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-            Assert.Contains("ks/" + victim.Name, error.Status.Detail, StringComparison.Ordinal);
-            Assert.Contains("giving up", error.Status.Detail, StringComparison.Ordinal);
+            AssertStatus(scenario, $"after killing {victim.Name}", error, StatusCode.Unavailable, "ks/" + victim.Name, "giving up");
             Assert.Equal(HealthStatus, await gateway.HealthAsync(token));
         });
+
+    /// <summary>Logs the error and checks its code and that its message mentions each text (case-insensitively, as people read it).</summary>
+    private static void AssertStatus(Scenario scenario, string what, RpcException error, StatusCode expected, params string[] mentions)
+    {
+        scenario.Log($"{what}: {error.StatusCode}: {error.Status.Detail}");
+        Assert.True(error.StatusCode == expected, $"{what}: {error.StatusCode} ({error.Status.Detail}), expected {expected}");
+        foreach (var text in mentions)
+            Assert.True(error.Status.Detail.Contains(text, StringComparison.OrdinalIgnoreCase), $"{what}: '{error.Status.Detail}' does not mention '{text}'");
+    }
 
     private static Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus HealthStatus => Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving;
 
