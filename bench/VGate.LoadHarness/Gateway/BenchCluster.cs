@@ -35,32 +35,9 @@ internal sealed class BenchCluster : IAsyncDisposable
                     day DATE NOT NULL, counter INT UNSIGNED NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
                 CREATE TABLE lat (id BIGINT NOT NULL PRIMARY KEY, sent BIGINT NOT NULL, pad VARCHAR(64) NOT NULL) ENGINE=InnoDB;
                 """);
-            // One prepared single-row INSERT per row, committed every `batch` rows: one TABLE_MAP and one single-row
-            // WRITE_ROWS event per row, the OLTP shape of bench/live-read.sh.
-            await server.ExecuteAsync($"""
-                USE {Database};
-                CREATE PROCEDURE load_single(first INT, count INT, batch INT)
-                BEGIN
-                    DECLARE i INT DEFAULT first;
-                    DECLARE last INT DEFAULT first + count;
-                    PREPARE ins FROM 'INSERT INTO t10 (id, big, name, amount, created, ratio, flag, code, day, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-                    START TRANSACTION;
-                    WHILE i < last DO
-                        SET @id = i, @big = i * 1000003, @name = CONCAT('customer-name-', i), @amount = (i % 100000) / 100 + 0.25,
-                            @created = TIMESTAMP('2026-11-25 09:00:00') + INTERVAL i SECOND + INTERVAL (i % 1000000) MICROSECOND,
-                            @ratio = i / 7, @flag = i % 128, @code = CONCAT('C', LPAD(i % 10000000, 7, '0')),
-                            @day = DATE('2026-01-01') + INTERVAL (i % 3650) DAY, @counter = i * 3;
-                        EXECUTE ins USING @id, @big, @name, @amount, @created, @ratio, @flag, @code, @day, @counter;
-                        SET i = i + 1;
-                        IF (i - first) % batch = 0 THEN
-                            COMMIT;
-                            START TRANSACTION;
-                        END IF;
-                    END WHILE;
-                    COMMIT;
-                    DEALLOCATE PREPARE ins;
-                END
-                """);
+            // One prepared single-row INSERT per row, committed every `batch` rows (bench/lib/load-single.sql, shared with
+            // the shell benchmarks): one TABLE_MAP and one single-row WRITE_ROWS event per row, the OLTP shape of bench/live-read.sh.
+            await server.ExecuteAsync($"USE {Database};\n" + LoadSingleProcedure());
         }
         return cluster;
     }
@@ -99,5 +76,14 @@ internal sealed class BenchCluster : IAsyncDisposable
     {
         foreach (var (_, server) in Shards)
             await server.DisposeAsync();
+    }
+
+    /// <summary>The <c>load_single</c> procedure's CREATE statement (bench/lib/load-single.sql, embedded).</summary>
+    private static string LoadSingleProcedure()
+    {
+        using var stream = typeof(BenchCluster).Assembly.GetManifestResourceStream("load-single.sql")
+            ?? throw new InvalidOperationException("load-single.sql is not embedded in the harness");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }
