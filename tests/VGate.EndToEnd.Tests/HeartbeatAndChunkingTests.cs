@@ -73,7 +73,7 @@ public sealed class HeartbeatAndChunkingTests(ITestOutputHelper output)
             settings["VGate:Keyspaces:0:Vindexes:big:Type"] = "hash";
             settings["VGate:Keyspaces:0:Vindexes:big:Columns:0"] = "id";
             settings["VGate:MaxResponseBytes"] = Cap.ToString(CultureInfo.InvariantCulture);
-            // One subscriber: the fan-out hub's ring (64 MiB by default) would only add a buffer this test does not measure.
+            // One subscriber: the fan-out hub's ring (16 MiB by default) would only add a buffer this test does not measure.
             settings["VGate:FanOut:RingBytes"] = (8 * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
             await using var server = await GatewayProcess.StartAsync(settings, token);
             var (startRss, _) = server.Memory();

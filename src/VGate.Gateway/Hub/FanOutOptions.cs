@@ -13,9 +13,10 @@ public sealed class FanOutOptions
     /// How much memory a hub's ring of recent batches may keep (estimated from the events' sizes: four times the
     /// serialized size plus 400 bytes of objects per event, see <see cref="ShardHub"/>). A subscriber whose position is inside the ring
     /// attaches there; one that falls further behind the fastest subscriber than this reads on its own connection until it
-    /// catches up. Default 32 MiB per hub.
+    /// catches up. Default 16 MiB per hub; the process's RSS grows by up to about twice this per busy hub (garbage-collector
+    /// headroom on top of the live objects).
     /// </summary>
-    public long RingBytes { get; set; } = 32L * 1024 * 1024;
+    public long RingBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>How long a hub keeps reading after its last subscriber left, so a reconnecting client finds it. Default 5 s.</summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(5);
