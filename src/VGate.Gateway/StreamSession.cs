@@ -125,6 +125,12 @@ internal sealed class StreamSession : IDisposable
                     break;
                 if (_output.Reader.TryRead(out var response))
                 {
+                    // Responses that queued up while the client was busy go out as one (within the size cap): one gRPC
+                    // message and one write instead of several. Events keep their order; clients do not depend on where a
+                    // response ends.
+                    while (_output.Reader.TryPeek(out var next) && response.Length + next.Length <= _options.MaxResponseBytes
+                        && _output.Reader.TryRead(out next))
+                        response.AddRange(next);
                     lastSent = _time.GetTimestamp();
                     yield return response;
                     continue;

@@ -231,6 +231,27 @@ public sealed class VStreamGatewayTests
     }
 
     [Fact]
+    public async Task Stream_ResponsesQueuedWhileTheClientIsBusy_GoOutAsOne()
+    {
+        _shards.Shard("uks", "0")
+            .Batch(Ev.Transaction("t", "1", "MariaDB/0-1-1"))
+            .Batch(Ev.Transaction("t", "2", "MariaDB/0-1-2"))
+            .Batch(Ev.Transaction("t", "3", "MariaDB/0-1-3"))
+            .Batch(Ev.Transaction("t", "4", "MariaDB/0-1-4"))
+            .Signal(out var allQueued);
+        await using var stream = new ResponseReader(Gateway(), TestTopology.Request(("uks", "0", "current")));
+
+        await stream.NextAsync();
+        await allQueued.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        if (stream.Events.Count(e => e.Type == VEventType.Commit) < 4)
+            await stream.NextAsync();
+
+        Assert.Equal(4, stream.Events.Count(e => e.Type == VEventType.Commit));
+        Assert.True(stream.Responses.Count <= 2, $"{stream.Responses.Count} responses for four queued transactions");
+        Assert.Equal(["1", "2", "3", "4"], stream.Events.Where(e => e.Type == VEventType.Row).Select(e => e.RowEvent.RowChanges[0].After.Values.ToStringUtf8().TrimEnd('.')));
+    }
+
+    [Fact]
     public async Task Stream_TransactionChunkSize_FlushesBeforeCommitAndKeepsOtherShardsOut()
     {
         _shards.Shard("ks", "-80")

@@ -62,6 +62,14 @@ public sealed class EncodedVStreamResponse
         Length += FramedLength(encodedEvent.Length);
     }
 
+    /// <summary>Appends every event of <paramref name="other"/> (two responses sent as one).</summary>
+    public void AddRange(EncodedVStreamResponse other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _events.AddRange(other._events);
+        Length += other.Length;
+    }
+
     /// <summary>Writes the response's wire form.</summary>
     public void WriteTo(IBufferWriter<byte> output)
     {

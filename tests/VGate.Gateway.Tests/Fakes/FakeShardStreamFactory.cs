@@ -66,6 +66,9 @@ internal sealed class FakeShardStreamFactory : IShardStreamFactory
                     case GateStep gate:
                         await gate.Open.Task.WaitAsync(cancellationToken);
                         break;
+                    case SignalStep signal:
+                        signal.Reached.TrySetResult();
+                        break;
                 }
             }
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -90,6 +93,8 @@ internal sealed class FakeShardStreamFactory : IShardStreamFactory
 
     internal sealed record GateStep(TaskCompletionSource Open) : Step;
 
+    internal sealed record SignalStep(TaskCompletionSource Reached) : Step;
+
     /// <summary>Attempts of one shard; the builder methods add to the latest attempt.</summary>
     internal sealed class ShardScript
     {
@@ -113,6 +118,17 @@ internal sealed class FakeShardStreamFactory : IShardStreamFactory
         {
             gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _attempts[^1].Add(new GateStep(gate));
+            return this;
+        }
+
+        /// <summary>
+        /// Completes the returned source when the stream gets here: the gateway has asked for the next batch, so it has
+        /// handled (and queued for the client) every batch before.
+        /// </summary>
+        public ShardScript Signal(out TaskCompletionSource reached)
+        {
+            reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _attempts[^1].Add(new SignalStep(reached));
             return this;
         }
 
