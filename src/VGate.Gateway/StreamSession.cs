@@ -503,8 +503,7 @@ internal sealed class StreamSession : IDisposable
         throw new InvalidOperationException($"{shard.Keyspace}/{shard.Shard} is not in the stream");
     }
 
-    private static ReadOnlySpan<KeyValuePair<string, object?>> Tags(ShardState shard) =>
-        new KeyValuePair<string, object?>[] { new("keyspace", shard.Keyspace), new("shard", shard.Shard) };
+    private static ReadOnlySpan<KeyValuePair<string, object?>> Tags(ShardState shard) => shard.Tags;
 
     /// <summary>The per-shard state of a pump: the queued group and whether it holds the send lock.</summary>
     private sealed class ShardState(string keyspace, string shard)
@@ -515,6 +514,9 @@ internal sealed class StreamSession : IDisposable
 
         /// <summary><c>keyspace/shard</c>.</summary>
         public string Id { get; } = keyspace + "/" + shard;
+
+        /// <summary>The metric tags of this shard (made once: metrics are recorded per response).</summary>
+        public KeyValuePair<string, object?>[] Tags { get; } = [new("keyspace", keyspace), new("shard", shard)];
 
         public List<VEvent> Queue { get; } = [];
 
