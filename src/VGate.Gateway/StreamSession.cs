@@ -58,6 +58,9 @@ internal sealed class StreamSession : IDisposable
     /// <summary>The first fatal error; once set, the stream ends with it.</summary>
     private Exception? _failure;
 
+    /// <summary>When a shard last delivered anything (heartbeats included), as a <see cref="TimeProvider"/> timestamp.</summary>
+    private long _lastShardActivity;
+
     /// <summary>Set once the global COPY_COMPLETED went out. Guarded by <see cref="_sendLock"/>.</summary>
     private bool _copyCompletedSent;
 
@@ -110,6 +113,8 @@ internal sealed class StreamSession : IDisposable
             pumps[i] = Task.Run(() => PumpShardAsync(shard, shutdown.Token), CancellationToken.None);
         }
         var allEnded = CompleteWhenAllEndAsync(pumps);
+        Volatile.Write(ref _lastShardActivity, _time.GetTimestamp());
+        var liveness = CheckLivenessAsync(shutdown.Token);
 
         var heartbeat = _request.Flags.HeartbeatInterval > 0 ? TimeSpan.FromSeconds(_request.Flags.HeartbeatInterval) : TimeSpan.Zero;
         var lastSent = _time.GetTimestamp();
@@ -177,6 +182,7 @@ internal sealed class StreamSession : IDisposable
                 Log.StreamEnded(_logger);
             await shutdown.CancelAsync().ConfigureAwait(false);
             await allEnded.ConfigureAwait(false);
+            await liveness.ConfigureAwait(false);
             if (pendingRead is not null)
                 await pendingRead.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
@@ -212,6 +218,33 @@ internal sealed class StreamSession : IDisposable
                 },
             },
         });
+    }
+
+    /// <summary>
+    /// Fails the stream with UNAVAILABLE when no shard delivered anything for <see cref="GatewayOptions.LivenessTimeout"/>
+    /// (vstream-spec §2.14): tablets send heartbeats every second when idle, so silence that long means a hung source.
+    /// </summary>
+    private async Task CheckLivenessAsync(CancellationToken cancellationToken)
+    {
+        var timeout = _options.LivenessTimeout;
+        try
+        {
+            while (true)
+            {
+                var silent = _time.GetElapsedTime(Volatile.Read(ref _lastShardActivity));
+                if (silent >= timeout)
+                {
+                    Fail(VStreamException.Unavailable(
+                        $"vstream failed liveness checks: no event from any shard for {silent.TotalSeconds:0} s (limit {timeout.TotalSeconds:0} s)"));
+                    return;
+                }
+                await Task.Delay(timeout - silent, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The stream ended.
+        }
     }
 
     private async Task CompleteWhenAllEndAsync(Task[] pumps)
@@ -365,6 +398,7 @@ internal sealed class StreamSession : IDisposable
 
     private async Task HandleBatchAsync(ShardState shard, IReadOnlyList<VEvent> batch, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _lastShardActivity, _time.GetTimestamp());
         foreach (var vevent in batch)
         {
             switch (vevent.Type)

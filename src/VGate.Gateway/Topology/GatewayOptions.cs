@@ -34,6 +34,12 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan SkewTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// A stream that receives no event at all from any of its shards (not even the tablets' idle heartbeats, sent every
+    /// second) for this long fails with UNAVAILABLE "vstream failed liveness checks", as in Vitess. Default 10 min.
+    /// </summary>
+    public TimeSpan LivenessTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The fan-out hub: one binlog reader shared by the subscribers of a shard (section <c>VGate:FanOut</c>).</summary>
     public FanOutOptions FanOut { get; set; } = new();
 

@@ -29,6 +29,8 @@ public static class TopologyValidator
             problems.Add($"RetryDelay must not be negative (is {options.RetryDelay})");
         if (options.SkewTimeout <= TimeSpan.Zero)
             problems.Add($"SkewTimeout must be positive (is {options.SkewTimeout})");
+        if (options.LivenessTimeout <= TimeSpan.Zero)
+            problems.Add($"LivenessTimeout must be positive (is {options.LivenessTimeout})");
         if (options.FanOut is null)
         {
             problems.Add("FanOut must not be null");

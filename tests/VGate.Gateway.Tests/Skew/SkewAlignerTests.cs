@@ -78,6 +78,8 @@ public sealed class SkewAlignerTests
         _shards.Shard("ks", "80-").Batch(Transaction("b1", "MariaDB/0-2-1", 500));
         var options = TestTopology.Create();
         options.SkewTimeout = TimeSpan.FromMinutes(10);
+        // The fake shards send no heartbeats; a real silent laggard would also trip the liveness check (10 min as well).
+        options.LivenessTimeout = TimeSpan.FromHours(1);
         await using var stream = new ResponseReader(new VStreamGateway(options, _shards, time), TwoShards(minimizeSkew: true));
 
         await stream.ReadUntilAsync(VEventType.Commit, 1);
@@ -93,6 +95,33 @@ public sealed class SkewAlignerTests
         Assert.Equal(Code.Canceled, error.Code);
         Assert.Contains("timed out while waiting for skew to reduce for stream ks/80-", error.Message, StringComparison.Ordinal);
         Assert.Equal("a1", Assert.Single(stream.Events, e => e.Type == VEventType.Row).RowEvent.RowChanges[0].After.Values.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Stream_NoEventFromAnyShardForTheLivenessTimeout_Unavailable()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        _shards.Shard("ks", "-80").Batch(Transaction("a1", "MariaDB/0-1-1", 100));
+        _shards.Shard("ks", "80-");
+        var options = TestTopology.Create();
+        options.LivenessTimeout = TimeSpan.FromMinutes(10);
+        await using var stream = new ResponseReader(new VStreamGateway(options, _shards, time), TwoShards(minimizeSkew: false));
+
+        await stream.ReadUntilAsync(VEventType.Commit, 1);
+        var failure = stream.ReadUntilErrorAsync();
+        var advanced = TimeSpan.Zero;
+        while (!failure.IsCompleted)
+        {
+            // Both shards are silent from here on (no heartbeats either): a hung source.
+            time.Advance(TimeSpan.FromMinutes(1));
+            advanced += TimeSpan.FromMinutes(1);
+            await Task.WhenAny(failure, Task.Delay(20));
+        }
+
+        var error = Assert.IsType<VStreamException>(await failure);
+        Assert.Equal(Code.Unavailable, error.Code);
+        Assert.Contains("vstream failed liveness checks", error.Message, StringComparison.Ordinal);
+        Assert.True(advanced >= TimeSpan.FromMinutes(10), $"failed after {advanced}");
     }
 
     [Fact]
