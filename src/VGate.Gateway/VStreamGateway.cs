@@ -19,8 +19,7 @@ namespace VGate.Gateway;
 /// so that streams of the same shard share one binlog reader; dispose the gateway to close those readers.
 /// Not yet honoured: resharding journals (<c>stop_on_reshard</c>,
 /// <c>include_reshard_journal_events</c>: JOURNAL events pass through as ordinary queued events), <c>cells</c>/
-/// <c>cell_preference</c>/<c>tablet_order</c> (sources are picked in configuration order), and the 10-minute liveness
-/// check. A chunked transaction whose shard fails mid-way releases the stream lock and is re-sent from its BEGIN after the
+/// <c>cell_preference</c>/<c>tablet_order</c> (sources are ranked by health, then configuration order). A chunked transaction whose shard fails mid-way releases the stream lock and is re-sent from its BEGIN after the
 /// shard reopens (at-least-once, as in Vitess).
 /// </remarks>
 public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
