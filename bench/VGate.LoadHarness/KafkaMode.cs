@@ -68,6 +68,7 @@ internal static class KafkaMode
             var running = drain.RunAsync(stop.Token);
             // Steady state: from the first completed batch (start-up, JIT and connections behind us) to the last checkpoint.
             TimeSpan firstBatch = default;
+            TimeSpan firstBatchCpu = default;
             long firstBatchRecords = 0;
             while (!AtGtid(drain, end))
             {
@@ -76,11 +77,13 @@ internal static class KafkaMode
                 if (firstBatch == default && drain.Statistics.Batches > 0)
                 {
                     firstBatch = watch.Elapsed;
+                    firstBatchCpu = ProcessCpu();
                     firstBatchRecords = drain.Statistics.RecordsWritten;
                 }
                 await Task.Delay(5, token);
             }
             var total = watch.Elapsed;
+            var steadyCpu = ProcessCpu() - firstBatchCpu;
             await stop.CancelAsync();
             await running;
             var statistics = drain.Statistics;
@@ -89,7 +92,8 @@ internal static class KafkaMode
                 $"DRAIN records={statistics.RecordsWritten} transactions={statistics.Transactions} batches={statistics.Batches} checkpoints={statistics.Checkpoints} " +
                 $"total_seconds={total.TotalSeconds:F2} first_batch_seconds={firstBatch.TotalSeconds:F2} events_per_s_overall={statistics.RecordsWritten / total.TotalSeconds:F0} " +
                 $"events_per_s={(statistics.RecordsWritten - firstBatchRecords) / seconds:F0} " +
-                $"commit_latency_p50_ms={statistics.CommitLatency.Percentile(0.5):F1} p99_ms={statistics.CommitLatency.Percentile(0.99):F1}"));
+                $"commit_latency_p50_ms={statistics.CommitLatency.Percentile(0.5):F1} p99_ms={statistics.CommitLatency.Percentile(0.99):F1} " +
+                $"steady_cpu_s={steadyCpu.TotalSeconds:F2} steady_cpu_us_per_record={steadyCpu.TotalMicroseconds / Math.Max(1, statistics.RecordsWritten - firstBatchRecords):F1}"));
         }
 
         // 2. live, paced
@@ -132,6 +136,13 @@ internal static class KafkaMode
         using var process = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROCESS peak_ws_mb={process.PeakWorkingSet64 / 1e6:F0} cpu_s={process.TotalProcessorTime.TotalSeconds:F1}"));
         return 0;
+    }
+
+    /// <summary>CPU time of this whole process (gateway, sink, mock brokers, runtime threads such as JIT and GC).</summary>
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static bool AtGtid(KafkaSink sink, string gtid) =>
