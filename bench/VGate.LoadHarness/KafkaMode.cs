@@ -18,7 +18,8 @@ using VGate.Server;
 /// <item>drain (twice: DRAIN_COLD in the fresh process, then DRAIN with a second connector over the same rows, warm):
 /// the sink starts at <c>start-gtid</c>, before the rows the script loaded, and runs until its checkpoint reaches the
 /// binlog's end; events/s = records written from the first completed batch to the last checkpoint, over that time;
-/// CPU = this whole process's CPU time (gateway, sink, mock brokers, JIT, GC) per record.</item>
+/// CPU = this whole process's CPU time (gateway, sink, mock brokers, JIT, GC) per record; allocated = managed bytes
+/// allocated by the whole process per record (gateway included).</item>
 /// <item>live: a new sink resumes from that checkpoint while this process inserts <c>live-rows-per-s</c> rows (10 per
 /// transaction) for 10 s; commit latency = per source transaction, from its COMMIT arriving from the gateway to the
 /// Kafka commit of its batch.</item>
@@ -138,6 +139,7 @@ internal static class KafkaMode
         using var stop = new CancellationTokenSource();
         var watch = Stopwatch.StartNew();
         var startCpu = ProcessCpu();
+        var startAllocated = GC.GetTotalAllocatedBytes();
         var running = drain.RunAsync(stop.Token);
         TimeSpan firstBatch = default;
         TimeSpan firstBatchCpu = default;
@@ -159,6 +161,7 @@ internal static class KafkaMode
         var total = watch.Elapsed;
         var endAt = Stopwatch.GetTimestamp();
         var endCpu = ProcessCpu();
+        var allocated = GC.GetTotalAllocatedBytes() - startAllocated;
         var steadyCpu = endCpu - firstBatchCpu;
         await stop.CancelAsync();
         await running;
@@ -169,6 +172,7 @@ internal static class KafkaMode
             $"total_seconds={total.TotalSeconds:F2} first_batch_seconds={firstBatch.TotalSeconds:F2} events_per_s_overall={statistics.RecordsWritten / total.TotalSeconds:F0} " +
             $"events_per_s={(statistics.RecordsWritten - firstBatchRecords) / seconds:F0} " +
             $"commit_latency_p50_ms={statistics.CommitLatency.Percentile(0.5):F1} p99_ms={statistics.CommitLatency.Percentile(0.99):F1} " +
+            $"allocated_bytes_per_record={allocated / Math.Max(1, statistics.RecordsWritten)} " +
             $"cpu_s={(endCpu - startCpu).TotalSeconds:F2} cpu_us_per_record={(endCpu - startCpu).TotalMicroseconds / Math.Max(1, statistics.RecordsWritten):F1} " +
             $"steady_cpu_s={steadyCpu.TotalSeconds:F2} steady_cpu_us_per_record={steadyCpu.TotalMicroseconds / Math.Max(1, statistics.RecordsWritten - firstBatchRecords):F1} " +
             // Monotonic clock seconds of the steady-state window, to cut a profile to it (perf record -k mono).
