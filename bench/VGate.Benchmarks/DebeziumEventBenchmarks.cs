@@ -12,7 +12,8 @@ namespace VGate.Benchmarks;
 /// transactions (BEGIN, ROW, VGTID, COMMIT) of the 10-column <c>t10</c> table of bench/README.md (INT PK, BIGINT,
 /// VARCHAR(64), DECIMAL(12,2), DATETIME(6), DOUBLE, TINYINT, CHAR(8), DATE, INT UNSIGNED), with values in the text form
 /// VStream sends. One operation is one row (OperationsPerInvoke), so Mean is the time per row event and Allocated the
-/// bytes per row — the key and value arrays handed to Kafka plus the record, nothing per column.
+/// bytes per row: with <c>Add</c>, the key and value arrays plus the record, nothing per column; on the sink's path
+/// (<c>Feed</c>/<c>TryRenderNext</c>) only the per-transaction VGTID text.
 /// </summary>
 /// <remarks><c>dotnet run -c Release --project bench/VGate.Benchmarks -- --filter '*DebeziumEvent*' --job short</c></remarks>
 [MemoryDiagnoser]
@@ -70,6 +71,23 @@ public class DebeziumEventBenchmarks : IDisposable
             _output.Clear();
         }
         return count;
+    }
+
+    /// <summary>
+    /// The sink's path: <see cref="DebeziumEventBuilder.Feed"/> and <see cref="DebeziumEventBuilder.TryRenderNext"/>,
+    /// records rendered into the builder's reused buffers (no arrays of their own). Returns the bytes rendered.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Transactions, Description = "VEvents -> rendered records in reused buffers (sink path), per row")]
+    public long RenderRecords()
+    {
+        long bytes = 0;
+        foreach (var vevent in _events)
+        {
+            _builder.Feed(vevent);
+            while (_builder.TryRenderNext(out var record))
+                bytes += record.Value.GetValueOrDefault().Length + record.Key.GetValueOrDefault().Length;
+        }
+        return bytes;
     }
 
     private List<ChangeRecord> Build()

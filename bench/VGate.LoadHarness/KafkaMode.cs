@@ -15,8 +15,11 @@ using VGate.Server;
 /// librdkafka mock cluster (3 brokers), the VGate gRPC server (Kestrel on 127.0.0.1) over the one shard, and the Kafka
 /// sink with exactly-once on (transactions + checkpoints).
 /// <list type="number">
-/// <item>drain: the sink starts at <c>start-gtid</c>, before the rows the script loaded, and runs until its checkpoint
-/// reaches the binlog's end; events/s = records written / time from the first record to the last checkpoint.</item>
+/// <item>drain (twice: DRAIN_COLD in the fresh process, then DRAIN with a second connector over the same rows, warm):
+/// the sink starts at <c>start-gtid</c>, before the rows the script loaded, and runs until its checkpoint reaches the
+/// binlog's end; events/s = records written from the first completed batch to the last checkpoint, over that time;
+/// CPU = this whole process's CPU time (gateway, sink, mock brokers, JIT, GC) per record; allocated = managed bytes
+/// allocated by the whole process per record (gateway included).</item>
 /// <item>live: a new sink resumes from that checkpoint while this process inserts <c>live-rows-per-s</c> rows (10 per
 /// transaction) for 10 s; commit latency = per source transaction, from its COMMIT arriving from the gateway to the
 /// Kafka commit of its batch.</item>
@@ -24,6 +27,8 @@ using VGate.Server;
 /// </summary>
 internal static class KafkaMode
 {
+    private static readonly TimeSpan FanOutLinger = TimeSpan.FromSeconds(1);
+
     public static async Task<int> RunAsync(string uri, string database, string startGtid, int liveRowsPerSecond)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
@@ -41,6 +46,9 @@ internal static class KafkaMode
             ["VGate:Keyspaces:0:Database"] = database,
             ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
             ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = uri,
+            // A shard's fan-out hub keeps recent batches in memory and lingers after its last subscriber; the warm drain
+            // must read the binlog again like the cold one, so the hub of the cold drain has to be gone by then.
+            ["VGate:FanOut:Linger"] = FanOutLinger.ToString(),
         });
         builder.Logging.ClearProviders();
         await using var app = VGateServer.Build(builder);
@@ -60,37 +68,24 @@ internal static class KafkaMode
         };
         cluster.CreateTopic(options.OffsetsTopic);
 
-        // 1. drain
-        var drain = new KafkaSink(options);
-        using (var stop = new CancellationTokenSource())
+        // 1. drain, twice: first cold (a fresh process: JIT tiers still being compiled, connections new), then warm,
+        // with a second connector (its own topics, offsets topic and transactional id) that streams the same rows from
+        // the same GTID, through a new hub that reads and encodes the binlog again. The warm pass is the steady state of
+        // a long-running process; the cold one is what a short run sees.
+        var cold = new KafkaSinkOptions
         {
-            var watch = Stopwatch.StartNew();
-            var running = drain.RunAsync(stop.Token);
-            // Steady state: from the first completed batch (start-up, JIT and connections behind us) to the last checkpoint.
-            TimeSpan firstBatch = default;
-            long firstBatchRecords = 0;
-            while (!AtGtid(drain, end))
-            {
-                if (running.IsCompleted)
-                    await running;
-                if (firstBatch == default && drain.Statistics.Batches > 0)
-                {
-                    firstBatch = watch.Elapsed;
-                    firstBatchRecords = drain.Statistics.RecordsWritten;
-                }
-                await Task.Delay(5, token);
-            }
-            var total = watch.Elapsed;
-            await stop.CancelAsync();
-            await running;
-            var statistics = drain.Statistics;
-            var seconds = (total - firstBatch).TotalSeconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"DRAIN records={statistics.RecordsWritten} transactions={statistics.Transactions} batches={statistics.Batches} checkpoints={statistics.Checkpoints} " +
-                $"total_seconds={total.TotalSeconds:F2} first_batch_seconds={firstBatch.TotalSeconds:F2} events_per_s_overall={statistics.RecordsWritten / total.TotalSeconds:F0} " +
-                $"events_per_s={(statistics.RecordsWritten - firstBatchRecords) / seconds:F0} " +
-                $"commit_latency_p50_ms={statistics.CommitLatency.Percentile(0.5):F1} p99_ms={statistics.CommitLatency.Percentile(0.99):F1}"));
-        }
+            Gateway = options.Gateway,
+            Keyspace = options.Keyspace,
+            TopicPrefix = "cold",
+            BootstrapServers = options.BootstrapServers,
+            OffsetsTopic = "cold-offsets",
+            From = options.From,
+            StatusIntervalSeconds = 0,
+        };
+        cluster.CreateTopic(cold.OffsetsTopic);
+        await DrainAsync("DRAIN_COLD", cold, end, token);
+        await Task.Delay(FanOutLinger * 3, token);
+        await DrainAsync("DRAIN", options, end, token);
 
         // 2. live, paced
         var live = new KafkaSink(options);
@@ -132,6 +127,63 @@ internal static class KafkaMode
         using var process = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROCESS peak_ws_mb={process.PeakWorkingSet64 / 1e6:F0} cpu_s={process.TotalProcessorTime.TotalSeconds:F1}"));
         return 0;
+    }
+
+    /// <summary>
+    /// Runs a sink from its start position until its checkpoint reaches <paramref name="end"/> and prints its numbers:
+    /// steady state from the first completed batch (start-up and connections behind it) to the last checkpoint.
+    /// </summary>
+    private static async Task DrainAsync(string label, KafkaSinkOptions options, string end, CancellationToken token)
+    {
+        var drain = new KafkaSink(options);
+        using var stop = new CancellationTokenSource();
+        var watch = Stopwatch.StartNew();
+        var startCpu = ProcessCpu();
+        var startAllocated = GC.GetTotalAllocatedBytes();
+        var running = drain.RunAsync(stop.Token);
+        TimeSpan firstBatch = default;
+        TimeSpan firstBatchCpu = default;
+        long firstBatchAt = 0;
+        long firstBatchRecords = 0;
+        while (!AtGtid(drain, end))
+        {
+            if (running.IsCompleted)
+                await running;
+            if (firstBatch == default && drain.Statistics.Batches > 0)
+            {
+                firstBatch = watch.Elapsed;
+                firstBatchAt = Stopwatch.GetTimestamp();
+                firstBatchCpu = ProcessCpu();
+                firstBatchRecords = drain.Statistics.RecordsWritten;
+            }
+            await Task.Delay(5, token);
+        }
+        var total = watch.Elapsed;
+        var endAt = Stopwatch.GetTimestamp();
+        var endCpu = ProcessCpu();
+        var allocated = GC.GetTotalAllocatedBytes() - startAllocated;
+        var steadyCpu = endCpu - firstBatchCpu;
+        await stop.CancelAsync();
+        await running;
+        var statistics = drain.Statistics;
+        var seconds = (total - firstBatch).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label} records={statistics.RecordsWritten} transactions={statistics.Transactions} batches={statistics.Batches} checkpoints={statistics.Checkpoints} " +
+            $"total_seconds={total.TotalSeconds:F2} first_batch_seconds={firstBatch.TotalSeconds:F2} events_per_s_overall={statistics.RecordsWritten / total.TotalSeconds:F0} " +
+            $"events_per_s={(statistics.RecordsWritten - firstBatchRecords) / seconds:F0} " +
+            $"commit_latency_p50_ms={statistics.CommitLatency.Percentile(0.5):F1} p99_ms={statistics.CommitLatency.Percentile(0.99):F1} " +
+            $"allocated_bytes_per_record={allocated / Math.Max(1, statistics.RecordsWritten)} " +
+            $"cpu_s={(endCpu - startCpu).TotalSeconds:F2} cpu_us_per_record={(endCpu - startCpu).TotalMicroseconds / Math.Max(1, statistics.RecordsWritten):F1} " +
+            $"steady_cpu_s={steadyCpu.TotalSeconds:F2} steady_cpu_us_per_record={steadyCpu.TotalMicroseconds / Math.Max(1, statistics.RecordsWritten - firstBatchRecords):F1} " +
+            // Monotonic clock seconds of the steady-state window, to cut a profile to it (perf record -k mono).
+            $"steady_window_mono_s={(double)firstBatchAt / Stopwatch.Frequency:F3},{(double)endAt / Stopwatch.Frequency:F3}"));
+    }
+
+    /// <summary>CPU time of this whole process (gateway, sink, mock brokers, runtime threads such as JIT and GC).</summary>
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static bool AtGtid(KafkaSink sink, string gtid) =>

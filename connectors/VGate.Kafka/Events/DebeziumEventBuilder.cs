@@ -14,8 +14,15 @@ namespace VGate.Kafka.Events;
 /// <para>
 /// Not thread-safe: one builder per stream, fed from one loop. Bad input (a ROW before its FIELD, a row whose column
 /// count does not match, a type without a mapping, a value that does not parse) throws
-/// <see cref="DebeziumEventException"/> and nothing of the failing transaction is emitted; the builder is not usable
-/// afterwards (the sink stops and resumes from <see cref="Position"/> after a restart).
+/// <see cref="DebeziumEventException"/> and, through <see cref="Add"/>, nothing of the failing transaction is emitted
+/// (through <see cref="TryRenderNext"/>, the records before the bad value were returned already); the builder is not
+/// usable afterwards (the sink stops and resumes from <see cref="Position"/> after a restart).
+/// </para>
+/// <para>
+/// Two ways to take the records: <see cref="Add"/> returns each as a <see cref="ChangeRecord"/> with arrays of its own;
+/// <see cref="Feed"/> and <see cref="TryRenderNext"/> (what the sink uses) render a committed transaction's records one
+/// at a time into reused buffers, so a 10,000-row transaction never holds 10,000 rendered records and producing one
+/// allocates nothing for its JSON. Both run the same rendering code.
 /// </para>
 /// <para>
 /// Event handling: BEGIN opens a transaction; FIELD replaces the table's schema; ROW is validated and buffered; VGTID
@@ -34,8 +41,11 @@ public sealed class DebeziumEventBuilder : IDisposable
     private readonly ValueScratch _scratch = new();
     private readonly RowCells _before = new();
     private readonly RowCells _after = new();
+    private readonly JsonBuffer _keyA = new(512);
+    private readonly JsonBuffer _keyB = new(512);
     private readonly List<BufferedRow> _rows = [];
-    private readonly List<ChangeRecord> _pending = [];
+    private readonly List<ChangeRecord> _ready = [];
+    private readonly PlannedRecord[] _plan = new PlannedRecord[3];
     private readonly Dictionary<string, long> _collectionCounts = new(StringComparer.Ordinal);
     private readonly List<string> _collectionOrder = [];
     private readonly JsonEncodedText _prefixText;
@@ -50,6 +60,20 @@ public sealed class DebeziumEventBuilder : IDisposable
     private VGtid? _encodedVgtid;
     private JsonEncodedText _encodedVgtidText;
     private byte[]? _heartbeatKey;
+
+    // Rendering state of a committed transaction (Feed sets it up, TryRenderNext walks it).
+    private Emit _emit;
+    private TransactionContext _context;
+    private VGtid? _emitVgtid;
+    private byte[]? _transactionKey;
+    private int _readyTaken;
+    private int _rowCursor;
+    private int _changeCursor;
+    private int _planCount;
+    private int _planNext;
+    private TableSchema? _planTable;
+    private bool _planCopy;
+    private int _keyId;
 
     /// <summary>Creates a builder; throws <see cref="ArgumentException"/> for an empty topic prefix.</summary>
     public DebeziumEventBuilder(DebeziumEventOptions options)
@@ -68,19 +92,56 @@ public sealed class DebeziumEventBuilder : IDisposable
     }
 
     /// <summary>
-    /// The VGTID the records emitted so far correspond to (null before the first): the sink checkpoints it once those
-    /// records are delivered. It is the instance carried by the VGTID event; the builder does not change it.
+    /// The VGTID the records taken so far correspond to (null before the first): the sink checkpoints it once those
+    /// records are delivered. It moves when the last record of a transaction has been taken (or at once for events
+    /// without records). It is the instance carried by the VGTID event; the builder does not change it.
     /// </summary>
     public VGtid? Position { get; private set; }
 
     /// <summary>
-    /// Feeds one event; appends the records that became complete to <paramref name="output"/>, in produce order. Throws
-    /// <see cref="DebeziumEventException"/> for input that cannot be turned into records (see the class remarks).
+    /// Feeds one event; appends the records that became complete to <paramref name="output"/>, in produce order, each
+    /// with arrays of its own. Throws <see cref="DebeziumEventException"/> for input that cannot be turned into records
+    /// (see the class remarks); then nothing of the failing transaction is appended.
     /// </summary>
+    /// <remarks>
+    /// <see cref="Feed"/> and <see cref="TryRenderNext"/> do the same without an array per record; this method is
+    /// built on them, so both give byte-identical records.
+    /// </remarks>
     public void Add(VEvent vevent, ICollection<ChangeRecord> output)
     {
         ArgumentNullException.ThrowIfNull(vevent);
         ArgumentNullException.ThrowIfNull(output);
+        Feed(vevent);
+        List<ChangeRecord>? records = null;
+        byte[]? lastKey = null;
+        var lastKeyId = 0;
+        while (TryRenderNext(out var record))
+        {
+            // Records of one row change that share a key (a delete and its tombstone) share its array, as documented on ChangeRecord.
+            var converted = record.ToChangeRecord(record.KeyId != 0 && record.KeyId == lastKeyId ? lastKey : null);
+            lastKey = converted.Key;
+            lastKeyId = record.KeyId;
+            (records ??= []).Add(converted);
+        }
+        if (records is null)
+            return;
+        foreach (var record in records)
+            output.Add(record);
+    }
+
+    /// <summary>
+    /// Feeds one event. Its records (if it completes any) are then taken one at a time with
+    /// <see cref="TryRenderNext"/>, which must be called until it returns false before the next event is fed. Throws
+    /// <see cref="DebeziumEventException"/> for input that cannot be turned into records (see the class remarks), and
+    /// <see cref="InvalidOperationException"/> while records of the previous event are still waiting.
+    /// </summary>
+    public void Feed(VEvent vevent)
+    {
+        ArgumentNullException.ThrowIfNull(vevent);
+        if (_emit != Emit.None || _readyTaken < _ready.Count)
+            throw new InvalidOperationException("The records of the previous event have not all been taken (call TryRenderNext until it returns false).");
+        _ready.Clear();
+        _readyTaken = 0;
         switch (vevent.Type)
         {
             case VEventType.Begin:
@@ -96,23 +157,84 @@ public sealed class DebeziumEventBuilder : IDisposable
                 _pendingVgtid = vevent.Vgtid ?? throw new DebeziumEventException($"VGTID event on {Origin(vevent)} without a VGTID");
                 break;
             case VEventType.Commit:
-                Commit(vevent, output);
+                Commit(vevent);
                 break;
             case VEventType.Rollback:
                 CloseTransaction();
                 _pendingVgtid = null;
                 break;
             case VEventType.Ddl:
-                Ddl(vevent, output);
+                Ddl(vevent, _ready);
                 break;
             case VEventType.Other:
                 MovePosition();
                 break;
             case VEventType.Heartbeat:
-                Heartbeat(output);
+                Heartbeat(_ready);
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Renders the next record of the last event fed, in produce order; false when there is none left (then
+    /// <see cref="Position"/> has moved past the event). The record's key and value live in the builder's buffers
+    /// until the next call (see <see cref="RecordView"/>). A value that does not convert throws
+    /// <see cref="DebeziumEventException"/> here, after the records before it were returned; the builder is then not
+    /// usable any more.
+    /// </summary>
+    public bool TryRenderNext(out RecordView record)
+    {
+        if (_readyTaken < _ready.Count)
+        {
+            var ready = _ready[_readyTaken++];
+            record = new RecordView(ready.Topic, ready.Key, ready.Value, ready.Position, ready.Headers);
+            return true;
+        }
+        while (true)
+        {
+            switch (_emit)
+            {
+                case Emit.None:
+                    record = default;
+                    return false;
+                case Emit.Begin:
+                    _emit = Emit.Changes;
+                    if (_transactionKey is not null)
+                    {
+                        record = new RecordView(_transactionTopic, _transactionKey, _transactionKey, 0, TransactionValue(end: false), _context.Next(RecordKind.TransactionBegin), null);
+                        return true;
+                    }
+                    break;
+                case Emit.Changes:
+                    if (_planNext < _planCount)
+                    {
+                        record = RenderPlanned(_plan[_planNext++]);
+                        return true;
+                    }
+                    if (!PlanNextChange())
+                        _emit = Emit.End;
+                    break;
+                case Emit.End:
+                    _emit = Emit.Finish;
+                    if (_transactionKey is not null)
+                    {
+                        record = new RecordView(_transactionTopic, _transactionKey, _transactionKey, 0, TransactionValue(end: true), _context.Next(RecordKind.TransactionEnd), null);
+                        return true;
+                    }
+                    break;
+                default:
+                    // Every record of the transaction was taken: now the position moves past it.
+                    Position = _emitVgtid;
+                    _emitVgtid = null;
+                    _transactionKey = null;
+                    _planTable = null;
+                    _emit = Emit.None;
+                    CloseTransaction();
+                    record = default;
+                    return false;
+            }
         }
     }
 
@@ -120,6 +242,8 @@ public sealed class DebeziumEventBuilder : IDisposable
     public void Dispose()
     {
         _json.Dispose();
+        _keyA.Dispose();
+        _keyB.Dispose();
         _vgtidJson.Dispose();
     }
 
@@ -187,7 +311,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         _rows.Add(new BufferedRow(table, rowEvent, vevent.Timestamp == 0));
     }
 
-    private void Commit(VEvent vevent, ICollection<ChangeRecord> output)
+    private void Commit(VEvent vevent)
     {
         if (!_open)
         {
@@ -203,23 +327,19 @@ public sealed class DebeziumEventBuilder : IDisposable
             CloseTransaction();
             return;
         }
-
-        try
-        {
-            EmitTransaction(vevent, vgtid);
-            foreach (var record in _pending)
-                output.Add(record);
-        }
-        finally
-        {
-            _pending.Clear();
-        }
-        Position = vgtid;
         _pendingVgtid = null;
-        CloseTransaction();
+        if (!StartTransaction(vevent, vgtid))
+        {
+            Position = vgtid;
+            CloseTransaction();
+        }
     }
 
-    private void EmitTransaction(VEvent commit, VGtid vgtid)
+    /// <summary>
+    /// Sets up the rendering of a committed transaction's records (<see cref="TryRenderNext"/>); false when it has no
+    /// row changes and so no records.
+    /// </summary>
+    private bool StartTransaction(VEvent commit, VGtid vgtid)
     {
         var keyspace = _txKeyspace.Length > 0 ? _txKeyspace : commit.Keyspace.Length > 0 ? commit.Keyspace : _rows.Count > 0 ? _rows[0].Table.Keyspace : "";
         var shard = _txShard.Length > 0 ? _txShard : commit.Shard.Length > 0 ? commit.Shard : _rows.Count > 0 ? _rows[0].Table.Shard : "";
@@ -228,11 +348,11 @@ public sealed class DebeziumEventBuilder : IDisposable
             changes += row.Event.RowChanges.Count;
         // Indexed loops over protobuf RepeatedFields below: their enumerators are classes (an allocation per loop).
         if (changes == 0)
-            return;
+            return false;
 
         var gtid = ShardGtid(vgtid, keyspace, shard);
         var now = _options.TimeProvider.GetUtcNow();
-        var context = new TransactionContext
+        _context = new TransactionContext
         {
             Keyspace = keyspace,
             Shard = shard,
@@ -242,24 +362,39 @@ public sealed class DebeziumEventBuilder : IDisposable
             NowUs = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
             CommitMs = commit.Timestamp > 0 ? commit.Timestamp * 1000 : now.ToUnixTimeMilliseconds(),
         };
-
-        byte[]? transactionKey = null;
-        if (_options.TransactionMetadata)
-        {
-            transactionKey = TransactionKey(context);
-            _pending.Add(new ChangeRecord(_transactionTopic, transactionKey, TransactionValue(context, end: false), context.Next(RecordKind.TransactionBegin)));
-        }
-        foreach (var row in _rows)
-        {
-            var rowChanges = row.Event.RowChanges;
-            for (var i = 0; i < rowChanges.Count; i++)
-                EmitChange(row, rowChanges[i], ref context);
-        }
-        if (transactionKey is not null)
-            _pending.Add(new ChangeRecord(_transactionTopic, transactionKey, TransactionValue(context, end: true), context.Next(RecordKind.TransactionEnd)));
+        _transactionKey = _options.TransactionMetadata ? TransactionKey() : null;
+        _emitVgtid = vgtid;
+        _rowCursor = 0;
+        _changeCursor = 0;
+        _planCount = 0;
+        _planNext = 0;
+        _emit = Emit.Begin;
+        return true;
     }
 
-    private void EmitChange(BufferedRow row, RowChange change, ref TransactionContext context)
+    /// <summary>Moves to the next row change and plans its records (keys rendered); false after the last one.</summary>
+    private bool PlanNextChange()
+    {
+        while (_rowCursor < _rows.Count)
+        {
+            var row = _rows[_rowCursor];
+            var rowChanges = row.Event.RowChanges;
+            if (_changeCursor < rowChanges.Count)
+            {
+                PlanChange(row, rowChanges[_changeCursor++]);
+                return true;
+            }
+            _rowCursor++;
+            _changeCursor = 0;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Loads a row change's images and plans the records it becomes. Keys are rendered now, into buffers of their own,
+    /// since a delete's tombstone and a key change's three records share them; values are rendered one at a time.
+    /// </summary>
+    private void PlanChange(BufferedRow row, RowChange change)
     {
         var table = row.Table;
         var before = change.Before;
@@ -268,32 +403,58 @@ public sealed class DebeziumEventBuilder : IDisposable
             _before.Load(before);
         if (after is not null)
             _after.Load(after);
+        _planTable = table;
+        _planCopy = row.Copy;
+        _planCount = 0;
+        _planNext = 0;
 
         if (before is null)
         {
-            var key = Key(table, _after);
-            Data(table, key, row.Copy ? "r"u8 : "c"u8, hasBefore: false, hasAfter: true, row.Copy, null, ref context);
+            var key = Key(table, _after, _keyA);
+            Plan(new PlannedRecord(row.Copy ? (byte)'r' : (byte)'c', HasBefore: false, HasAfter: true, key, null, 0, null));
         }
         else if (after is null)
         {
-            var key = Key(table, _before);
-            Data(table, key, "d"u8, hasBefore: true, hasAfter: false, row.Copy, null, ref context);
-            Tombstone(table, key, ref context);
+            var key = Key(table, _before, _keyA);
+            var keyId = NextKeyId();
+            Plan(new PlannedRecord((byte)'d', HasBefore: true, HasAfter: false, key, null, keyId, null));
+            PlanTombstone(key, null, keyId);
         }
         else if (table.KeyIndexes.Length > 0 && KeyChanged(table))
         {
-            // A primary-key change is a delete of the old key (and its tombstone) and a create of the new one.
-            var oldKey = Key(table, _before)!;
-            var newKey = Key(table, _after)!;
-            Data(table, oldKey, "d"u8, hasBefore: true, hasAfter: false, row.Copy, [new("__debezium.newkey", newKey)], ref context);
-            Tombstone(table, oldKey, ref context);
-            Data(table, newKey, "c"u8, hasBefore: false, hasAfter: true, row.Copy, [new("__debezium.oldkey", oldKey)], ref context);
+            // A primary-key change is a delete of the old key (and its tombstone) and a create of the new one, each
+            // carrying the other key as a header: the keys get arrays of their own (a rare path).
+            var oldKey = Key(table, _before, _keyA)!.Value.ToArray();
+            var newKey = Key(table, _after, _keyB)!.Value.ToArray();
+            Plan(new PlannedRecord((byte)'d', HasBefore: true, HasAfter: false, oldKey, oldKey, 0, [new("__debezium.newkey", newKey)]));
+            PlanTombstone(oldKey, oldKey, 0);
+            Plan(new PlannedRecord((byte)'c', HasBefore: false, HasAfter: true, newKey, newKey, 0, [new("__debezium.oldkey", oldKey)]));
         }
         else
         {
-            var key = Key(table, _after);
-            Data(table, key, "u"u8, hasBefore: true, hasAfter: true, row.Copy, null, ref context);
+            var key = Key(table, _after, _keyA);
+            Plan(new PlannedRecord((byte)'u', HasBefore: true, HasAfter: true, key, null, 0, null));
         }
+    }
+
+    private int NextKeyId() => _keyId = _keyId == int.MaxValue ? 1 : _keyId + 1;
+
+    private void Plan(PlannedRecord record) => _plan[_planCount++] = record;
+
+    private void PlanTombstone(ReadOnlyMemory<byte>? key, byte[]? ownedKey, int keyId)
+    {
+        // A tombstone only helps compaction, which needs a key: keyless tables get none.
+        if (_options.TombstonesOnDelete && key is not null)
+            Plan(new PlannedRecord(0, HasBefore: false, HasAfter: false, key, ownedKey, keyId, null));
+    }
+
+    private RecordView RenderPlanned(in PlannedRecord planned)
+    {
+        var table = _planTable!;
+        if (planned.Op == 0)
+            return new RecordView(table.Topic, planned.Key, planned.OwnedKey, planned.KeyId, null, _context.Next(RecordKind.Tombstone), null);
+        var value = Data(table, planned.Op, planned.HasBefore, planned.HasAfter, _planCopy);
+        return new RecordView(table.Topic, planned.Key, planned.OwnedKey, planned.KeyId, value, _context.Next(RecordKind.Change), planned.Headers);
     }
 
     private bool KeyChanged(TableSchema table)
@@ -306,23 +467,10 @@ public sealed class DebeziumEventBuilder : IDisposable
         return false;
     }
 
-    private void Tombstone(TableSchema table, byte[]? key, ref TransactionContext context)
+    /// <summary>Writes a change event's value into the shared buffer and returns it (valid until the next record).</summary>
+    private ReadOnlyMemory<byte> Data(TableSchema table, byte op, bool hasBefore, bool hasAfter, bool copy)
     {
-        // A tombstone only helps compaction, which needs a key: keyless tables get none.
-        if (_options.TombstonesOnDelete && key is not null)
-            _pending.Add(new ChangeRecord(table.Topic, key, null, context.Next(RecordKind.Tombstone)));
-    }
-
-    private void Data(
-        TableSchema table,
-        byte[]? key,
-        ReadOnlySpan<byte> op,
-        bool hasBefore,
-        bool hasAfter,
-        bool copy,
-        KeyValuePair<string, byte[]>[]? headers,
-        ref TransactionContext context)
-    {
+        ref var context = ref _context;
         context.TotalOrder++;
         _collectionCounts.TryGetValue(table.DataCollection, out var collectionOrder);
         if (collectionOrder == 0)
@@ -350,7 +498,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         else
             writer.WriteNullValue();
         WriteSource(writer, table.KeyspaceText, table.TableText, table.ShardText, copy ? context.NowMs : context.CommitMs, copy, context.Vgtid);
-        writer.WriteString(DebeziumJson.Op, op);
+        writer.WriteString(DebeziumJson.Op, OpText(op));
         writer.WriteNumber(DebeziumJson.TsMs, context.NowMs);
         writer.WriteNumber(DebeziumJson.TsUs, context.NowUs);
         writer.WriteNumber(DebeziumJson.TsNs, context.NowUs * 1000);
@@ -369,9 +517,16 @@ public sealed class DebeziumEventBuilder : IDisposable
         writer.WriteEndObject();
         if (schemas)
             writer.WriteEndObject();
-
-        _pending.Add(new ChangeRecord(table.Topic, key, _json.ToArray(), context.Next(RecordKind.Change)) { Headers = headers });
+        return _json.WrittenMemory;
     }
+
+    private static ReadOnlySpan<byte> OpText(byte op) => op switch
+    {
+        (byte)'c' => "c"u8,
+        (byte)'r' => "r"u8,
+        (byte)'u' => "u"u8,
+        _ => "d"u8,
+    };
 
     private void WriteRow(Utf8JsonWriter writer, TableSchema table, RowCells cells)
     {
@@ -389,11 +544,12 @@ public sealed class DebeziumEventBuilder : IDisposable
         writer.WriteEndObject();
     }
 
-    private byte[]? Key(TableSchema table, RowCells cells)
+    /// <summary>Writes the record key into <paramref name="buffer"/> and returns it; null for a table without a key.</summary>
+    private ReadOnlyMemory<byte>? Key(TableSchema table, RowCells cells, JsonBuffer buffer)
     {
         if (table.KeyIndexes.Length == 0)
             return null;
-        var writer = _json.Start();
+        var writer = buffer.Start();
         if (_options.SchemasEnabled)
         {
             writer.WriteStartObject();
@@ -414,7 +570,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         writer.WriteEndObject();
         if (_options.SchemasEnabled)
             writer.WriteEndObject();
-        return _json.ToArray();
+        return buffer.WrittenMemory;
     }
 
     /// <summary>The <c>source</c> block of the Vitess connector (<c>io.debezium.connector.vitess.Source</c>).</summary>
@@ -437,8 +593,9 @@ public sealed class DebeziumEventBuilder : IDisposable
         writer.WriteEndObject();
     }
 
-    private byte[] TransactionKey(in TransactionContext context)
+    private byte[] TransactionKey()
     {
+        ref readonly var context = ref _context;
         var writer = _json.Start();
         if (_options.SchemasEnabled)
         {
@@ -455,8 +612,10 @@ public sealed class DebeziumEventBuilder : IDisposable
         return _json.ToArray();
     }
 
-    private byte[] TransactionValue(in TransactionContext context, bool end)
+    /// <summary>A transaction BEGIN or END value, in the shared buffer (valid until the next record).</summary>
+    private ReadOnlyMemory<byte> TransactionValue(bool end)
     {
+        ref readonly var context = ref _context;
         var writer = _json.Start();
         if (_options.SchemasEnabled)
         {
@@ -490,10 +649,10 @@ public sealed class DebeziumEventBuilder : IDisposable
         writer.WriteEndObject();
         if (_options.SchemasEnabled)
             writer.WriteEndObject();
-        return _json.ToArray();
+        return _json.WrittenMemory;
     }
 
-    private void Ddl(VEvent vevent, ICollection<ChangeRecord> output)
+    private void Ddl(VEvent vevent, List<ChangeRecord> output)
     {
         var vgtid = _pendingVgtid;
         if (_options.IncludeSchemaChanges)
@@ -559,7 +718,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         return new ChangeRecord(_options.TopicPrefix, key, _json.ToArray(), new RecordPosition(vevent.Keyspace, vevent.Shard, gtid, 0, RecordKind.SchemaChange));
     }
 
-    private void Heartbeat(ICollection<ChangeRecord> output)
+    private void Heartbeat(List<ChangeRecord> output)
     {
         // As VitessHeartbeatImpl: nothing until a position exists.
         if (_heartbeatTopic is null || Position is not { } position)
@@ -675,6 +834,24 @@ public sealed class DebeziumEventBuilder : IDisposable
     }
 
     private static bool AnySet(RowChange.Types.Bitmap bitmap) => bitmap.Cols.Span.ContainsAnyExcept((byte)0);
+
+    /// <summary>Where the rendering of a committed transaction is.</summary>
+    private enum Emit
+    {
+        None,
+        Begin,
+        Changes,
+        End,
+        Finish,
+    }
+
+    /// <summary>
+    /// One record a row change becomes: a change event (<c>Op</c> c, r, u or d) or a tombstone (<c>Op</c> 0), with its
+    /// key (rendered already; <c>OwnedKey</c> when it has an array of its own, <c>KeyId</c> when records share it) and
+    /// extra headers.
+    /// </summary>
+    private readonly record struct PlannedRecord(
+        byte Op, bool HasBefore, bool HasAfter, ReadOnlyMemory<byte>? Key, byte[]? OwnedKey, int KeyId, KeyValuePair<string, byte[]>[]? Headers);
 
     /// <summary>A buffered ROW event with the schema it was read with; <c>Copy</c> for copy-phase rows (timestamp 0).</summary>
     private readonly record struct BufferedRow(TableSchema Table, RowEvent Event, bool Copy);

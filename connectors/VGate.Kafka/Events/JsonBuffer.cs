@@ -5,7 +5,7 @@ namespace VGate.Kafka.Events;
 
 /// <summary>
 /// A growable buffer and the one <see cref="Utf8JsonWriter"/> over it, reset for every record, so writing a record
-/// allocates nothing but the final array handed to Kafka.
+/// allocates nothing (the sink produces straight from the buffer).
 /// </summary>
 internal sealed class JsonBuffer : IDisposable
 {
@@ -33,6 +33,16 @@ internal sealed class JsonBuffer : IDisposable
         {
             _writer.Flush();
             return _buffer.WrittenSpan;
+        }
+    }
+
+    /// <summary>The document written since <see cref="Start"/>, valid until the next <see cref="Start"/>.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory
+    {
+        get
+        {
+            _writer.Flush();
+            return _buffer.WrittenMemory;
         }
     }
 

@@ -39,7 +39,7 @@ public static class PositionHeaders
     /// <summary>Header present (value <c>1</c>) on copy-phase rows.</summary>
     public const string Copy = "vgate.copy";
 
-    private static readonly byte[] CopyMarker = "1"u8.ToArray();
+    private static readonly Header CopyHeader = new(Copy, "1"u8.ToArray());
 
     /// <summary>The header text of a record kind.</summary>
     public static string KindName(RecordKind kind) => kind switch
@@ -76,15 +76,15 @@ public static class PositionHeaders
     {
         var headers = new Headers
         {
-            { Connector, cache.ConnectorBytes },
-            { Keyspace, cache.Get(position.Keyspace) },
-            { Shard, cache.Get(position.Shard) },
-            { Gtid, cache.GetGtid(position.Gtid) },
-            { Index, Encoding.ASCII.GetBytes(position.Index.ToString(CultureInfo.InvariantCulture)) },
-            { Kind, cache.Get(KindName(position.Kind)) },
+            cache.Connector,
+            cache.Keyspace(position.Keyspace),
+            cache.Shard(position.Shard),
+            cache.Gtid(position.Gtid),
+            cache.Index(position.Index),
+            cache.Kind(position.Kind),
         };
         if (copy)
-            headers.Add(Copy, CopyMarker);
+            headers.Add(CopyHeader);
         if (extra is not null)
         {
             foreach (var (name, value) in extra)

@@ -18,14 +18,18 @@ internal readonly record struct RecordIdentity(string Value)
     private const char Separator = '\u001f';
 
     /// <summary>The identity of a record, or null for heartbeats.</summary>
-    public static RecordIdentity? Of(RecordPosition position, bool copy, string topic, byte[]? key)
+    public static RecordIdentity? Of(RecordPosition position, bool copy, string topic, byte[]? key) =>
+        Of(position, copy, topic, key is null ? null : new ReadOnlyMemory<byte>(key));
+
+    /// <summary>The identity of a record whose key (null for none) is in a buffer, or null for heartbeats.</summary>
+    public static RecordIdentity? Of(RecordPosition position, bool copy, string topic, ReadOnlyMemory<byte>? key)
     {
         if (position.Kind == RecordKind.Heartbeat)
             return null;
         var kind = PositionHeaders.KindName(position.Kind);
         if (copy)
         {
-            var keyText = key is null ? "-" : Convert.ToBase64String(key);
+            var keyText = key is { } bytes ? Convert.ToBase64String(bytes.Span) : "-";
             return new RecordIdentity(string.Join(Separator, "c", position.Keyspace, position.Shard, kind, topic, keyText));
         }
         return new RecordIdentity(string.Join(Separator, "s", position.Keyspace, position.Shard, position.Gtid,

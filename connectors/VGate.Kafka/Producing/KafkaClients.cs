@@ -24,6 +24,8 @@ internal sealed class KafkaClients : IDisposable
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivery;
     private readonly Lock _lock = new();
     private readonly Dictionary<TopicPartition, long> _deliveredEnds = [];
+    private readonly ExactLengthArrays _keyArrays = new();
+    private readonly ExactLengthArrays _valueArrays = new();
     private long _inFlight;
     private TaskCompletionSource? _drained;
     private string? _deliveryError;
@@ -139,6 +141,19 @@ internal sealed class KafkaClients : IDisposable
             _deliveryError = null;
             _deliveredEnds.Clear();
         }
+    }
+
+    /// <summary>
+    /// Hands one record whose key and value (null for none) are in buffers to librdkafka for
+    /// <paramref name="partition"/>, through reused arrays (<see cref="ExactLengthArrays"/>): the buffers may be written
+    /// over as soon as this returns. Otherwise as the <c>byte[]</c> overload.
+    /// </summary>
+    public ValueTask ProduceAsync(TopicPartition partition, ReadOnlyMemory<byte>? key, ReadOnlyMemory<byte>? value, Headers? headers, CancellationToken cancellationToken)
+    {
+        // The arrays are only used by this one call; the sink's loop does not produce again before it completes.
+        var keyArray = key is { } keyBytes ? _keyArrays.Fill(keyBytes.Span) : null;
+        var valueArray = value is { } valueBytes ? _valueArrays.Fill(valueBytes.Span) : null;
+        return ProduceAsync(partition, keyArray, valueArray, headers, cancellationToken);
     }
 
     /// <summary>

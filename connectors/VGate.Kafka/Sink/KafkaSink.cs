@@ -40,7 +40,6 @@ public sealed class KafkaSink
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly List<ChangeRecord> _buffer = [];
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly List<long> _batchTransactions = [];
     private readonly HeaderValueCache _headerValues;
@@ -276,18 +275,28 @@ public sealed class KafkaSink
         var copyVgtid = vevent.Type == VEventType.Commit && vevent.Timestamp == 0 ? _transactionVgtid : null;
         try
         {
-            builder.Add(vevent, _buffer);
+            builder.Feed(vevent);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not KafkaSinkException)
         {
-            throw new KafkaSinkException(SinkFailure.Gateway,
-                $"The gateway sent a {vevent.Type} event ({vevent.Keyspace}/{vevent.Shard}) that cannot be turned into records: {ex.Message}", ex);
+            throw Unconvertible(vevent, ex);
         }
-        if (_buffer.Count > 0)
+        var copy = copyVgtid is not null;
+        while (true)
         {
-            foreach (var record in _buffer)
-                await WriteRecordAsync(record, copyVgtid is not null && IsCopying(copyVgtid, record.Position), cancellationToken).ConfigureAwait(false);
-            _buffer.Clear();
+            // Records are rendered one at a time into the builder's buffers and produced from there: a transaction's
+            // records never all exist at once, and none gets arrays of its own.
+            RecordView record;
+            try
+            {
+                if (!builder.TryRenderNext(out record))
+                    break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not KafkaSinkException)
+            {
+                throw Unconvertible(vevent, ex);
+            }
+            await WriteRecordAsync(record, copy && IsCopying(copyVgtid!, record.Position), cancellationToken).ConfigureAwait(false);
         }
         if (vevent.Type is VEventType.Commit or VEventType.Ddl or VEventType.Other)
         {
@@ -296,6 +305,10 @@ public sealed class KafkaSink
                 await OnPositionAsync(position, receivedAt, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static KafkaSinkException Unconvertible(VEvent vevent, Exception ex) =>
+        new(SinkFailure.Gateway,
+            $"The gateway sent a {vevent.Type} event ({vevent.Keyspace}/{vevent.Shard}) that cannot be turned into records: {ex.Message}", ex);
 
     private async ValueTask OnPositionAsync(VGtid position, long receivedAt, CancellationToken cancellationToken)
     {
@@ -311,12 +324,12 @@ public sealed class KafkaSink
             await EndBatchAsync(force, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask WriteRecordAsync(ChangeRecord record, bool copy, CancellationToken cancellationToken)
+    private async ValueTask WriteRecordAsync(RecordView record, bool copy, CancellationToken cancellationToken)
     {
         var partitions = await PartitionCountAsync(record.Topic, cancellationToken).ConfigureAwait(false);
         // Heartbeats go to partition 0, as Debezium's do; everything else by key.
         var partition = new TopicPartition(record.Topic,
-            record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key, partitions, record.Key is null));
+            record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key.GetValueOrDefault().Span, partitions, record.Key is null));
         if (_dedupe is not null)
         {
             if (RecordIdentity.Of(record.Position, copy, record.Topic, record.Key) is { } identity && _dedupe.TryMatch(identity))
