@@ -5,6 +5,7 @@
 # in one process: it drains the rows, then measures commit latency under a paced live load of LIVE_RATE rows/s.
 #
 #   bench/kafka-sink.sh [ROWS] [LIVE_RATE]
+#   SCHEMAS=false bench/kafka-sink.sh …   records without the JSON converter's schema part (default: with schemas)
 set -euo pipefail
 ROWS=${1:-300000}
 LIVE_RATE=${2:-2000}
