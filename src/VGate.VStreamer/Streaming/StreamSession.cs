@@ -1,4 +1,3 @@
-using System.Buffers;
 using Binlogdata;
 using Google.Protobuf;
 using VGate.MySql.Binlog;
@@ -33,7 +32,8 @@ internal sealed class StreamSession(
 {
     private readonly ShardStreamerOptions _options = options;
     private readonly Dictionary<string, TableState> _tables = new(StringComparer.Ordinal);
-    private readonly ArrayBufferWriter<byte> _values = new(1024);
+    private readonly ValueSlab _values = new();
+    private readonly List<RowChange> _changes = [];
     private List<VEvent> _batch = [];
     private SchemaCatalog _catalog = catalog;
     private long _batchBytes;
@@ -180,15 +180,10 @@ internal sealed class StreamSession(
             _tables[map.Table] = state with { FieldSent = true };
         }
 
-        var rowEvent = new RowEvent
-        {
-            TableName = map.Table,
-            Keyspace = _options.Keyspace,
-            Shard = _options.Shard,
-            Flags = (uint)rows.Flags,
-        };
         var columns = state.OutputColumns;
         var encodedBytes = 0;
+        var changes = _changes;
+        changes.Clear();
         foreach (var row in rows.GetRows())
         {
             var before = row.Before;
@@ -212,10 +207,22 @@ internal sealed class StreamSession(
                 if (partial)
                     change.JsonPartialValues = PartialJsonBitmap(map, after);
             }
-            rowEvent.RowChanges.Add(change);
+            changes.Add(change);
         }
-        if (rowEvent.RowChanges.Count > 0)
+        if (changes.Count > 0)
         {
+            var rowEvent = new RowEvent
+            {
+                TableName = map.Table,
+                Keyspace = _options.Keyspace,
+                Shard = _options.Shard,
+                Flags = (uint)rows.Flags,
+            };
+            // Exactly one array of the right size (RepeatedField would start at 8 and double).
+            rowEvent.RowChanges.Capacity = changes.Count;
+            foreach (var change in changes)
+                rowEvent.RowChanges.Add(change);
+            changes.Clear();
             var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
             vevent.RowEvent = rowEvent;
             Append(vevent, encodedBytes + RowEventOverhead);
@@ -236,11 +243,11 @@ internal sealed class StreamSession(
     {
         // keyspace_id() is computed per image: an update that changes the vindex column changes it.
         var keyspaceId = plan.KeyspaceId is { } computeKeyspaceId ? computeKeyspaceId(map, image) : null;
-        _values.ResetWrittenCount();
+        _values.BeginRow();
         var row = new Query.Row();
         row.Lengths.Capacity = columns.Length; // one array of the right size instead of growing 8 → 16 → …
         partial = RowValueWriter.Write(map.Columns, image, columns, keyspaceId, _values, row.Lengths);
-        row.Values = ByteString.CopyFrom(_values.WrittenSpan);
+        row.Values = _values.EndRow();
         return row;
     }
 

@@ -29,7 +29,7 @@ internal static class RowValueWriter
     /// <param name="lengths">Receives one length per output column, −1 for NULL.</param>
     /// <returns>True when any written value is a partial-JSON expression.</returns>
     public static bool Write(IReadOnlyList<ColumnInfo> table, RowImage image, ReadOnlySpan<int> columns, byte[]? keyspaceId,
-        ArrayBufferWriter<byte> values, RepeatedField<long> lengths)
+        ValueSlab values, RepeatedField<long> lengths)
     {
         var partial = false;
         var cells = image.Cells;
@@ -61,16 +61,16 @@ internal static class RowValueWriter
                 lengths.Add(-1);
                 continue;
             }
-            var before = values.WrittenCount;
+            var before = values.RowLength;
             WriteValue(table[columnIndex], image.GetBytes(cell), cell.IsPartialJson, values);
             partial |= cell.IsPartialJson;
-            lengths.Add(values.WrittenCount - before);
+            lengths.Add(values.RowLength - before);
         }
         return partial;
     }
 
     /// <summary>Writes one non-NULL value.</summary>
-    private static void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell, bool partialJson, ArrayBufferWriter<byte> output)
+    private static void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell, bool partialJson, ValueSlab output)
     {
         switch (column.Type)
         {

@@ -82,10 +82,15 @@ internal static class ZeroKeyDes
     // S-box then P for each box and 6-bit input, so a round is eight lookups.
     private static readonly uint[] SpTable = BuildSpTable();
 
+    // The initial and final permutations by input byte: entry [byte * 256 + value] is the permutation of a block that
+    // has only that byte set, so a permutation is eight lookups ORed together instead of 64 single-bit moves.
+    private static readonly ulong[] InitialByByte = BuildByteTable(InitialPermutation);
+    private static readonly ulong[] FinalByByte = BuildByteTable(FinalPermutation);
+
     /// <summary>Encrypts (equivalently, decrypts) one 64-bit block, most significant byte first.</summary>
     public static ulong Apply(ulong block)
     {
-        var permuted = Permute(block, 64, InitialPermutation);
+        var permuted = PermuteBytes(block, InitialByByte);
         var left = (uint)(permuted >> 32);
         var right = (uint)permuted;
         for (var round = 0; round < 16; round++)
@@ -96,7 +101,27 @@ internal static class ZeroKeyDes
         }
 
         // The halves are swapped after the last round before the final permutation.
-        return Permute(((ulong)right << 32) | left, 64, FinalPermutation);
+        return PermuteBytes(((ulong)right << 32) | left, FinalByByte);
+    }
+
+    private static ulong PermuteBytes(ulong block, ulong[] table)
+    {
+        ulong output = 0;
+        for (var b = 0; b < 8; b++)
+            output |= table[(b * 256) + (int)((block >> (56 - (8 * b))) & 0xFF)];
+        return output;
+    }
+
+    private static ulong[] BuildByteTable(ReadOnlySpan<byte> permutation)
+    {
+        var table = new ulong[8 * 256];
+        for (var b = 0; b < 8; b++)
+        {
+            for (var value = 0; value < 256; value++)
+                table[(b * 256) + value] = Permute((ulong)value << (56 - (8 * b)), 64, permutation);
+        }
+
+        return table;
     }
 
     // f(R, K) with K = 0: expand R to 48 bits (E), then S-boxes and P. E's eight 6-bit groups are bits
