@@ -51,35 +51,39 @@ internal sealed class StreamSession(
     }
 
     /// <summary>Handles one binlog event; returns true when the batch must be handed on now.</summary>
-    public async ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, IStreamPosition source, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not an async method: only a statement (QUERY event, which may reload the catalog after a DDL) can wait, so
+    /// every other event — rows above all — completes synchronously without an async state machine.
+    /// </remarks>
+    public ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, IStreamPosition source, CancellationToken cancellationToken)
     {
         ResetClock();
         var timestamp = binlogEvent.Header.Timestamp;
         _isMariaDb = source.IsMariaDb;
         switch (binlogEvent)
         {
+            case RowsEvent rows:
+                HandleRows(rows);
+                return new ValueTask<bool>(_batchBytes >= _options.PacketSize);
             case MariaDbGtidEvent gtid:
                 _transactionTimestamp = timestamp;
                 if (!gtid.IsStandalone)
                     Begin(timestamp);
-                return false;
+                return new ValueTask<bool>(false);
             case GtidEvent:
                 _transactionTimestamp = timestamp;
-                return false;
+                return new ValueTask<bool>(false);
             case QueryEvent query:
-                return await HandleQueryAsync(query, source, cancellationToken).ConfigureAwait(false);
-            case RowsEvent rows:
-                HandleRows(rows);
-                return _batchBytes >= _options.PacketSize;
+                return HandleQueryAsync(query, source, cancellationToken);
             case XidEvent:
             case XaPrepareEvent:
                 Commit(source, timestamp);
-                return true;
+                return new ValueTask<bool>(true);
             case HeartbeatEvent when sendHeartbeats && !_inTransaction && _batch.Count == 0:
                 Emit(VEventType.Heartbeat, 0);
-                return true;
+                return new ValueTask<bool>(true);
             default:
-                return false;
+                return new ValueTask<bool>(false);
         }
     }
 

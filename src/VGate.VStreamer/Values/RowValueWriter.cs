@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using Google.Protobuf.Collections;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.RowImages;
@@ -88,6 +89,43 @@ internal static class RowValueWriter
                     output.Advance(length);
                     return;
                 }
+            // The common fixed-size and string types are written here, straight into the slab (ColumnValueDecoder
+            // reaches the slab through IBufferWriter calls). A cell of the wrong size goes to WriteText, which
+            // rejects it.
+            case ColumnType.Tiny when cell.Length == 1:
+                WriteInteger(column.IsUnsigned ? cell[0] : (sbyte)cell[0], output);
+                return;
+            case ColumnType.Short when cell.Length == 2:
+                WriteInteger(column.IsUnsigned ? BinaryPrimitives.ReadUInt16LittleEndian(cell) : BinaryPrimitives.ReadInt16LittleEndian(cell), output);
+                return;
+            case ColumnType.Int24 when cell.Length == 3:
+                {
+                    var value = cell[0] | (cell[1] << 8) | (cell[2] << 16);
+                    WriteInteger(column.IsUnsigned ? value : (value << 8) >> 8, output);
+                    return;
+                }
+            case ColumnType.Long when cell.Length == 4:
+                WriteInteger(column.IsUnsigned ? BinaryPrimitives.ReadUInt32LittleEndian(cell) : BinaryPrimitives.ReadInt32LittleEndian(cell), output);
+                return;
+            case ColumnType.LongLong when cell.Length == 8:
+                if (column.IsUnsigned)
+                {
+                    var span = output.GetSpan(20);
+                    BinaryPrimitives.ReadUInt64LittleEndian(cell).TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+                    output.Advance(written);
+                }
+                else
+                {
+                    WriteInteger(BinaryPrimitives.ReadInt64LittleEndian(cell), output);
+                }
+                return;
+            case ColumnType.VarChar or ColumnType.VarString or ColumnType.TinyBlob or ColumnType.Blob or ColumnType.MediumBlob or ColumnType.LongBlob:
+                WriteBytes(ColumnValueDecoder.GetPayload(column, cell), output);
+                return;
+            case ColumnType.String when column.CollationId != MySqlCharsets.BinaryCollationId:
+                // CHAR: the stored bytes (only BINARY(n), collation 63, is padded back to its length).
+                WriteBytes(ColumnValueDecoder.GetPayload(column, cell), output);
+                return;
             case ColumnType.Json when partialJson:
                 JsonDiffDecoder.WriteVitessExpression(ColumnValueDecoder.GetPayload(column, cell), output);
                 return;
@@ -95,5 +133,18 @@ internal static class RowValueWriter
                 ColumnValueDecoder.WriteText(column, cell, output);
                 return;
         }
+    }
+
+    private static void WriteInteger(long value, ValueSlab output)
+    {
+        var span = output.GetSpan(20);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        output.Advance(written);
+    }
+
+    private static void WriteBytes(ReadOnlySpan<byte> bytes, ValueSlab output)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
     }
 }

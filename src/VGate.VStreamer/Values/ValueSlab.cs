@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 
 namespace VGate.VStreamer.Values;
@@ -26,7 +27,8 @@ internal sealed class ValueSlab : IBufferWriter<byte>
     /// <summary>Rows longer than this are copied out into their own array (see remarks).</summary>
     public const int LargeRow = SlabSize / 4;
 
-    private byte[] _buffer = new byte[SlabSize];
+    // Not zeroed: only written bytes are ever handed out.
+    private byte[] _buffer = GC.AllocateUninitializedArray<byte>(SlabSize);
     private int _rowStart;
     private int _position;
 
@@ -79,11 +81,12 @@ internal sealed class ValueSlab : IBufferWriter<byte>
 
     // The current row moves to a new array (the old one stays with the rows handed out from it). A row that keeps
     // growing doubles its array, so writing a large value in small pieces stays linear.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int sizeHint)
     {
         var length = _position - _rowStart;
         var size = Math.Max(SlabSize, checked((length * 2) + sizeHint));
-        var next = new byte[size];
+        var next = GC.AllocateUninitializedArray<byte>(size);
         _buffer.AsSpan(_rowStart, length).CopyTo(next);
         _buffer = next;
         _rowStart = 0;
