@@ -81,6 +81,14 @@ internal static class ZeroKeyDes
 
     // S-box then P for each box and 6-bit input, so a round is eight lookups.
     private static readonly uint[] SpTable = BuildSpTable();
+    private static readonly uint[] Sp0 = SpTable[..64];
+    private static readonly uint[] Sp1 = SpTable[64..128];
+    private static readonly uint[] Sp2 = SpTable[128..192];
+    private static readonly uint[] Sp3 = SpTable[192..256];
+    private static readonly uint[] Sp4 = SpTable[256..320];
+    private static readonly uint[] Sp5 = SpTable[320..384];
+    private static readonly uint[] Sp6 = SpTable[384..448];
+    private static readonly uint[] Sp7 = SpTable[448..512];
 
     // The initial and final permutations by input byte: entry [byte * 256 + value] is the permutation of a block that
     // has only that byte set, so a permutation is eight lookups ORed together instead of 64 single-bit moves.
@@ -126,18 +134,15 @@ internal static class ZeroKeyDes
 
     // f(R, K) with K = 0: expand R to 48 bits (E), then S-boxes and P. E's eight 6-bit groups are bits
     // 4j..4j+5 of R (1-based, bit 0 being bit 32), read here from R rotated right by one and doubled up.
+    // Unrolled, one table per box: this runs 16 times per hash, once per row of a key-range filter.
     private static uint Feistel(uint right)
     {
         var rotated = (right >> 1) | (right << 31);
         var doubled = ((ulong)rotated << 32) | rotated;
-        uint result = 0;
-        for (var box = 0; box < 8; box++)
-        {
-            var group = (int)(doubled >> (64 - ((4 * box) + 6))) & 0x3F;
-            result |= SpTable[(box * 64) + group];
-        }
-
-        return result;
+        return Sp0[(int)(doubled >> 58) & 0x3F] | Sp1[(int)(doubled >> 54) & 0x3F] |
+            Sp2[(int)(doubled >> 50) & 0x3F] | Sp3[(int)(doubled >> 46) & 0x3F] |
+            Sp4[(int)(doubled >> 42) & 0x3F] | Sp5[(int)(doubled >> 38) & 0x3F] |
+            Sp6[(int)(doubled >> 34) & 0x3F] | Sp7[(int)(doubled >> 30) & 0x3F];
     }
 
     private static uint[] BuildSpTable()
