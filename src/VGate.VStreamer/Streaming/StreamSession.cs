@@ -45,7 +45,9 @@ internal sealed class StreamSession(
     public List<VEvent> TakeBatch()
     {
         var batch = _batch;
-        _batch = [];
+        // Batches tend to be alike (a transaction, or a packet's worth of rows): start the next one at the size of
+        // this one instead of growing 4 → 8 → … → 2048 and copying each time.
+        _batch = new List<VEvent>(Math.Min(batch.Count, MaxInitialBatchCapacity));
         _batchBytes = 0;
         return batch;
     }
@@ -237,6 +239,8 @@ internal sealed class StreamSession(
     // event (which walks the whole message again): values + about two bytes per length + framing per row, plus the
     // names and fixed fields of the event. PacketSize is a soft limit, so "about" is what it needs.
     private const int RowEventOverhead = 64;
+
+    private const int MaxInitialBatchCapacity = 4096;
 
     private static int EstimateSize(Query.Row row) => row.Values.Length + (2 * row.Lengths.Count) + 8;
 

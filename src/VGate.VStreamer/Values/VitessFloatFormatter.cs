@@ -42,8 +42,18 @@ internal static class VitessFloatFormatter
             exponent++;
         }
         var count = CountDigits(digits);
-        var last = written + count; // index of the last digit once the point is inserted after the first
-        for (var i = last; i > written + 1; i--)
+        var i = written + count; // index of the last digit once the point is inserted after the first
+        var firstFraction = written + 2;
+        while (i > firstFraction)
+        {
+            // Two digits per division.
+            var pair = TwoDigits.Slice((int)(digits % 100) * 2, 2);
+            destination[i] = pair[1];
+            destination[i - 1] = pair[0];
+            digits /= 100;
+            i -= 2;
+        }
+        if (i == firstFraction)
         {
             destination[i] = (byte)('0' + (int)(digits % 10));
             digits /= 10;
@@ -52,7 +62,7 @@ internal static class VitessFloatFormatter
         if (count > 1)
         {
             destination[written + 1] = (byte)'.';
-            written = last + 1;
+            written += count + 1;
         }
         else
         {
@@ -146,6 +156,9 @@ internal static class VitessFloatFormatter
         destination[written++] = (byte)('0' + (magnitude % 10));
         return written;
     }
+
+    private static ReadOnlySpan<byte> TwoDigits =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     private static int CountDigits(ulong value)
     {
