@@ -26,6 +26,8 @@ internal static class ProfileLoop
             var other => throw new ArgumentException($"Unknown scenario '{other}': use parse, walk, text, stream, select or keyrange."),
         };
         var binlog = RecordedBinlog.Load(args.Length > 2 ? args[2] : null);
+        var pauseBefore = GC.GetTotalPauseDuration();
+        int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var watch = Stopwatch.StartNew();
         var passes = 0;
         long rowEvents = 0;
@@ -39,7 +41,12 @@ internal static class ProfileLoop
             passes++;
         }
 
+        var elapsed = watch.Elapsed;
+        var pause = GC.GetTotalPauseDuration() - pauseBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{walker.Name}: {passes} passes, {rowEvents / watch.Elapsed.TotalSeconds:N0} row events/s (checksum {walker.Checksum})"));
+            $"{walker.Name}: {passes} passes, {rowEvents / elapsed.TotalSeconds:N0} row events/s (checksum {walker.Checksum}); " +
+            $"GC pauses {pause.TotalMilliseconds / passes:F1} ms per pass ({100 * pause / elapsed:F0}% of the time), " +
+            $"collections per pass gen0 {(GC.CollectionCount(0) - collectionsBefore[0]) / (double)passes:F1}, " +
+            $"gen1 {(GC.CollectionCount(1) - collectionsBefore[1]) / (double)passes:F1}, gen2 {(GC.CollectionCount(2) - collectionsBefore[2]) / (double)passes:F2}"));
     }
 }

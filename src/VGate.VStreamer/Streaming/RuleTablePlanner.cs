@@ -41,12 +41,16 @@ internal sealed class RuleTablePlanner : ITablePlanner
         var plan = Build(table, Describe(table, tableMap.Columns, tableMap.PrimaryKey), copy: false);
         if (plan is null)
             return null;
+        // Only the columns the predicates and the vindex read are rendered to text per row image.
+        var predicateColumns = plan.Predicates.Select(p => p.ColumnIndex)
+            .Concat(plan.KeyRanges.SelectMany(k => k.ColumnIndexes)).Distinct().ToArray();
+        var vindexColumns = plan.PrimaryVindexColumns.ToArray();
         RowImagePredicate? predicate = null;
         if (plan.Predicates.Count > 0 || plan.HasKeyRangeFilter)
         {
             predicate = (map, image) =>
             {
-                _values.Load(map, image);
+                _values.Load(map, image, predicateColumns);
                 return Matches(table, plan, _values);
             };
         }
@@ -55,7 +59,7 @@ internal sealed class RuleTablePlanner : ITablePlanner
         {
             keyspaceId = (map, image) =>
             {
-                _values.Load(map, image);
+                _values.Load(map, image, vindexColumns);
                 return ComputeKeyspaceId(table, plan, _values);
             };
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Binlogdata;
 using Google.Protobuf;
 using VGate.MySql.Binlog;
@@ -33,7 +32,8 @@ internal sealed class StreamSession(
 {
     private readonly ShardStreamerOptions _options = options;
     private readonly Dictionary<string, TableState> _tables = new(StringComparer.Ordinal);
-    private readonly ArrayBufferWriter<byte> _values = new(1024);
+    private readonly ValueSlab _values = new();
+    private readonly List<RowChange> _changes = [];
     private List<VEvent> _batch = [];
     private SchemaCatalog _catalog = catalog;
     private long _batchBytes;
@@ -45,41 +45,47 @@ internal sealed class StreamSession(
     public List<VEvent> TakeBatch()
     {
         var batch = _batch;
-        _batch = [];
+        // Batches tend to be alike (a transaction, or a packet's worth of rows): start the next one at the size of
+        // this one instead of growing 4 → 8 → … → 2048 and copying each time.
+        _batch = new List<VEvent>(Math.Min(batch.Count, MaxInitialBatchCapacity));
         _batchBytes = 0;
         return batch;
     }
 
     /// <summary>Handles one binlog event; returns true when the batch must be handed on now.</summary>
-    public async ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, IStreamPosition source, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not an async method: only a statement (QUERY event, which may reload the catalog after a DDL) can wait, so
+    /// every other event — rows above all — completes synchronously without an async state machine.
+    /// </remarks>
+    public ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, IStreamPosition source, CancellationToken cancellationToken)
     {
         ResetClock();
         var timestamp = binlogEvent.Header.Timestamp;
         _isMariaDb = source.IsMariaDb;
         switch (binlogEvent)
         {
+            case RowsEvent rows:
+                HandleRows(rows);
+                return new ValueTask<bool>(_batchBytes >= _options.PacketSize);
             case MariaDbGtidEvent gtid:
                 _transactionTimestamp = timestamp;
                 if (!gtid.IsStandalone)
                     Begin(timestamp);
-                return false;
+                return new ValueTask<bool>(false);
             case GtidEvent:
                 _transactionTimestamp = timestamp;
-                return false;
+                return new ValueTask<bool>(false);
             case QueryEvent query:
-                return await HandleQueryAsync(query, source, cancellationToken).ConfigureAwait(false);
-            case RowsEvent rows:
-                HandleRows(rows);
-                return _batchBytes >= _options.PacketSize;
+                return HandleQueryAsync(query, source, cancellationToken);
             case XidEvent:
             case XaPrepareEvent:
                 Commit(source, timestamp);
-                return true;
+                return new ValueTask<bool>(true);
             case HeartbeatEvent when sendHeartbeats && !_inTransaction && _batch.Count == 0:
                 Emit(VEventType.Heartbeat, 0);
-                return true;
+                return new ValueTask<bool>(true);
             default:
-                return false;
+                return new ValueTask<bool>(false);
         }
     }
 
@@ -180,15 +186,10 @@ internal sealed class StreamSession(
             _tables[map.Table] = state with { FieldSent = true };
         }
 
-        var rowEvent = new RowEvent
-        {
-            TableName = map.Table,
-            Keyspace = _options.Keyspace,
-            Shard = _options.Shard,
-            Flags = (uint)rows.Flags,
-        };
         var columns = state.OutputColumns;
         var encodedBytes = 0;
+        var changes = _changes;
+        changes.Clear();
         foreach (var row in rows.GetRows())
         {
             var before = row.Before;
@@ -212,10 +213,22 @@ internal sealed class StreamSession(
                 if (partial)
                     change.JsonPartialValues = PartialJsonBitmap(map, after);
             }
-            rowEvent.RowChanges.Add(change);
+            changes.Add(change);
         }
-        if (rowEvent.RowChanges.Count > 0)
+        if (changes.Count > 0)
         {
+            var rowEvent = new RowEvent
+            {
+                TableName = map.Table,
+                Keyspace = _options.Keyspace,
+                Shard = _options.Shard,
+                Flags = (uint)rows.Flags,
+            };
+            // Exactly one array of the right size (RepeatedField would start at 8 and double).
+            rowEvent.RowChanges.Capacity = changes.Count;
+            foreach (var change in changes)
+                rowEvent.RowChanges.Add(change);
+            changes.Clear();
             var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
             vevent.RowEvent = rowEvent;
             Append(vevent, encodedBytes + RowEventOverhead);
@@ -227,6 +240,8 @@ internal sealed class StreamSession(
     // names and fixed fields of the event. PacketSize is a soft limit, so "about" is what it needs.
     private const int RowEventOverhead = 64;
 
+    private const int MaxInitialBatchCapacity = 4096;
+
     private static int EstimateSize(Query.Row row) => row.Values.Length + (2 * row.Lengths.Count) + 8;
 
     private static bool Passes(StreamTablePlan plan, TableMapEvent map, RowImage image) =>
@@ -236,11 +251,11 @@ internal sealed class StreamSession(
     {
         // keyspace_id() is computed per image: an update that changes the vindex column changes it.
         var keyspaceId = plan.KeyspaceId is { } computeKeyspaceId ? computeKeyspaceId(map, image) : null;
-        _values.ResetWrittenCount();
+        _values.BeginRow();
         var row = new Query.Row();
         row.Lengths.Capacity = columns.Length; // one array of the right size instead of growing 8 → 16 → …
         partial = RowValueWriter.Write(map.Columns, image, columns, keyspaceId, _values, row.Lengths);
-        row.Values = ByteString.CopyFrom(_values.WrittenSpan);
+        row.Values = _values.EndRow();
         return row;
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using Google.Protobuf.Collections;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.RowImages;
@@ -29,7 +30,7 @@ internal static class RowValueWriter
     /// <param name="lengths">Receives one length per output column, −1 for NULL.</param>
     /// <returns>True when any written value is a partial-JSON expression.</returns>
     public static bool Write(IReadOnlyList<ColumnInfo> table, RowImage image, ReadOnlySpan<int> columns, byte[]? keyspaceId,
-        ArrayBufferWriter<byte> values, RepeatedField<long> lengths)
+        ValueSlab values, RepeatedField<long> lengths)
     {
         var partial = false;
         var cells = image.Cells;
@@ -61,16 +62,16 @@ internal static class RowValueWriter
                 lengths.Add(-1);
                 continue;
             }
-            var before = values.WrittenCount;
+            var before = values.RowLength;
             WriteValue(table[columnIndex], image.GetBytes(cell), cell.IsPartialJson, values);
             partial |= cell.IsPartialJson;
-            lengths.Add(values.WrittenCount - before);
+            lengths.Add(values.RowLength - before);
         }
         return partial;
     }
 
     /// <summary>Writes one non-NULL value.</summary>
-    private static void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell, bool partialJson, ArrayBufferWriter<byte> output)
+    private static void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell, bool partialJson, ValueSlab output)
     {
         switch (column.Type)
         {
@@ -88,6 +89,43 @@ internal static class RowValueWriter
                     output.Advance(length);
                     return;
                 }
+            // The common fixed-size and string types are written here, straight into the slab (ColumnValueDecoder
+            // reaches the slab through IBufferWriter calls). A cell of the wrong size goes to WriteText, which
+            // rejects it.
+            case ColumnType.Tiny when cell.Length == 1:
+                WriteInteger(column.IsUnsigned ? cell[0] : (sbyte)cell[0], output);
+                return;
+            case ColumnType.Short when cell.Length == 2:
+                WriteInteger(column.IsUnsigned ? BinaryPrimitives.ReadUInt16LittleEndian(cell) : BinaryPrimitives.ReadInt16LittleEndian(cell), output);
+                return;
+            case ColumnType.Int24 when cell.Length == 3:
+                {
+                    var value = cell[0] | (cell[1] << 8) | (cell[2] << 16);
+                    WriteInteger(column.IsUnsigned ? value : (value << 8) >> 8, output);
+                    return;
+                }
+            case ColumnType.Long when cell.Length == 4:
+                WriteInteger(column.IsUnsigned ? BinaryPrimitives.ReadUInt32LittleEndian(cell) : BinaryPrimitives.ReadInt32LittleEndian(cell), output);
+                return;
+            case ColumnType.LongLong when cell.Length == 8:
+                if (column.IsUnsigned)
+                {
+                    var span = output.GetSpan(20);
+                    BinaryPrimitives.ReadUInt64LittleEndian(cell).TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+                    output.Advance(written);
+                }
+                else
+                {
+                    WriteInteger(BinaryPrimitives.ReadInt64LittleEndian(cell), output);
+                }
+                return;
+            case ColumnType.VarChar or ColumnType.VarString or ColumnType.TinyBlob or ColumnType.Blob or ColumnType.MediumBlob or ColumnType.LongBlob:
+                WriteBytes(ColumnValueDecoder.GetPayload(column, cell), output);
+                return;
+            case ColumnType.String when column.CollationId != MySqlCharsets.BinaryCollationId:
+                // CHAR: the stored bytes (only BINARY(n), collation 63, is padded back to its length).
+                WriteBytes(ColumnValueDecoder.GetPayload(column, cell), output);
+                return;
             case ColumnType.Json when partialJson:
                 JsonDiffDecoder.WriteVitessExpression(ColumnValueDecoder.GetPayload(column, cell), output);
                 return;
@@ -95,5 +133,18 @@ internal static class RowValueWriter
                 ColumnValueDecoder.WriteText(column, cell, output);
                 return;
         }
+    }
+
+    private static void WriteInteger(long value, ValueSlab output)
+    {
+        var span = output.GetSpan(20);
+        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        output.Advance(written);
+    }
+
+    private static void WriteBytes(ReadOnlySpan<byte> bytes, ValueSlab output)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
     }
 }

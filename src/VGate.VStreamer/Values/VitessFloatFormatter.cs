@@ -9,8 +9,9 @@ namespace VGate.VStreamer.Values;
 /// (The copy phase sends MySQL's own text form instead; clients accept both.)
 /// </summary>
 /// <remarks>
-/// .NET's round-trip format (<c>"R"</c>, shortest digits) is written as UTF-8 into a stack buffer and rewritten in
-/// Go's form, so formatting a value allocates nothing.
+/// DOUBLE digits come from <see cref="ShortestDouble"/> (Ryū) and are written in Go's form directly. FLOAT, rarer,
+/// still goes through .NET's round-trip format (<c>"R"</c>, shortest digits at float32 precision) written as UTF-8
+/// into a stack buffer and rewritten in Go's form. Neither allocates.
 /// </remarks>
 internal static class VitessFloatFormatter
 {
@@ -21,10 +22,53 @@ internal static class VitessFloatFormatter
     {
         if (!double.IsFinite(value))
             return FormatNonFinite(double.IsNaN(value), value < 0, destination);
-        Span<byte> shortest = stackalloc byte[MaxLength];
-        return value.TryFormat(shortest, out var length, "R", CultureInfo.InvariantCulture)
-            ? Rewrite(shortest[..length], destination)
-            : throw new InvalidOperationException($"Could not format {value} in {MaxLength} bytes");
+        var written = 0;
+        if (double.IsNegative(value))
+        {
+            destination[written++] = (byte)'-';
+            value = -value;
+        }
+        if (value == 0)
+        {
+            "0E+00"u8.CopyTo(destination[written..]);
+            return written + 5;
+        }
+
+        // Ryū's shortest digits as an integer, written straight into Go's form d[.ddd]E±XX.
+        ShortestDouble.Decompose(value, out var digits, out var exponent);
+        while (digits % 10 == 0)
+        {
+            digits /= 10;
+            exponent++;
+        }
+        var count = CountDigits(digits);
+        var i = written + count; // index of the last digit once the point is inserted after the first
+        var firstFraction = written + 2;
+        while (i > firstFraction)
+        {
+            // Two digits per division.
+            var pair = TwoDigits.Slice((int)(digits % 100) * 2, 2);
+            destination[i] = pair[1];
+            destination[i - 1] = pair[0];
+            digits /= 100;
+            i -= 2;
+        }
+        if (i == firstFraction)
+        {
+            destination[i] = (byte)('0' + (int)(digits % 10));
+            digits /= 10;
+        }
+        destination[written] = (byte)('0' + (int)digits);
+        if (count > 1)
+        {
+            destination[written + 1] = (byte)'.';
+            written += count + 1;
+        }
+        else
+        {
+            written++;
+        }
+        return written + WriteExponent(exponent + count - 1, destination[written..]);
     }
 
     public static int FormatSingle(float value, Span<byte> destination)
@@ -96,14 +140,35 @@ internal static class VitessFloatFormatter
         }
 
         var scientific = isZero ? 0 : point - 1 + exponent;
+        return written + WriteExponent(scientific, destination[written..]);
+    }
+
+    // E±XX or E±XXX: Go writes at least two exponent digits.
+    private static int WriteExponent(int exponent, Span<byte> destination)
+    {
+        var written = 0;
         destination[written++] = (byte)'E';
-        destination[written++] = scientific < 0 ? (byte)'-' : (byte)'+';
-        var magnitude = Math.Abs(scientific);
+        destination[written++] = exponent < 0 ? (byte)'-' : (byte)'+';
+        var magnitude = Math.Abs(exponent);
         if (magnitude >= 100)
             destination[written++] = (byte)('0' + (magnitude / 100));
         destination[written++] = (byte)('0' + (magnitude / 10 % 10));
         destination[written++] = (byte)('0' + (magnitude % 10));
         return written;
+    }
+
+    private static ReadOnlySpan<byte> TwoDigits =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    private static int CountDigits(ulong value)
+    {
+        var count = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            count++;
+        }
+        return count;
     }
 
     // "+20", "-324", "20": .NET's exponent text.

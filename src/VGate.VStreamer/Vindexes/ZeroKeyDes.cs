@@ -81,11 +81,24 @@ internal static class ZeroKeyDes
 
     // S-box then P for each box and 6-bit input, so a round is eight lookups.
     private static readonly uint[] SpTable = BuildSpTable();
+    private static readonly uint[] Sp0 = SpTable[..64];
+    private static readonly uint[] Sp1 = SpTable[64..128];
+    private static readonly uint[] Sp2 = SpTable[128..192];
+    private static readonly uint[] Sp3 = SpTable[192..256];
+    private static readonly uint[] Sp4 = SpTable[256..320];
+    private static readonly uint[] Sp5 = SpTable[320..384];
+    private static readonly uint[] Sp6 = SpTable[384..448];
+    private static readonly uint[] Sp7 = SpTable[448..512];
+
+    // The initial and final permutations by input byte: entry [byte * 256 + value] is the permutation of a block that
+    // has only that byte set, so a permutation is eight lookups ORed together instead of 64 single-bit moves.
+    private static readonly ulong[] InitialByByte = BuildByteTable(InitialPermutation);
+    private static readonly ulong[] FinalByByte = BuildByteTable(FinalPermutation);
 
     /// <summary>Encrypts (equivalently, decrypts) one 64-bit block, most significant byte first.</summary>
     public static ulong Apply(ulong block)
     {
-        var permuted = Permute(block, 64, InitialPermutation);
+        var permuted = PermuteBytes(block, InitialByByte);
         var left = (uint)(permuted >> 32);
         var right = (uint)permuted;
         for (var round = 0; round < 16; round++)
@@ -96,23 +109,40 @@ internal static class ZeroKeyDes
         }
 
         // The halves are swapped after the last round before the final permutation.
-        return Permute(((ulong)right << 32) | left, 64, FinalPermutation);
+        return PermuteBytes(((ulong)right << 32) | left, FinalByByte);
+    }
+
+    private static ulong PermuteBytes(ulong block, ulong[] table)
+    {
+        ulong output = 0;
+        for (var b = 0; b < 8; b++)
+            output |= table[(b * 256) + (int)((block >> (56 - (8 * b))) & 0xFF)];
+        return output;
+    }
+
+    private static ulong[] BuildByteTable(ReadOnlySpan<byte> permutation)
+    {
+        var table = new ulong[8 * 256];
+        for (var b = 0; b < 8; b++)
+        {
+            for (var value = 0; value < 256; value++)
+                table[(b * 256) + value] = Permute((ulong)value << (56 - (8 * b)), 64, permutation);
+        }
+
+        return table;
     }
 
     // f(R, K) with K = 0: expand R to 48 bits (E), then S-boxes and P. E's eight 6-bit groups are bits
     // 4j..4j+5 of R (1-based, bit 0 being bit 32), read here from R rotated right by one and doubled up.
+    // Unrolled, one table per box: this runs 16 times per hash, once per row of a key-range filter.
     private static uint Feistel(uint right)
     {
         var rotated = (right >> 1) | (right << 31);
         var doubled = ((ulong)rotated << 32) | rotated;
-        uint result = 0;
-        for (var box = 0; box < 8; box++)
-        {
-            var group = (int)(doubled >> (64 - ((4 * box) + 6))) & 0x3F;
-            result |= SpTable[(box * 64) + group];
-        }
-
-        return result;
+        return Sp0[(int)(doubled >> 58) & 0x3F] | Sp1[(int)(doubled >> 54) & 0x3F] |
+            Sp2[(int)(doubled >> 50) & 0x3F] | Sp3[(int)(doubled >> 46) & 0x3F] |
+            Sp4[(int)(doubled >> 42) & 0x3F] | Sp5[(int)(doubled >> 38) & 0x3F] |
+            Sp6[(int)(doubled >> 34) & 0x3F] | Sp7[(int)(doubled >> 30) & 0x3F];
     }
 
     private static uint[] BuildSpTable()

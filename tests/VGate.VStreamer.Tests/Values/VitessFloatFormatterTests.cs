@@ -94,6 +94,152 @@ public sealed class VitessFloatFormatterTests
         }
     }
 
+    [Fact]
+    public void FormatDouble_ManyValues_SameAsRuntimeShortestRoundTrip()
+    {
+        // FormatDouble computes the digits itself (Ryū); .NET's "R" is the independent reference for the shortest
+        // round-trip digits, and Reference() puts them in Go's exponent form.
+        var random = new Random(20261205);
+        Span<byte> buffer = stackalloc byte[VitessFloatFormatter.MaxLength];
+        var checkedValues = 0;
+        var runtimeMisses = 0;
+
+        void Check(double value, Span<byte> buffer)
+        {
+            if (!double.IsFinite(value))
+                return;
+            var text = Encoding.ASCII.GetString(buffer[..VitessFloatFormatter.FormatDouble(value, buffer)]);
+            Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+            var reference = Reference(value);
+            if (double.Parse(reference, System.Globalization.CultureInfo.InvariantCulture) == value)
+            {
+                Assert.Equal(reference, text);
+            }
+            else
+            {
+                // .NET's "R" misses the value for some powers of two (e.g. 2^-958 gives 4.104536801298376E-289, which
+                // reads back as a different double; 4.1045368012983762E-289 is right): then check that no decimal
+                // with one digit fewer reads back as the value, i.e. the digits are the shortest.
+                AssertNoShorterDecimal(value, text);
+                runtimeMisses++;
+            }
+            checkedValues++;
+        }
+
+        // Random bit patterns: every exponent, subnormals included.
+        for (var i = 0; i < 300_000; i++)
+            Check(BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue)), buffer);
+        // Every power of two, and its neighbours (the asymmetric interval at the bottom of a binade).
+        for (var e = -1074; e <= 1023; e++)
+        {
+            var power = Math.ScaleB(1.0, e);
+            Check(power, buffer);
+            Check(Math.BitIncrement(power), buffer);
+            Check(Math.BitDecrement(power), buffer);
+            Check(-power, buffer);
+        }
+        // Powers of ten and their neighbours (where digit removal and rounding ties happen).
+        for (var e = -323; e <= 308; e++)
+        {
+            var power = double.Parse($"1e{e}", System.Globalization.CultureInfo.InvariantCulture);
+            Check(power, buffer);
+            Check(Math.BitIncrement(power), buffer);
+            Check(Math.BitDecrement(power), buffer);
+        }
+        // Values as applications store them: integers, money, quotients, small decimals.
+        for (var i = 1; i <= 100_000; i++)
+        {
+            Check(i, buffer);
+            Check(i / 7.0, buffer);
+            Check(i / 100.0 + 0.25, buffer);
+            Check(i * 0.1, buffer);
+            Check(i * 1e-5, buffer);
+            Check(i * 1e15, buffer);
+            Check(1.0 / i, buffer);
+        }
+        // Random subnormals and values near the edges.
+        for (var i = 0; i < 20_000; i++)
+            Check(BitConverter.Int64BitsToDouble(random.NextInt64(1, 1L << 52)), buffer);
+        foreach (var edge in new[]
+        {
+            double.MaxValue, -double.MaxValue, double.Epsilon, -double.Epsilon, double.MinValue, 2.2250738585072014e-308,
+            2.2250738585072009e-308, 9007199254740992.0, 9007199254740993.0, 18446744073709551616.0, 0.3, 2.5, 1e23,
+            8.41e21, 5.0e-324, 9.5e-5, 4.35e-322,
+        })
+        {
+            Check(edge, buffer);
+        }
+
+        Assert.True(checkedValues > 900_000);
+        Assert.True(runtimeMisses < 100, $"{runtimeMisses} values where .NET's reference does not round-trip");
+    }
+
+    [Fact]
+    public void FormatDouble_PowerOfTwoWhereRuntimeRoundTripMisses_ShortestThatReadsBack()
+    {
+        // 2^-958: the interval below a power of two is half as wide as above it.
+        Span<byte> buffer = stackalloc byte[VitessFloatFormatter.MaxLength];
+        var value = Math.ScaleB(1.0, -958);
+
+        var text = Encoding.ASCII.GetString(buffer[..VitessFloatFormatter.FormatDouble(value, buffer)]);
+
+        Assert.Equal("4.1045368012983762E-289", text);
+        Assert.Equal(value, double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // Rounds the mantissa of a Go E-form text to one digit fewer, both down and up, and checks neither reads back.
+    private static void AssertNoShorterDecimal(double value, string text)
+    {
+        var negative = text.StartsWith('-');
+        var parts = text.TrimStart('-').Split('E');
+        var digits = parts[0].Replace(".", "", StringComparison.Ordinal);
+        var exponent = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) - (digits.Length - 1);
+        if (digits.Length == 1)
+            return;
+        var shorter = System.Numerics.BigInteger.Parse(digits[..^1], System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var candidate in new[] { shorter, shorter + 1 })
+        {
+            var candidateText = (negative ? "-" : "") + candidate.ToString(System.Globalization.CultureInfo.InvariantCulture) + "E" +
+                (exponent + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.NotEqual(value, double.Parse(candidateText, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    // Go's FormatFloat(v, 'E', -1, 64) built from .NET's shortest round-trip text ("R").
+    private static string Reference(double value)
+    {
+        var text = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var negative = text.StartsWith('-');
+        if (negative)
+            text = text[1..];
+        var exponent = 0;
+        var e = text.IndexOfAny(['E', 'e']);
+        if (e >= 0)
+        {
+            exponent = int.Parse(text[(e + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            text = text[..e];
+        }
+        var point = text.IndexOf('.', StringComparison.Ordinal);
+        var digits = point < 0 ? text : text.Remove(point, 1);
+        var integerDigits = point < 0 ? text.Length : point;
+        var leading = digits.Length - digits.TrimStart('0').Length;
+        digits = digits.Trim('0');
+        string mantissa;
+        int scientific;
+        if (digits.Length == 0)
+        {
+            mantissa = "0";
+            scientific = 0;
+        }
+        else
+        {
+            mantissa = digits.Length == 1 ? digits : digits[0] + "." + digits[1..];
+            scientific = integerDigits - leading - 1 + exponent;
+        }
+        var sign = scientific < 0 ? "-" : "+";
+        return (negative ? "-" : "") + mantissa + "E" + sign + Math.Abs(scientific).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     // The digits of the mantissa without sign, point, exponent and leading/trailing zeros ("0" for zero).
     private static string SignificantDigits(string text)
     {

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace VGate.MySql.Binlog.Rows;
 
 /// <summary>
@@ -46,53 +44,68 @@ internal static class DecimalCodec
         if (value.Length != length)
             throw BinlogFormatException.Create($"DECIMAL({precision},{scale}) needs {length} byte(s) but the value has {value.Length}", 0);
 
-        Span<byte> bytes = stackalloc byte[32];
-        bytes = bytes[..length];
-        value.CopyTo(bytes);
-        var negative = (bytes[0] & 0x80) == 0;
-        bytes[0] ^= 0x80;
-        if (negative)
-        {
-            for (var i = 0; i < bytes.Length; i++)
-                bytes[i] = (byte)~bytes[i];
-        }
-
-        // All digits, integer part first, as ASCII.
-        Span<byte> digits = stackalloc byte[precision];
+        // The groups are read in place: a negative number has every byte inverted (mask 0xFF), and the first byte
+        // also has its top bit flipped. Digits are written straight into the destination, after the sign.
+        var negative = (value[0] & 0x80) == 0;
+        var mask = negative ? 0xFFu : 0u;
         var integerDigits = precision - scale;
         var leading = integerDigits % DigitsPerWord;
         var trailing = scale % DigitsPerWord;
         var pos = 0;
-        var d = 0;
-        if (leading > 0)
-            ReadGroup(bytes, ref pos, DigitBytes[leading], leading, digits, ref d);
-        for (var i = 0; i < integerDigits / DigitsPerWord; i++)
-            ReadGroup(bytes, ref pos, 4, DigitsPerWord, digits, ref d);
-        for (var i = 0; i < scale / DigitsPerWord; i++)
-            ReadGroup(bytes, ref pos, 4, DigitsPerWord, digits, ref d);
-        if (trailing > 0)
-            ReadGroup(bytes, ref pos, DigitBytes[trailing], trailing, digits, ref d);
-
-        var integerPart = digits[..integerDigits];
-        var firstNonZero = integerPart.IndexOfAnyExcept((byte)'0');
-        var isZero = firstNonZero < 0 && digits[integerDigits..].IndexOfAnyExcept((byte)'0') < 0;
         var o = 0;
-        if (negative && !isZero)
+        if (negative)
             destination[o++] = (byte)'-';
-        if (firstNonZero < 0)
+        var anyDigit = false; // a non-zero integer digit has been written (no more leading zeros to skip)
+        var nonZero = false;
+        if (leading > 0)
         {
+            var group = ReadGroup(value, ref pos, DigitBytes[leading], leading, mask);
+            if (group != 0)
+            {
+                o += WriteUnpadded(group, destination[o..]);
+                anyDigit = nonZero = true;
+            }
+        }
+        for (var i = 0; i < integerDigits / DigitsPerWord; i++)
+        {
+            var group = ReadGroup(value, ref pos, 4, DigitsPerWord, mask);
+            if (anyDigit)
+            {
+                WritePadded(group, DigitsPerWord, destination[o..]);
+                o += DigitsPerWord;
+            }
+            else if (group != 0)
+            {
+                o += WriteUnpadded(group, destination[o..]);
+                anyDigit = nonZero = true;
+            }
+        }
+        if (!anyDigit)
             destination[o++] = (byte)'0';
-        }
-        else
-        {
-            integerPart[firstNonZero..].CopyTo(destination[o..]);
-            o += integerDigits - firstNonZero;
-        }
         if (scale > 0)
         {
             destination[o++] = (byte)'.';
-            digits[integerDigits..].CopyTo(destination[o..]);
-            o += scale;
+            for (var i = 0; i < scale / DigitsPerWord; i++)
+            {
+                var group = ReadGroup(value, ref pos, 4, DigitsPerWord, mask);
+                nonZero |= group != 0;
+                WritePadded(group, DigitsPerWord, destination[o..]);
+                o += DigitsPerWord;
+            }
+            if (trailing > 0)
+            {
+                var group = ReadGroup(value, ref pos, DigitBytes[trailing], trailing, mask);
+                nonZero |= group != 0;
+                WritePadded(group, trailing, destination[o..]);
+                o += trailing;
+            }
+        }
+
+        // MySQL prints no sign for a negative zero (possible in the binary form).
+        if (negative && !nonZero)
+        {
+            destination[1..o].CopyTo(destination);
+            return o - 1;
         }
         return o;
     }
@@ -103,24 +116,45 @@ internal static class DecimalCodec
             throw BinlogFormatException.Create($"Invalid DECIMAL precision/scale ({precision},{scale})");
     }
 
-    private static void ReadGroup(ReadOnlySpan<byte> bytes, ref int pos, int size, int digitCount, Span<byte> digits, ref int d)
+    private static uint ReadGroup(ReadOnlySpan<byte> bytes, ref int pos, int size, int digitCount, uint mask)
     {
         var group = bytes.Slice(pos, size);
-        uint value = size switch
-        {
-            1 => group[0],
-            2 => BinaryPrimitives.ReadUInt16BigEndian(group),
-            3 => (uint)((group[0] << 16) | (group[1] << 8) | group[2]),
-            _ => BinaryPrimitives.ReadUInt32BigEndian(group),
-        };
+        uint value = 0;
+        foreach (var b in group)
+            value = (value << 8) | ((b ^ mask) & 0xFF);
+        if (pos == 0)
+            value ^= 0x80u << (8 * (size - 1)); // the sign bit
         if (value >= Powers10[digitCount])
             throw BinlogFormatException.Create($"DECIMAL digit group {value} has more than {digitCount} digit(s)", pos);
         pos += size;
-        for (var i = digitCount - 1; i >= 0; i--)
-        {
-            digits[d + i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
-        d += digitCount;
+        return value;
     }
+
+    // Exactly `digits` digits, zero-padded on the left.
+    private static void WritePadded(uint value, int digits, Span<byte> destination)
+    {
+        var target = destination[..digits];
+        var i = digits;
+        while (i >= 2)
+        {
+            var pair = TwoDigits.Slice((int)(value % 100) * 2, 2);
+            target[--i] = pair[1];
+            target[--i] = pair[0];
+            value /= 100;
+        }
+        if (i == 1)
+            target[0] = (byte)('0' + value);
+    }
+
+    private static int WriteUnpadded(uint value, Span<byte> destination)
+    {
+        var digits = 1;
+        for (var rest = value; rest >= 10; rest /= 10)
+            digits++;
+        WritePadded(value, digits, destination);
+        return digits;
+    }
+
+    private static ReadOnlySpan<byte> TwoDigits =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 }

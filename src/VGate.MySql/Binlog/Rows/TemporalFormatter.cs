@@ -204,12 +204,26 @@ internal static class TemporalFormatter
     {
         if (year > 9999)
             throw BinlogFormatException.Create($"Year {year} is out of range", 0);
-        WriteNumber(year, 4, destination);
-        destination[4] = (byte)'-';
-        WriteNumber(month, 2, destination[5..]);
-        destination[7] = (byte)'-';
-        WriteNumber(day, 2, destination[8..]);
+        if ((uint)year > 9999 || (uint)month > 99 || (uint)day > 99)
+            return WriteDateSlow(year, month, day, destination);
+        var target = destination[..10];
+        WriteTwoDigits(year / 100, target);
+        WriteTwoDigits(year % 100, target[2..]);
+        target[4] = (byte)'-';
+        WriteTwoDigits(month, target[5..]);
+        target[7] = (byte)'-';
+        WriteTwoDigits(day, target[8..]);
         return 10;
+    }
+
+    // Month and day come from 4 and 5 bits in every encoding and years are not negative, so this is for completeness only.
+    private static int WriteDateSlow(int year, int month, int day, Span<byte> destination)
+    {
+        var pos = WriteNumber(year, 4, destination);
+        destination[pos++] = (byte)'-';
+        pos += WriteNumber(month, 2, destination[pos..]);
+        destination[pos++] = (byte)'-';
+        return pos + WriteNumber(day, 2, destination[pos..]);
     }
 
     private static int WriteClock(int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination)
@@ -218,18 +232,59 @@ internal static class TemporalFormatter
             throw BinlogFormatException.Create($"Fractional seconds precision {fsp} is not between 0 and 6");
         if (micros is < 0 or > 999_999)
             throw BinlogFormatException.Create($"Fractional seconds value {micros} is out of range", 0);
-        var pos = WriteNumber(hours, 2, destination);
+        int pos;
+        if ((uint)hours <= 99)
+        {
+            WriteTwoDigits(hours, destination);
+            pos = 2;
+        }
+        else
+        {
+            pos = WriteNumber(hours, 2, destination); // TIME: up to 838 (MySQL) or more hours
+        }
         destination[pos++] = (byte)':';
-        pos += WriteNumber(minutes, 2, destination[pos..]);
-        destination[pos++] = (byte)':';
-        pos += WriteNumber(seconds, 2, destination[pos..]);
+        if ((uint)minutes <= 99 && (uint)seconds <= 99)
+        {
+            WriteTwoDigits(minutes, destination[pos..]);
+            destination[pos + 2] = (byte)':';
+            WriteTwoDigits(seconds, destination[(pos + 3)..]);
+            pos += 5;
+        }
+        else
+        {
+            pos += WriteNumber(minutes, 2, destination[pos..]);
+            destination[pos++] = (byte)':';
+            pos += WriteNumber(seconds, 2, destination[pos..]);
+        }
         if (fsp > 0)
         {
             destination[pos++] = (byte)'.';
-            pos += WriteNumber(micros / FractionDivisors[fsp], fsp, destination[pos..]);
+            if (fsp == 6)
+            {
+                // The common DATETIME(6)/TIMESTAMP(6): three digit pairs.
+                WriteTwoDigits(micros / 10_000, destination[pos..]);
+                WriteTwoDigits(micros / 100 % 100, destination[(pos + 2)..]);
+                WriteTwoDigits(micros % 100, destination[(pos + 4)..]);
+                pos += 6;
+            }
+            else
+            {
+                pos += WriteNumber(micros / FractionDivisors[fsp], fsp, destination[pos..]);
+            }
         }
         return pos;
     }
+
+    // "00".."99" as two ASCII digits.
+    private static void WriteTwoDigits(int value, Span<byte> destination)
+    {
+        var pair = TwoDigits.Slice(value * 2, 2);
+        destination[1] = pair[1];
+        destination[0] = pair[0];
+    }
+
+    private static ReadOnlySpan<byte> TwoDigits =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     // Zero-padded to minDigits, more digits when the value needs them (hours of a TIME can have 3). Written by hand:
     // int.TryFormat with a "D2"-style format takes the runtime's slow custom-format path.
