@@ -121,8 +121,10 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
         {
             health = await CheckAsync(keyspace, shard, name, source, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping: a check cut short may end in any error (MySqlConnector reports a connect cancelled mid-handshake
+            // as "Unable to connect"), and none of them may escape from DisposeAsync.
             return;
         }
 
