@@ -116,6 +116,61 @@ public sealed class FanOutShardStreamFactoryTests
         Assert.All(subscribers, s => Assert.Null(s.Error));
     }
 
+    /// <summary>
+    /// What keeps many subscribers cheap: every event the hub read is serialized once, and all subscribers' responses carry
+    /// that same encoding (here with the <c>keyspace.</c> table-name prefix, the default).
+    /// </summary>
+    [Fact]
+    public async Task Stream_SubscribersOfOneHub_SendTheSameEncodedRowEvents()
+    {
+        const string keyspace = "fan8";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        var binlog = new FakeBinlog();
+        binlog.Append(3);
+        await using var gateway = new VStreamGateway(Options(keyspace, ringBytes: 1024 * 1024), binlog);
+        var request = Request(keyspace, "current");
+        request.Flags.ExcludeKeyspaceFromTableName = false;
+
+        var (firstStarted, secondStarted) = (new TaskCompletionSource(), new TaskCompletionSource());
+        var first = RowEncodingsAsync(gateway, request, 5, firstStarted, deadline.Token);
+        var second = RowEncodingsAsync(gateway, request, 5, secondStarted, deadline.Token);
+        await Task.WhenAll(firstStarted.Task, secondStarted.Task).WaitAsync(deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(1, binlog.Running), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(5);
+        var (a, b) = (await first, await second);
+
+        Assert.Equal(5, a.Count);
+        Assert.All(a.Zip(b), pair => Assert.Same(pair.First, pair.Second));
+        Assert.All(a, bytes => Assert.StartsWith(keyspace + ".", VEvent.Parser.ParseFrom(bytes).RowEvent.TableName, StringComparison.Ordinal));
+        Assert.Equal(1, binlog.Running);
+    }
+
+    /// <summary>The encoded ROW events of the first <paramref name="count"/> rows a stream sends; <paramref name="started"/> completes with its first response.</summary>
+    private static async Task<List<byte[]>> RowEncodingsAsync(
+        VStreamGateway gateway, VStreamRequest request, int count, TaskCompletionSource started, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var rows = new List<byte[]>();
+        try
+        {
+            await foreach (var response in gateway.StreamEncodedAsync(request, stop.Token))
+            {
+                started.TrySetResult();
+                rows.AddRange(response.Events.Where(bytes => VEvent.Parser.ParseFrom(bytes).Type == VEventType.Row));
+                if (rows.Count >= count)
+                    await stop.CancelAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            started.TrySetCanceled(CancellationToken.None);
+        }
+        return rows;
+    }
+
     [Fact]
     public async Task Stream_SharedReaderLosesSourceMidTransaction_EveryTransactionDeliveredOnceInOrder()
     {
