@@ -12,15 +12,34 @@ internal sealed class SubscriberPosition
     public SubscriberPosition(string? text, ReplicationPosition? position, bool copying)
     {
         Text = text;
-        Position = position;
+        _parsedText = text;
+        _position = position;
         Copying = copying;
     }
+
+    private string? _parsedText;
+    private ReplicationPosition? _position;
+    private bool _atNewBoundary;
 
     /// <summary>The position as its GTID event wrote it; null until known (start at current, or copying).</summary>
     public string? Text { get; private set; }
 
-    /// <summary>The parsed <see cref="Text"/>.</summary>
-    public ReplicationPosition? Position { get; private set; }
+    /// <summary>
+    /// The parsed <see cref="Text"/>, parsed when asked for: a subscriber on a hub passes a position per transaction but
+    /// needs it parsed only when it moves back onto a hub, so a hundred subscribers do not parse every GTID a hundred times.
+    /// </summary>
+    public ReplicationPosition? Position
+    {
+        get
+        {
+            if (!ReferenceEquals(_parsedText, Text))
+            {
+                _position = Text is not null && ReplicationPosition.TryParse(Text, out var position) ? position : null;
+                _parsedText = Text;
+            }
+            return _position;
+        }
+    }
 
     /// <summary>True between a BEGIN and its COMMIT.</summary>
     public bool InTransaction { get; private set; }
@@ -29,7 +48,7 @@ internal sealed class SubscriberPosition
     public bool Copying { get; private set; }
 
     /// <summary>True when the batch just observed left the subscriber at a new boundary (or showed it caught up): a moment to try a hub.</summary>
-    public bool ReadyToAttach { get; private set; }
+    public bool ReadyToAttach => _atNewBoundary && !Copying && !InTransaction && Position is not null;
 
     /// <summary>Follows a batch the subscriber is about to be given.</summary>
     public void Observe(IReadOnlyList<VEvent> batch)
@@ -53,7 +72,6 @@ internal sealed class SubscriberPosition
                     {
                         // The copy phase's GTIDs are snapshot points, not stream positions: only streaming ones count.
                         Text = pending;
-                        Position = ReplicationPosition.TryParse(pending, out var position) ? position : null;
                         moved = true;
                     }
                     pending = null;
@@ -66,9 +84,9 @@ internal sealed class SubscriberPosition
                     break;
             }
         }
-        ReadyToAttach = !Copying && !InTransaction && Position is not null && (moved || heartbeat);
+        _atNewBoundary = moved || heartbeat;
     }
 
     /// <summary>Consumes the current <see cref="ReadyToAttach"/>.</summary>
-    public void AttachTried() => ReadyToAttach = false;
+    public void AttachTried() => _atNewBoundary = false;
 }
