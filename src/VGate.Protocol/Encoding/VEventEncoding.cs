@@ -11,7 +11,8 @@ namespace Binlogdata;
 /// The cache assumes the event is not changed after the first call: call it only on events that have been handed on
 /// (a streamer's batch, a hub's ring). Two forms are kept, because VTGate prefixes FIELD and ROW table names with
 /// <c>keyspace.</c> unless the client sets <c>exclude_keyspace_from_table_name</c>: the event as it is, and the event with
-/// its table name prefixed. Concurrent first calls may both encode; each publishes an identical array, so the race is benign.
+/// its table name prefixed. Concurrent first calls may both encode, but the first to publish wins and every caller gets its
+/// array, so all subscribers share one encoding.
 /// </remarks>
 public sealed partial class VEvent
 {
@@ -27,7 +28,12 @@ public sealed partial class VEvent
     public byte[] GetEncoded(string? tableNamePrefix = null)
     {
         if (tableNamePrefix is null || (FieldEvent is null && RowEvent is null))
-            return _encoded ??= this.ToByteArray();
+        {
+            if (_encoded is { } cached)
+                return cached;
+            var encoded = this.ToByteArray();
+            return Interlocked.CompareExchange(ref _encoded, encoded, null) ?? encoded;
+        }
 
         var prefixed = _encodedPrefixed;
         if (prefixed is not null && string.Equals(prefixed.Keyspace, tableNamePrefix, StringComparison.Ordinal))
@@ -42,8 +48,9 @@ public sealed partial class VEvent
         if (copy.RowEvent is { } row)
             row.TableName = tableNamePrefix + "." + row.TableName;
         var bytes = copy.ToByteArray();
-        _encodedPrefixed = new PrefixedEncoding(tableNamePrefix, bytes);
-        return bytes;
+        var seen = Interlocked.CompareExchange(ref _encodedPrefixed, new PrefixedEncoding(tableNamePrefix, bytes), prefixed);
+        // Another caller published first: share its array when it is for the same keyspace.
+        return !ReferenceEquals(seen, prefixed) && seen is not null && string.Equals(seen.Keyspace, tableNamePrefix, StringComparison.Ordinal) ? seen.Bytes : bytes;
     }
 
     /// <summary>The encoding with table names prefixed by <see cref="Keyspace"/>; one object so it is published atomically.</summary>
