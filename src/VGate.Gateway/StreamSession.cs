@@ -409,10 +409,10 @@ internal sealed class StreamSession : IDisposable
                     continue;
                 case VEventType.Begin:
                     shard.InTransaction = true;
-                    shard.Enqueue(vevent, Encode(vevent, shard).Length);
+                    Enqueue(shard, vevent);
                     break;
                 case VEventType.Commit or VEventType.Rollback or VEventType.Ddl or VEventType.Other or VEventType.CopyCompleted:
-                    shard.Enqueue(vevent, Encode(vevent, shard).Length);
+                    Enqueue(shard, vevent);
                     if (_skew is not null)
                         await _skew.AlignAsync(shard.Id, vevent, cancellationToken).ConfigureAwait(false);
                     await SendAsync(shard, endOfGroup: true, cancellationToken).ConfigureAwait(false);
@@ -421,7 +421,7 @@ internal sealed class StreamSession : IDisposable
                         _skew?.CopyCompleted(shard.Id);
                     continue;
                 default:
-                    shard.Enqueue(vevent, Encode(vevent, shard).Length);
+                    Enqueue(shard, vevent);
                     break;
             }
 
@@ -479,6 +479,13 @@ internal sealed class StreamSession : IDisposable
             _sendLock.Release();
         }
     }
+
+    /// <summary>
+    /// Queues a shard event, counting its encoded size towards chunking. GTID and LASTPK events are not sent as they are (they
+    /// become this stream's VGTID events), so they are sized, not encoded.
+    /// </summary>
+    private void Enqueue(ShardState shard, VEvent vevent) =>
+        shard.Enqueue(vevent, vevent.Type is VEventType.Gtid or VEventType.Lastpk ? vevent.CalculateSize() : Encode(vevent, shard).Length);
 
     /// <summary>The shared encoding of a shard event, with the <c>keyspace.</c> table-name prefix unless the client excluded it.</summary>
     private byte[] Encode(VEvent vevent, ShardState shard) => vevent.GetEncoded(_prefixTableNames ? shard.Keyspace : null);
