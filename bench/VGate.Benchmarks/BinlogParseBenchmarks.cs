@@ -18,7 +18,9 @@ public class BinlogParseBenchmarks
     private readonly ParseOnlyWalker _parse = new();
     private readonly EventWalker _walk = new(renderText: false);
     private readonly EventWalker _text = new(renderText: true);
+    private readonly DecodeWalker _decode = new();
     private readonly StreamerWalker _streamAll = StreamerWalker.AllColumns();
+    private readonly StreamerWalker _streamAllEncoded = StreamerWalker.AllColumnsEncoded();
     private readonly StreamerWalker _streamSelect = StreamerWalker.SelectWhere();
     private readonly StreamerWalker _streamKeyRange = StreamerWalker.KeyRange();
 
@@ -40,6 +42,12 @@ public class BinlogParseBenchmarks
 
     [Benchmark(Description = "parse + walk + WriteText")]
     public long ParseWalkAndText() => Run(_text);
+
+    [Benchmark(Description = "parse + decode values")]
+    public long ParseAndDecode() => Run(_decode);
+
+    [Benchmark(Description = "parse + stream + encode: all columns")]
+    public long ParseStreamAndEncodeAll() => Run(_streamAllEncoded);
 
     [Benchmark(Description = "parse + stream: all columns")]
     public long ParseAndStreamAll() => Run(_streamAll);

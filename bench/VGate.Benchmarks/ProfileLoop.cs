@@ -5,7 +5,7 @@ using VGate.MySql.Binlog;
 namespace VGate.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release -- profile [seconds] [parse|walk|text|stream|select|keyrange] [binlog path]</c>: runs one parse scenario in a
+/// <c>dotnet run -c Release -- profile [seconds] [parse|walk|text|decode|stream|encode|select|keyrange] [binlog path]</c>: runs one parse scenario in a
 /// loop for a fixed time, for a sampling profiler (<c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) to attach
 /// to. Prints the passes and the row events/s of the loop; it is not a measurement harness (use <c>quick</c> or
 /// BenchmarkDotNet for that).
@@ -21,9 +21,11 @@ internal static class ProfileLoop
             "text" => new EventWalker(renderText: true),
             "parse" => new ParseOnlyWalker(),
             "stream" => StreamerWalker.AllColumns(),
+            "encode" => StreamerWalker.AllColumnsEncoded(),
+            "decode" => new DecodeWalker(),
             "select" => StreamerWalker.SelectWhere(),
             "keyrange" => StreamerWalker.KeyRange(),
-            var other => throw new ArgumentException($"Unknown scenario '{other}': use parse, walk, text, stream, select or keyrange."),
+            var other => throw new ArgumentException($"Unknown scenario '{other}': use parse, walk, text, decode, stream, encode, select or keyrange."),
         };
         var binlog = RecordedBinlog.Load(args.Length > 2 ? args[2] : null);
         var pauseBefore = GC.GetTotalPauseDuration();

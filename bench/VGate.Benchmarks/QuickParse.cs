@@ -24,8 +24,8 @@ internal static class QuickParse
         Console.WriteLine("scenario                                 | median row ev/s | best row ev/s | row ev/CPU-s | events/s   | MB/s  | B alloc/row event | B alloc/event");
         IEventWalker[] walkers =
         [
-            new ParseOnlyWalker(), new EventWalker(renderText: false), new EventWalker(renderText: true),
-            StreamerWalker.AllColumns(), StreamerWalker.SelectWhere(), StreamerWalker.KeyRange(),
+            new ParseOnlyWalker(), new EventWalker(renderText: false), new EventWalker(renderText: true), new DecodeWalker(),
+            StreamerWalker.AllColumns(), StreamerWalker.AllColumnsEncoded(), StreamerWalker.SelectWhere(), StreamerWalker.KeyRange(),
         ];
         foreach (var walker in walkers)
         {

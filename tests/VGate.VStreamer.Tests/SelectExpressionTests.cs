@@ -126,7 +126,7 @@ public sealed class SelectExpressionTests(MariaDbFixture fixture) : IClassFixtur
         var events = new List<VEvent>();
         await foreach (var batch in new ShardStreamer(Options(spec, start)).StreamAsync(deadline.Token))
         {
-            events.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat));
+            events.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat).Select(e => e.Materialize()));
             if (events.Count(e => e.Type == VEventType.Commit) >= commits)
                 break;
         }

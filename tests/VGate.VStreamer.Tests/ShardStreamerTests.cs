@@ -158,7 +158,7 @@ public sealed class ShardStreamerTests(MariaDbFixture fixture) : IClassFixture<M
 
         await foreach (var batch in streamer.StreamAsync(deadline.Token))
         {
-            seen.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat));
+            seen.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat).Select(e => e.Materialize()));
             if (!inserted)
             {
                 inserted = true;

@@ -40,12 +40,16 @@ internal sealed class ShardHub
     /// What an event is accounted in the ring is an estimate of the memory it keeps alive, not its serialized size: the
     /// message objects (VEvent, RowEvent, RowChange, Row, the lengths list, the value bytes: two to three times the serialized
     /// size plus about 400 bytes of object headers for a row) and the encoding the streams cache on it (once more the size).
-    /// Counting
-    /// serialized bytes alone let a 64 MiB ring keep over 500 MB alive (bench/README.md, end-to-end throughput).
+    /// A ROW event from the binlog holds its row changes encoded (<see cref="VEvent.HasEncodedRowChanges"/>): the bytes
+    /// once in the streamer's slab, up to twice more in the cached encodings (with and without the keyspace prefix), and two
+    /// small objects. Counting serialized bytes alone let a 64 MiB ring keep over 500 MB alive (bench/README.md, end-to-end
+    /// throughput).
     /// </summary>
     private const long EntryOverhead = 128;
     private const long EventOverhead = 400;
     private const long BytesPerSerializedByte = 4;
+    private const long EncodedRowEventOverhead = 200;
+    private const long BytesPerEncodedRowByte = 3;
 
     private readonly IShardStreamFactory _inner;
     private readonly GatewayOptions _options;
@@ -429,7 +433,9 @@ internal sealed class ShardHub
         for (var i = 0; i < batch.Count; i++)
         {
             var vevent = batch[i];
-            bytes += (BytesPerSerializedByte * vevent.CalculateSize()) + EventOverhead;
+            bytes += vevent.HasEncodedRowChanges
+                ? (BytesPerEncodedRowByte * vevent.GetEncodedSize()) + EncodedRowEventOverhead
+                : (BytesPerSerializedByte * vevent.CalculateSize()) + EventOverhead;
             if (vevent.Type != VEventType.Heartbeat)
                 heartbeatOnly = false;
             switch (vevent.Type)

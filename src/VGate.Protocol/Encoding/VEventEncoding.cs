@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using VGate.Protocol.Encoding;
 
 namespace Binlogdata;
 
@@ -8,16 +9,85 @@ namespace Binlogdata;
 /// in the number of subscribers (issue 5: 100 subscribers ≤ 2× the CPU of one).
 /// </summary>
 /// <remarks>
+/// <para>
 /// The cache assumes the event is not changed after the first call: call it only on events that have been handed on
 /// (a streamer's batch, a hub's ring). Two forms are kept, because VTGate prefixes FIELD and ROW table names with
 /// <c>keyspace.</c> unless the client sets <c>exclude_keyspace_from_table_name</c>: the event as it is, and the event with
 /// its table name prefixed. Concurrent first calls may both encode, but the first to publish wins and every caller gets its
 /// array, so all subscribers share one encoding.
+/// </para>
+/// <para>
+/// ROW events from the binlog are born encoded (<see cref="EncodeRowChanges"/>): the streamer writes each row change
+/// straight into the event's encoding, in the form the gateway sends by default, so a row costs no <c>RowChange</c>/<c>Row</c>
+/// objects and is written once; another form (without the keyspace prefix) is framed around a copy of those bytes on demand. Such an event's <see cref="RowEvent.RowChanges"/> list is empty;
+/// <see cref="Materialize"/> gives the full object form.
+/// </para>
 /// </remarks>
 public sealed partial class VEvent
 {
     private byte[]? _encoded;
     private PrefixedEncoding? _encodedPrefixed;
+
+    // For a ROW event born encoded: the encoding written at creation, where its row changes lie in it, and how many.
+    private byte[]? _rowChangesSource;
+    private int _rowChangesOffset;
+    private int _rowChangesLength;
+    private int _encodedRowChangeCount = -1;
+
+    /// <summary>
+    /// True when this ROW event's row changes are held encoded (<see cref="EncodeRowChanges"/>) instead of in
+    /// <see cref="RowEvent.RowChanges"/>, which is then empty.
+    /// </summary>
+    public bool HasEncodedRowChanges => _encodedRowChangeCount >= 0;
+
+    /// <summary>The number of row changes: of the encoded ones when <see cref="HasEncodedRowChanges"/>, else of the list.</summary>
+    public int RowChangeCount => HasEncodedRowChanges ? _encodedRowChangeCount : RowEvent?.RowChanges.Count ?? 0;
+
+    /// <summary>
+    /// Makes this a ROW event born encoded: writes its whole encoding — as <see cref="GetEncoded"/> with
+    /// <paramref name="tableNamePrefix"/> returns it from now on — with <paramref name="writeChanges"/> filling in the row
+    /// changes: the concatenation of <c>RowEvent.row_changes</c> fields (tag <c>0x12</c>, length, <c>RowChange</c> bytes)
+    /// as the generated serializer would write them. <see cref="RowEvent"/> keeps the event's other fields (table name,
+    /// keyspace, shard, flags) and must have no row changes of its own; the event must not be changed afterwards.
+    /// </summary>
+    /// <typeparam name="TState">What <paramref name="writeChanges"/> writes from.</typeparam>
+    /// <param name="tableNamePrefix">The keyspace the form written now prefixes table names with (null: none). Pass the
+    /// form the event will most often be sent in; the other forms are framed from it on demand.</param>
+    /// <param name="changesLength">The exact size of the encoded row changes.</param>
+    /// <param name="count">How many row changes they are.</param>
+    /// <param name="state">Passed to <paramref name="writeChanges"/>.</param>
+    /// <param name="writeChanges">Writes exactly <paramref name="changesLength"/> bytes into the span it is given.</param>
+    /// <exception cref="InvalidOperationException">The event is not a ROW event with an empty <see cref="RowEvent"/>, carries another payload, or was encoded already.</exception>
+    public void EncodeRowChanges<TState>(string? tableNamePrefix, int changesLength, int count, TState state, System.Buffers.SpanAction<byte, TState> writeChanges)
+    {
+        ArgumentNullException.ThrowIfNull(writeChanges);
+        ArgumentOutOfRangeException.ThrowIfNegative(changesLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (RowEvent is not { RowChanges.Count: 0 } || HasOtherPayload())
+            throw new InvalidOperationException("Encoded row changes need a ROW event whose RowEvent has no row changes and no other payload.");
+        if (_encoded is not null || _encodedPrefixed is not null || HasEncodedRowChanges)
+            throw new InvalidOperationException("The event has been encoded already.");
+
+        var bytes = FrameRowChanges(tableNamePrefix, changesLength, out var offset);
+        writeChanges(bytes.AsSpan(offset, changesLength), state);
+        _rowChangesSource = bytes;
+        _rowChangesOffset = offset;
+        _rowChangesLength = changesLength;
+        _encodedRowChangeCount = count;
+        if (tableNamePrefix is null)
+            _encoded = bytes;
+        else
+            _encodedPrefixed = new PrefixedEncoding(tableNamePrefix, bytes);
+    }
+
+    /// <summary>
+    /// The event with every field in object form: itself, or for an event with encoded row changes a new event parsed from
+    /// its encoding (for tests and tools that inspect rows; the gateway never needs it).
+    /// </summary>
+    public VEvent Materialize() => HasEncodedRowChanges ? Parser.ParseFrom(GetEncoded()) : this;
+
+    /// <summary>The size of <see cref="GetEncoded"/>'s unprefixed form, without encoding it.</summary>
+    public int GetEncodedSize() => HasEncodedRowChanges ? ComputeRowEventSize(null, _rowChangesLength, out _) : CalculateSize();
 
     /// <summary>
     /// The protobuf encoding of this event. With <paramref name="tableNamePrefix"/> set, a FIELD or ROW event is encoded with
@@ -31,7 +101,7 @@ public sealed partial class VEvent
         {
             if (_encoded is { } cached)
                 return cached;
-            var encoded = this.ToByteArray();
+            var encoded = HasEncodedRowChanges ? ReframeRowChanges(null) : this.ToByteArray();
             return Interlocked.CompareExchange(ref _encoded, encoded, null) ?? encoded;
         }
 
@@ -39,6 +109,14 @@ public sealed partial class VEvent
         if (prefixed is not null && string.Equals(prefixed.Keyspace, tableNamePrefix, StringComparison.Ordinal))
             return prefixed.Bytes;
 
+        var bytes = HasEncodedRowChanges ? ReframeRowChanges(tableNamePrefix) : EncodePrefixed(tableNamePrefix);
+        var seen = Interlocked.CompareExchange(ref _encodedPrefixed, new PrefixedEncoding(tableNamePrefix, bytes), prefixed);
+        // Another caller published first: share its array when it is for the same keyspace.
+        return !ReferenceEquals(seen, prefixed) && seen is not null && string.Equals(seen.Keyspace, tableNamePrefix, StringComparison.Ordinal) ? seen.Bytes : bytes;
+    }
+
+    private byte[] EncodePrefixed(string tableNamePrefix)
+    {
         // A shallow copy: MergeFrom copies the scalars and the FieldEvent/RowEvent shells but shares their Field and RowChange
         // elements, which are not changed.
         var copy = new VEvent();
@@ -47,12 +125,154 @@ public sealed partial class VEvent
             field.TableName = tableNamePrefix + "." + field.TableName;
         if (copy.RowEvent is { } row)
             row.TableName = tableNamePrefix + "." + row.TableName;
-        var bytes = copy.ToByteArray();
-        var seen = Interlocked.CompareExchange(ref _encodedPrefixed, new PrefixedEncoding(tableNamePrefix, bytes), prefixed);
-        // Another caller published first: share its array when it is for the same keyspace.
-        return !ReferenceEquals(seen, prefixed) && seen is not null && string.Equals(seen.Keyspace, tableNamePrefix, StringComparison.Ordinal) ? seen.Bytes : bytes;
+        return copy.ToByteArray();
+    }
+
+    // Field numbers of binlogdata.VEvent and binlogdata.RowEvent (proto/binlogdata.proto). The generated serializer writes
+    // fields in field-number order and skips proto3 defaults; the hand-written encoding below does the same, so it is
+    // byte for byte what ToByteArray() writes for the materialized event (a test holds it to that).
+    private const int TypeField = 1, TimestampField = 2, GtidField = 3, StatementField = 4, RowEventField = 5, DmlField = 9,
+        CurrentTimeField = 20, KeyspaceField = 22, ShardField = 23, ThrottledField = 24, ThrottledReasonField = 25,
+        CommitParentField = 26, SequenceNumberField = 27, EventGtidField = 28;
+
+    private const int RowTableNameField = 1, RowKeyspaceField = 3, RowShardField = 4, RowFlagsField = 5, RowIsInternalField = 6;
+
+    /// <summary>
+    /// Size of the whole event with its table name prefixed by <paramref name="tableNamePrefix"/> and a dot (null: as it is);
+    /// <paramref name="rowEventSize"/> is the RowEvent's payload size.
+    /// </summary>
+    private int ComputeRowEventSize(string? tableNamePrefix, int changesLength, out int rowEventSize)
+    {
+        var row = EncodedRowEvent;
+        var tableName = tableNamePrefix is null ? row.TableName.Length == 0 ? 0 : System.Text.Encoding.UTF8.GetByteCount(row.TableName)
+            : System.Text.Encoding.UTF8.GetByteCount(tableNamePrefix) + 1 + System.Text.Encoding.UTF8.GetByteCount(row.TableName);
+        rowEventSize = (tableName == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(tableName) + tableName) + changesLength + StringSize(RowKeyspaceField, row.Keyspace) +
+            StringSize(RowShardField, row.Shard) + (row.Flags != 0 ? 1 + CodedOutputStream.ComputeUInt32Size(row.Flags) : 0) +
+            (row.IsInternalTable ? 2 : 0);
+        var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize;
+        if (Type != VEventType.Unknown)
+            size += 1 + CodedOutputStream.ComputeEnumSize((int)Type);
+        if (Timestamp != 0)
+            size += 1 + CodedOutputStream.ComputeInt64Size(Timestamp);
+        size += StringSize(GtidField, Gtid) + StringSize(StatementField, Statement) + StringSize(DmlField, Dml);
+        if (CurrentTime != 0)
+            size += 2 + CodedOutputStream.ComputeInt64Size(CurrentTime);
+        size += StringSize(KeyspaceField, Keyspace) + StringSize(ShardField, Shard) + (Throttled ? 3 : 0) +
+            StringSize(ThrottledReasonField, ThrottledReason);
+        if (CommitParent != 0)
+            size += 2 + CodedOutputStream.ComputeInt64Size(CommitParent);
+        if (SequenceNumber != 0)
+            size += 2 + CodedOutputStream.ComputeInt64Size(SequenceNumber);
+        return size + StringSize(EventGtidField, EventGtid);
+    }
+
+    /// <summary>Another form of a born-encoded event: the same row changes framed with <paramref name="tableNamePrefix"/>.</summary>
+    private byte[] ReframeRowChanges(string? tableNamePrefix)
+    {
+        var bytes = FrameRowChanges(tableNamePrefix, _rowChangesLength, out var offset);
+        _rowChangesSource.AsSpan(_rowChangesOffset, _rowChangesLength).CopyTo(bytes.AsSpan(offset));
+        return bytes;
+    }
+
+    /// <summary>
+    /// The encoding of this ROW event with every field written except the row changes, which go at
+    /// <paramref name="changesOffset"/> (<paramref name="changesLength"/> bytes, left for the caller to fill).
+    /// </summary>
+    private byte[] FrameRowChanges(string? tableNamePrefix, int changesLength, out int changesOffset)
+    {
+        if (HasOtherPayload())
+            throw new InvalidOperationException("A ROW event with encoded row changes was given another payload.");
+        var row = EncodedRowEvent;
+        // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
+        var bytes = GC.AllocateUninitializedArray<byte>(ComputeRowEventSize(tableNamePrefix, changesLength, out var rowEventSize));
+        var writer = new WireWriter(bytes);
+        if (Type != VEventType.Unknown)
+        {
+            writer.WriteTag(TypeField, 0);
+            writer.WriteVarint((ulong)(long)(int)Type);
+        }
+        if (Timestamp != 0)
+        {
+            writer.WriteTag(TimestampField, 0);
+            writer.WriteVarint((ulong)Timestamp);
+        }
+        WriteString(ref writer, GtidField, Gtid);
+        WriteString(ref writer, StatementField, Statement);
+
+        writer.WriteTag(RowEventField, 2);
+        writer.WriteLength(rowEventSize);
+        if (tableNamePrefix is not null)
+            writer.WriteString(RowTableNameField, tableNamePrefix, row.TableName);
+        else
+            WriteString(ref writer, RowTableNameField, row.TableName);
+        changesOffset = writer.Position;
+        writer.Skip(changesLength);
+        WriteString(ref writer, RowKeyspaceField, row.Keyspace);
+        WriteString(ref writer, RowShardField, row.Shard);
+        if (row.Flags != 0)
+        {
+            writer.WriteTag(RowFlagsField, 0);
+            writer.WriteVarint(row.Flags);
+        }
+        if (row.IsInternalTable)
+        {
+            writer.WriteTag(RowIsInternalField, 0);
+            writer.WriteVarint(1);
+        }
+
+        WriteString(ref writer, DmlField, Dml);
+        if (CurrentTime != 0)
+        {
+            writer.WriteTag(CurrentTimeField, 0);
+            writer.WriteVarint((ulong)CurrentTime);
+        }
+        WriteString(ref writer, KeyspaceField, Keyspace);
+        WriteString(ref writer, ShardField, Shard);
+        if (Throttled)
+        {
+            writer.WriteTag(ThrottledField, 0);
+            writer.WriteVarint(1);
+        }
+        WriteString(ref writer, ThrottledReasonField, ThrottledReason);
+        if (CommitParent != 0)
+        {
+            writer.WriteTag(CommitParentField, 0);
+            writer.WriteVarint((ulong)CommitParent);
+        }
+        if (SequenceNumber != 0)
+        {
+            writer.WriteTag(SequenceNumberField, 0);
+            writer.WriteVarint((ulong)SequenceNumber);
+        }
+        WriteString(ref writer, EventGtidField, EventGtid);
+        if (writer.Position != bytes.Length)
+            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        return bytes;
+    }
+
+    private RowEvent EncodedRowEvent => RowEvent ?? throw new InvalidOperationException("A ROW event with encoded row changes lost its RowEvent.");
+
+    // What the hand-written encoding does not write: message fields other than the RowEvent, and unknown fields.
+    private bool HasOtherPayload() =>
+        FieldEvent is not null || Vgtid is not null || Journal is not null || LastPKEvent is not null || _unknownFields is not null ||
+        (RowEvent?.HasUnknownFields ?? false);
+
+    private static int StringSize(int fieldNumber, string value) =>
+        value.Length == 0 ? 0 : CodedOutputStream.ComputeTagSize(fieldNumber) + CodedOutputStream.ComputeStringSize(value);
+
+    private static void WriteString(ref WireWriter writer, int fieldNumber, string value)
+    {
+        if (value.Length != 0)
+            writer.WriteString(fieldNumber, value);
     }
 
     /// <summary>The encoding with table names prefixed by <see cref="Keyspace"/>; one object so it is published atomically.</summary>
     private sealed record PrefixedEncoding(string Keyspace, byte[] Bytes);
+}
+
+/// <summary>What <see cref="VEvent"/>'s hand-written encoding needs to know about a RowEvent.</summary>
+public sealed partial class RowEvent
+{
+    /// <summary>True when the message carries fields this version of the protos does not know (kept by the parser).</summary>
+    internal bool HasUnknownFields => _unknownFields is not null;
 }

@@ -1,5 +1,4 @@
 using Binlogdata;
-using Google.Protobuf;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Binlog.RowImages;
@@ -7,7 +6,6 @@ using VGate.MySql.Binlog.Rows;
 using VGate.VStreamer.Ddl;
 using VGate.VStreamer.Schema;
 using VGate.VStreamer.Values;
-using RowChange = Binlogdata.RowChange;
 
 namespace VGate.VStreamer.Streaming;
 
@@ -32,8 +30,9 @@ internal sealed class StreamSession(
 {
     private readonly ShardStreamerOptions _options = options;
     private readonly Dictionary<string, TableState> _tables = new(StringComparer.Ordinal);
-    private readonly ValueSlab _values = new();
-    private readonly List<RowChange> _changes = [];
+    private readonly RowChangeEncoder _rowChanges = new();
+    // One bit per JSON column; MySQL allows at most 4096 columns per table.
+    private readonly byte[] _partialJsonBits = new byte[4096 / 8];
     private List<VEvent> _batch = [];
     private SchemaCatalog _catalog = catalog;
     private long _batchBytes;
@@ -187,9 +186,8 @@ internal sealed class StreamSession(
         }
 
         var columns = state.OutputColumns;
-        var encodedBytes = 0;
-        var changes = _changes;
-        changes.Clear();
+        var encoder = _rowChanges;
+        encoder.BeginEvent();
         foreach (var row in rows.GetRows())
         {
             var before = row.Before;
@@ -198,78 +196,77 @@ internal sealed class StreamSession(
             var afterPasses = after.IsPresent && Passes(tablePlan, map, after);
             if (!beforePasses && !afterPasses)
                 continue;
-            var change = new RowChange();
             var sendBefore = before.IsPresent && (beforePasses || !tablePlan.IsSharded);
             var sendAfter = after.IsPresent && (afterPasses || !tablePlan.IsSharded);
-            if (sendBefore)
+            var beforeImage = sendBefore ? Encode(map, before, columns, tablePlan, encoder, out _) : -1;
+            var partial = false;
+            var afterImage = sendAfter ? Encode(map, after, columns, tablePlan, encoder, out partial) : -1;
+            if (partial)
             {
-                change.Before = Encode(map, before, columns, tablePlan, out _);
-                encodedBytes += EstimateSize(change.Before);
+                var jsonColumns = PartialJsonBitmap(map, after, _partialJsonBits);
+                encoder.AddChange(beforeImage, afterImage, jsonColumns, _partialJsonBits.AsSpan(0, (jsonColumns + 7) / 8));
             }
-            if (sendAfter)
+            else
             {
-                change.After = Encode(map, after, columns, tablePlan, out var partial);
-                encodedBytes += EstimateSize(change.After);
-                if (partial)
-                    change.JsonPartialValues = PartialJsonBitmap(map, after);
+                encoder.AddChange(beforeImage, afterImage);
             }
-            changes.Add(change);
         }
-        if (changes.Count > 0)
+        if (encoder.Count == 0)
+            return;
+        var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
+        vevent.RowEvent = new RowEvent
         {
-            var rowEvent = new RowEvent
-            {
-                TableName = map.Table,
-                Keyspace = _options.Keyspace,
-                Shard = _options.Shard,
-                Flags = (uint)rows.Flags,
-            };
-            // Exactly one array of the right size (RepeatedField would start at 8 and double).
-            rowEvent.RowChanges.Capacity = changes.Count;
-            foreach (var change in changes)
-                rowEvent.RowChanges.Add(change);
-            changes.Clear();
-            var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
-            vevent.RowEvent = rowEvent;
-            Append(vevent, encodedBytes + RowEventOverhead);
-        }
+            TableName = map.Table,
+            Keyspace = _options.Keyspace,
+            Shard = _options.Shard,
+            Flags = (uint)rows.Flags,
+        };
+        // Written in the form VTGate sends by default (table names prefixed with the keyspace); see VEvent.GetEncoded.
+        vevent.EncodeRowChanges(_options.Keyspace, encoder.Length, encoder.Count, encoder, RowChangeEncoder.WriteChanges);
+        Append(vevent, encoder.Length + RowEventOverhead);
     }
 
-    // The batch size of a ROW event is estimated from its row values instead of computing the protobuf size of every
-    // event (which walks the whole message again): values + about two bytes per length + framing per row, plus the
-    // names and fixed fields of the event. PacketSize is a soft limit, so "about" is what it needs.
+    // The batch size of a ROW event is its encoded row changes plus about the names and fixed fields of the event (instead
+    // of adding up the exact size). PacketSize is a soft limit, so "about" is what it needs.
     private const int RowEventOverhead = 64;
 
     private const int MaxInitialBatchCapacity = 4096;
 
-    private static int EstimateSize(Query.Row row) => row.Values.Length + (2 * row.Lengths.Count) + 8;
-
     private static bool Passes(StreamTablePlan plan, TableMapEvent map, RowImage image) =>
         plan.Predicate is null || plan.Predicate(map, image);
 
-    private Query.Row Encode(TableMapEvent map, RowImage image, int[] columns, StreamTablePlan plan, out bool partial)
+    /// <summary>
+    /// Writes the image's output columns as an image of the encoder's event and returns its number;
+    /// <paramref name="partial"/> tells whether a value is a partial-JSON expression.
+    /// </summary>
+    private static int Encode(TableMapEvent map, RowImage image, int[] columns, StreamTablePlan plan, RowChangeEncoder encoder, out bool partial)
     {
         // keyspace_id() is computed per image: an update that changes the vindex column changes it.
         var keyspaceId = plan.KeyspaceId is { } computeKeyspaceId ? computeKeyspaceId(map, image) : null;
-        _values.BeginRow();
-        var row = new Query.Row();
-        row.Lengths.Capacity = columns.Length; // one array of the right size instead of growing 8 → 16 → …
-        partial = RowValueWriter.Write(map.Columns, image, columns, keyspaceId, _values, row.Lengths);
-        row.Values = _values.EndRow();
-        return row;
+        encoder.BeginImage();
+        partial = RowValueWriter.Write(map.Columns, image, columns, keyspaceId, encoder.Images);
+        return encoder.EndImage();
     }
 
-    /// <summary>One bit per JSON column of the table, set where the after image carries a partial-JSON expression.</summary>
-    private static RowChange.Types.Bitmap PartialJsonBitmap(TableMapEvent map, RowImage image)
+    /// <summary>
+    /// Sets one bit per JSON column of the table in <paramref name="bits"/> (grown as needed), where the after image
+    /// carries a partial-JSON expression; returns the number of JSON columns.
+    /// </summary>
+    private static int PartialJsonBitmap(TableMapEvent map, RowImage image, byte[] bits)
     {
-        var jsonColumns = map.Columns.Where(c => c.Type == ColumnType.Json).Select(c => c.Index).ToList();
-        var bits = new byte[(jsonColumns.Count + 7) / 8];
-        for (var j = 0; j < jsonColumns.Count; j++)
+        var json = 0;
+        Array.Clear(bits);
+        foreach (var column in map.Columns)
         {
-            if (image.TryGetCell(jsonColumns[j], out var cell) && cell.IsPartialJson)
-                bits[j / 8] |= (byte)(1 << (j % 8));
+            if (column.Type != ColumnType.Json)
+                continue;
+            if (json / 8 >= bits.Length)
+                throw new InvalidOperationException("More JSON columns than MySQL allows in a table.");
+            if (image.TryGetCell(column.Index, out var cell) && cell.IsPartialJson)
+                bits[json / 8] |= (byte)(1 << (json % 8));
+            json++;
         }
-        return new RowChange.Types.Bitmap { Count = jsonColumns.Count, Cols = ByteString.CopyFrom(bits) };
+        return json;
     }
 
     private void AddField(TableMapEvent map, int[] columns, uint timestamp)

@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using Google.Protobuf.Collections;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.RowImages;
 using VGate.MySql.Binlog.Rows;
@@ -19,18 +17,17 @@ internal static class RowValueWriter
 {
     /// <summary>
     /// Appends the values of <paramref name="columns"/> (output columns in order: table column indexes, or the
-    /// <see cref="OutputColumns"/> codes) from <paramref name="image"/> to <paramref name="values"/> and
-    /// <paramref name="lengths"/>.
+    /// <see cref="OutputColumns"/> codes) from <paramref name="image"/> to <paramref name="output"/>: the values back to
+    /// back, and one length per output column, −1 for NULL.
     /// </summary>
     /// <param name="table">The table's columns (TABLE_MAP).</param>
     /// <param name="image">The row image.</param>
     /// <param name="columns">The output columns.</param>
     /// <param name="keyspaceId">The row's keyspace id, written raw for a <see cref="OutputColumns.KeyspaceId"/> column.</param>
-    /// <param name="values">Receives the values, back to back.</param>
-    /// <param name="lengths">Receives one length per output column, −1 for NULL.</param>
+    /// <param name="output">Receives the values and their lengths.</param>
     /// <returns>True when any written value is a partial-JSON expression.</returns>
     public static bool Write(IReadOnlyList<ColumnInfo> table, RowImage image, ReadOnlySpan<int> columns, byte[]? keyspaceId,
-        ValueSlab values, RepeatedField<long> lengths)
+        RowImageBuffer output)
     {
         var partial = false;
         var cells = image.Cells;
@@ -42,8 +39,8 @@ internal static class RowValueWriter
                 var synthetic = columnIndex == OutputColumns.KeyspaceId
                     ? keyspaceId ?? throw new InvalidOperationException("keyspace_id() column without a keyspace id")
                     : OutputColumns.LiteralOneValue;
-                values.Write(synthetic);
-                lengths.Add(synthetic.Length);
+                output.Write(synthetic);
+                output.AddLength(synthetic.Length);
                 continue;
             }
 
@@ -54,24 +51,24 @@ internal static class RowValueWriter
             }
             else if (!image.TryGetCell(columnIndex, out cell))
             {
-                lengths.Add(-1);
+                output.AddLength(-1);
                 continue;
             }
             if (cell.IsNull)
             {
-                lengths.Add(-1);
+                output.AddLength(-1);
                 continue;
             }
-            var before = values.RowLength;
-            WriteValue(table[columnIndex], image.GetBytes(cell), cell.IsPartialJson, values);
+            var before = output.RowLength;
+            WriteValue(table[columnIndex], image.GetBytes(cell), cell.IsPartialJson, output);
             partial |= cell.IsPartialJson;
-            lengths.Add(values.RowLength - before);
+            output.AddLength(output.RowLength - before);
         }
         return partial;
     }
 
     /// <summary>Writes one non-NULL value.</summary>
-    private static void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell, bool partialJson, ValueSlab output)
+    private static void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell, bool partialJson, RowImageBuffer output)
     {
         switch (column.Type)
         {
@@ -135,14 +132,14 @@ internal static class RowValueWriter
         }
     }
 
-    private static void WriteInteger(long value, ValueSlab output)
+    private static void WriteInteger(long value, RowImageBuffer output)
     {
         var span = output.GetSpan(20);
         value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
         output.Advance(written);
     }
 
-    private static void WriteBytes(ReadOnlySpan<byte> bytes, ValueSlab output)
+    private static void WriteBytes(ReadOnlySpan<byte> bytes, RowImageBuffer output)
     {
         bytes.CopyTo(output.GetSpan(bytes.Length));
         output.Advance(bytes.Length);

@@ -44,7 +44,7 @@ internal static class CopyHarness
         var events = new List<VEvent>();
         await foreach (var batch in streamer.StreamAsync(deadline.Token))
         {
-            events.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat));
+            events.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat).Select(e => e.Materialize()));
             if (done(events))
                 break;
         }
@@ -58,7 +58,7 @@ internal static class CopyHarness
         var events = new List<VEvent>();
         await foreach (var batch in streamer.StreamAsync(deadline.Token))
         {
-            events.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat));
+            events.AddRange(batch.Where(e => e.Type != VEventType.Heartbeat).Select(e => e.Materialize()));
             if (await done(events))
                 break;
         }

@@ -323,7 +323,7 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         var copied = false;
         await foreach (var batch in streamer.StreamAsync(deadline.Token))
         {
-            replica.Apply(batch);
+            replica.Apply([.. batch.Select(e => e.Materialize())]);
             foreach (var gtid in batch.Where(e => e.Type == VEventType.Gtid))
                 latest = ReplicationPosition.Parse(gtid.Gtid);
             copyRows += copied ? 0 : batch.Count(e => e.Type == VEventType.Row);

@@ -64,7 +64,7 @@ public sealed class StreamSpec(MariaDbServer server, string database)
             {
                 if (vevent.Type == VEventType.Heartbeat)
                     continue;
-                events.Add(vevent);
+                events.Add(vevent.Materialize()); // ROW events hold their rows encoded
                 if (vevent.Type is VEventType.Commit or VEventType.Ddl or VEventType.Other)
                     ends++;
             }

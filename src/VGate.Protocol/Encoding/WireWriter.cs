@@ -1,0 +1,81 @@
+using Google.Protobuf;
+
+namespace VGate.Protocol.Encoding;
+
+/// <summary>
+/// Writes protobuf wire format into a span whose size the caller computed beforehand (with
+/// <see cref="CodedOutputStream"/>'s <c>Compute…Size</c> methods). It exists for the few messages VGate writes by hand
+/// instead of building objects — ROW events straight from the binlog (see <see cref="Binlogdata.VEvent.EncodeRowChanges"/>) —
+/// and, unlike <see cref="CodedOutputStream"/>, it can append bytes that are already encoded.
+/// </summary>
+/// <remarks>Writing past the span throws (the caller's size was wrong), it never truncates.</remarks>
+public ref struct WireWriter
+{
+    private readonly Span<byte> _buffer;
+    private int _position;
+
+    /// <summary>Starts writing at the beginning of <paramref name="buffer"/>.</summary>
+    public WireWriter(Span<byte> buffer) => _buffer = buffer;
+
+    /// <summary>Bytes written so far.</summary>
+    public readonly int Position => _position;
+
+    /// <summary>Writes a tag: field number and wire type (0 varint, 2 length-delimited).</summary>
+    public void WriteTag(int fieldNumber, int wireType) => WriteVarint((uint)((fieldNumber << 3) | wireType));
+
+    /// <summary>Writes a base-128 varint.</summary>
+    public void WriteVarint(ulong value)
+    {
+        var buffer = _buffer;
+        var position = _position;
+        while (value >= 0x80)
+        {
+            buffer[position++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        buffer[position++] = (byte)value;
+        _position = position;
+    }
+
+    /// <summary>Writes a length prefix (a varint).</summary>
+    public void WriteLength(int length) => WriteVarint((uint)length);
+
+    /// <summary>Writes a <c>sint64</c> value without its tag (zig-zag encoded varint), as inside a packed field.</summary>
+    public void WriteSInt64(long value) => WriteVarint((ulong)((value << 1) ^ (value >> 63)));
+
+    /// <summary>Writes a <c>string</c> field (tag, length, UTF-8), as the generated code does only when it is not empty.</summary>
+    public void WriteString(int fieldNumber, string value)
+    {
+        WriteTag(fieldNumber, 2);
+        WriteLength(System.Text.Encoding.UTF8.GetByteCount(value));
+        _position += System.Text.Encoding.UTF8.GetBytes(value, _buffer[_position..]);
+    }
+
+    /// <summary>Writes a <c>string</c> field whose value is <c>prefix + "." + value</c>, without building that string.</summary>
+    public void WriteString(int fieldNumber, string prefix, string value)
+    {
+        WriteTag(fieldNumber, 2);
+        WriteLength(System.Text.Encoding.UTF8.GetByteCount(prefix) + 1 + System.Text.Encoding.UTF8.GetByteCount(value));
+        _position += System.Text.Encoding.UTF8.GetBytes(prefix, _buffer[_position..]);
+        _buffer[_position++] = (byte)'.';
+        _position += System.Text.Encoding.UTF8.GetBytes(value, _buffer[_position..]);
+    }
+
+    /// <summary>Writes bytes that are already in wire form (whole fields, or the payload after a length).</summary>
+    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_buffer[_position..]);
+        _position += bytes.Length;
+    }
+
+    /// <summary>Leaves <paramref name="count"/> bytes for someone else to write.</summary>
+    public void Skip(int count)
+    {
+        if ((uint)count > (uint)(_buffer.Length - _position))
+            throw new ArgumentOutOfRangeException(nameof(count), count, "Skipped past the end of the buffer.");
+        _position += count;
+    }
+
+    /// <summary>The size of a length-delimited field of <paramref name="length"/> payload bytes with a one-byte tag.</summary>
+    public static int LengthDelimitedSize(int length) => 1 + CodedOutputStream.ComputeLengthSize(length) + length;
+}
