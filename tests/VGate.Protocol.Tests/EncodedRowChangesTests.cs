@@ -140,6 +140,7 @@ public class EncodedRowChangesTests
             vevent.SequenceNumber = 9;
             vevent.EventGtid = "0-1-7";
             vevent.RowEvent.IsInternalTable = true;
+            vevent.RowEvent.TableName = "tâble_ü"; // not ASCII: the general UTF-8 path
             vevent.Timestamp = -1;
         }
         for (var change = random.Next(1, 5); change > 0; change--)

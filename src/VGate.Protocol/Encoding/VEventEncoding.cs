@@ -144,8 +144,8 @@ public sealed partial class VEvent
     private int ComputeRowEventSize(string? tableNamePrefix, int changesLength, out int rowEventSize)
     {
         var row = EncodedRowEvent;
-        var tableName = tableNamePrefix is null ? row.TableName.Length == 0 ? 0 : System.Text.Encoding.UTF8.GetByteCount(row.TableName)
-            : System.Text.Encoding.UTF8.GetByteCount(tableNamePrefix) + 1 + System.Text.Encoding.UTF8.GetByteCount(row.TableName);
+        var tableName = tableNamePrefix is null ? WireWriter.Utf8Length(row.TableName)
+            : WireWriter.Utf8Length(tableNamePrefix) + 1 + WireWriter.Utf8Length(row.TableName);
         rowEventSize = (tableName == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(tableName) + tableName) + changesLength + StringSize(RowKeyspaceField, row.Keyspace) +
             StringSize(RowShardField, row.Shard) + (row.Flags != 0 ? 1 + CodedOutputStream.ComputeUInt32Size(row.Flags) : 0) +
             (row.IsInternalTable ? 2 : 0);
@@ -258,7 +258,7 @@ public sealed partial class VEvent
         (RowEvent?.HasUnknownFields ?? false);
 
     private static int StringSize(int fieldNumber, string value) =>
-        value.Length == 0 ? 0 : CodedOutputStream.ComputeTagSize(fieldNumber) + CodedOutputStream.ComputeStringSize(value);
+        value.Length == 0 ? 0 : CodedOutputStream.ComputeTagSize(fieldNumber) + WireWriter.LengthDelimitedPayloadSize(WireWriter.Utf8Length(value));
 
     private static void WriteString(ref WireWriter writer, int fieldNumber, string value)
     {

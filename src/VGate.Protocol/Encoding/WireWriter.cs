@@ -47,19 +47,60 @@ public ref struct WireWriter
     public void WriteString(int fieldNumber, string value)
     {
         WriteTag(fieldNumber, 2);
-        WriteLength(System.Text.Encoding.UTF8.GetByteCount(value));
-        _position += System.Text.Encoding.UTF8.GetBytes(value, _buffer[_position..]);
+        WriteLength(Utf8Length(value));
+        WriteUtf8(value);
     }
 
     /// <summary>Writes a <c>string</c> field whose value is <c>prefix + "." + value</c>, without building that string.</summary>
     public void WriteString(int fieldNumber, string prefix, string value)
     {
         WriteTag(fieldNumber, 2);
-        WriteLength(System.Text.Encoding.UTF8.GetByteCount(prefix) + 1 + System.Text.Encoding.UTF8.GetByteCount(value));
-        _position += System.Text.Encoding.UTF8.GetBytes(prefix, _buffer[_position..]);
+        WriteLength(Utf8Length(prefix) + 1 + Utf8Length(value));
+        WriteUtf8(prefix);
         _buffer[_position++] = (byte)'.';
+        WriteUtf8(value);
+    }
+
+    /// <summary>
+    /// The UTF-8 length of <paramref name="value"/>. Names (tables, keyspaces, shards) are short and ASCII, where a plain
+    /// loop beats the general transcoder's setup; anything else goes to it.
+    /// </summary>
+    public static int Utf8Length(string value)
+    {
+        if (value.Length <= ShortString)
+        {
+            foreach (var c in value)
+            {
+                if (c >= 0x80)
+                    return System.Text.Encoding.UTF8.GetByteCount(value);
+            }
+            return value.Length;
+        }
+        return System.Text.Encoding.UTF8.GetByteCount(value);
+    }
+
+    private void WriteUtf8(string value)
+    {
+        if (value.Length <= ShortString)
+        {
+            var destination = _buffer.Slice(_position, value.Length);
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (c >= 0x80)
+                {
+                    _position += System.Text.Encoding.UTF8.GetBytes(value, _buffer[_position..]);
+                    return;
+                }
+                destination[i] = (byte)c;
+            }
+            _position += value.Length;
+            return;
+        }
         _position += System.Text.Encoding.UTF8.GetBytes(value, _buffer[_position..]);
     }
+
+    private const int ShortString = 64;
 
     /// <summary>Writes bytes that are already in wire form (whole fields, or the payload after a length).</summary>
     public void WriteRaw(ReadOnlySpan<byte> bytes)
@@ -78,4 +119,7 @@ public ref struct WireWriter
 
     /// <summary>The size of a length-delimited field of <paramref name="length"/> payload bytes with a one-byte tag.</summary>
     public static int LengthDelimitedSize(int length) => 1 + CodedOutputStream.ComputeLengthSize(length) + length;
+
+    /// <summary>The size of a length prefix and <paramref name="length"/> payload bytes (no tag).</summary>
+    public static int LengthDelimitedPayloadSize(int length) => CodedOutputStream.ComputeLengthSize(length) + length;
 }
