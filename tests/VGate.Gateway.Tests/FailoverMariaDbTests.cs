@@ -39,8 +39,78 @@ public sealed class FailoverMariaDbTests
         await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
         var start = "MariaDB/" + await primary.GetGtidBinlogPosAsync(token);
 
-        var options = new GatewayOptions
-        {
+        var options = Options(fanOut, primary, replica1, replica2);
+        Assert.Empty(TopologyValidator.Validate(options));
+        await using var monitor = new SourceHealthMonitor(options);
+        monitor.Start();
+        await using var gateway = new VStreamGateway(options, new ShardStreamerFactory(options, health: monitor));
+        await using var reader = new RowReader(gateway, start, token);
+
+        // Rows 1-100 arrive; both replicas have them all when the one being read dies.
+        await Insert(primary, 1, 100, token);
+        await reader.ReadUntilAsync(100);
+        await MariaDbReplication.WaitForCatchUpAsync(replica1, primary, cancellationToken: token);
+        await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
+        var (reading, other) = await MariaDbReplication.CountBinlogReadersAsync(replica1, token) == 1 ? (replica1, replica2) : (replica2, replica1);
+        Assert.Equal(1, await MariaDbReplication.CountBinlogReadersAsync(reading, token));
+        Assert.Equal(0, await MariaDbReplication.CountBinlogReadersAsync(other, token));
+        await reading.KillAsync();
+
+        // Rows 101-200 are written after the kill; the stream picks them up from the other replica.
+        await Insert(primary, 101, 200, token);
+        await reader.ReadUntilAsync(200);
+        Assert.Equal(Enumerable.Range(1, 200), reader.Ids);
+        Assert.Equal(1, await MariaDbReplication.CountBinlogReadersAsync(other, token));
+        Assert.Equal("MariaDB/" + await other.GetGtidBinlogPosAsync(token), reader.Positions[^1]);
+
+        // No replica left: a clear UNAVAILABLE (the primary is not of the requested role).
+        await other.KillAsync();
+        var error = await Assert.ThrowsAsync<VStreamException>(reader.ReadToErrorAsync);
+        Assert.Equal(Code.Unavailable, error.Code);
+        Assert.Contains("fks/0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("giving up after 3 consecutive failures", error.Message, StringComparison.Ordinal);
+    }
+
+    [ServerTheory]
+    [MemberData(nameof(FanOut))]
+    public async Task Stream_ReplicaBeingReadStopsReplicating_MovesToTheHealthyReplicaWithEveryRowOnce(bool fanOut)
+    {
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(300));
+        var token = deadline.Token;
+        var name = fanOut ? "lag-hub" : "lag-own";
+        await using var primary = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = name + "-p" }, token);
+        await using var replica1 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r1" }, token);
+        await using var replica2 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r2" }, token);
+        await primary.ExecuteAsync($"CREATE DATABASE {Database}; CREATE TABLE {Database}.t (id INT PRIMARY KEY, v VARCHAR(100))", token);
+        await MariaDbReplication.WaitForCatchUpAsync(replica1, primary, cancellationToken: token);
+        await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
+        var start = "MariaDB/" + await primary.GetGtidBinlogPosAsync(token);
+        var options = Options(fanOut, primary, replica1, replica2);
+        await using var monitor = new SourceHealthMonitor(options);
+        monitor.Start();
+        await using var gateway = new VStreamGateway(options, new ShardStreamerFactory(options, health: monitor));
+        await using var reader = new RowReader(gateway, start, token);
+
+        await Insert(primary, 1, 50, token);
+        await reader.ReadUntilAsync(50);
+        var (reading, other) = await MariaDbReplication.CountBinlogReadersAsync(replica1, token) == 1 ? (replica1, replica2) : (replica2, replica1);
+        Assert.Equal(0, await MariaDbReplication.CountBinlogReadersAsync(other, token));
+
+        // The replica being read stops applying the primary's changes but stays up: it falls behind for good. The next
+        // health check finds it not replicating, and the stream moves to the other replica, which has every later row.
+        await reading.ExecuteAsync("STOP SLAVE", token);
+        await Insert(primary, 51, 150, token);
+        await reader.ReadUntilAsync(150);
+
+        Assert.Equal(Enumerable.Range(1, 150), reader.Ids);
+        Assert.Equal(1, await MariaDbReplication.CountBinlogReadersAsync(other, token));
+        // The stopped replica's dump thread ends when it next writes to the closed connection (a heartbeat at the latest).
+        await Eventually.AssertAsync(async () => Assert.Equal(0, await MariaDbReplication.CountBinlogReadersAsync(reading, token)),
+            TimeSpan.FromSeconds(60), token);
+    }
+
+    private static GatewayOptions Options(bool fanOut, MariaDbServer primary, MariaDbServer replica1, MariaDbServer replica2) => new()
+    {
             RetryDelay = TimeSpan.FromMilliseconds(200),
             FanOut = new FanOutOptions { Enabled = fanOut },
             Health = new SourceHealthOptions { Interval = TimeSpan.FromMilliseconds(500) },
@@ -65,66 +135,7 @@ public sealed class FailoverMariaDbTests
                     ],
                 },
             ],
-        };
-        Assert.Empty(TopologyValidator.Validate(options));
-        await using var monitor = new SourceHealthMonitor(options);
-        monitor.Start();
-        await using var gateway = new VStreamGateway(options, new ShardStreamerFactory(options, health: monitor));
-        var request = new VStreamRequest
-        {
-            TabletType = TabletType.Replica,
-            Vgtid = new VGtid { ShardGtids = { new ShardGtid { Keyspace = "fks", Shard = "0", Gtid = start } } },
-        };
-
-        var ids = new List<int>();
-        var positions = new List<string>();
-        await using var stream = gateway.StreamAsync(request, token).GetAsyncEnumerator(token);
-        async Task ReadUntilAsync(int id)
-        {
-            while (ids.Count == 0 || ids[^1] < id)
-            {
-                Assert.True(await stream.MoveNextAsync(), "the stream ended");
-                foreach (var e in stream.Current.Events)
-                {
-                    if (e.Type == VEventType.Row)
-                    {
-                        var after = e.RowEvent.RowChanges[0].After;
-                        ids.Add(int.Parse(after.Values.Span[..(int)after.Lengths[0]], CultureInfo.InvariantCulture));
-                    }
-                    if (e.Type == VEventType.Vgtid)
-                        positions.Add(e.Vgtid.ShardGtids[0].Gtid);
-                }
-            }
-        }
-
-        // Rows 1-100 arrive; both replicas have them all when the one being read dies.
-        await Insert(primary, 1, 100, token);
-        await ReadUntilAsync(100);
-        await MariaDbReplication.WaitForCatchUpAsync(replica1, primary, cancellationToken: token);
-        await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
-        var (reading, other) = await MariaDbReplication.CountBinlogReadersAsync(replica1, token) == 1 ? (replica1, replica2) : (replica2, replica1);
-        Assert.Equal(1, await MariaDbReplication.CountBinlogReadersAsync(reading, token));
-        Assert.Equal(0, await MariaDbReplication.CountBinlogReadersAsync(other, token));
-        await reading.KillAsync();
-
-        // Rows 101-200 are written after the kill; the stream picks them up from the other replica.
-        await Insert(primary, 101, 200, token);
-        await ReadUntilAsync(200);
-        Assert.Equal(Enumerable.Range(1, 200), ids);
-        Assert.Equal(1, await MariaDbReplication.CountBinlogReadersAsync(other, token));
-        Assert.Equal("MariaDB/" + await other.GetGtidBinlogPosAsync(token), positions[^1]);
-
-        // No replica left: a clear UNAVAILABLE (the primary is not of the requested role).
-        await other.KillAsync();
-        var error = await Assert.ThrowsAsync<VStreamException>(async () =>
-        {
-            while (await stream.MoveNextAsync())
-                Assert.DoesNotContain(stream.Current.Events, e => e.Type == VEventType.Row);
-        });
-        Assert.Equal(Code.Unavailable, error.Code);
-        Assert.Contains("fks/0", error.Message, StringComparison.Ordinal);
-        Assert.Contains("giving up after 3 consecutive failures", error.Message, StringComparison.Ordinal);
-    }
+    };
 
     private static async Task Insert(MariaDbServer primary, int from, int to, CancellationToken cancellationToken)
     {
@@ -135,5 +146,46 @@ public sealed class FailoverMariaDbTests
             insert.CommandText = string.Create(CultureInfo.InvariantCulture, $"INSERT INTO t VALUES ({id}, 'row {id}')");
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Reads a REPLICA stream of <c>fks/0</c>, collecting the ids of inserted rows and the VGTID positions.</summary>
+    private sealed class RowReader(VStreamGateway gateway, string start, CancellationToken token) : IAsyncDisposable
+    {
+        private readonly IAsyncEnumerator<VStreamResponse> _stream = gateway.StreamAsync(new VStreamRequest
+        {
+            TabletType = TabletType.Replica,
+            Vgtid = new VGtid { ShardGtids = { new ShardGtid { Keyspace = "fks", Shard = "0", Gtid = start } } },
+        }, token).GetAsyncEnumerator(token);
+
+        public List<int> Ids { get; } = [];
+
+        public List<string> Positions { get; } = [];
+
+        public async Task ReadUntilAsync(int id)
+        {
+            while (Ids.Count == 0 || Ids[^1] < id)
+            {
+                Assert.True(await _stream.MoveNextAsync(), "the stream ended");
+                foreach (var e in _stream.Current.Events)
+                {
+                    if (e.Type == VEventType.Row)
+                    {
+                        var after = e.RowEvent.RowChanges[0].After;
+                        Ids.Add(int.Parse(after.Values.Span[..(int)after.Lengths[0]], CultureInfo.InvariantCulture));
+                    }
+                    if (e.Type == VEventType.Vgtid)
+                        Positions.Add(e.Vgtid.ShardGtids[0].Gtid);
+                }
+            }
+        }
+
+        /// <summary>Reads until the stream fails; no more rows may arrive.</summary>
+        public async Task ReadToErrorAsync()
+        {
+            while (await _stream.MoveNextAsync())
+                Assert.DoesNotContain(_stream.Current.Events, e => e.Type == VEventType.Row);
+        }
+
+        public ValueTask DisposeAsync() => _stream.DisposeAsync();
     }
 }

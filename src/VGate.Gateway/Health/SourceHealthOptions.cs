@@ -21,4 +21,11 @@ public sealed class SourceHealthOptions
     /// when no better source of the role is left (Vitess <c>--discovery_low_replication_lag</c>). Default 30 s.
     /// </summary>
     public TimeSpan MaxReplicationLag { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether a running shard stream moves off its source when a check finds it unhealthy (lagging, not replicating,
+    /// unreachable) and another source of the role is healthy, after the current transaction and without the client
+    /// noticing (as VTGate does). Default true; false keeps a stream on its source until the source fails.
+    /// </summary>
+    public bool LeaveUnhealthySource { get; set; } = true;
 }

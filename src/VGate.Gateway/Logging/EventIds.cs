@@ -20,4 +20,5 @@ internal static class EventIds
     public const int SourceUnhealthy = 3300;
     public const int SourceHealthy = 3301;
     public const int SourceLagging = 3302;
+    public const int SourceLeaving = 3303;
 }

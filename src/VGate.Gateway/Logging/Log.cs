@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.SourceLagging, LogLevel.Warning, "{Keyspace}/{Shard}: replica {Source} is not usable as a first choice: {Reason}")]
     public static partial void SourceLagging(ILogger logger, string keyspace, string shard, string source, string reason);
+
+    [LoggerMessage(EventIds.SourceLeaving, LogLevel.Warning, "{Keyspace}/{Shard}: moving the stream off source {Source} ({Reason}) to a healthy one ({Better}) after the current transaction")]
+    public static partial void SourceLeaving(ILogger logger, string keyspace, string shard, string source, string reason, string better);
 }

@@ -11,7 +11,9 @@ namespace VGate.Gateway.Streams;
 /// The real <see cref="IShardStreamFactory"/>: picks a source of the requested role from the topology and runs a
 /// <see cref="ShardStreamer"/> on it. Excluded sources are never picked; among the others, ones that have not failed for
 /// this stream come first, then (with a <see cref="SourceHealthMonitor"/>) healthy ones, not yet checked ones, lagging or
-/// non-replicating ones, unreachable ones; then the least replication lag; then configuration order.
+/// non-replicating ones, unreachable ones; then the least replication lag; then configuration order. With health checks, a
+/// stream whose source turns unhealthy while a healthy one is left moves to it after the current transaction
+/// (<see cref="HealthWatch"/>).
 /// </summary>
 public sealed class ShardStreamerFactory : IShardStreamFactory
 {
@@ -19,6 +21,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly SourceHealthMonitor? _health;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the factory over a validated topology; <paramref name="health"/> (optional) ranks the sources.</summary>
     public ShardStreamerFactory(GatewayOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, SourceHealthMonitor? health = null)
@@ -28,6 +31,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         _timeProvider = timeProvider ?? TimeProvider.System;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _health = health;
+        _logger = _loggerFactory.CreateLogger<ShardStreamerFactory>();
     }
 
     /// <inheritdoc />
@@ -66,7 +70,10 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
                 TimeProvider = _timeProvider,
             },
             _loggerFactory.CreateLogger<ShardStreamer>());
-        return new OpenedShardStream(name, streamer.StreamAsync());
+        var batches = streamer.StreamAsync();
+        if (_health is not null && _options.Health.LeaveUnhealthySource)
+            batches = HealthWatch.LeaveWhenUnhealthyAsync(batches, _health, keyspace.Name, shard, source, request, _logger);
+        return new OpenedShardStream(name, batches);
     }
 
     /// <summary>The usable sources of the requested role, best first (see the class remarks).</summary>
