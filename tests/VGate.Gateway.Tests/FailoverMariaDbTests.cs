@@ -28,23 +28,11 @@ public sealed class FailoverMariaDbTests
     [MemberData(nameof(FanOut))]
     public async Task Stream_ReplicaBeingReadKilled_ContinuesOnTheOtherReplicaThenUnavailableWhenNoneLeft(bool fanOut)
     {
+        var name = fanOut ? "fo-hub" : "fo-own";
         using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(300));
         var token = deadline.Token;
-        var name = fanOut ? "fo-hub" : "fo-own";
-        await using var primary = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = name + "-p" }, token);
-        await using var replica1 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r1" }, token);
-        await using var replica2 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r2" }, token);
-        await primary.ExecuteAsync($"CREATE DATABASE {Database}; CREATE TABLE {Database}.t (id INT PRIMARY KEY, v VARCHAR(100))", token);
-        await MariaDbReplication.WaitForCatchUpAsync(replica1, primary, cancellationToken: token);
-        await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
-        var start = "MariaDB/" + await primary.GetGtidBinlogPosAsync(token);
-
-        var options = Options(fanOut, primary, replica1, replica2);
-        Assert.Empty(TopologyValidator.Validate(options));
-        await using var monitor = new SourceHealthMonitor(options);
-        monitor.Start();
-        await using var gateway = new VStreamGateway(options, new ShardStreamerFactory(options, health: monitor));
-        await using var reader = new RowReader(gateway, start, token);
+        await using var shard = await ReplicatedShard.StartAsync(name, fanOut, token);
+        var (primary, replica1, replica2, reader) = (shard.Primary, shard.Replica1, shard.Replica2, shard.Reader);
 
         // Rows 1-100 arrive; both replicas have them all when the one being read dies.
         await Insert(primary, 1, 100, token);
@@ -75,21 +63,11 @@ public sealed class FailoverMariaDbTests
     [MemberData(nameof(FanOut))]
     public async Task Stream_ReplicaBeingReadStopsReplicating_MovesToTheHealthyReplicaWithEveryRowOnce(bool fanOut)
     {
+        var name = fanOut ? "lag-hub" : "lag-own";
         using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(300));
         var token = deadline.Token;
-        var name = fanOut ? "lag-hub" : "lag-own";
-        await using var primary = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = name + "-p" }, token);
-        await using var replica1 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r1" }, token);
-        await using var replica2 = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = name + "-r2" }, token);
-        await primary.ExecuteAsync($"CREATE DATABASE {Database}; CREATE TABLE {Database}.t (id INT PRIMARY KEY, v VARCHAR(100))", token);
-        await MariaDbReplication.WaitForCatchUpAsync(replica1, primary, cancellationToken: token);
-        await MariaDbReplication.WaitForCatchUpAsync(replica2, primary, cancellationToken: token);
-        var start = "MariaDB/" + await primary.GetGtidBinlogPosAsync(token);
-        var options = Options(fanOut, primary, replica1, replica2);
-        await using var monitor = new SourceHealthMonitor(options);
-        monitor.Start();
-        await using var gateway = new VStreamGateway(options, new ShardStreamerFactory(options, health: monitor));
-        await using var reader = new RowReader(gateway, start, token);
+        await using var shard = await ReplicatedShard.StartAsync(name, fanOut, token);
+        var (primary, replica1, replica2, reader) = (shard.Primary, shard.Replica1, shard.Replica2, shard.Reader);
 
         await Insert(primary, 1, 50, token);
         await reader.ReadUntilAsync(50);
@@ -107,6 +85,63 @@ public sealed class FailoverMariaDbTests
         // The stopped replica's dump thread ends when it next writes to the closed connection (a heartbeat at the latest).
         await Eventually.AssertAsync(async () => Assert.Equal(0, await MariaDbReplication.CountBinlogReadersAsync(reading, token)),
             TimeSpan.FromSeconds(60), token);
+    }
+
+    /// <summary>
+    /// A primary with two replicas and the test table, a gateway with health checks over them (fan-out hub or not), and a
+    /// reader of a REPLICA stream from the position after the table was created.
+    /// </summary>
+    private sealed class ReplicatedShard : IAsyncDisposable
+    {
+        private readonly List<IAsyncDisposable> _owned = [];
+
+        public MariaDbServer Primary { get; private set; } = null!;
+
+        public MariaDbServer Replica1 { get; private set; } = null!;
+
+        public MariaDbServer Replica2 { get; private set; } = null!;
+
+        public RowReader Reader { get; private set; } = null!;
+
+        public static async Task<ReplicatedShard> StartAsync(string name, bool fanOut, CancellationToken token)
+        {
+            var shard = new ReplicatedShard();
+            try
+            {
+                shard.Primary = shard.Own(await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = name + "-p" }, token));
+                shard.Replica1 = shard.Own(await MariaDbReplication.StartReplicaAsync(shard.Primary, new MariaDbServerOptions { Name = name + "-r1" }, token));
+                shard.Replica2 = shard.Own(await MariaDbReplication.StartReplicaAsync(shard.Primary, new MariaDbServerOptions { Name = name + "-r2" }, token));
+                await shard.Primary.ExecuteAsync($"CREATE DATABASE {Database}; CREATE TABLE {Database}.t (id INT PRIMARY KEY, v VARCHAR(100))", token);
+                await MariaDbReplication.WaitForCatchUpAsync(shard.Replica1, shard.Primary, cancellationToken: token);
+                await MariaDbReplication.WaitForCatchUpAsync(shard.Replica2, shard.Primary, cancellationToken: token);
+                var start = "MariaDB/" + await shard.Primary.GetGtidBinlogPosAsync(token);
+
+                var options = Options(fanOut, shard.Primary, shard.Replica1, shard.Replica2);
+                Assert.Empty(TopologyValidator.Validate(options));
+                var monitor = shard.Own(new SourceHealthMonitor(options));
+                monitor.Start();
+                var gateway = shard.Own(new VStreamGateway(options, new ShardStreamerFactory(options, health: monitor)));
+                shard.Reader = shard.Own(new RowReader(gateway, start, token));
+                return shard;
+            }
+            catch
+            {
+                await shard.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            for (var i = _owned.Count - 1; i >= 0; i--)
+                await _owned[i].DisposeAsync();
+        }
+
+        private T Own<T>(T disposable) where T : IAsyncDisposable
+        {
+            _owned.Add(disposable);
+            return disposable;
+        }
     }
 
     private static GatewayOptions Options(bool fanOut, MariaDbServer primary, MariaDbServer replica1, MariaDbServer replica2) => new()

@@ -146,24 +146,16 @@ public sealed partial class VEvent
         var row = EncodedRowEvent;
         var tableName = tableNamePrefix is null ? WireWriter.Utf8Length(row.TableName)
             : WireWriter.Utf8Length(tableNamePrefix) + 1 + WireWriter.Utf8Length(row.TableName);
-        rowEventSize = (tableName == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(tableName) + tableName) + changesLength + StringSize(RowKeyspaceField, row.Keyspace) +
-            StringSize(RowShardField, row.Shard) + (row.Flags != 0 ? 1 + CodedOutputStream.ComputeUInt32Size(row.Flags) : 0) +
-            (row.IsInternalTable ? 2 : 0);
-        var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize;
-        if (Type != VEventType.Unknown)
-            size += 1 + CodedOutputStream.ComputeEnumSize((int)Type);
-        if (Timestamp != 0)
-            size += 1 + CodedOutputStream.ComputeInt64Size(Timestamp);
-        size += StringSize(GtidField, Gtid) + StringSize(StatementField, Statement) + StringSize(DmlField, Dml);
-        if (CurrentTime != 0)
-            size += 2 + CodedOutputStream.ComputeInt64Size(CurrentTime);
-        size += StringSize(KeyspaceField, Keyspace) + StringSize(ShardField, Shard) + (Throttled ? 3 : 0) +
-            StringSize(ThrottledReasonField, ThrottledReason);
-        if (CommitParent != 0)
-            size += 2 + CodedOutputStream.ComputeInt64Size(CommitParent);
-        if (SequenceNumber != 0)
-            size += 2 + CodedOutputStream.ComputeInt64Size(SequenceNumber);
-        return size + StringSize(EventGtidField, EventGtid);
+        rowEventSize = (tableName == 0 ? 0 : 1 + CodedOutputStream.ComputeLengthSize(tableName) + tableName) + changesLength +
+            StringSize(RowKeyspaceField, row.Keyspace) + StringSize(RowShardField, row.Shard) + VarintSize(RowFlagsField, row.Flags) +
+            VarintSize(RowIsInternalField, row.IsInternalTable ? 1UL : 0);
+        return 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
+            VarintSize(TypeField, (ulong)(long)(int)Type) + VarintSize(TimestampField, (ulong)Timestamp) +
+            StringSize(GtidField, Gtid) + StringSize(StatementField, Statement) + StringSize(DmlField, Dml) +
+            VarintSize(CurrentTimeField, (ulong)CurrentTime) + StringSize(KeyspaceField, Keyspace) + StringSize(ShardField, Shard) +
+            VarintSize(ThrottledField, Throttled ? 1UL : 0) + StringSize(ThrottledReasonField, ThrottledReason) +
+            VarintSize(CommitParentField, (ulong)CommitParent) + VarintSize(SequenceNumberField, (ulong)SequenceNumber) +
+            StringSize(EventGtidField, EventGtid);
     }
 
     /// <summary>Another form of a born-encoded event: the same row changes framed with <paramref name="tableNamePrefix"/>.</summary>
@@ -186,16 +178,8 @@ public sealed partial class VEvent
         // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
         var bytes = GC.AllocateUninitializedArray<byte>(ComputeRowEventSize(tableNamePrefix, changesLength, out var rowEventSize));
         var writer = new WireWriter(bytes);
-        if (Type != VEventType.Unknown)
-        {
-            writer.WriteTag(TypeField, 0);
-            writer.WriteVarint((ulong)(long)(int)Type);
-        }
-        if (Timestamp != 0)
-        {
-            writer.WriteTag(TimestampField, 0);
-            writer.WriteVarint((ulong)Timestamp);
-        }
+        WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
+        WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
         WriteString(ref writer, GtidField, Gtid);
         WriteString(ref writer, StatementField, Statement);
 
@@ -209,41 +193,17 @@ public sealed partial class VEvent
         writer.Skip(changesLength);
         WriteString(ref writer, RowKeyspaceField, row.Keyspace);
         WriteString(ref writer, RowShardField, row.Shard);
-        if (row.Flags != 0)
-        {
-            writer.WriteTag(RowFlagsField, 0);
-            writer.WriteVarint(row.Flags);
-        }
-        if (row.IsInternalTable)
-        {
-            writer.WriteTag(RowIsInternalField, 0);
-            writer.WriteVarint(1);
-        }
+        WriteVarint(ref writer, RowFlagsField, row.Flags);
+        WriteVarint(ref writer, RowIsInternalField, row.IsInternalTable ? 1UL : 0);
 
         WriteString(ref writer, DmlField, Dml);
-        if (CurrentTime != 0)
-        {
-            writer.WriteTag(CurrentTimeField, 0);
-            writer.WriteVarint((ulong)CurrentTime);
-        }
+        WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
         WriteString(ref writer, KeyspaceField, Keyspace);
         WriteString(ref writer, ShardField, Shard);
-        if (Throttled)
-        {
-            writer.WriteTag(ThrottledField, 0);
-            writer.WriteVarint(1);
-        }
+        WriteVarint(ref writer, ThrottledField, Throttled ? 1UL : 0);
         WriteString(ref writer, ThrottledReasonField, ThrottledReason);
-        if (CommitParent != 0)
-        {
-            writer.WriteTag(CommitParentField, 0);
-            writer.WriteVarint((ulong)CommitParent);
-        }
-        if (SequenceNumber != 0)
-        {
-            writer.WriteTag(SequenceNumberField, 0);
-            writer.WriteVarint((ulong)SequenceNumber);
-        }
+        WriteVarint(ref writer, CommitParentField, (ulong)CommitParent);
+        WriteVarint(ref writer, SequenceNumberField, (ulong)SequenceNumber);
         WriteString(ref writer, EventGtidField, EventGtid);
         if (writer.Position != bytes.Length)
             throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
@@ -259,6 +219,18 @@ public sealed partial class VEvent
 
     private static int StringSize(int fieldNumber, string value) =>
         value.Length == 0 ? 0 : CodedOutputStream.ComputeTagSize(fieldNumber) + WireWriter.LengthDelimitedPayloadSize(WireWriter.Utf8Length(value));
+
+    private static int VarintSize(int fieldNumber, ulong value) =>
+        value == 0 ? 0 : CodedOutputStream.ComputeTagSize(fieldNumber) + CodedOutputStream.ComputeRawVarint64Size(value);
+
+    /// <summary>Writes a varint field (int64, uint32, enum, bool), skipped when 0 as proto3 does.</summary>
+    private static void WriteVarint(ref WireWriter writer, int fieldNumber, ulong value)
+    {
+        if (value == 0)
+            return;
+        writer.WriteTag(fieldNumber, 0);
+        writer.WriteVarint(value);
+    }
 
     private static void WriteString(ref WireWriter writer, int fieldNumber, string value)
     {
