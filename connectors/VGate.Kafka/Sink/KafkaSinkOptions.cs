@@ -144,6 +144,13 @@ public sealed class KafkaSinkOptions
     /// <summary>Timeout for Kafka operations the sink waits on (metadata, init/commit, read-back), in milliseconds. Default 30,000.</summary>
     public int KafkaTimeoutMs { get; set; } = 30_000;
 
+    /// <summary>
+    /// MB of freed C heap memory the <c>vgate-kafka</c> process keeps instead of returning it to the kernel (glibc
+    /// malloc trim threshold; see <see cref="Producing.NativeMemoryTuning"/>); 0 = the C library's defaults. Default 512.
+    /// Applied by the command that owns the process, not by <see cref="KafkaSink"/>.
+    /// </summary>
+    public int RetainNativeMemoryMb { get; set; } = 512;
+
     /// <summary>Seconds between progress log lines; 0 = off. Default 10.</summary>
     public int StatusIntervalSeconds { get; set; } = 10;
 
