@@ -51,7 +51,7 @@ public static class KafkaSinkCommand
         kafka:
           --bootstrap-servers LIST     Kafka brokers (required)
           --kafka KEY=VALUE            any librdkafka setting, e.g. security.protocol=SASL_SSL (repeatable)
-          --compression CODEC          none (default), gzip, snappy, lz4, zstd
+          --compression CODEC          lz4 (default), none, gzip, snappy, zstd
           --linger-ms MS               producer linger.ms (default 5)
           --max-batch-records N        records per Kafka transaction/checkpoint (default 20000)
           --max-batch-delay-ms MS      longest a batch stays open under load (default 500)

@@ -38,6 +38,7 @@ public sealed class CompressionTests(KafkaTestCluster kafka, ITestOutputHelper o
     private static bool At(Checkpoint checkpoint, string gtid) => checkpoint.Vgtid.ShardGtids.Any(s => s.Gtid == gtid);
 
     [Theory]
+    [InlineData("none", true)]
     [InlineData("lz4", true)]
     [InlineData("zstd", true)]
     [InlineData("snappy", false)]
