@@ -29,7 +29,5 @@ load_start=$(date +%s)
 mdb_load_multi "$ROWS" 10000
 echo "loaded $ROWS rows after GTID $start in $(( $(date +%s) - load_start )) s; load: $(uptime)"
 uri="mysql://$MDB_USER:$MDB_PASSWORD@127.0.0.1:$MDB_PORT"
-# The vgate-kafka program is built with TieredCompilation=false (docs/kafka-sink.md, "Performance"); the harness runs
-# the same way unless DOTNET_TieredCompilation is set (1 = the runtime's tiered default).
-DOTNET_TieredCompilation=${DOTNET_TieredCompilation:-0} dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
+dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
 echo "load after: $(uptime)"
