@@ -6,6 +6,10 @@
 #
 #   bench/kafka-sink.sh [ROWS] [LIVE_RATE]
 #   SCHEMAS=false bench/kafka-sink.sh …   records without the JSON converter's schema part (default: with schemas)
+#   COMPRESSION=lz4 LINGER_MS=20 KAFKA=batch.size=4000000,batch.num.messages=20000 bench/kafka-sink.sh …
+#                                          producer settings other than the sink's defaults (comma-separated key=value)
+#   RETAIN_NATIVE_MEMORY_MB=0 bench/kafka-sink.sh …   glibc malloc defaults instead of the vgate-kafka process's
+#                                          setting (the harness applies RetainNativeMemoryMb as the command does)
 set -euo pipefail
 ROWS=${1:-300000}
 LIVE_RATE=${2:-2000}

@@ -51,7 +51,7 @@ public static class KafkaSinkCommand
         kafka:
           --bootstrap-servers LIST     Kafka brokers (required)
           --kafka KEY=VALUE            any librdkafka setting, e.g. security.protocol=SASL_SSL (repeatable)
-          --compression CODEC          none (default), gzip, snappy, lz4, zstd
+          --compression CODEC          lz4 (default), none, gzip, snappy, zstd
           --linger-ms MS               producer linger.ms (default 5)
           --max-batch-records N        records per Kafka transaction/checkpoint (default 20000)
           --max-batch-delay-ms MS      longest a batch stays open under load (default 500)
@@ -59,6 +59,8 @@ public static class KafkaSinkCommand
           --transactional true|false   one Kafka transaction per batch (default true)
           --transactional-id ID        default vgate-kafka-CONNECTOR
           --kafka-timeout-ms MS        timeout of Kafka operations the sink waits for (default 30000)
+          --retain-native-memory-mb MB freed C heap (librdkafka's buffers) kept by the process instead of
+                                       returned to the kernel after each batch (default 512, 0 = C library default)
 
         general:
           --config FILE                JSON configuration (section VGate:KafkaSink); environment variables
@@ -128,6 +130,9 @@ public static class KafkaSinkCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        // Process-wide, so applied here (this command owns the process) and not by the sink itself.
+        if (Producing.NativeMemoryTuning.Apply(options.RetainNativeMemoryMb) is { } tuning)
+            Logging.Log.NativeMemoryTuned(loggerFactory.CreateLogger("VGate.Kafka"), tuning);
         var sink = new KafkaSink(options, loggerFactory);
         try
         {

@@ -53,6 +53,7 @@ internal static class SinkCommandLine
         ["kafka"] = ("Kafka", Shape.KeyValue),
         ["compression"] = ("Compression", Shape.Single),
         ["linger-ms"] = ("LingerMs", Shape.Single),
+        ["retain-native-memory-mb"] = ("RetainNativeMemoryMb", Shape.Single),
         ["max-batch-records"] = ("MaxBatchRecords", Shape.Single),
         ["max-batch-delay-ms"] = ("MaxBatchDelayMs", Shape.Single),
         ["offsets-topic"] = ("OffsetsTopic", Shape.Single),

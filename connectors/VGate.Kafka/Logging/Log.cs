@@ -67,4 +67,7 @@ internal static partial class Log
 
     [LoggerMessage(8020, LogLevel.Critical, "Stopping with exit code {ExitCode}: {Message}", EventName = "SinkFailed")]
     public static partial void SinkFailed(ILogger logger, int exitCode, string message);
+
+    [LoggerMessage(8021, LogLevel.Information, "Native memory: {Tuning}", EventName = "NativeMemoryTuned")]
+    public static partial void NativeMemoryTuned(ILogger logger, string tuning);
 }

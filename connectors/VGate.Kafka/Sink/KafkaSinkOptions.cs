@@ -117,8 +117,12 @@ public sealed class KafkaSinkOptions
     /// </summary>
     public Dictionary<string, string> Kafka { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Producer compression: <c>none</c> (default), <c>gzip</c>, <c>snappy</c>, <c>lz4</c> or <c>zstd</c>.</summary>
-    public string Compression { get; set; } = "none";
+    /// <summary>
+    /// Producer compression: <c>lz4</c> (default), <c>none</c>, <c>gzip</c>, <c>snappy</c> or <c>zstd</c>. lz4 because every
+    /// record with schemas repeats its table's Connect schema, so batches shrink a lot for little CPU, and fewer bytes
+    /// are copied, sent and stored (bench/README.md). Consumers decompress transparently.
+    /// </summary>
+    public string Compression { get; set; } = "lz4";
 
     /// <summary>librdkafka <c>linger.ms</c>. Default 5.</summary>
     public int LingerMs { get; set; } = 5;
@@ -143,6 +147,13 @@ public sealed class KafkaSinkOptions
 
     /// <summary>Timeout for Kafka operations the sink waits on (metadata, init/commit, read-back), in milliseconds. Default 30,000.</summary>
     public int KafkaTimeoutMs { get; set; } = 30_000;
+
+    /// <summary>
+    /// MB of freed C heap memory the <c>vgate-kafka</c> process keeps instead of returning it to the kernel (glibc
+    /// malloc trim threshold; see <see cref="Producing.NativeMemoryTuning"/>); 0 = the C library's defaults. Default 512.
+    /// Applied by the command that owns the process, not by <see cref="KafkaSink"/>.
+    /// </summary>
+    public int RetainNativeMemoryMb { get; set; } = 512;
 
     /// <summary>Seconds between progress log lines; 0 = off. Default 10.</summary>
     public int StatusIntervalSeconds { get; set; } = 10;

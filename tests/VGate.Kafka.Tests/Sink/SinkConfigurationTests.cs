@@ -46,7 +46,7 @@ public sealed class SinkConfigurationTests : IDisposable
             "--transaction-metadata", "true", "--tombstones", "false", "--schema-changes", "true", "--decimal-handling", "string",
             "--kafka", "security.protocol=SASL_SSL", "--kafka", "sasl.mechanism=PLAIN", "--compression", "zstd", "--linger-ms", "20",
             "--max-batch-records", "5000", "--max-batch-delay-ms=250", "--offsets-topic", "offsets", "--transactional", "false",
-            "--kafka-timeout-ms", "9000", "--status-interval", "0", "--reconnect-max-attempts", "3"]);
+            "--kafka-timeout-ms", "9000", "--status-interval", "0", "--reconnect-max-attempts", "3", "--retain-native-memory-mb", "64"]);
 
         Assert.Equal(("u", "p", "data", ca), (options.Username, options.Password, options.GrpcHeaders["x-team"], options.TlsCaFile));
         Assert.Equal(["-80", "80-", "c0-"], options.Shards);
@@ -64,6 +64,7 @@ public sealed class SinkConfigurationTests : IDisposable
         Assert.Equal("SASL_SSL", options.Kafka["security.protocol"]);
         Assert.Equal(("zstd", 20, 5000, 250), (options.Compression, options.LingerMs, options.MaxBatchRecords, options.MaxBatchDelayMs));
         Assert.Equal(("offsets", false, 9000, 0, 3), (options.OffsetsTopic, options.Transactional, options.KafkaTimeoutMs, options.StatusIntervalSeconds, options.ReconnectMaxAttempts));
+        Assert.Equal(64, options.RetainNativeMemoryMb);
         Assert.Empty(SinkSettings.Validate(options));
         Assert.Equal(["-80", "80-", "c0-"], SinkSettings.StartPosition(options).ShardGtids.Select(s => s.Shard));
         Assert.All(SinkSettings.StartPosition(options).ShardGtids, s => Assert.Equal("", s.Gtid));
@@ -160,6 +161,7 @@ public sealed class SinkConfigurationTests : IDisposable
     [InlineData(new[] { "--compression", "brotli" }, "Compression must be one of none, gzip, snappy, lz4, zstd, not 'brotli'.")]
     [InlineData(new[] { "--tablet-type", "leader" }, "TabletType must be primary, replica or rdonly, not 'leader'.")]
     [InlineData(new[] { "--max-batch-records", "0" }, "MaxBatchRecords must be from 1 to 10000000, not 0.")]
+    [InlineData(new[] { "--retain-native-memory-mb", "-1" }, "RetainNativeMemoryMb must be from 0 to 2047, not -1.")]
     [InlineData(new[] { "--username", "u" }, "Username and Password must be given together.")]
     [InlineData(new[] { "--ca", "/nonexistent/ca.pem" }, "TlsCaFile '/nonexistent/ca.pem' does not exist.")]
     [InlineData(new[] { "--topic-prefix", "shop/eu" }, "TopicPrefix 'shop/eu' may only contain")]
