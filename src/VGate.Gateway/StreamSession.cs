@@ -64,14 +64,6 @@ internal sealed class StreamSession : IDisposable
     /// <summary>Set once the global COPY_COMPLETED went out. Guarded by <see cref="_sendLock"/>.</summary>
     private bool _copyCompletedSent;
 
-    /// <summary>
-    /// Set by the writer (<see cref="RunAsync"/>) while it waits for a response; completed by <see cref="WakeWriter"/>. Its
-    /// continuations run inline, so the shard pump that queued a response goes on to write it to the client itself, after it
-    /// released the send lock: no thread-pool hop per response (one per client per transaction, a large part of what each
-    /// additional subscriber cost), and the other shard's pump is not kept waiting for the lock meanwhile.
-    /// </summary>
-    private TaskCompletionSource? _writerWake;
-
     public StreamSession(GatewayOptions options, IShardStreamFactory factory, TimeProvider time, ILogger logger, ResolvedRequest request)
     {
         _options = options;
@@ -126,9 +118,7 @@ internal sealed class StreamSession : IDisposable
 
         var heartbeat = _request.Flags.HeartbeatInterval > 0 ? TimeSpan.FromSeconds(_request.Flags.HeartbeatInterval) : TimeSpan.Zero;
         var lastSent = _time.GetTimestamp();
-        // Cancellation and failure wake the writer from the thread pool, never inline in whoever cancels.
-        using var wakeOnShutdown = shutdown.Token.UnsafeRegister(static state => ((StreamSession)state!).WakeWriterLater(), this);
-        Task? pendingRead = null;
+        Task<bool>? pendingRead = null;
         // One timer per heartbeat period, not one per response: when it fires early (something was sent meanwhile) it is
         // re-armed for the rest of the period.
         Task? heartbeatDue = null;
@@ -151,9 +141,7 @@ internal sealed class StreamSession : IDisposable
                     continue;
                 }
 
-                if (_output.Reader.Completion.IsCompleted || shutdown.IsCancellationRequested)
-                    break;
-                pendingRead ??= WaitForOutput(shutdown.Token);
+                pendingRead ??= _output.Reader.WaitToReadAsync(shutdown.Token).AsTask();
                 if (heartbeat > TimeSpan.Zero && !pendingRead.IsCompleted)
                 {
                     heartbeatDue ??= Task.Delay(Max(heartbeat - _time.GetElapsedTime(lastSent), TimeSpan.Zero), _time, shutdown.Token);
@@ -172,8 +160,10 @@ internal sealed class StreamSession : IDisposable
                     }
                 }
 
-                await pendingRead.ConfigureAwait(false);
+                var hasData = await ReadOutcomeAsync(pendingRead).ConfigureAwait(false);
                 pendingRead = null;
+                if (!hasData)
+                    break;
             }
 
             if (_failure is { } failure)
@@ -191,37 +181,24 @@ internal sealed class StreamSession : IDisposable
             if (cancellationToken.IsCancellationRequested && _failure is null)
                 Log.StreamEnded(_logger);
             await shutdown.CancelAsync().ConfigureAwait(false);
-            // A pending wait needs no cleanup: nothing completes it any more, and it holds nothing.
-            Volatile.Write(ref _writerWake, null);
             await allEnded.ConfigureAwait(false);
             await liveness.ConfigureAwait(false);
+            if (pendingRead is not null)
+                await pendingRead.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
-    /// <summary>
-    /// A task that completes when the output may have something for the writer: a response, completion, failure or
-    /// shutdown. Completes at once if that is so already (checked after the wait is published, so no wake-up is lost).
-    /// </summary>
-    private Task WaitForOutput(CancellationToken shutdown)
+    /// <summary>Whether the output has data (false once it is completed, failed or cancelled).</summary>
+    private async Task<bool> ReadOutcomeAsync(Task<bool> read)
     {
-        var wake = new TaskCompletionSource(TaskCreationOptions.None);
-        Interlocked.Exchange(ref _writerWake, wake);
-        if (_output.Reader.TryPeek(out _) || _output.Reader.Completion.IsCompleted || shutdown.IsCancellationRequested || _failure is not null)
+        try
         {
-            Interlocked.CompareExchange(ref _writerWake, null, wake);
-            return Task.CompletedTask;
+            return await read.ConfigureAwait(false);
         }
-        return wake.Task;
-    }
-
-    /// <summary>Wakes a waiting writer on this thread (see <see cref="_writerWake"/>); call without holding the send lock.</summary>
-    private void WakeWriter() => Interlocked.Exchange(ref _writerWake, null)?.TrySetResult();
-
-    /// <summary>Wakes a waiting writer on the thread pool (from cancellation callbacks and failures).</summary>
-    private void WakeWriterLater()
-    {
-        if (Interlocked.Exchange(ref _writerWake, null) is { } wake)
-            ThreadPool.UnsafeQueueUserWorkItem(static w => w.TrySetResult(), wake, preferLocal: false);
+        catch (OperationCanceledException) when (_failure is not null)
+        {
+            return false;
+        }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -282,7 +259,6 @@ internal sealed class StreamSession : IDisposable
             Fail(VStreamException.Internal("a shard stream failed unexpectedly: " + ex.Message, ex));
         }
         _output.Writer.TryComplete();
-        WakeWriterLater();
     }
 
     /// <summary>Records the first fatal error and stops every shard.</summary>
@@ -291,7 +267,6 @@ internal sealed class StreamSession : IDisposable
         if (Interlocked.CompareExchange(ref _failure, error, null) is null)
         {
             _output.Writer.TryComplete();
-            WakeWriterLater();
             _shutdown?.Cancel();
         }
     }
@@ -504,8 +479,6 @@ internal sealed class StreamSession : IDisposable
             shard.HoldsLock = false;
             _sendLock.Release();
         }
-        // The writer sends what was queued, here and now (within a chunked transaction while the lock is still held).
-        WakeWriter();
     }
 
     /// <summary>
@@ -573,27 +546,18 @@ internal sealed class StreamSession : IDisposable
         {
             if (response.Count > 0 && response.Length + EncodedVStreamResponse.FramedLength(encoded.Length) > limit)
             {
-                await QueueAsync(response, cancellationToken).ConfigureAwait(false);
+                await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
                 response = new EncodedVStreamResponse();
             }
             response.Add(encoded);
             totalBytes += encoded.Length;
         }
         if (response.Count > 0)
-            await QueueAsync(response, cancellationToken).ConfigureAwait(false);
+            await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
 
         var tags = Tags(shard);
         GatewayMetrics.EventsStreamed.Add(events.Count, tags);
         GatewayMetrics.BytesStreamed.Add(totalBytes, tags);
-    }
-
-    /// <summary>Queues a response; when the queue is full, the writer is woken (it drains the queue) before waiting for room.</summary>
-    private ValueTask QueueAsync(EncodedVStreamResponse response, CancellationToken cancellationToken)
-    {
-        if (_output.Writer.TryWrite(response))
-            return default;
-        WakeWriterLater();
-        return _output.Writer.WriteAsync(response, cancellationToken);
     }
 
     private ShardGtid Entry(ShardState shard)

@@ -21,14 +21,4 @@ public sealed class ServerOptions
 
     /// <summary>Longest error message sent in a gRPC status, in bytes; longer ones are cut like vtgate does. Default 7.5 KiB.</summary>
     public int MaxErrorMessageBytes { get; set; } = 7680;
-
-    /// <summary>
-    /// Kestrel's socket transport <c>UnsafePreferInlineScheduling</c>: a connection's socket sends and the continuations of
-    /// its reads run on the thread that completed them instead of being handed to Kestrel's I/O queues first. Each VStream
-    /// response then reaches the socket without an extra thread-pool hop, which is most of what an additional subscriber
-    /// costs per transaction (bench/README.md). "Unsafe" because code that blocks would hold up the thread that serves other
-    /// connections; the gateway never blocks in a request's path (everything is asynchronous). Set by
-    /// <see cref="VGateServer.AddServices"/> unless the host configured <c>SocketTransportOptions</c> itself.
-    /// </summary>
-    public bool InlineSocketScheduling { get; set; } = true;
 }

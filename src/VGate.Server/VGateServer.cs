@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -54,8 +53,6 @@ public static class VGateServer
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<SocketTransportOptions>().Configure<IOptions<ServerOptions>>(
-            (transport, server) => transport.UnsafePreferInlineScheduling = server.Value.InlineSocketScheduling);
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
 
         services.AddGrpc(options =>
