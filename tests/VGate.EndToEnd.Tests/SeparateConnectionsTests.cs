@@ -1,3 +1,4 @@
+using Binlogdata;
 using VGate.EndToEnd.Tests.Infrastructure;
 using VGate.Testing;
 using Vtgate;
