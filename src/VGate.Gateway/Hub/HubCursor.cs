@@ -24,9 +24,6 @@ internal sealed class HubCursor : IDisposable
         _prefix = prefix;
     }
 
-    /// <summary>The hub's wake-up lane this cursor waits in (set when it attaches).</summary>
-    public int Lane { get; set; }
-
     /// <summary>The sequence number of the next entry to read.</summary>
     public long Next { get; set; }
 

@@ -77,19 +77,7 @@ internal sealed class ShardHub
 
     /// <summary>True when the last entry showed the reader at the source's end of log (a heartbeat, or the first batch at current).</summary>
     private bool _caughtUp;
-
-    /// <summary>
-    /// What attached subscribers wait on for the next entry, one signal per lane (a cursor's <see cref="HubCursor.Lane"/>;
-    /// as many lanes as processors). A lane's signal is completed by one thread-pool work item, in which that lane's
-    /// waiting subscribers continue one after the other (their continuations run inline): with 100 subscribers a transaction
-    /// costs one work item per lane instead of one per subscriber, and far fewer thread wake-ups.
-    /// </summary>
-    private readonly TaskCompletionSource[] _appended;
-
-    /// <summary>Whether a subscriber took the current signal of a lane since it was last completed (no work item otherwise).</summary>
-    private readonly bool[] _laneWaited;
-
-    private int _nextLane;
+    private TaskCompletionSource _appended = NewSignal();
     private TaskCompletionSource? _spaceFreed;
     private Exception? _failure;
     private bool _closed;
@@ -123,10 +111,6 @@ internal sealed class ShardHub
         _onEnded = onEnded;
         _startText = startText;
         _tags = [new("keyspace", key.Keyspace), new("shard", key.Shard)];
-        _appended = new TaskCompletionSource[Math.Max(1, Environment.ProcessorCount)];
-        for (var i = 0; i < _appended.Length; i++)
-            _appended[i] = NewWakeSignal();
-        _laneWaited = new bool[_appended.Length];
         if (start is { } position)
         {
             _tailText = startText;
@@ -198,8 +182,6 @@ internal sealed class ShardHub
                 return AttachResult.Outside;
             }
 
-            cursor.Lane = _nextLane;
-            _nextLane = (_nextLane + 1) % _appended.Length;
             _attached.Add(cursor);
             _lingerGeneration++;
         }
@@ -222,8 +204,8 @@ internal sealed class ShardHub
 
     /// <summary>The next entry for <paramref name="cursor"/>; null when it was detached (it fell behind the ring).</summary>
     /// <remarks>
-    /// Every attached subscriber waits here between transactions, so each wait is kept cheap: the lane's signal is awaited as
-    /// it is (this method's pooled state machine continues inline in the lane's work item, see <see cref="_appended"/>) and
+    /// Every attached subscriber waits here between transactions, so each wait is kept cheap: the signal is awaited as it is
+    /// (its continuation, this method's pooled state machine, goes to the thread pool as the work item itself) and
     /// cancellation is watched by one registration per cursor (<see cref="HubCursor.WatchCancellation"/>) rather than by
     /// <see cref="Task.WaitAsync(CancellationToken)"/>, which allocated a promise, a registration and a work item per wait.
     /// </remarks>
@@ -258,8 +240,7 @@ internal sealed class ShardHub
                     throw CopyForSubscriber(failure);
                 if (_closed)
                     throw VStreamException.Unavailable($"{Key.Keyspace}/{Key.Shard}: the shared reader was closed (the gateway is shutting down)");
-                appended = _appended[cursor.Lane].Task;
-                _laneWaited[cursor.Lane] = true;
+                appended = _appended.Task;
             }
             cursor.WatchCancellation(cancellationToken);
             await appended.ConfigureAwait(false);
@@ -270,7 +251,11 @@ internal sealed class ShardHub
     internal void WakeReaders()
     {
         lock (_lock)
-            SignalAppended();
+        {
+            var appended = _appended;
+            _appended = NewSignal();
+            appended.TrySetResult();
+        }
     }
 
     /// <summary>A subscriber left (or was detached and let go): counts it out, and starts the linger when none is left.</summary>
@@ -516,24 +501,9 @@ internal sealed class ShardHub
             }
         }
         _caughtUp = entry.HeartbeatOnly || (entry.Seq == 0 && _startText == "current" && entry.EndsOutsideTransaction);
-        SignalAppended();
-    }
-
-    /// <summary>
-    /// Wakes the waiting subscribers (under <see cref="_lock"/>): each lane that has waiters gets a new signal, and the old
-    /// one is completed on the thread pool, never here, where the lock is held and the reader must go on reading.
-    /// </summary>
-    private void SignalAppended()
-    {
-        for (var lane = 0; lane < _appended.Length; lane++)
-        {
-            if (!_laneWaited[lane])
-                continue;
-            _laneWaited[lane] = false;
-            var signal = _appended[lane];
-            _appended[lane] = NewWakeSignal();
-            ThreadPool.UnsafeQueueUserWorkItem(static signal => signal.TrySetResult(), signal, preferLocal: false);
-        }
+        var appended = _appended;
+        _appended = NewSignal();
+        appended.TrySetResult();
     }
 
     /// <summary>Drops the oldest entry; subscribers that had not read it yet are detached.</summary>
@@ -643,7 +613,9 @@ internal sealed class ShardHub
 
     private void WakeAll()
     {
-        SignalAppended();
+        var appended = _appended;
+        _appended = NewSignal();
+        appended.TrySetResult();
         _spaceFreed?.TrySetResult();
         _spaceFreed = null;
     }
@@ -670,7 +642,4 @@ internal sealed class ShardHub
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>A lane's signal: completed on a work item of its own (<see cref="SignalAppended"/>), so its continuations run inline there.</summary>
-    private static TaskCompletionSource NewWakeSignal() => new(TaskCreationOptions.None);
 }
