@@ -438,8 +438,7 @@ internal sealed class StreamSession : IDisposable
     {
         if (!shard.HoldsLock)
         {
-            if (!TryTakeSendLockSoon())
-                await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             shard.HoldsLock = true;
         }
 
@@ -451,11 +450,11 @@ internal sealed class StreamSession : IDisposable
             {
                 case VEventType.Gtid:
                     entry.Gtid = vevent.Gtid;
-                    events.Add(EncodeVgtidEvent(shard));
+                    events.Add(VgtidEvent(shard).ToByteArray());
                     break;
                 case VEventType.Lastpk when vevent.LastPKEvent is { } lastPk:
                     UpdateTablePKs(entry, lastPk);
-                    events.Add(EncodeVgtidEvent(shard));
+                    events.Add(VgtidEvent(shard).ToByteArray());
                     break;
                 case VEventType.CopyCompleted:
                     events.Add(vevent.GetEncoded());
@@ -479,27 +478,6 @@ internal sealed class StreamSession : IDisposable
             shard.HoldsLock = false;
             _sendLock.Release();
         }
-    }
-
-    /// <summary>
-    /// Takes the send lock if it is free or freed within a short spin. The shards of a stream often finish a transaction at
-    /// the same moment (their hubs wake every subscriber together), and the holder keeps the lock only while it encodes
-    /// and queues one group, so the lock is usually free again within microseconds; an asynchronous wait would cost an
-    /// allocation, a cancellation registration and a thread-pool hop per transaction. False (the caller waits
-    /// asynchronously) when the holder keeps it longer: a chunked transaction, or a full output queue.
-    /// </summary>
-    private bool TryTakeSendLockSoon()
-    {
-        if (_sendLock.Wait(0))
-            return true;
-        var spin = default(SpinWait);
-        while (!spin.NextSpinWillYield)
-        {
-            spin.SpinOnce(sleep1Threshold: -1);
-            if (_sendLock.Wait(0))
-                return true;
-        }
-        return false;
     }
 
     /// <summary>
@@ -529,12 +507,8 @@ internal sealed class StreamSession : IDisposable
             entry.TablePKs.Add(lastPk.TableLastPK.Clone());
     }
 
-    /// <summary>
-    /// This stream's VGTID event after a change of <paramref name="shard"/>'s position, encoded at once (under the send lock):
-    /// the event refers to <see cref="_vgtid"/> itself rather than a copy, since the bytes are all that is kept.
-    /// </summary>
-    private byte[] EncodeVgtidEvent(ShardState shard) =>
-        new VEvent { Type = VEventType.Vgtid, Vgtid = _vgtid, Keyspace = shard.Keyspace, Shard = shard.Shard }.ToByteArray();
+    private VEvent VgtidEvent(ShardState shard) =>
+        new() { Type = VEventType.Vgtid, Vgtid = _vgtid.Clone(), Keyspace = shard.Keyspace, Shard = shard.Shard };
 
     /// <summary>Writes events as responses of at most <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone).</summary>
     private async Task WriteAsync(ShardState shard, List<byte[]> events, CancellationToken cancellationToken)

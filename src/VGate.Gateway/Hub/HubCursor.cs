@@ -13,10 +13,6 @@ internal sealed class HubCursor : IDisposable
     private IReadOnlyList<VEvent>? _prefix;
     private bool _disposed;
 
-    /// <summary>The token <see cref="_cancellation"/> watches (the subscriber's; the same on every read in practice).</summary>
-    private CancellationToken _watched;
-    private CancellationTokenRegistration _cancellation;
-
     public HubCursor(ShardHub hub, long next, IReadOnlyList<VEvent>? prefix)
     {
         _hub = hub;
@@ -34,7 +30,6 @@ internal sealed class HubCursor : IDisposable
     public bool Broken { get; set; }
 
     /// <summary>The next batch; null once detached. Failures of the hub surface here as <see cref="VStreamer.VStreamException"/>s.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IReadOnlyList<VEvent>?> ReadAsync(CancellationToken cancellationToken)
     {
         if (_prefix is { } prefix)
@@ -73,28 +68,12 @@ internal sealed class HubCursor : IDisposable
         return output ?? events;
     }
 
-    /// <summary>
-    /// Makes sure a cancellation of <paramref name="cancellationToken"/> wakes this cursor's wait in the hub: registered once
-    /// per token, not per wait. The callback wakes all of the hub's waiting subscribers (cancellations are rare); this one
-    /// then sees its token cancelled.
-    /// </summary>
-    internal void WatchCancellation(CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.CanBeCanceled || cancellationToken == _watched)
-            return;
-        _cancellation.Dispose();
-        _watched = cancellationToken;
-        // Runs at once when the token is already cancelled; the caller holds no hub lock here.
-        _cancellation = cancellationToken.UnsafeRegister(static hub => ((ShardHub)hub!).WakeReaders(), _hub);
-    }
-
     /// <summary>Leaves the hub.</summary>
     public void Dispose()
     {
         if (_disposed)
             return;
         _disposed = true;
-        _cancellation.Dispose();
         _hub.Detach(this);
     }
 }

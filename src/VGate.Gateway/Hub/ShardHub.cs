@@ -203,18 +203,10 @@ internal sealed class ShardHub
     }
 
     /// <summary>The next entry for <paramref name="cursor"/>; null when it was detached (it fell behind the ring).</summary>
-    /// <remarks>
-    /// Every attached subscriber waits here between transactions, so each wait is kept cheap: the signal is awaited as it is
-    /// (its continuation, this method's pooled state machine, goes to the thread pool as the work item itself) and
-    /// cancellation is watched by one registration per cursor (<see cref="HubCursor.WatchCancellation"/>) rather than by
-    /// <see cref="Task.WaitAsync(CancellationToken)"/>, which allocated a promise, a registration and a work item per wait.
-    /// </remarks>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<HubEntry?> ReadAsync(HubCursor cursor, CancellationToken cancellationToken)
     {
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             Task appended;
             lock (_lock)
             {
@@ -242,19 +234,7 @@ internal sealed class ShardHub
                     throw VStreamException.Unavailable($"{Key.Keyspace}/{Key.Shard}: the shared reader was closed (the gateway is shutting down)");
                 appended = _appended.Task;
             }
-            cursor.WatchCancellation(cancellationToken);
-            await appended.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Wakes every waiting subscriber without anything new (one of them was cancelled; the others wait again).</summary>
-    internal void WakeReaders()
-    {
-        lock (_lock)
-        {
-            var appended = _appended;
-            _appended = NewSignal();
-            appended.TrySetResult();
+            await appended.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
