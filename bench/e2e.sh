@@ -12,6 +12,9 @@
 #   all (default)                                  the three with their defaults
 #
 # The output (with load averages before and after) is also written to bench/results/e2e-<scenario>-<date>.txt.
+# Environment: VGATE_BENCH_CONNECTIONS=per-subscriber gives each subscriber its own HTTP/2 connection (default: one
+# shared channel, whose single connection carries up to 100 streams); VGATE_BENCH_SERVER_ENV="NAME=VALUE …" sets runtime
+# variables for the `vgate serve` process only (e.g. DOTNET_PerfMapEnabled=1 for perf).
 # Needs mariadbd and mariadb-install-db on PATH (or /usr/sbin); the shards live in throwaway directories under
 # $TMPDIR/vgate-test-servers and are removed on exit.
 set -euo pipefail

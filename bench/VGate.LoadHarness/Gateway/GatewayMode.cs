@@ -141,14 +141,22 @@ internal static class GatewayMode
     private static async Task SubscribersAsync(BenchCluster cluster, int[] counts, int rate, int seconds)
     {
         var cpuByCount = new Dictionary<int, double>();
+        var perSubscriberConnections = Environment.GetEnvironmentVariable("VGATE_BENCH_CONNECTIONS") == "per-subscriber";
+        Console.WriteLine($"# subscribers: {(perSubscriberConnections ? "one HTTP/2 connection per subscriber" : "one shared channel")} (VGATE_BENCH_CONNECTIONS)");
         foreach (var count in counts)
         {
             await using var server = await GatewayServer.StartAsync(cluster.GatewaySettings());
-            using var channel = Channel(server);
-            var client = new Vtgateservice.Vitess.VitessClient(channel);
+            // Shared: one channel, whose HTTP/2 connection carries up to 100 streams (Kestrel's default stream limit), so
+            // 100 subscribers are one connection. Per subscriber: one channel (one connection) each, as separate client
+            // processes would be.
+            var channels = Enumerable.Range(0, perSubscriberConnections ? count : 1).Select(_ => Channel(server)).ToList();
             using var stop = new CancellationTokenSource();
             var subscribers = Enumerable.Range(0, count).Select(_ => new Subscriber()).ToList();
-            var streams = subscribers.Select(s => Task.Run(() => s.RunAsync(client, Current(), cluster.Shards.Count, stop.Token))).ToList();
+            var streams = subscribers.Select((s, i) =>
+            {
+                var client = new Vtgateservice.Vitess.VitessClient(channels[i % channels.Count]);
+                return Task.Run(() => s.RunAsync(client, Current(), cluster.Shards.Count, stop.Token));
+            }).ToList();
             var positioned = Task.WhenAll(subscribers.Select(s => s.Positioned));
             var first = await Task.WhenAny(positioned, Task.WhenAny(streams), Task.Delay(TimeSpan.FromMinutes(5)));
             if (first != positioned)
@@ -175,6 +183,8 @@ internal static class GatewayMode
             var (rss, peak) = server.Memory();
             await stop.CancelAsync();
             await Task.WhenAll(streams);
+            foreach (var channel in channels)
+                channel.Dispose();
             cpuByCount[count] = serverCpu;
             var delivered = subscribers.Min(s => s.RowChanges);
             Console.WriteLine(Line(

@@ -54,8 +54,18 @@ internal sealed class GatewayServer : IAsyncDisposable
         // Warnings and errors only: per-stream information logs would cost CPU that is not the gateway's work.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["VGATE_BENCH_LOG"] = Path.Combine(directory, "vgate.log");
+        // Runtime settings for the server alone (not the harness's clients), e.g. for profiling or A/B runs:
+        // VGATE_BENCH_SERVER_ENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0".
+        foreach (var setting in (Environment.GetEnvironmentVariable("VGATE_BENCH_SERVER_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+                throw new ArgumentException($"VGATE_BENCH_SERVER_ENV: '{setting}' is not NAME=VALUE");
+            start.Environment[setting[..equals]] = setting[(equals + 1)..];
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("vgate serve did not start");
         var server = new GatewayServer(process, directory, string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+        Console.WriteLine($"# server pid {process.Id}");
         using var channel = GrpcChannel.ForAddress(server.Address);
         var health = new Grpc.Health.V1.Health.HealthClient(channel);
         var deadline = Stopwatch.StartNew();

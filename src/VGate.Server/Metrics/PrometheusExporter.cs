@@ -73,8 +73,14 @@ internal sealed class PrometheusExporter : IDisposable
 
     private sealed class InstrumentState
     {
+        /// <summary>Tag sets remembered per instrument for <see cref="FindSeries"/>; others are formatted per measurement.</summary>
+        private const int MaxKnownTagSets = 32;
+
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
         private readonly Aggregation _aggregation;
+
+        /// <summary>Tag sets seen so far and their series (replaced, never changed, so it is read without a lock).</summary>
+        private KnownTags[] _known = [];
 
         public InstrumentState(Instrument instrument)
         {
@@ -100,8 +106,7 @@ internal sealed class PrometheusExporter : IDisposable
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = FormatLabels(tags);
-            var series = _series.GetOrAdd(labels, static _ => new Series());
+            var series = FindSeries(tags);
             lock (series)
             {
                 switch (_aggregation)
@@ -118,6 +123,44 @@ internal sealed class PrometheusExporter : IDisposable
                         break;
                 }
             }
+        }
+
+        /// <summary>
+        /// The series of a tag set. Measurements repeat a few tag sets (a shard's keyspace and shard) and are recorded on
+        /// hot paths (per response per VStream client), so a tag set seen before is found by comparing tags, without
+        /// formatting its labels again (which allocated several strings per measurement).
+        /// </summary>
+        private Series FindSeries(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var known = Volatile.Read(ref _known);
+            foreach (var entry in known)
+            {
+                if (SameTags(entry.Tags, tags))
+                    return entry.Series;
+            }
+            var series = _series.GetOrAdd(FormatLabels(tags), static _ => new Series());
+            if (known.Length < MaxKnownTagSets)
+            {
+                // Copy on write: readers never lock. A tag set added twice by a race only costs a slot.
+                lock (_series)
+                {
+                    if (_known.Length < MaxKnownTagSets)
+                        _known = [.. _known, new KnownTags(tags.ToArray(), series)];
+                }
+            }
+            return series;
+        }
+
+        private static bool SameTags(KeyValuePair<string, object?>[] known, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (known.Length != tags.Length)
+                return false;
+            for (var i = 0; i < known.Length; i++)
+            {
+                if (!string.Equals(known[i].Key, tags[i].Key, StringComparison.Ordinal) || !Equals(known[i].Value, tags[i].Value))
+                    return false;
+            }
+            return true;
         }
 
         public void WriteSeries(StringBuilder text)
@@ -196,6 +239,9 @@ internal sealed class PrometheusExporter : IDisposable
             return new string(chars);
         }
     }
+
+    /// <summary>A tag set (as recorded, in its order) and the series its labels name.</summary>
+    private sealed record KnownTags(KeyValuePair<string, object?>[] Tags, Series Series);
 
     private sealed class Series
     {

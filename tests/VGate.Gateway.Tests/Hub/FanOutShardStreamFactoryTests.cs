@@ -236,6 +236,41 @@ public sealed class FanOutShardStreamFactoryTests
         Assert.Equal(2, metrics["vgate.gateway.hub.attaches"]);
     }
 
+    /// <summary>
+    /// Subscribers waiting in a hub watch their cancellation with one registration each; cancelling one while all wait wakes
+    /// the hub's waiters, and only the cancelled one leaves: the others wait again and get the next transactions.
+    /// </summary>
+    [Fact]
+    public async Task Stream_OneOfThreeWaitingSubscribersCancelled_ItLeavesAndTheOthersGetLaterTransactions()
+    {
+        const string keyspace = "fan9";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        using var metrics = new MetricRecorder(keyspace);
+        var binlog = new FakeBinlog();
+        binlog.Append(5);
+        await using var gateway = new VStreamGateway(Options(keyspace), binlog);
+        var subscribers = Enumerable.Range(0, 3)
+            .Select(_ => new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(0)), UntilRow("8:1"), cancellationToken: deadline.Token))
+            .ToList();
+        // All three have read everything there is and wait in the hub for more.
+        await Eventually.AssertAsync(() => Assert.All(subscribers, s => Assert.Equal(Expected(binlog, 0, 5), s.Rows)), TimeSpan.FromSeconds(20), deadline.Token);
+        Assert.Equal(3, metrics["vgate.gateway.hub.subscribers"]);
+
+        await subscribers[1].DisposeAsync();
+        await Eventually.AssertAsync(() => Assert.Equal(2, metrics["vgate.gateway.hub.subscribers"]), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(3);
+
+        await subscribers[0].Done.Task.WaitAsync(deadline.Token);
+        await subscribers[2].Done.Task.WaitAsync(deadline.Token);
+        Assert.Equal(Expected(binlog, 0, 8), subscribers[0].Rows);
+        Assert.Equal(Expected(binlog, 0, 8), subscribers[2].Rows);
+        Assert.Equal(Expected(binlog, 0, 5), subscribers[1].Rows);
+        Assert.Equal(1, binlog.Running);
+        await subscribers[0].DisposeAsync();
+        await subscribers[2].DisposeAsync();
+        Assert.All(subscribers, s => Assert.Null(s.Error));
+    }
+
     [Fact]
     public async Task Stream_HubDisabled_EveryStreamReadsOnItsOwn()
     {
