@@ -21,7 +21,7 @@ internal static class BinlogCommand
           --from POSITION            where to start: current (default), a GTID set (uuid:1-5), a MariaDB GTID list
                                      (0-1-100), a Vitess position (MySQL56/…, MariaDB/…), or file:position
           --max-events N             stop after printing N events
-          --until-idle SECONDS       stop when no event arrives for this long
+          --until-idle SECONDS       stop when no event arrives for this long once connected
           --stop-at-end              stop when the server has sent everything it has written so far
           --replica-server-id ID     server id presented to the source (default: random, must be unique among replicas)
           --heartbeat SECONDS        source heartbeat period (default 5); 3 missed heartbeats end the stream
@@ -65,9 +65,10 @@ internal static class BinlogCommand
             ReplicaServerId = serverId is { } id ? (uint)id : new BinlogClientOptions { Connection = connection }.ReplicaServerId,
         };
 
+        // The idle clock starts with the first event (a source sends its ROTATE and FORMAT_DESCRIPTION as soon as the
+        // dump starts): connecting, authenticating and the prerequisite checks are not "idle", however long they take.
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var idleTimeout = untilIdle is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan;
-        idle.CancelAfter(idleTimeout);
 
         await using var client = new BinlogClient(options);
         var buffer = new ArrayBufferWriter<byte>(4096);
