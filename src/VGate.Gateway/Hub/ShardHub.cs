@@ -40,9 +40,8 @@ internal sealed class ShardHub
     /// What an event is accounted in the ring is an estimate of the memory it keeps alive, not its serialized size: the
     /// message objects (VEvent, RowEvent, RowChange, Row, the lengths list, the value bytes: two to three times the serialized
     /// size plus about 400 bytes of object headers for a row) and the encoding the streams cache on it (once more the size).
-    /// A ROW event from the binlog holds its row changes encoded (<see cref="VEvent.HasEncodedRowChanges"/>): the bytes
-    /// once in the streamer's slab, up to twice more in the cached encodings (with and without the keyspace prefix), and two
-    /// small objects. Counting serialized bytes alone let a 64 MiB ring keep over 500 MB alive (bench/README.md, end-to-end
+    /// A ROW event from the binlog is born encoded (<see cref="VEvent.HasEncodedRowChanges"/>): its encoding, possibly a
+    /// second form (with or without the keyspace prefix) framed on demand, and a few small objects (VEvent, RowEvent). Counting serialized bytes alone let a 64 MiB ring keep over 500 MB alive (bench/README.md, end-to-end
     /// throughput).
     /// </summary>
     private const long EntryOverhead = 128;

@@ -143,7 +143,7 @@ internal static class VitessFloatFormatter
         return written + WriteExponent(scientific, destination[written..]);
     }
 
-    // E±XX or E±XXX: Go writes at least two exponent digits.
+    // 'E', the sign, then two or three digits: Go writes at least two exponent digits (1E+05, 1E-300).
     private static int WriteExponent(int exponent, Span<byte> destination)
     {
         var written = 0;
