@@ -396,6 +396,13 @@ internal sealed class StreamSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Forwards a batch of shard events. Complete groups (transactions, lone DDL/OTHER) are sent together when the batch
+    /// ends: a batch that holds several transactions (a fan-out hub hands a subscriber everything it read since the
+    /// subscriber's last turn, a streamer catching up hands over what one read gave) costs one send-lock turn, one response
+    /// and one write, with a VGTID event after each transaction as always. A transaction still open at the end of the batch
+    /// stays queued for the next one.
+    /// </summary>
     private async Task HandleBatchAsync(ShardState shard, IReadOnlyList<VEvent> batch, CancellationToken cancellationToken)
     {
         Volatile.Write(ref _lastShardActivity, _time.GetTimestamp());
@@ -413,10 +420,18 @@ internal sealed class StreamSession : IDisposable
                     break;
                 case VEventType.Commit or VEventType.Rollback or VEventType.Ddl or VEventType.Other or VEventType.CopyCompleted:
                     Enqueue(shard, vevent);
-                    if (_skew is not null)
-                        await _skew.AlignAsync(shard.Id, vevent, cancellationToken).ConfigureAwait(false);
-                    await SendAsync(shard, endOfGroup: true, cancellationToken).ConfigureAwait(false);
                     shard.InTransaction = false;
+                    shard.EndGroup();
+                    if (_skew is not null)
+                    {
+                        // minimize_skew releases each group at its own time.
+                        await _skew.AlignAsync(shard.Id, vevent, cancellationToken).ConfigureAwait(false);
+                        await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (vevent.Type == VEventType.CopyCompleted)
+                    {
+                        await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
+                    }
                     if (vevent.Type == VEventType.CopyCompleted)
                         _skew?.CopyCompleted(shard.Id);
                     continue;
@@ -426,15 +441,20 @@ internal sealed class StreamSession : IDisposable
             }
 
             if (_chunkSize > 0 && shard.InTransaction && shard.QueuedBytes > _chunkSize)
-                await SendAsync(shard, endOfGroup: false, cancellationToken).ConfigureAwait(false);
+                await SendAsync(shard, shard.Queue.Count, endOfGroup: false, cancellationToken).ConfigureAwait(false);
         }
+        await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Sends the queued complete groups, if any, and releases the send lock if a chunked transaction held it.</summary>
+    private Task SendCompleteGroupsAsync(ShardState shard, CancellationToken cancellationToken) =>
+        shard.CompleteCount > 0 ? SendAsync(shard, shard.CompleteCount, endOfGroup: true, cancellationToken) : Task.CompletedTask;
+
     /// <summary>
-    /// Sends the shard's queued events as one atomic group. With <paramref name="endOfGroup"/> false (a chunk of a large
-    /// transaction) the lock stays held until the group's terminal event is sent.
+    /// Sends the first <paramref name="count"/> queued events of the shard atomically. With <paramref name="endOfGroup"/>
+    /// false (a chunk of a large transaction) the lock stays held until the group's terminal event is sent.
     /// </summary>
-    private async Task SendAsync(ShardState shard, bool endOfGroup, CancellationToken cancellationToken)
+    private async Task SendAsync(ShardState shard, int count, bool endOfGroup, CancellationToken cancellationToken)
     {
         if (!shard.HoldsLock)
         {
@@ -442,19 +462,20 @@ internal sealed class StreamSession : IDisposable
             shard.HoldsLock = true;
         }
 
-        var events = new List<byte[]>(shard.Queue.Count + 1);
+        var events = new List<byte[]>(count + 1);
         var entry = Entry(shard);
-        foreach (var vevent in shard.Queue)
+        for (var i = 0; i < count; i++)
         {
+            var vevent = shard.Queue[i];
             switch (vevent.Type)
             {
                 case VEventType.Gtid:
                     entry.Gtid = vevent.Gtid;
-                    events.Add(VgtidEvent(shard).ToByteArray());
+                    events.Add(EncodeVgtidEvent(shard));
                     break;
                 case VEventType.Lastpk when vevent.LastPKEvent is { } lastPk:
                     UpdateTablePKs(entry, lastPk);
-                    events.Add(VgtidEvent(shard).ToByteArray());
+                    events.Add(EncodeVgtidEvent(shard));
                     break;
                 case VEventType.CopyCompleted:
                     events.Add(vevent.GetEncoded());
@@ -470,7 +491,7 @@ internal sealed class StreamSession : IDisposable
                     break;
             }
         }
-        shard.ClearQueue();
+        shard.Dequeue(count);
 
         await WriteAsync(shard, events, cancellationToken).ConfigureAwait(false);
         if (endOfGroup)
@@ -507,8 +528,12 @@ internal sealed class StreamSession : IDisposable
             entry.TablePKs.Add(lastPk.TableLastPK.Clone());
     }
 
-    private VEvent VgtidEvent(ShardState shard) =>
-        new() { Type = VEventType.Vgtid, Vgtid = _vgtid.Clone(), Keyspace = shard.Keyspace, Shard = shard.Shard };
+    /// <summary>
+    /// A VGTID event with the stream's position now, encoded at once (under the send lock), so it can refer to
+    /// <see cref="_vgtid"/> itself instead of a copy: one per transaction per client, the one thing encoded per client.
+    /// </summary>
+    private byte[] EncodeVgtidEvent(ShardState shard) =>
+        new VEvent { Type = VEventType.Vgtid, Vgtid = _vgtid, Keyspace = shard.Keyspace, Shard = shard.Shard }.ToByteArray();
 
     /// <summary>Writes events as responses of at most <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone).</summary>
     private async Task WriteAsync(ShardState shard, List<byte[]> events, CancellationToken cancellationToken)
@@ -561,7 +586,14 @@ internal sealed class StreamSession : IDisposable
 
         public List<VEvent> Queue { get; } = [];
 
+        /// <summary>Encoded bytes queued (for chunking).</summary>
         public long QueuedBytes { get; private set; }
+
+        /// <summary>How many of the queued events (from the front) form complete groups, ready to send.</summary>
+        public int CompleteCount { get; private set; }
+
+        /// <summary>The encoded bytes of those <see cref="CompleteCount"/> events.</summary>
+        private long _completeBytes;
 
         public bool InTransaction { get; set; }
 
@@ -575,10 +607,36 @@ internal sealed class StreamSession : IDisposable
             QueuedBytes += encodedLength;
         }
 
+        /// <summary>Marks everything queued so far as complete groups (the last one just ended).</summary>
+        public void EndGroup()
+        {
+            CompleteCount = Queue.Count;
+            _completeBytes = QueuedBytes;
+        }
+
+        /// <summary>Removes the first <paramref name="count"/> events, which were sent: the complete groups, or everything.</summary>
+        public void Dequeue(int count)
+        {
+            if (count >= Queue.Count)
+            {
+                ClearQueue();
+                return;
+            }
+            // Only the complete groups are sent while a transaction is open behind them (a chunk sends everything).
+            if (count != CompleteCount)
+                throw new InvalidOperationException($"{Id}: {count} of {Queue.Count} queued events sent, but {CompleteCount} are complete");
+            Queue.RemoveRange(0, count);
+            QueuedBytes -= _completeBytes;
+            CompleteCount = 0;
+            _completeBytes = 0;
+        }
+
         public void ClearQueue()
         {
             Queue.Clear();
             QueuedBytes = 0;
+            CompleteCount = 0;
+            _completeBytes = 0;
         }
 
         /// <summary>After a stream ends: drops the unsent group and releases the lock if a chunked transaction held it.</summary>

@@ -251,6 +251,37 @@ public sealed class VStreamGatewayTests
         Assert.Equal(["1", "2", "3", "4"], stream.Events.Where(e => e.Type == VEventType.Row).Select(e => e.RowEvent.RowChanges[0].After.Values.ToStringUtf8().TrimEnd('.')));
     }
 
+    /// <summary>
+    /// A batch holding several transactions (a hub hands a subscriber all it missed) goes out as one response with a VGTID
+    /// after each transaction; the transaction still open at the batch's end is not sent, so another shard's transaction
+    /// may go first, and the open one arrives whole once its COMMIT comes.
+    /// </summary>
+    [Fact]
+    public async Task Stream_BatchOfSeveralTransactions_OneResponseVgtidAfterEachOpenOneKeptWhole()
+    {
+        _shards.Shard("ks", "-80")
+            .Batch([.. Ev.Transaction("t", "a1", "MariaDB/0-1-1"), .. Ev.Transaction("t", "a2", "MariaDB/0-1-2"), Ev.Begin(), Ev.Row("t", "a3")])
+            .Gate(out var resumeA)
+            .Batch(Ev.Row("t", "a3x"), Ev.Gtid("MariaDB/0-1-3"), Ev.Commit());
+        _shards.Shard("ks", "80-").Gate(out var startB).Batch(Ev.Transaction("t", "b1", "MariaDB/0-2-1"));
+        await using var stream = new ResponseReader(Gateway(), TwoShards());
+
+        await stream.ReadUntilAsync(VEventType.Commit, 2);
+        Assert.Single(stream.Responses);
+        startB.SetResult();
+        await stream.ReadUntilAsync(VEventType.Commit, 3);
+        resumeA.SetResult();
+        await stream.ReadUntilAsync(VEventType.Commit, 4);
+
+        Assert.Equal(
+        [
+            "ks/-80 begin", "ks/-80 row ks.t a1", "ks/-80 vgtid ks/-80=MariaDB/0-1-1,ks/80-=current", "ks/-80 commit",
+            "ks/-80 begin", "ks/-80 row ks.t a2", "ks/-80 vgtid ks/-80=MariaDB/0-1-2,ks/80-=current", "ks/-80 commit",
+            "ks/80- begin", "ks/80- row ks.t b1", "ks/80- vgtid ks/-80=MariaDB/0-1-2,ks/80-=MariaDB/0-2-1", "ks/80- commit",
+            "ks/-80 begin", "ks/-80 row ks.t a3", "ks/-80 row ks.t a3x", "ks/-80 vgtid ks/-80=MariaDB/0-1-3,ks/80-=MariaDB/0-2-1", "ks/-80 commit",
+        ], stream.Formatted);
+    }
+
     [Fact]
     public async Task Stream_TransactionChunkSize_FlushesBeforeCommitAndKeepsOtherShardsOut()
     {

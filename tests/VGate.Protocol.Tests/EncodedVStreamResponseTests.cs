@@ -27,6 +27,51 @@ public class EncodedVStreamResponseTests
         Assert.Equal(message, encoded.ToMessage());
     }
 
+    /// <summary>
+    /// A writer that hands out small separate buffers (as Kestrel's pipe hands out 4 KiB segments) gets the same bytes:
+    /// events are packed into each buffer as long as they fit, and one that does not fit starts the next.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(40)]
+    [InlineData(97)]
+    [InlineData(4096)]
+    public void WriteTo_WriterWithSmallBuffers_SameBytesAsGeneratedSerialization(int bufferSize)
+    {
+        var events = SampleEvents();
+        var encoded = new EncodedVStreamResponse();
+        foreach (var vevent in events.Concat(events).Concat(events))
+            encoded.Add(vevent.GetEncoded());
+        var writer = new SmallBufferWriter(bufferSize);
+
+        encoded.WriteTo(writer);
+
+        Assert.Equal(new VStreamResponse { Events = { events, events, events } }.ToByteArray(), writer.Written.ToArray());
+        Assert.True(writer.Advances <= encoded.Count, $"{writer.Advances} advances for {encoded.Count} events");
+    }
+
+    /// <summary>Hands out buffers of <c>max(size, sizeHint)</c> bytes and keeps what was advanced over.</summary>
+    private sealed class SmallBufferWriter(int size) : IBufferWriter<byte>
+    {
+        private byte[] _current = [];
+
+        public List<byte> Written { get; } = [];
+
+        public int Advances { get; private set; }
+
+        public void Advance(int count)
+        {
+            Assert.InRange(count, 1, _current.Length);
+            Written.AddRange(_current.AsSpan(0, count).ToArray());
+            _current = [];
+            Advances++;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _current = new byte[Math.Max(size, sizeHint)];
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    }
+
     [Fact]
     public void LargeEvent_LengthPrefixTakesSeveralBytes()
     {

@@ -20,4 +20,15 @@ public sealed class FanOutOptions
 
     /// <summary>How long a hub keeps reading after its last subscriber left, so a reconnecting client finds it. Default 5 s.</summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// From how many attached subscribers a hub wakes them on a shared clock, every <see cref="CoalesceInterval"/>, instead of
+    /// after every transaction: each then takes all the transactions of the interval in one pass and one response, which
+    /// makes many subscribers much cheaper (see <see cref="HubWakeClock"/>) for at most one interval of added latency. Hubs
+    /// with fewer subscribers wake them at once. Default 16; 0 turns coalescing off.
+    /// </summary>
+    public int CoalesceSubscribers { get; set; } = 16;
+
+    /// <summary>The shared clock's period for hubs with at least <see cref="CoalesceSubscribers"/> subscribers. Default 5 ms.</summary>
+    public TimeSpan CoalesceInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 }

@@ -34,6 +34,7 @@ public sealed class FanOutShardStreamFactory : IShardStreamFactory, IAsyncDispos
     private readonly ILogger _logger;
     private readonly object _hubsLock = new();
     private readonly Dictionary<HubKey, ShardHub> _hubs = [];
+    private readonly HubWakeClock? _wakeClock;
     private bool _disposed;
 
     /// <summary>Creates the factory in front of <paramref name="inner"/>, which opens the actual readers.</summary>
@@ -45,6 +46,8 @@ public sealed class FanOutShardStreamFactory : IShardStreamFactory, IAsyncDispos
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        if (options.FanOut.CoalesceSubscribers > 0 && options.FanOut.CoalesceInterval > TimeSpan.Zero)
+            _wakeClock = new HubWakeClock(_time, options.FanOut.CoalesceInterval);
     }
 
     /// <summary>How many hubs exist now (for tests and diagnostics).</summary>
@@ -78,6 +81,7 @@ public sealed class FanOutShardStreamFactory : IShardStreamFactory, IAsyncDispos
         }
         foreach (var hub in hubs)
             await hub.CloseAsync().ConfigureAwait(false);
+        _wakeClock?.Dispose();
     }
 
     /// <summary>
@@ -104,7 +108,7 @@ public sealed class FanOutShardStreamFactory : IShardStreamFactory, IAsyncDispos
                 }
             }
 
-            var hub = new ShardHub(key, filter?.Clone(), positionText, position, _inner, _options, _time, _logger, RemoveHub);
+            var hub = new ShardHub(key, filter?.Clone(), positionText, position, _inner, _options, _time, _logger, RemoveHub, _wakeClock);
             if (hub.TryAttach(position, out var first) != ShardHub.AttachResult.Attached || first is null)
                 throw new InvalidOperationException($"a new hub for {key} did not accept its first subscriber at '{positionText}'");
             _hubs[key] = hub;

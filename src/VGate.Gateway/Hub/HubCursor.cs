@@ -9,7 +9,16 @@ namespace VGate.Gateway.Hub;
 internal sealed class HubCursor : IDisposable
 {
     private readonly ShardHub _hub;
+    /// <summary>
+    /// How many ring bytes (as the hub accounts them: a few times the encoded size) one read takes at most. A read becomes
+    /// one group of responses in the session's bounded queue, so this bounds what a subscriber that is behind holds outside
+    /// the shared ring (the queue's capacity times this): 64 KiB is a few dozen small transactions, more than a
+    /// <see cref="HubWakeClock"/> interval brings at thousands of transactions a second.
+    /// </summary>
+    private const long MaxReadBytes = 64 * 1024;
+
     private readonly Dictionary<string, VEvent> _sentFields = new(StringComparer.Ordinal);
+    private readonly List<HubEntry> _entries = [];
     private IReadOnlyList<VEvent>? _prefix;
     private bool _disposed;
 
@@ -29,7 +38,11 @@ internal sealed class HubCursor : IDisposable
     /// <summary>Set by the hub when entries this cursor already read were withdrawn (the reader failed mid-transaction).</summary>
     public bool Broken { get; set; }
 
-    /// <summary>The next batch; null once detached. Failures of the hub surface here as <see cref="VStreamer.VStreamException"/>s.</summary>
+    /// <summary>
+    /// The next batch: every entry the hub has after this cursor's position (up to <see cref="MaxReadBytes"/>), so a
+    /// subscriber that was busy, or is woken on the hub's clock (<see cref="HubWakeClock"/>), takes what queued up in one
+    /// turn. Null once detached. Failures of the hub surface here as <see cref="VStreamer.VStreamException"/>s.
+    /// </summary>
     public async ValueTask<IReadOnlyList<VEvent>?> ReadAsync(CancellationToken cancellationToken)
     {
         if (_prefix is { } prefix)
@@ -37,18 +50,32 @@ internal sealed class HubCursor : IDisposable
             _prefix = null;
             return prefix;
         }
-        var entry = await _hub.ReadAsync(this, cancellationToken).ConfigureAwait(false);
-        return entry is null ? null : Render(entry);
+        _entries.Clear();
+        if (!await _hub.ReadAsync(this, _entries, MaxReadBytes, cancellationToken).ConfigureAwait(false))
+            return null;
+        if (_entries.Count == 1)
+        {
+            var only = _entries[0];
+            _entries.Clear();
+            return Render(only, output: null) ?? only.Events;
+        }
+        var output = new List<VEvent>();
+        foreach (var entry in _entries)
+            Render(entry, output);
+        _entries.Clear();
+        return output;
     }
 
     /// <summary>
     /// The events of <paramref name="entry"/> for this subscriber: as they are, except that a ROW whose table's FIELD this
     /// subscriber has not been sent (it attached after the FIELD went by, or the FIELD changed) is preceded by that FIELD.
+    /// Appends them to <paramref name="output"/> when given; otherwise returns null when the entry's own list serves as it
+    /// is, or a new list.
     /// </summary>
-    private IReadOnlyList<VEvent> Render(HubEntry entry)
+    private List<VEvent>? Render(HubEntry entry, List<VEvent>? output)
     {
         var events = entry.Events;
-        List<VEvent>? output = null;
+        var copying = output is not null;
         for (var i = 0; i < events.Count; i++)
         {
             var vevent = events[i];
@@ -59,13 +86,18 @@ internal sealed class HubCursor : IDisposable
             else if (entry.GoverningFields?[i] is { } governing && vevent.RowEvent is { } row
                 && (!_sentFields.TryGetValue(row.TableName, out var sent) || !ReferenceEquals(sent, governing)))
             {
-                output ??= [.. events.Take(i)];
-                output.Add(governing);
+                if (!copying)
+                {
+                    output = [.. events.Take(i)];
+                    copying = true;
+                }
+                output!.Add(governing);
                 _sentFields[row.TableName] = governing;
             }
-            output?.Add(vevent);
+            if (copying)
+                output!.Add(vevent);
         }
-        return output ?? events;
+        return output;
     }
 
     /// <summary>Leaves the hub.</summary>

@@ -55,6 +55,7 @@ internal sealed class ShardHub
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<ShardHub> _onEnded;
+    private readonly HubWakeClock? _wakeClock;
     private readonly string _startText;
     private readonly CancellationTokenSource _stop = new();
     private readonly KeyValuePair<string, object?>[] _tags;
@@ -81,6 +82,9 @@ internal sealed class ShardHub
     /// <summary>True when the last entry showed the reader at the source's end of log (a heartbeat, or the first batch at current).</summary>
     private bool _caughtUp;
     private TaskCompletionSource _appended = NewSignal();
+
+    /// <summary>True while appended entries wait for the <see cref="HubWakeClock"/>'s next tick to wake the subscribers.</summary>
+    private bool _wakeDeferred;
     private TaskCompletionSource? _spaceFreed;
     private Exception? _failure;
     private bool _closed;
@@ -103,7 +107,8 @@ internal sealed class ShardHub
         GatewayOptions options,
         TimeProvider time,
         ILogger logger,
-        Action<ShardHub> onEnded)
+        Action<ShardHub> onEnded,
+        HubWakeClock? wakeClock = null)
     {
         Key = key;
         Filter = filter;
@@ -112,6 +117,7 @@ internal sealed class ShardHub
         _time = time;
         _logger = logger;
         _onEnded = onEnded;
+        _wakeClock = wakeClock;
         _startText = startText;
         _tags = [new("keyspace", key.Keyspace), new("shard", key.Shard)];
         if (start is { } position)
@@ -205,8 +211,12 @@ internal sealed class ShardHub
         await _reader.ConfigureAwait(false);
     }
 
-    /// <summary>The next entry for <paramref name="cursor"/>; null when it was detached (it fell behind the ring).</summary>
-    internal async ValueTask<HubEntry?> ReadAsync(HubCursor cursor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until there are entries after <paramref name="cursor"/>'s position, then adds to <paramref name="entries"/>
+    /// every one there is, in order, up to about <paramref name="maxBytes"/> (accounted bytes; at least one entry). False
+    /// when the cursor was detached (it fell behind the ring).
+    /// </summary>
+    internal async ValueTask<bool> ReadAsync(HubCursor cursor, List<HubEntry> entries, long maxBytes, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -219,17 +229,24 @@ internal sealed class ShardHub
                         $"{Key.Keyspace}/{Key.Shard}: the shared reader lost its source in the middle of a transaction; reopening at the last position");
                 }
                 if (cursor.Detached)
-                    return null;
+                    return false;
                 if (cursor.Next < _nextSeq)
                 {
-                    var entry = _ring.BySeq(cursor.Next);
-                    cursor.Next++;
+                    long bytes = 0;
+                    do
+                    {
+                        var entry = _ring.BySeq(cursor.Next);
+                        cursor.Next++;
+                        entries.Add(entry);
+                        bytes += entry.Bytes;
+                    }
+                    while (cursor.Next < _nextSeq && bytes < maxBytes);
                     if (_spaceFreed is { } waiting)
                     {
                         _spaceFreed = null;
                         waiting.TrySetResult();
                     }
-                    return entry;
+                    return true;
                 }
                 if (_failure is { } failure)
                     throw CopyForSubscriber(failure);
@@ -486,6 +503,30 @@ internal sealed class ShardHub
             }
         }
         _caughtUp = entry.HeartbeatOnly || (entry.Seq == 0 && _startText == "current" && entry.EndsOutsideTransaction);
+        // Busy hubs wake their subscribers on the shared clock (see HubWakeClock): one pass per subscriber for all the
+        // transactions of an interval instead of one per transaction.
+        var coalesceFrom = _options.FanOut.CoalesceSubscribers;
+        if (_wakeClock is not null && coalesceFrom > 0 && _attached.Count >= coalesceFrom)
+        {
+            if (_wakeDeferred || (_wakeDeferred = _wakeClock.Defer(this)))
+                return;
+        }
+        WakeSubscribers();
+    }
+
+    /// <summary>The <see cref="HubWakeClock"/>'s tick: wakes the subscribers for the entries appended since the last wake-up.</summary>
+    internal void WakeDeferred()
+    {
+        lock (_lock)
+        {
+            if (_wakeDeferred)
+                WakeSubscribers();
+        }
+    }
+
+    private void WakeSubscribers()
+    {
+        _wakeDeferred = false;
         var appended = _appended;
         _appended = NewSignal();
         appended.TrySetResult();
@@ -598,9 +639,7 @@ internal sealed class ShardHub
 
     private void WakeAll()
     {
-        var appended = _appended;
-        _appended = NewSignal();
-        appended.TrySetResult();
+        WakeSubscribers();
         _spaceFreed?.TrySetResult();
         _spaceFreed = null;
     }

@@ -41,6 +41,10 @@ public static class TopologyValidator
                 problems.Add($"FanOut:RingBytes must be at least {MinimumRingBytes} (is {options.FanOut.RingBytes})");
             if (options.FanOut.Linger < TimeSpan.Zero)
                 problems.Add($"FanOut:Linger must not be negative (is {options.FanOut.Linger})");
+            if (options.FanOut.CoalesceSubscribers < 0)
+                problems.Add($"FanOut:CoalesceSubscribers must not be negative (is {options.FanOut.CoalesceSubscribers}; 0 turns coalescing off)");
+            if (options.FanOut.CoalesceInterval < TimeSpan.Zero || options.FanOut.CoalesceInterval > TimeSpan.FromSeconds(1))
+                problems.Add($"FanOut:CoalesceInterval must be between 0 and 1 s (is {options.FanOut.CoalesceInterval})");
         }
         if (options.Health is null)
         {

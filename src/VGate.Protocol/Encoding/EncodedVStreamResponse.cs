@@ -71,18 +71,34 @@ public sealed class EncodedVStreamResponse
     }
 
     /// <summary>Writes the response's wire form.</summary>
+    /// <remarks>
+    /// Fills each span the writer gives with as many events as fit before advancing: on the server the writer is a
+    /// Kestrel pipe, whose GetSpan/Advance take a lock, and a response of many small events would otherwise pay it twice
+    /// per event.
+    /// </remarks>
     public void WriteTo(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        var span = Span<byte>.Empty;
+        var written = 0;
         foreach (var encodedEvent in _events)
         {
             var framed = FramedLength(encodedEvent.Length);
-            var span = output.GetSpan(framed);
-            span[0] = EventsTag;
-            var headerLength = WriteVarint(span[1..], (uint)encodedEvent.Length) + 1;
-            encodedEvent.CopyTo(span[headerLength..]);
-            output.Advance(framed);
+            if (framed > span.Length - written)
+            {
+                if (written > 0)
+                    output.Advance(written);
+                span = output.GetSpan(framed);
+                written = 0;
+            }
+            var target = span[written..];
+            target[0] = EventsTag;
+            var headerLength = WriteVarint(target[1..], (uint)encodedEvent.Length) + 1;
+            encodedEvent.CopyTo(target[headerLength..]);
+            written += framed;
         }
+        if (written > 0)
+            output.Advance(written);
     }
 
     /// <summary>The response's wire form as one array.</summary>

@@ -22,6 +22,7 @@ internal sealed class FakeBinlog : IShardStreamFactory
     private int _opens;
     private int _running;
     private int _maxRunning;
+    private int _consumedThrough;
 
     public const string Table = "t";
 
@@ -35,6 +36,12 @@ internal sealed class FakeBinlog : IShardStreamFactory
 
     /// <summary>The most streams that were read at the same time.</summary>
     public int MaxRunning => Volatile.Read(ref _maxRunning);
+
+    /// <summary>
+    /// The last transaction some stream's reader has consumed: it came back for the next batch after that transaction's
+    /// last one, so it has handled it (a hub has published it to its ring).
+    /// </summary>
+    public int ConsumedThrough => Volatile.Read(ref _consumedThrough);
 
     public int Count
     {
@@ -160,6 +167,7 @@ internal sealed class FakeBinlog : IShardStreamFactory
                     }
                     yield return batch;
                 }
+                InterlockedMax(ref _consumedThrough, next);
                 next++;
             }
         }

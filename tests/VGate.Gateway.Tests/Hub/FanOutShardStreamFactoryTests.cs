@@ -1,4 +1,5 @@
 using Binlogdata;
+using Microsoft.Extensions.Time.Testing;
 using VGate.Gateway.Hub;
 using VGate.Gateway.Streams;
 using VGate.Gateway.Tests.Fakes;
@@ -269,6 +270,53 @@ public sealed class FanOutShardStreamFactoryTests
         await subscribers[0].DisposeAsync();
         await subscribers[2].DisposeAsync();
         Assert.All(subscribers, s => Assert.Null(s.Error));
+    }
+
+    /// <summary>
+    /// Coalescing (<see cref="FanOutOptions.CoalesceSubscribers"/>): below the threshold a hub wakes its subscribers after
+    /// every transaction (the clock here never moves, and they get everything); at the threshold it waits for the shared
+    /// clock's tick, and one tick delivers every transaction read meanwhile, whole, in order, exactly once.
+    /// </summary>
+    [Fact]
+    public async Task Stream_HubAtCoalescingThreshold_WakesSubscribersOnTheClockTickWithEverythingReadMeanwhile()
+    {
+        const string keyspace = "fan10";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        using var metrics = new MetricRecorder(keyspace);
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        var binlog = new FakeBinlog();
+        binlog.Append(10);
+        var options = Options(keyspace, ringBytes: 1024 * 1024);
+        options.FanOut.CoalesceSubscribers = 3;
+        options.FanOut.CoalesceInterval = TimeSpan.FromMilliseconds(5);
+        await using var gateway = new VStreamGateway(options, binlog, time);
+
+        // Two subscribers: under the threshold, delivered at once (the fake clock never ticks by itself).
+        var early = Enumerable.Range(0, 2)
+            .Select(_ => new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(10)), UntilRow("30:1"), cancellationToken: deadline.Token))
+            .ToList();
+        await Eventually.AssertAsync(() => Assert.Equal(2, metrics["vgate.gateway.hub.subscribers"]), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(10);
+        await Eventually.AssertAsync(() => Assert.All(early, s => Assert.Equal(Expected(binlog, 10, 20), s.Rows)), TimeSpan.FromSeconds(20), deadline.Token);
+
+        // A third joins at the hub's tail: from now on the hub waits for the clock.
+        var late = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(20)), UntilRow("30:1"), cancellationToken: deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(3, metrics["vgate.gateway.hub.subscribers"]), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(10);
+        await Eventually.AssertAsync(() => Assert.Equal(30, binlog.ConsumedThrough), TimeSpan.FromSeconds(20), deadline.Token);
+        Assert.All(early, s => Assert.Equal(Expected(binlog, 10, 20), s.Rows));
+        Assert.Empty(late.Rows);
+
+        time.Advance(options.FanOut.CoalesceInterval);
+        foreach (var subscriber in early.Append(late))
+            await subscriber.Done.Task.WaitAsync(deadline.Token);
+        Assert.All(early, s => Assert.Equal(Expected(binlog, 10, 30), s.Rows));
+        Assert.Equal(Expected(binlog, 20, 30), late.Rows);
+        Assert.Equal([.. Enumerable.Range(21, 10).Select(FakeBinlog.PositionAfter)], late.Positions);
+        Assert.Equal(1, binlog.Running);
+        foreach (var subscriber in early.Append(late))
+            await subscriber.DisposeAsync();
+        Assert.All(early.Append(late), s => Assert.Null(s.Error));
     }
 
     [Fact]
