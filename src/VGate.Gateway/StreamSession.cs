@@ -38,6 +38,13 @@ internal sealed class StreamSession : IDisposable
     /// <summary>Whether FIELD and ROW table names go out as <c>keyspace.table</c> (unless <c>exclude_keyspace_from_table_name</c>).</summary>
     private readonly bool _prefixTableNames;
 
+    /// <summary>
+    /// How many encoded bytes of complete groups a shard holds back to send together at the end of its batch; past this they
+    /// go at once, so a big batch (a streamer catching up) still flows to the client as a pipeline of moderate responses
+    /// rather than a few of the maximum size.
+    /// </summary>
+    private const long HeldGroupBytes = 64 * 1024;
+
     /// <summary>Held while a shard writes a group (or, with chunking, for a whole large transaction) to the output.</summary>
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
@@ -428,7 +435,7 @@ internal sealed class StreamSession : IDisposable
                         await _skew.AlignAsync(shard.Id, vevent, cancellationToken).ConfigureAwait(false);
                         await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
                     }
-                    else if (vevent.Type == VEventType.CopyCompleted)
+                    else if (vevent.Type == VEventType.CopyCompleted || shard.CompleteBytes >= HeldGroupBytes)
                     {
                         await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
                     }
@@ -593,7 +600,7 @@ internal sealed class StreamSession : IDisposable
         public int CompleteCount { get; private set; }
 
         /// <summary>The encoded bytes of those <see cref="CompleteCount"/> events.</summary>
-        private long _completeBytes;
+        public long CompleteBytes { get; private set; }
 
         public bool InTransaction { get; set; }
 
@@ -611,7 +618,7 @@ internal sealed class StreamSession : IDisposable
         public void EndGroup()
         {
             CompleteCount = Queue.Count;
-            _completeBytes = QueuedBytes;
+            CompleteBytes = QueuedBytes;
         }
 
         /// <summary>Removes the first <paramref name="count"/> events, which were sent: the complete groups, or everything.</summary>
@@ -626,9 +633,9 @@ internal sealed class StreamSession : IDisposable
             if (count != CompleteCount)
                 throw new InvalidOperationException($"{Id}: {count} of {Queue.Count} queued events sent, but {CompleteCount} are complete");
             Queue.RemoveRange(0, count);
-            QueuedBytes -= _completeBytes;
+            QueuedBytes -= CompleteBytes;
             CompleteCount = 0;
-            _completeBytes = 0;
+            CompleteBytes = 0;
         }
 
         public void ClearQueue()
@@ -636,7 +643,7 @@ internal sealed class StreamSession : IDisposable
             Queue.Clear();
             QueuedBytes = 0;
             CompleteCount = 0;
-            _completeBytes = 0;
+            CompleteBytes = 0;
         }
 
         /// <summary>After a stream ends: drops the unsent group and releases the lock if a chunked transaction held it.</summary>
