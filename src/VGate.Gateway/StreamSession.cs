@@ -51,6 +51,9 @@ internal sealed class StreamSession : IDisposable
     /// <summary>The stream position: one entry per shard, request order. Guarded by <see cref="_sendLock"/>.</summary>
     private readonly VGtid _vgtid = new();
 
+    /// <summary>Encodes <see cref="_vgtid"/> as VGTID events. Guarded by <see cref="_sendLock"/>.</summary>
+    private readonly VgtidEventEncoder _vgtidEncoder;
+
     /// <summary>Shards that sent COPY_COMPLETED. Guarded by <see cref="_sendLock"/>.</summary>
     private readonly HashSet<(string Keyspace, string Shard)> _copyCompleted = [];
 
@@ -80,6 +83,7 @@ internal sealed class StreamSession : IDisposable
         _request = request;
         foreach (var shard in request.Shards)
             _vgtid.ShardGtids.Add(shard.Clone());
+        _vgtidEncoder = new VgtidEventEncoder(_vgtid);
         _prefixTableNames = !request.Flags.ExcludeKeyspaceFromTableName;
         _output = Channel.CreateBounded<EncodedVStreamResponse>(new BoundedChannelOptions(Math.Max(1, options.ResponseQueueCapacity))
         {
@@ -536,11 +540,10 @@ internal sealed class StreamSession : IDisposable
     }
 
     /// <summary>
-    /// A VGTID event with the stream's position now, encoded at once (under the send lock), so it can refer to
-    /// <see cref="_vgtid"/> itself instead of a copy: one per transaction per client, the one thing encoded per client.
+    /// A VGTID event with the stream's position now, encoded at once (under the send lock) from <see cref="_vgtid"/> itself:
+    /// one per transaction per client, the one thing encoded per client.
     /// </summary>
-    private byte[] EncodeVgtidEvent(ShardState shard) =>
-        new VEvent { Type = VEventType.Vgtid, Vgtid = _vgtid, Keyspace = shard.Keyspace, Shard = shard.Shard }.ToByteArray();
+    private byte[] EncodeVgtidEvent(ShardState shard) => _vgtidEncoder.Encode(shard.Keyspace, shard.Shard);
 
     /// <summary>Writes events as responses of at most <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone).</summary>
     private async Task WriteAsync(ShardState shard, List<byte[]> events, CancellationToken cancellationToken)

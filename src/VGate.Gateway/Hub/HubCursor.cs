@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Binlogdata;
 
 namespace VGate.Gateway.Hub;
@@ -19,6 +20,12 @@ internal sealed class HubCursor : IDisposable
 
     private readonly Dictionary<string, VEvent> _sentFields = new(StringComparer.Ordinal);
     private readonly List<HubEntry> _entries = [];
+
+    /// <summary>
+    /// The FIELD last found to be the one this subscriber has been sent for its table: rows of one table follow one another,
+    /// so most rows are checked by reference against it instead of a lookup by table name. Forgotten when a FIELD passes.
+    /// </summary>
+    private VEvent? _lastGoverningSent;
     private IReadOnlyList<VEvent>? _prefix;
     private bool _disposed;
 
@@ -43,6 +50,7 @@ internal sealed class HubCursor : IDisposable
     /// subscriber that was busy, or is woken on the hub's clock (<see cref="HubWakeClock"/>), takes what queued up in one
     /// turn. Null once detached. Failures of the hub surface here as <see cref="VStreamer.VStreamException"/>s.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IReadOnlyList<VEvent>?> ReadAsync(CancellationToken cancellationToken)
     {
         if (_prefix is { } prefix)
@@ -82,17 +90,22 @@ internal sealed class HubCursor : IDisposable
             if (vevent.Type == VEventType.Field && vevent.FieldEvent is { } field)
             {
                 _sentFields[field.TableName] = vevent;
+                _lastGoverningSent = null;
             }
-            else if (entry.GoverningFields?[i] is { } governing && vevent.RowEvent is { } row
-                && (!_sentFields.TryGetValue(row.TableName, out var sent) || !ReferenceEquals(sent, governing)))
+            else if (entry.GoverningFields?[i] is { } governing && !ReferenceEquals(governing, _lastGoverningSent)
+                && vevent.RowEvent is { } row)
             {
-                if (!copying)
+                if (!_sentFields.TryGetValue(row.TableName, out var sent) || !ReferenceEquals(sent, governing))
                 {
-                    output = [.. events.Take(i)];
-                    copying = true;
+                    if (!copying)
+                    {
+                        output = [.. events.Take(i)];
+                        copying = true;
+                    }
+                    output!.Add(governing);
+                    _sentFields[row.TableName] = governing;
                 }
-                output!.Add(governing);
-                _sentFields[row.TableName] = governing;
+                _lastGoverningSent = governing;
             }
             if (copying)
                 output!.Add(vevent);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Binlogdata;
 using Microsoft.Extensions.Logging;
 using VGate.Gateway.Logging;
@@ -216,6 +217,8 @@ internal sealed class ShardHub
     /// every one there is, in order, up to about <paramref name="maxBytes"/> (accounted bytes; at least one entry). False
     /// when the cursor was detached (it fell behind the ring).
     /// </summary>
+    /// <remarks>Pooled state machine: every subscriber waits here once per wake-up.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<bool> ReadAsync(HubCursor cursor, List<HubEntry> entries, long maxBytes, CancellationToken cancellationToken)
     {
         while (true)
