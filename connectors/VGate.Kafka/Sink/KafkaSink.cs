@@ -42,7 +42,7 @@ public sealed class KafkaSink
     private readonly TimeProvider _time;
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly List<long> _batchTransactions = [];
-    private readonly HeaderValueCache _headerValues;
+    private readonly PositionHeaderWriter _positionHeaders;
     private DebeziumEventOptions? _eventOptions;
     private VGtid _start = new();
     private KafkaClients? _kafka;
@@ -66,7 +66,7 @@ public sealed class KafkaSink
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<KafkaSink>();
         _time = timeProvider ?? TimeProvider.System;
-        _headerValues = new HeaderValueCache(options.EffectiveConnectorName);
+        _positionHeaders = new PositionHeaderWriter(options.EffectiveConnectorName);
     }
 
     /// <summary>Live counters.</summary>
@@ -344,7 +344,7 @@ public sealed class KafkaSink
         _kafka!.EnsureTransaction();
         if (_batchStarted == 0)
             _batchStarted = Stopwatch.GetTimestamp();
-        var headers = PositionHeaders.Create(_headerValues, record.Position, copy, record.Headers);
+        var headers = PositionHeaders.Create(_positionHeaders, record.Position, copy, record.Headers);
         await _kafka.ProduceAsync(partition, record.Key, record.Value, headers, cancellationToken).ConfigureAwait(false);
         _batchRecords++;
         FaultInjection?.Invoke("produced");
