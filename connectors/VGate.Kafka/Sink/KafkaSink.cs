@@ -27,7 +27,7 @@ namespace VGate.Kafka.Sink;
 /// <see cref="KafkaSinkOptions.Transactional"/>, commits the Kafka transaction holding the batch and its checkpoint.</para>
 /// <para><b>Restart.</b> The sink reads its newest checkpoint, reads back every partition from the checkpoint's offsets
 /// to the end, and resumes the stream from the checkpoint's VGTID; replayed records found in the read-back (by their
-/// position headers, <see cref="PositionHeaders"/>) are skipped. This makes a kill at any moment exact even without
+/// position header, <see cref="PositionHeaders"/>) are skipped. This makes a kill at any moment exact even without
 /// broker transactions. Before the first record goes to a topic, the topic's partitions are added to the checkpoint
 /// (a "registration" record with the unchanged VGTID), so no write can land outside the read-back range.</para>
 /// <para><b>Failures.</b> A failed delivery or a fatal producer error stops the sink with <see cref="KafkaSinkException"/>
