@@ -41,6 +41,9 @@ public sealed class KafkaSink
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TopicPartition[]> _topicPartitions = new(StringComparer.Ordinal);
+    private string? _lastTopic;
+    private TopicPartition[] _lastTopicPartitions = [];
     private readonly List<long> _batchTransactions = [];
     private readonly PositionHeaderWriter _positionHeaders;
     private DebeziumEventOptions? _eventOptions;
@@ -326,10 +329,9 @@ public sealed class KafkaSink
 
     private async ValueTask WriteRecordAsync(RecordView record, bool copy, CancellationToken cancellationToken)
     {
-        var partitions = await PartitionCountAsync(record.Topic, cancellationToken).ConfigureAwait(false);
+        var partitions = await TopicPartitionsAsync(record.Topic, cancellationToken).ConfigureAwait(false);
         // Heartbeats go to partition 0, as Debezium's do; everything else by key.
-        var partition = new TopicPartition(record.Topic,
-            record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key.GetValueOrDefault().Span, partitions, record.Key is null));
+        var partition = partitions[record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key.GetValueOrDefault().Span, partitions.Length, record.Key is null)];
         if (_dedupe is not null)
         {
             if (RecordIdentity.Of(record.Position, copy, record.Topic, record.Key) is { } identity && _dedupe.TryMatch(identity))
@@ -348,6 +350,25 @@ public sealed class KafkaSink
         await _kafka.ProduceAsync(partition, record.Key, record.Value, headers, cancellationToken).ConfigureAwait(false);
         _batchRecords++;
         FaultInjection?.Invoke("produced");
+    }
+
+    /// <summary>
+    /// The partitions of a topic, one <see cref="TopicPartition"/> each, made once per topic (records of one table
+    /// follow each other, so the last topic is compared by reference first).
+    /// </summary>
+    private async ValueTask<TopicPartition[]> TopicPartitionsAsync(string topic, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(topic, _lastTopic))
+            return _lastTopicPartitions;
+        if (!_topicPartitions.TryGetValue(topic, out var partitions))
+        {
+            var count = await PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false);
+            partitions = [.. Enumerable.Range(0, count).Select(p => new TopicPartition(topic, p))];
+            _topicPartitions[topic] = partitions;
+        }
+        _lastTopic = topic;
+        _lastTopicPartitions = partitions;
+        return partitions;
     }
 
     /// <summary>Partition count of a topic; the first time, adds any partition unknown to the checkpoint (registration).</summary>
@@ -446,6 +467,9 @@ public sealed class KafkaSink
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         _partitionCounts.Clear();
+        _topicPartitions.Clear();
+        _lastTopic = null;
+        _lastTopicPartitions = [];
         _batchTransactions.Clear();
         _batchRecords = 0;
         _batchStarted = 0;
