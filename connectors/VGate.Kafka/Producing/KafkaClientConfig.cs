@@ -73,7 +73,9 @@ public static class KafkaClientConfig
         // Exactly-once requirements (validated above, so these only restate the user's value or fill it in).
         config.EnableIdempotence = true;
         config.Acks = Acks.All;
-        config.Set("dotnet.producer.delivery.report.fields", "status");
+        // The sink reads only a report's error, partition and offset, which every report carries; "none" also skips
+        // the persisted-status call into librdkafka (and keys, values, headers, timestamps) for each report.
+        config.Set("dotnet.producer.delivery.report.fields", "none");
         if (options.Transactional)
         {
             if (!config.Any(c => c.Key == "transactional.id"))

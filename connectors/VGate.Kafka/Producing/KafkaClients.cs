@@ -11,8 +11,10 @@ namespace VGate.Kafka.Producing;
 /// until its delivery report arrives, so a checkpoint is only written once everything before it is acknowledged.
 /// </summary>
 /// <remarks>
-/// Only the sink's loop calls these methods (one thread at a time); delivery reports arrive on librdkafka's poll
-/// thread and only touch the fields guarded by <c>_lock</c>.
+/// Only the sink's loop calls these methods (one thread at a time). Delivery reports arrive on librdkafka's poll
+/// thread (or inside a flush or commit) and touch only their partition's end offset, the delivered count and, to
+/// record a failure or wake a waiter, the fields guarded by <c>_lock</c>: the per-record path takes no lock and
+/// allocates nothing of ours.
 /// </remarks>
 internal sealed class KafkaClients : IDisposable
 {
@@ -21,12 +23,20 @@ internal sealed class KafkaClients : IDisposable
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
-    private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivery;
     private readonly Lock _lock = new();
-    private readonly Dictionary<TopicPartition, long> _deliveredEnds = [];
+    private readonly Dictionary<TopicPartition, PartitionDeliveries> _partitions = [];
+    private readonly List<PartitionDeliveries> _partitionList = [];
     private readonly ExactLengthArrays _keyArrays = new();
     private readonly ExactLengthArrays _valueArrays = new();
-    private long _inFlight;
+    private readonly Message<byte[]?, byte[]?> _message = new();
+    private string? _lastTopic;
+    private PartitionDeliveries?[] _lastTopicPartitions = [];
+    // Records handed to librdkafka (written by the sink's loop only) and delivery reports received (written by the
+    // report callbacks): separate counters, so producing and receiving reports do not write the same cache line.
+    private long _produced;
+    private long _delivered;
+    // The produced count a waiter needs delivered before it is woken; long.MaxValue while nobody waits.
+    private long _waitTarget = long.MaxValue;
     private TaskCompletionSource? _drained;
     private string? _deliveryError;
     private Error? _fatalError;
@@ -38,7 +48,6 @@ internal sealed class KafkaClients : IDisposable
         _logger = loggerFactory.CreateLogger("VGate.Kafka.Kafka");
         _timeout = TimeSpan.FromMilliseconds(options.KafkaTimeoutMs);
         Transactional = options.Transactional;
-        _onDelivery = OnDelivery;
         _producer = new ProducerBuilder<byte[]?, byte[]?>(KafkaClientConfig.Producer(options))
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => OnLog(message))
@@ -137,10 +146,8 @@ internal sealed class KafkaClients : IDisposable
         _inTransaction = false;
         await WaitForReportsAsync(cancellationToken).ConfigureAwait(false);
         lock (_lock)
-        {
             _deliveryError = null;
-            _deliveredEnds.Clear();
-        }
+        TakeDeliveredEnds();
     }
 
     /// <summary>
@@ -163,34 +170,67 @@ internal sealed class KafkaClients : IDisposable
     public async ValueTask ProduceAsync(TopicPartition partition, byte[]? key, byte[]? value, Headers? headers, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
-        var message = new Message<byte[]?, byte[]?> { Key = key, Value = value, Headers = headers };
+        // One message object for every call: Confluent.Kafka reads it during Produce and keeps none of it (delivery
+        // reports carry neither key nor value, see KafkaClientConfig), and librdkafka has copied the bytes by then.
+        var message = _message;
+        message.Key = key;
+        message.Value = value;
+        message.Headers = headers;
+        var deliveries = Deliveries(partition);
         while (true)
         {
-            Interlocked.Increment(ref _inFlight);
+            _produced++;
             try
             {
-                _producer.Produce(partition, message, _onDelivery);
+                _producer.Produce(partition, message, deliveries.OnDelivery);
                 return;
             }
             catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
             {
-                Interlocked.Decrement(ref _inFlight);
+                _produced--;
                 // librdkafka's buffer is full: wait for deliveries to make room. Not a busy loop: 1 ms steps.
                 await Task.Delay(1, cancellationToken).ConfigureAwait(false);
                 ThrowIfFailed();
             }
             catch (ProduceException<byte[]?, byte[]?> ex)
             {
-                Interlocked.Decrement(ref _inFlight);
+                _produced--;
                 throw new KafkaSinkException(SinkFailure.Kafka,
                     $"Kafka refused a record for {partition.Topic} ({(value?.Length ?? 0) + (key?.Length ?? 0)} bytes): {ex.Error.Reason} ({ex.Error.Code}).", ex);
             }
             catch (KafkaException ex)
             {
-                Interlocked.Decrement(ref _inFlight);
+                _produced--;
                 throw Fatal("Produce failed", ex.Error, ex);
             }
         }
+    }
+
+    /// <summary>The delivery tracking of one partition, made on its first record.</summary>
+    private PartitionDeliveries Deliveries(TopicPartition partition)
+    {
+        // Records of one table arrive together: the last topic's partitions are an array lookup.
+        var index = partition.Partition.Value;
+        if (ReferenceEquals(partition.Topic, _lastTopic) && (uint)index < (uint)_lastTopicPartitions.Length && _lastTopicPartitions[index] is { } cached)
+            return cached;
+        if (!_partitions.TryGetValue(partition, out var deliveries))
+        {
+            deliveries = new PartitionDeliveries(this, partition);
+            _partitions[partition] = deliveries;
+            _partitionList.Add(deliveries);
+        }
+        if (!ReferenceEquals(partition.Topic, _lastTopic))
+        {
+            _lastTopic = partition.Topic;
+            Array.Clear(_lastTopicPartitions);
+        }
+        if (index >= 0 && index < 4096)
+        {
+            if (index >= _lastTopicPartitions.Length)
+                Array.Resize(ref _lastTopicPartitions, Math.Max(index + 1, _lastTopicPartitions.Length * 2));
+            _lastTopicPartitions[index] = deliveries;
+        }
+        return deliveries;
     }
 
     /// <summary>
@@ -205,15 +245,31 @@ internal sealed class KafkaClients : IDisposable
 
     private async Task WaitForReportsAsync(CancellationToken cancellationToken)
     {
+        // Only the sink's loop produces and waits, so _produced is stable here.
+        var target = _produced;
         while (true)
         {
+            if (Volatile.Read(ref _delivered) >= target)
+                return;
             Task wait;
             lock (_lock)
             {
-                if (Interlocked.Read(ref _inFlight) == 0 || _fatalError is not null)
+                if (_fatalError is not null)
                     return;
                 _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 wait = _drained.Task;
+                // Published with a full fence before _delivered is read again: a report counted after that read sees
+                // the target and wakes this waiter (OnDelivered increments with a full fence before reading it).
+                Interlocked.Exchange(ref _waitTarget, target);
+            }
+            if (Volatile.Read(ref _delivered) >= target)
+            {
+                lock (_lock)
+                {
+                    _waitTarget = long.MaxValue;
+                    _drained = null;
+                }
+                return;
             }
             try
             {
@@ -224,20 +280,21 @@ internal sealed class KafkaClients : IDisposable
             catch (TimeoutException ex)
             {
                 throw new KafkaSinkException(SinkFailure.Kafka,
-                    $"{Interlocked.Read(ref _inFlight)} records got no delivery report within {(_timeout + _timeout).TotalSeconds:0} s.", ex);
+                    $"{target - Volatile.Read(ref _delivered)} records got no delivery report within {(_timeout + _timeout).TotalSeconds:0} s.", ex);
             }
         }
     }
 
-    /// <summary>Delivered end offsets (last offset + 1) per partition since the last call, then forgets them.</summary>
+    /// <summary>Delivered end offsets (last offset + 1) of the partitions that got reports since the last call.</summary>
     public Dictionary<TopicPartition, long> TakeDeliveredEnds()
     {
-        lock (_lock)
+        var result = new Dictionary<TopicPartition, long>();
+        foreach (var deliveries in _partitionList)
         {
-            var result = new Dictionary<TopicPartition, long>(_deliveredEnds);
-            _deliveredEnds.Clear();
-            return result;
+            if (deliveries.TakeEnd() is { } end)
+                result[deliveries.Partition] = end;
         }
+        return result;
     }
 
     /// <summary>Partition count of <paramref name="topic"/>, asking the broker to create it when it does not exist.</summary>
@@ -357,24 +414,28 @@ internal sealed class KafkaClients : IDisposable
         _producer.Dispose();
     }
 
-    private void OnDelivery(DeliveryReport<byte[]?, byte[]?> report)
+    /// <summary>Counts one delivery report (from a report callback) and wakes a waiter whose target it reaches.</summary>
+    private void OnDelivered()
     {
-        lock (_lock)
+        var delivered = Interlocked.Increment(ref _delivered);
+        if (delivered >= Volatile.Read(ref _waitTarget))
         {
-            if (report.Error.IsError)
+            lock (_lock)
             {
-                _deliveryError ??= $"Delivery to {report.TopicPartition} failed: {report.Error.Reason} ({report.Error.Code}).";
-            }
-            else if (!_deliveredEnds.TryGetValue(report.TopicPartition, out var end) || end <= report.Offset.Value)
-            {
-                _deliveredEnds[report.TopicPartition] = report.Offset.Value + 1;
-            }
-            if (Interlocked.Decrement(ref _inFlight) == 0 && _drained is { } drained)
-            {
-                _drained = null;
-                drained.TrySetResult();
+                if (delivered >= _waitTarget && _drained is { } drained)
+                {
+                    _waitTarget = long.MaxValue;
+                    _drained = null;
+                    drained.TrySetResult();
+                }
             }
         }
+    }
+
+    private void OnDeliveryFailed(TopicPartition partition, Error error)
+    {
+        lock (_lock)
+            _deliveryError ??= $"Delivery to {partition} failed: {error.Reason} ({error.Code}).";
     }
 
     private void OnError(Error error)
@@ -410,5 +471,60 @@ internal sealed class KafkaClients : IDisposable
             ? $"{what}: this instance was fenced ({error.Reason}): another sink with the same transactional.id has started. Only one instance may run per connector."
             : $"{what}: {error.Reason} ({error.Code}).";
         return new KafkaSinkException(SinkFailure.Kafka, message, inner);
+    }
+
+    /// <summary>
+    /// Delivery tracking of one partition: its report callback (one delegate per partition, so a report needs no
+    /// lookup) and the highest delivered end offset. Reports arrive on librdkafka's poll thread, or on a thread inside
+    /// a flush or commit: the end is raised with compare-and-swap, and only failures take the lock.
+    /// </summary>
+    private sealed class PartitionDeliveries
+    {
+        private readonly KafkaClients _owner;
+        private long _end = -1;
+        private long _taken = -1;
+
+        public PartitionDeliveries(KafkaClients owner, TopicPartition partition)
+        {
+            _owner = owner;
+            Partition = partition;
+            OnDelivery = Report;
+        }
+
+        public TopicPartition Partition { get; }
+
+        public Action<DeliveryReport<byte[]?, byte[]?>> OnDelivery { get; }
+
+        /// <summary>The delivered end offset when it moved since the last call (sink's loop only).</summary>
+        public long? TakeEnd()
+        {
+            var end = Volatile.Read(ref _end);
+            if (end <= _taken)
+                return null;
+            _taken = end;
+            return end;
+        }
+
+        private void Report(DeliveryReport<byte[]?, byte[]?> report)
+        {
+            var error = report.Error;
+            if (error.IsError)
+            {
+                _owner.OnDeliveryFailed(Partition, error);
+            }
+            else
+            {
+                var end = report.Offset.Value + 1;
+                var known = Volatile.Read(ref _end);
+                while (end > known)
+                {
+                    var seen = Interlocked.CompareExchange(ref _end, end, known);
+                    if (seen == known)
+                        break;
+                    known = seen;
+                }
+            }
+            _owner.OnDelivered();
+        }
     }
 }

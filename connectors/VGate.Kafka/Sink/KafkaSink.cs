@@ -27,7 +27,7 @@ namespace VGate.Kafka.Sink;
 /// <see cref="KafkaSinkOptions.Transactional"/>, commits the Kafka transaction holding the batch and its checkpoint.</para>
 /// <para><b>Restart.</b> The sink reads its newest checkpoint, reads back every partition from the checkpoint's offsets
 /// to the end, and resumes the stream from the checkpoint's VGTID; replayed records found in the read-back (by their
-/// position headers, <see cref="PositionHeaders"/>) are skipped. This makes a kill at any moment exact even without
+/// position header, <see cref="PositionHeaders"/>) are skipped. This makes a kill at any moment exact even without
 /// broker transactions. Before the first record goes to a topic, the topic's partitions are added to the checkpoint
 /// (a "registration" record with the unchanged VGTID), so no write can land outside the read-back range.</para>
 /// <para><b>Failures.</b> A failed delivery or a fatal producer error stops the sink with <see cref="KafkaSinkException"/>
@@ -41,8 +41,11 @@ public sealed class KafkaSink
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TopicPartition[]> _topicPartitions = new(StringComparer.Ordinal);
+    private string? _lastTopic;
+    private TopicPartition[] _lastTopicPartitions = [];
     private readonly List<long> _batchTransactions = [];
-    private readonly HeaderValueCache _headerValues;
+    private readonly PositionHeaderWriter _positionHeaders;
     private DebeziumEventOptions? _eventOptions;
     private VGtid _start = new();
     private KafkaClients? _kafka;
@@ -66,7 +69,7 @@ public sealed class KafkaSink
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<KafkaSink>();
         _time = timeProvider ?? TimeProvider.System;
-        _headerValues = new HeaderValueCache(options.EffectiveConnectorName);
+        _positionHeaders = new PositionHeaderWriter(options.EffectiveConnectorName);
     }
 
     /// <summary>Live counters.</summary>
@@ -326,10 +329,9 @@ public sealed class KafkaSink
 
     private async ValueTask WriteRecordAsync(RecordView record, bool copy, CancellationToken cancellationToken)
     {
-        var partitions = await PartitionCountAsync(record.Topic, cancellationToken).ConfigureAwait(false);
+        var partitions = await TopicPartitionsAsync(record.Topic, cancellationToken).ConfigureAwait(false);
         // Heartbeats go to partition 0, as Debezium's do; everything else by key.
-        var partition = new TopicPartition(record.Topic,
-            record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key.GetValueOrDefault().Span, partitions, record.Key is null));
+        var partition = partitions[record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key.GetValueOrDefault().Span, partitions.Length, record.Key is null)];
         if (_dedupe is not null)
         {
             if (RecordIdentity.Of(record.Position, copy, record.Topic, record.Key) is { } identity && _dedupe.TryMatch(identity))
@@ -344,10 +346,29 @@ public sealed class KafkaSink
         _kafka!.EnsureTransaction();
         if (_batchStarted == 0)
             _batchStarted = Stopwatch.GetTimestamp();
-        var headers = PositionHeaders.Create(_headerValues, record.Position, copy, record.Headers);
+        var headers = PositionHeaders.Create(_positionHeaders, record.Position, copy, record.Headers);
         await _kafka.ProduceAsync(partition, record.Key, record.Value, headers, cancellationToken).ConfigureAwait(false);
         _batchRecords++;
         FaultInjection?.Invoke("produced");
+    }
+
+    /// <summary>
+    /// The partitions of a topic, one <see cref="TopicPartition"/> each, made once per topic (records of one table
+    /// follow each other, so the last topic is compared by reference first).
+    /// </summary>
+    private async ValueTask<TopicPartition[]> TopicPartitionsAsync(string topic, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(topic, _lastTopic))
+            return _lastTopicPartitions;
+        if (!_topicPartitions.TryGetValue(topic, out var partitions))
+        {
+            var count = await PartitionCountAsync(topic, cancellationToken).ConfigureAwait(false);
+            partitions = [.. Enumerable.Range(0, count).Select(p => new TopicPartition(topic, p))];
+            _topicPartitions[topic] = partitions;
+        }
+        _lastTopic = topic;
+        _lastTopicPartitions = partitions;
+        return partitions;
     }
 
     /// <summary>Partition count of a topic; the first time, adds any partition unknown to the checkpoint (registration).</summary>
@@ -446,6 +467,9 @@ public sealed class KafkaSink
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         _partitionCounts.Clear();
+        _topicPartitions.Clear();
+        _lastTopic = null;
+        _lastTopicPartitions = [];
         _batchTransactions.Clear();
         _batchRecords = 0;
         _batchStarted = 0;

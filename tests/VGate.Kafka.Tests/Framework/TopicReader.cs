@@ -12,7 +12,30 @@ public sealed record KafkaRecord(string Topic, int Partition, long Offset, byte[
 
     public string? ValueText => Value is null ? null : Encoding.UTF8.GetString(Value);
 
-    public string? Header(string name) => Headers.LastOrDefault(h => h.Key == name).Value;
+    /// <summary>
+    /// The last header called <paramref name="name"/>. The names of the earlier one-header-per-fact position format
+    /// (<see cref="PositionHeaders.Gtid"/> and the rest) give that fact of the record's <see cref="PositionHeaders.Position"/>
+    /// header instead, in the same text form (<c>"1"</c> for a copy-phase row, null otherwise).
+    /// </summary>
+    public string? Header(string name)
+    {
+        if (Headers.LastOrDefault(h => h.Key == name).Value is { } plain)
+            return plain;
+        if (Headers.LastOrDefault(h => h.Key == PositionHeaders.Position).Value is not { } json
+            || PositionHeaders.ReadJson(Encoding.UTF8.GetBytes(json)) is not { } position)
+            return null;
+        return name switch
+        {
+            PositionHeaders.Connector => position.Connector,
+            PositionHeaders.Keyspace => position.Position.Keyspace,
+            PositionHeaders.Shard => position.Position.Shard,
+            PositionHeaders.Gtid => position.Position.Gtid,
+            PositionHeaders.Index => position.Position.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            PositionHeaders.Kind => PositionHeaders.KindName(position.Position.Kind),
+            PositionHeaders.Copy => position.Copy ? "1" : null,
+            _ => null,
+        };
+    }
 
     /// <summary>The Debezium payload (the value itself without schemas, its <c>payload</c> with them).</summary>
     public JsonElement Payload

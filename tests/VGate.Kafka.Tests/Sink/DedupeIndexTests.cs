@@ -87,11 +87,45 @@ public sealed class DedupeIndexTests
     {
         var position = new RecordPosition("ks", "-80", "MariaDB/0-1-5", 3, RecordKind.Tombstone);
 
-        var headers = PositionHeaders.Create(new HeaderValueCache("shop"), position, copy: true);
+        var headers = PositionHeaders.Create(new PositionHeaderWriter("shop"), position, copy: true);
         var read = PositionHeaders.Read(headers);
 
         Assert.Equal(("shop", position, true), read);
+        Assert.Equal(
+            "{\"connector\":\"shop\",\"keyspace\":\"ks\",\"shard\":\"-80\",\"gtid\":\"MariaDB/0-1-5\",\"index\":3,\"kind\":\"tombstone\",\"copy\":true}",
+            System.Text.Encoding.UTF8.GetString(Assert.Single(headers).GetValueBytes()));
         Assert.Null(PositionHeaders.Read([]));
         Assert.Null(PositionHeaders.Read(new Headers { { PositionHeaders.Connector, "x"u8.ToArray() } }));
+        Assert.Null(PositionHeaders.Read(new Headers { { PositionHeaders.Position, "{\"connector\":\"x\"}"u8.ToArray() } }));
+        Assert.Null(PositionHeaders.Read(new Headers { { PositionHeaders.Position, "not json"u8.ToArray() } }));
+    }
+
+    [Fact]
+    public void PositionHeaders_Escaped_RoundTrip()
+    {
+        var writer = new PositionHeaderWriter("a\"b\\c");
+        var position = new RecordPosition("k\u00e9s", "\t", "MySQL56/x:1-5,y:7", 70_000, RecordKind.Change);
+
+        Assert.Equal(("a\"b\\c", position, false), PositionHeaders.Read(PositionHeaders.Create(writer, position, copy: false)));
+        // The transaction's part is cached: the next record of another shard must not reuse it.
+        var other = position with { Shard = "80-", Index = 0 };
+        Assert.Equal(("a\"b\\c", other, false), PositionHeaders.Read(PositionHeaders.Create(writer, other, copy: false)));
+    }
+
+    [Fact]
+    public void PositionHeaders_EarlierFormat_StillRead()
+    {
+        var headers = new Headers
+        {
+            { PositionHeaders.Connector, "shop"u8.ToArray() },
+            { PositionHeaders.Keyspace, "ks"u8.ToArray() },
+            { PositionHeaders.Shard, "-80"u8.ToArray() },
+            { PositionHeaders.Gtid, "MariaDB/0-1-5"u8.ToArray() },
+            { PositionHeaders.Index, "3"u8.ToArray() },
+            { PositionHeaders.Kind, "change"u8.ToArray() },
+            { PositionHeaders.Copy, "1"u8.ToArray() },
+        };
+
+        Assert.Equal(("shop", new RecordPosition("ks", "-80", "MariaDB/0-1-5", 3, RecordKind.Change), true), PositionHeaders.Read(headers));
     }
 }

@@ -129,8 +129,9 @@ public sealed class KafkaSinkEdgeTests(KafkaTestCluster kafka, ITestOutputHelper
         Assert.Equal(4, lines.Length);
         var tombstone = Assert.Single(lines, l => l.Split('\t')[1] == "-1"); // %S: value length, -1 for null
         Assert.Contains("\"id\":1}", tombstone.Split('\t')[0], StringComparison.Ordinal);
-        Assert.All(lines, l => Assert.Contains("vgate.gtid=MariaDB/0-1-", l, StringComparison.Ordinal));
-        Assert.Equal(3, lines.Count(l => l.Contains("vgate.kind=change", StringComparison.Ordinal)));
+        Assert.All(lines, l => Assert.Contains("vgate.position={\"connector\":", l, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Contains("\"gtid\":\"MariaDB/0-1-", l, StringComparison.Ordinal));
+        Assert.Equal(3, lines.Count(l => l.Contains("\"kind\":\"change\"", StringComparison.Ordinal)));
     }
 
     [RealKafkaFact]
