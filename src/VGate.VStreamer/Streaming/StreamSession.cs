@@ -230,13 +230,9 @@ internal sealed class StreamSession(
         if (encoder.Count == 0)
             return;
         var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
-        vevent.RowEvent = new RowEvent
-        {
-            TableName = map.Table,
-            Keyspace = _options.Keyspace,
-            Shard = _options.Shard,
-            Flags = (uint)rows.Flags,
-        };
+        // The RowEvent carries only names and flags (its row changes are in the encoding): one shell per table and flags
+        // value is shared by all of that table's events, as the events themselves are shared and never changed.
+        vevent.RowEvent = state.Shells!.Get((uint)rows.Flags);
         // Written in the form VTGate sends by default (table names prefixed with the keyspace); see VEvent.GetEncoded.
         vevent.EncodeRowChanges(state.Frame!, encoder.Length, encoder.Count, encoder, RowChangeEncoder.WriteChanges);
         Append(vevent, encoder.Length + RowEventOverhead);
@@ -251,7 +247,7 @@ internal sealed class StreamSession(
         var output = plan is null ? [] : plan.Columns.Length > 0 ? plan.Columns : AllColumns(map.Columns.Count);
         // The frame holds the names every ROW event of this table carries, encoded once.
         var frame = plan is null ? null : new RowEventFrame(_options.Keyspace, map.Table, _options.Keyspace, _options.Shard);
-        state = new TableState(map.Columns, plan, output, FieldSent: false, frame);
+        state = new TableState(map.Columns, plan, output, FieldSent: false, frame, frame is null ? null : new RowEventShells(frame));
         _tables[map.Table] = state;
         return state;
     }
@@ -389,6 +385,34 @@ internal sealed class StreamSession(
     /// <param name="OutputColumns">The table column indexes sent, in order.</param>
     /// <param name="FieldSent">True once the FIELD for this definition has gone out.</param>
     /// <param name="Frame">The encoded names of the table's ROW events (null when the table is not streamed).</param>
+    /// <param name="Shells">The RowEvents the table's ROW events share (null when the table is not streamed).</param>
     private sealed record TableState(IReadOnlyList<ColumnInfo> Columns, StreamTablePlan? Plan, int[] OutputColumns, bool FieldSent,
-        RowEventFrame? Frame);
+        RowEventFrame? Frame, RowEventShells? Shells);
+
+    /// <summary>
+    /// The <see cref="RowEvent"/>s of one table's born-encoded ROW events: table name, keyspace, shard and flags, no row
+    /// changes (those are in the encoding). They differ only in the flags (in practice two values: statement end or not), so
+    /// events share them instead of carrying two objects each (RowEvent and its empty row-change list, ~100 B) that live as
+    /// long as the event — in the open transaction's batch, then in the hub's ring. Sharing is safe because events are
+    /// never changed once made (subscribers share them too).
+    /// </summary>
+    private sealed class RowEventShells(RowEventFrame frame)
+    {
+        private RowEvent? _last;
+        private RowEvent? _other;
+
+        public RowEvent Get(uint flags)
+        {
+            if (_last is { } last && last.Flags == flags)
+                return last;
+            if (_other is { } other && other.Flags == flags)
+            {
+                (_last, _other) = (other, _last);
+                return other;
+            }
+            var shell = new RowEvent { TableName = frame.TableName, Keyspace = frame.Keyspace, Shard = frame.Shard, Flags = flags };
+            (_last, _other) = (shell, _last);
+            return shell;
+        }
+    }
 }
