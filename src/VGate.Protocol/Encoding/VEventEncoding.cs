@@ -196,6 +196,8 @@ public sealed partial class VEvent
         if (HasOtherPayload())
             throw new InvalidOperationException("A ROW event with encoded row changes was given another payload.");
         var row = EncodedRowEvent;
+        if (IsPlainRowEvent(row))
+            return FramePlainRowChanges(frame, row.Flags, changesLength, out changesOffset);
         var rowEventSize = frame.TableNameField.Length + changesLength + frame.RowNamesFields.Length +
             VarintSize(RowFlagsField, row.Flags) + VarintSize(RowIsInternalField, row.IsInternalTable ? 1UL : 0);
         var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
@@ -230,6 +232,43 @@ public sealed partial class VEvent
         WriteVarint(ref writer, CommitParentField, (ulong)CommitParent);
         WriteVarint(ref writer, SequenceNumberField, (ulong)SequenceNumber);
         WriteString(ref writer, EventGtidField, EventGtid);
+        if (writer.Position != bytes.Length)
+            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        return bytes;
+    }
+
+    /// <summary>
+    /// True for a ROW event as the streamer makes it: besides the names, only type, timestamp, current_time and the flags are
+    /// set. (Every field this checks is written by the general path when set.)
+    /// </summary>
+    private bool IsPlainRowEvent(RowEvent row) =>
+        (Gtid.Length | Statement.Length | Dml.Length | ThrottledReason.Length | EventGtid.Length) == 0 &&
+        !Throttled && CommitParent == 0 && SequenceNumber == 0 && !row.IsInternalTable;
+
+    /// <summary>
+    /// <see cref="FrameRowChanges(RowEventFrame, int, out int)"/> for a plain event (<see cref="IsPlainRowEvent"/>): the
+    /// streamer's case, written without the checks for fields it never sets.
+    /// </summary>
+    private byte[] FramePlainRowChanges(RowEventFrame frame, uint flags, int changesLength, out int changesOffset)
+    {
+        var rowEventSize = frame.TableNameField.Length + changesLength + frame.RowNamesFields.Length + VarintSize(RowFlagsField, flags);
+        var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
+            VarintSize(TypeField, (ulong)(long)(int)Type) + VarintSize(TimestampField, (ulong)Timestamp) +
+            VarintSize(CurrentTimeField, (ulong)CurrentTime) + frame.EventNamesFields.Length;
+        // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
+        var bytes = GC.AllocateUninitializedArray<byte>(size);
+        var writer = new WireWriter(bytes);
+        WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
+        WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
+        writer.WriteTag(RowEventField, 2);
+        writer.WriteLength(rowEventSize);
+        writer.WriteRaw(frame.TableNameField);
+        changesOffset = writer.Position;
+        writer.Skip(changesLength);
+        writer.WriteRaw(frame.RowNamesFields);
+        WriteVarint(ref writer, RowFlagsField, flags);
+        WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
+        writer.WriteRaw(frame.EventNamesFields);
         if (writer.Position != bytes.Length)
             throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
         return bytes;

@@ -38,6 +38,27 @@ public ref struct WireWriter
 
     private void WriteLongVarint(ulong value)
     {
+        var position = _position;
+        if (_buffer.Length - position >= MaxVarintSize)
+        {
+            // Room for the longest varint: no bounds check per byte.
+            ref var start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(_buffer);
+            while (value >= 0x80)
+            {
+                System.Runtime.CompilerServices.Unsafe.Add(ref start, position++) = (byte)(value | 0x80);
+                value >>= 7;
+            }
+            System.Runtime.CompilerServices.Unsafe.Add(ref start, position++) = (byte)value;
+            _position = position;
+            return;
+        }
+        WriteVarintChecked(value);
+    }
+
+    private const int MaxVarintSize = 10;
+
+    private void WriteVarintChecked(ulong value)
+    {
         var buffer = _buffer;
         var position = _position;
         while (value >= 0x80)
