@@ -51,7 +51,8 @@ public sealed partial class VEvent
     /// <paramref name="tableNamePrefix"/> returns it from now on — with <paramref name="writeChanges"/> filling in the row
     /// changes: the concatenation of <c>RowEvent.row_changes</c> fields (tag <c>0x12</c>, length, <c>RowChange</c> bytes)
     /// as the generated serializer would write them. <see cref="RowEvent"/> keeps the event's other fields (table name,
-    /// keyspace, shard, flags) and must have no row changes of its own; the event must not be changed afterwards.
+    /// keyspace, shard, flags) and must have no row changes of its own; the event must not be changed afterwards. Several
+    /// events may share one RowEvent (the streamer shares one per table and flags value), which is then not changed either.
     /// </summary>
     /// <typeparam name="TState">What <paramref name="writeChanges"/> writes from.</typeparam>
     /// <param name="tableNamePrefix">The keyspace the form written now prefixes table names with (null: none). Pass the
