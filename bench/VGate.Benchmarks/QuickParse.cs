@@ -49,6 +49,7 @@ internal static class QuickParse
 
             process.Refresh();
             var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+            var inOrder = seconds.ToArray();
             seconds.Sort();
             var median = seconds[seconds.Count / 2];
             var best = seconds[0];
@@ -56,7 +57,7 @@ internal static class QuickParse
                 $"{walker.Name,-40} | {walker.RowsEvents / median,15:N0} | {walker.RowsEvents / best,13:N0} | {walker.RowsEvents * repetitions / cpuSeconds,12:N0} | " +
                 $"{binlog.Events.Length / median,10:N0} | {binlog.Bytes.Length / 1e6 / median,5:F0} | {(double)allocated / walker.RowsEvents,17:F1} | {(double)allocated / binlog.Events.Length,13:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    ({walker.RowsEvents:N0} row events, {walker.Rows:N0} rows, {walker.Cells:N0} cells; CPU {cpuSeconds:F2} s over {seconds.Sum():F2} s wall; runs {string.Join(" ", seconds.Select(s => (s * 1000).ToString("F0", CultureInfo.InvariantCulture)))} ms)"));
+                $"    ({walker.RowsEvents:N0} row events, {walker.Rows:N0} rows, {walker.Cells:N0} cells; CPU {cpuSeconds:F2} s over {seconds.Sum():F2} s wall; runs in order {string.Join(" ", inOrder.Select(s => (s * 1000).ToString("F0", CultureInfo.InvariantCulture)))} ms)"));
         }
 
         Console.WriteLine();

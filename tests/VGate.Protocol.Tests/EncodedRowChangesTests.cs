@@ -39,6 +39,65 @@ public class EncodedRowChangesTests
         }
     }
 
+    [Theory]
+    [InlineData("ks", "commerce", "-80", "customer")]
+    [InlineData(null, "commerce", "-80", "customer")]
+    [InlineData("ks", "commerce", "", "customer")] // empty shard: its fields are left out
+    [InlineData("ks", "", "", "")]
+    [InlineData(null, "", "", "")] // empty unprefixed table name: left out too
+    [InlineData("kéyspace", "kéyspace", "80-", "tâble_ü")] // not ASCII
+    public void FramedRowEvent_EqualsGeneratedSerialization(string? prefix, string keyspace, string shard, string table)
+    {
+        var random = new Random(5);
+        for (var i = 0; i < 100; i++)
+        {
+            var objects = SampleRowEvent(random, everyField: i % 2 == 1);
+            // Table names of 0–299 bytes: a one- and a two-byte length prefix.
+            var tableName = table.Length == 0 ? "" : table + new string('x', random.Next(0, 300));
+            objects.Keyspace = objects.RowEvent.Keyspace = keyspace;
+            objects.Shard = objects.RowEvent.Shard = shard;
+            objects.RowEvent.TableName = tableName;
+            var frame = new VGate.Protocol.Encoding.RowEventFrame(prefix, tableName, keyspace, shard);
+            Assert.True(frame.Fits(objects));
+
+            var encoded = WithEncodedChanges(objects, frame);
+
+            Assert.Equal(objects.ToByteArray(), encoded.GetEncoded());
+            Assert.Equal(objects.CalculateSize(), encoded.GetEncodedSize());
+            Assert.Equal(objects, encoded.Materialize());
+            var prefixed = objects.Clone();
+            prefixed.RowEvent.TableName = "ks." + prefixed.RowEvent.TableName;
+            Assert.Equal(prefixed.ToByteArray(), encoded.GetEncoded("ks"));
+            if (prefix is not null)
+                Assert.Same(encoded.GetEncoded(prefix), encoded.GetEncoded(prefix)); // the born form, as written
+        }
+    }
+
+    [Fact]
+    public void FrameOfOtherNames_IsNotUsed_AndTheBytesAreStillRight()
+    {
+        var random = new Random(6);
+        var frames = new[]
+        {
+            new VGate.Protocol.Encoding.RowEventFrame("ks", "other_table", "commerce", "-80"),
+            new VGate.Protocol.Encoding.RowEventFrame("ks", "customer", "other", "-80"),
+            new VGate.Protocol.Encoding.RowEventFrame("ks", "customer", "commerce", "80-"),
+        };
+        foreach (var frame in frames)
+        {
+            var objects = SampleRowEvent(random, everyField: false);
+            objects.RowEvent.TableName = "customer";
+            objects.Shard = "-80";
+
+            Assert.False(frame.Fits(objects));
+            var encoded = WithEncodedChanges(objects, frame);
+            var prefixed = objects.Clone();
+            prefixed.RowEvent.TableName = "ks.customer";
+            Assert.Equal(prefixed.ToByteArray(), encoded.GetEncoded("ks"));
+            Assert.Equal(objects.ToByteArray(), encoded.GetEncoded());
+        }
+    }
+
     [Fact]
     public void LargeRowEvent_WithMultiByteLengths_EqualsGeneratedSerialization()
     {
@@ -106,6 +165,16 @@ public class EncodedRowChangesTests
         var shell = objects.Clone();
         shell.RowEvent.RowChanges.Clear();
         Encode(shell, changes, objects.RowEvent.RowChanges.Count, prefix);
+        return shell;
+    }
+
+    /// <summary>As <see cref="WithEncodedChanges(VEvent, string?)"/>, with the names from <paramref name="frame"/>.</summary>
+    private static VEvent WithEncodedChanges(VEvent objects, VGate.Protocol.Encoding.RowEventFrame frame)
+    {
+        var changes = new RowEvent { RowChanges = { objects.RowEvent.RowChanges } }.ToByteArray();
+        var shell = objects.Clone();
+        shell.RowEvent.RowChanges.Clear();
+        shell.EncodeRowChanges(frame, changes.Length, objects.RowEvent.RowChanges.Count, changes, static (span, bytes) => bytes.CopyTo(span));
         return shell;
     }
 

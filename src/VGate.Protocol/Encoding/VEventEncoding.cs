@@ -17,7 +17,7 @@ namespace Binlogdata;
 /// array, so all subscribers share one encoding.
 /// </para>
 /// <para>
-/// ROW events from the binlog are born encoded (<see cref="EncodeRowChanges"/>): the streamer writes each row change
+/// ROW events from the binlog are born encoded (<see cref="EncodeRowChanges{TState}(RowEventFrame, int, int, TState, System.Buffers.SpanAction{byte, TState})"/>): the streamer writes each row change
 /// straight into the event's encoding, in the form the gateway sends by default, so a row costs no <c>RowChange</c>/<c>Row</c>
 /// objects and is written once; another form (without the keyspace prefix) is framed around a copy of those bytes on demand. Such an event's <see cref="RowEvent.RowChanges"/> list is empty;
 /// <see cref="Materialize"/> gives the full object form.
@@ -28,14 +28,17 @@ public sealed partial class VEvent
     private byte[]? _encoded;
     private PrefixedEncoding? _encodedPrefixed;
 
-    // For a ROW event born encoded: the encoding written at creation, where its row changes lie in it, and how many.
+    // For a ROW event born encoded: the encoding written at creation (returned as it is for _bornPrefix, without a
+    // PrefixedEncoding object: both are set before the event is handed on and never change), where its row changes lie
+    // in it, and how many.
     private byte[]? _rowChangesSource;
+    private string? _bornPrefix;
     private int _rowChangesOffset;
     private int _rowChangesLength;
     private int _encodedRowChangeCount = -1;
 
     /// <summary>
-    /// True when this ROW event's row changes are held encoded (<see cref="EncodeRowChanges"/>) instead of in
+    /// True when this ROW event's row changes are held encoded (<see cref="EncodeRowChanges{TState}(RowEventFrame, int, int, TState, System.Buffers.SpanAction{byte, TState})"/>) instead of in
     /// <see cref="RowEvent.RowChanges"/>, which is then empty.
     /// </summary>
     public bool HasEncodedRowChanges => _encodedRowChangeCount >= 0;
@@ -48,7 +51,8 @@ public sealed partial class VEvent
     /// <paramref name="tableNamePrefix"/> returns it from now on — with <paramref name="writeChanges"/> filling in the row
     /// changes: the concatenation of <c>RowEvent.row_changes</c> fields (tag <c>0x12</c>, length, <c>RowChange</c> bytes)
     /// as the generated serializer would write them. <see cref="RowEvent"/> keeps the event's other fields (table name,
-    /// keyspace, shard, flags) and must have no row changes of its own; the event must not be changed afterwards.
+    /// keyspace, shard, flags) and must have no row changes of its own; the event must not be changed afterwards. Several
+    /// events may share one RowEvent (the streamer shares one per table and flags value), which is then not changed either.
     /// </summary>
     /// <typeparam name="TState">What <paramref name="writeChanges"/> writes from.</typeparam>
     /// <param name="tableNamePrefix">The keyspace the form written now prefixes table names with (null: none). Pass the
@@ -58,7 +62,30 @@ public sealed partial class VEvent
     /// <param name="state">Passed to <paramref name="writeChanges"/>.</param>
     /// <param name="writeChanges">Writes exactly <paramref name="changesLength"/> bytes into the span it is given.</param>
     /// <exception cref="InvalidOperationException">The event is not a ROW event with an empty <see cref="RowEvent"/>, carries another payload, or was encoded already.</exception>
-    public void EncodeRowChanges<TState>(string? tableNamePrefix, int changesLength, int count, TState state, System.Buffers.SpanAction<byte, TState> writeChanges)
+    public void EncodeRowChanges<TState>(string? tableNamePrefix, int changesLength, int count, TState state, System.Buffers.SpanAction<byte, TState> writeChanges) =>
+        EncodeRowChanges(tableNamePrefix, frame: null, changesLength, count, state, writeChanges);
+
+    /// <summary>
+    /// <see cref="EncodeRowChanges{TState}(string, int, int, TState, System.Buffers.SpanAction{byte, TState})"/> with the
+    /// prefix and the names taken from <paramref name="frame"/>: a streamer writes thousands of ROW events of one table, and
+    /// the frame holds their names already encoded. When the event's names differ from the frame's, the frame is not used
+    /// (the bytes are the same either way).
+    /// </summary>
+    /// <typeparam name="TState">What <paramref name="writeChanges"/> writes from.</typeparam>
+    /// <param name="frame">The prefix (see <see cref="RowEventFrame.TableNamePrefix"/>) and the encoded names.</param>
+    /// <param name="changesLength">The exact size of the encoded row changes.</param>
+    /// <param name="count">How many row changes they are.</param>
+    /// <param name="state">Passed to <paramref name="writeChanges"/>.</param>
+    /// <param name="writeChanges">Writes exactly <paramref name="changesLength"/> bytes into the span it is given.</param>
+    /// <exception cref="InvalidOperationException">As for the overload without a frame.</exception>
+    public void EncodeRowChanges<TState>(RowEventFrame frame, int changesLength, int count, TState state, System.Buffers.SpanAction<byte, TState> writeChanges)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        EncodeRowChanges(frame.TableNamePrefix, frame, changesLength, count, state, writeChanges);
+    }
+
+    private void EncodeRowChanges<TState>(string? tableNamePrefix, RowEventFrame? frame, int changesLength, int count, TState state,
+        System.Buffers.SpanAction<byte, TState> writeChanges)
     {
         ArgumentNullException.ThrowIfNull(writeChanges);
         ArgumentOutOfRangeException.ThrowIfNegative(changesLength);
@@ -68,7 +95,8 @@ public sealed partial class VEvent
         if (_encoded is not null || _encodedPrefixed is not null || HasEncodedRowChanges)
             throw new InvalidOperationException("The event has been encoded already.");
 
-        var bytes = FrameRowChanges(tableNamePrefix, changesLength, out var offset);
+        var bytes = frame is not null && frame.Fits(this) ? FrameRowChanges(frame, changesLength, out var offset)
+            : FrameRowChanges(tableNamePrefix, changesLength, out offset);
         writeChanges(bytes.AsSpan(offset, changesLength), state);
         _rowChangesSource = bytes;
         _rowChangesOffset = offset;
@@ -77,7 +105,7 @@ public sealed partial class VEvent
         if (tableNamePrefix is null)
             _encoded = bytes;
         else
-            _encodedPrefixed = new PrefixedEncoding(tableNamePrefix, bytes);
+            _bornPrefix = tableNamePrefix;
     }
 
     /// <summary>
@@ -105,6 +133,8 @@ public sealed partial class VEvent
             return Interlocked.CompareExchange(ref _encoded, encoded, null) ?? encoded;
         }
 
+        if (_bornPrefix is not null && string.Equals(_bornPrefix, tableNamePrefix, StringComparison.Ordinal))
+            return _rowChangesSource!;
         var prefixed = _encodedPrefixed;
         if (prefixed is not null && string.Equals(prefixed.Keyspace, tableNamePrefix, StringComparison.Ordinal))
             return prefixed.Bytes;
@@ -156,6 +186,93 @@ public sealed partial class VEvent
             VarintSize(ThrottledField, Throttled ? 1UL : 0) + StringSize(ThrottledReasonField, ThrottledReason) +
             VarintSize(CommitParentField, (ulong)CommitParent) + VarintSize(SequenceNumberField, (ulong)SequenceNumber) +
             StringSize(EventGtidField, EventGtid);
+    }
+
+    /// <summary>
+    /// <see cref="FrameRowChanges(string?, int, out int)"/> for an event whose names <paramref name="frame"/> holds encoded
+    /// (<see cref="RowEventFrame.Fits"/>): the same bytes, with the names copied instead of measured and transcoded.
+    /// </summary>
+    private byte[] FrameRowChanges(RowEventFrame frame, int changesLength, out int changesOffset)
+    {
+        if (HasOtherPayload())
+            throw new InvalidOperationException("A ROW event with encoded row changes was given another payload.");
+        var row = EncodedRowEvent;
+        if (IsPlainRowEvent(row))
+            return FramePlainRowChanges(frame, row.Flags, changesLength, out changesOffset);
+        var rowEventSize = frame.TableNameField.Length + changesLength + frame.RowNamesFields.Length +
+            VarintSize(RowFlagsField, row.Flags) + VarintSize(RowIsInternalField, row.IsInternalTable ? 1UL : 0);
+        var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
+            VarintSize(TypeField, (ulong)(long)(int)Type) + VarintSize(TimestampField, (ulong)Timestamp) +
+            StringSize(GtidField, Gtid) + StringSize(StatementField, Statement) + StringSize(DmlField, Dml) +
+            VarintSize(CurrentTimeField, (ulong)CurrentTime) + frame.EventNamesFields.Length +
+            VarintSize(ThrottledField, Throttled ? 1UL : 0) + StringSize(ThrottledReasonField, ThrottledReason) +
+            VarintSize(CommitParentField, (ulong)CommitParent) + VarintSize(SequenceNumberField, (ulong)SequenceNumber) +
+            StringSize(EventGtidField, EventGtid);
+        // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
+        var bytes = GC.AllocateUninitializedArray<byte>(size);
+        var writer = new WireWriter(bytes);
+        WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
+        WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
+        WriteString(ref writer, GtidField, Gtid);
+        WriteString(ref writer, StatementField, Statement);
+
+        writer.WriteTag(RowEventField, 2);
+        writer.WriteLength(rowEventSize);
+        writer.WriteRaw(frame.TableNameField);
+        changesOffset = writer.Position;
+        writer.Skip(changesLength);
+        writer.WriteRaw(frame.RowNamesFields);
+        WriteVarint(ref writer, RowFlagsField, row.Flags);
+        WriteVarint(ref writer, RowIsInternalField, row.IsInternalTable ? 1UL : 0);
+
+        WriteString(ref writer, DmlField, Dml);
+        WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
+        writer.WriteRaw(frame.EventNamesFields);
+        WriteVarint(ref writer, ThrottledField, Throttled ? 1UL : 0);
+        WriteString(ref writer, ThrottledReasonField, ThrottledReason);
+        WriteVarint(ref writer, CommitParentField, (ulong)CommitParent);
+        WriteVarint(ref writer, SequenceNumberField, (ulong)SequenceNumber);
+        WriteString(ref writer, EventGtidField, EventGtid);
+        if (writer.Position != bytes.Length)
+            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        return bytes;
+    }
+
+    /// <summary>
+    /// True for a ROW event as the streamer makes it: besides the names, only type, timestamp, current_time and the flags are
+    /// set. (Every field this checks is written by the general path when set.)
+    /// </summary>
+    private bool IsPlainRowEvent(RowEvent row) =>
+        (Gtid.Length | Statement.Length | Dml.Length | ThrottledReason.Length | EventGtid.Length) == 0 &&
+        !Throttled && CommitParent == 0 && SequenceNumber == 0 && !row.IsInternalTable;
+
+    /// <summary>
+    /// <see cref="FrameRowChanges(RowEventFrame, int, out int)"/> for a plain event (<see cref="IsPlainRowEvent"/>): the
+    /// streamer's case, written without the checks for fields it never sets.
+    /// </summary>
+    private byte[] FramePlainRowChanges(RowEventFrame frame, uint flags, int changesLength, out int changesOffset)
+    {
+        var rowEventSize = frame.TableNameField.Length + changesLength + frame.RowNamesFields.Length + VarintSize(RowFlagsField, flags);
+        var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
+            VarintSize(TypeField, (ulong)(long)(int)Type) + VarintSize(TimestampField, (ulong)Timestamp) +
+            VarintSize(CurrentTimeField, (ulong)CurrentTime) + frame.EventNamesFields.Length;
+        // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
+        var bytes = GC.AllocateUninitializedArray<byte>(size);
+        var writer = new WireWriter(bytes);
+        WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
+        WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
+        writer.WriteTag(RowEventField, 2);
+        writer.WriteLength(rowEventSize);
+        writer.WriteRaw(frame.TableNameField);
+        changesOffset = writer.Position;
+        writer.Skip(changesLength);
+        writer.WriteRaw(frame.RowNamesFields);
+        WriteVarint(ref writer, RowFlagsField, flags);
+        WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
+        writer.WriteRaw(frame.EventNamesFields);
+        if (writer.Position != bytes.Length)
+            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        return bytes;
     }
 
     /// <summary>Another form of a born-encoded event: the same row changes framed with <paramref name="tableNamePrefix"/>.</summary>

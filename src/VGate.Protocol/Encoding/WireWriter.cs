@@ -5,7 +5,7 @@ namespace VGate.Protocol.Encoding;
 /// <summary>
 /// Writes protobuf wire format into a span whose size the caller computed beforehand (with
 /// <see cref="CodedOutputStream"/>'s <c>Compute…Size</c> methods). It exists for the few messages VGate writes by hand
-/// instead of building objects — ROW events straight from the binlog (see <see cref="Binlogdata.VEvent.EncodeRowChanges"/>) —
+/// instead of building objects — ROW events straight from the binlog (see <see cref="Binlogdata.VEvent.EncodeRowChanges{TState}(RowEventFrame, int, int, TState, System.Buffers.SpanAction{byte, TState})"/>) —
 /// and, unlike <see cref="CodedOutputStream"/>, it can append bytes that are already encoded.
 /// </summary>
 /// <remarks>Writing past the span throws (the caller's size was wrong), it never truncates.</remarks>
@@ -24,7 +24,40 @@ public ref struct WireWriter
     public void WriteTag(int fieldNumber, int wireType) => WriteVarint((uint)((fieldNumber << 3) | wireType));
 
     /// <summary>Writes a base-128 varint.</summary>
+    /// <remarks>Tags and most lengths are one byte: that case is inlined into the caller, the rest is a call.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void WriteVarint(ulong value)
+    {
+        if (value < 0x80 && (uint)_position < (uint)_buffer.Length)
+        {
+            _buffer[_position++] = (byte)value;
+            return;
+        }
+        WriteLongVarint(value);
+    }
+
+    private void WriteLongVarint(ulong value)
+    {
+        var position = _position;
+        if (_buffer.Length - position >= MaxVarintSize)
+        {
+            // Room for the longest varint: no bounds check per byte.
+            ref var start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(_buffer);
+            while (value >= 0x80)
+            {
+                System.Runtime.CompilerServices.Unsafe.Add(ref start, position++) = (byte)(value | 0x80);
+                value >>= 7;
+            }
+            System.Runtime.CompilerServices.Unsafe.Add(ref start, position++) = (byte)value;
+            _position = position;
+            return;
+        }
+        WriteVarintChecked(value);
+    }
+
+    private const int MaxVarintSize = 10;
+
+    private void WriteVarintChecked(ulong value)
     {
         var buffer = _buffer;
         var position = _position;

@@ -5,6 +5,7 @@ using VGate.MySql.Binlog.RowImages;
 using VGate.MySql.Binlog.Rows;
 using VGate.VStreamer.Ddl;
 using VGate.VStreamer.Schema;
+using VGate.Protocol.Encoding;
 using VGate.VStreamer.Values;
 
 namespace VGate.VStreamer.Streaming;
@@ -40,6 +41,11 @@ internal sealed class StreamSession(
     private bool _isMariaDb;
     private uint _transactionTimestamp;
     private long? _currentTime;
+    private long _clockTick = long.MinValue;
+    // The table of the last ROWS event of the streamed database, and its state (what _tables holds for it).
+    private TableMapEvent? _lastMap;
+    private TableState? _lastState;
+    private long _clockNanos;
 
     public List<VEvent> TakeBatch()
     {
@@ -124,6 +130,8 @@ internal sealed class StreamSession(
             Append(ddlEvent);
             foreach (var (_, table) in ddl.Tables)
                 _tables.Remove(table);
+            _lastMap = null;
+            _lastState = null;
             _catalog = await reloadCatalog(cancellationToken).ConfigureAwait(false);
         }
         else
@@ -168,22 +176,30 @@ internal sealed class StreamSession(
     private void HandleRows(RowsEvent rows)
     {
         var map = rows.TableMap;
-        if (!string.Equals(map.Database, _options.Database, StringComparison.Ordinal))
-            return;
-        if (!_tables.TryGetValue(map.Table, out var state) || !ReferenceEquals(state.Columns, map.Columns))
+        TableState? state;
+        if (ReferenceEquals(map, _lastMap))
         {
-            var plan = tableFilter is null || tableFilter(map.Table) ? planner.Plan(map.Table, map) : null;
-            var output = plan is null ? [] : plan.Columns.Length > 0 ? plan.Columns : AllColumns(map.Columns.Count);
-            state = new TableState(map.Columns, plan, output, FieldSent: false);
-            _tables[map.Table] = state;
+            // The parser hands out one TableMapEvent per table definition: the same table as the last ROWS event.
+            state = _lastState!;
+        }
+        else
+        {
+            if (!string.Equals(map.Database, _options.Database, StringComparison.Ordinal))
+                return;
+            state = LookUpTable(map);
+            _lastMap = map;
+            _lastState = state;
         }
         if (state.Plan is not { } tablePlan)
             return;
         if (!state.FieldSent)
         {
             AddField(map, state.OutputColumns, rows.Header.Timestamp);
-            _tables[map.Table] = state with { FieldSent = true };
+            state = state with { FieldSent = true };
+            _tables[map.Table] = state;
+            _lastState = state;
         }
+
 
         var columns = state.OutputColumns;
         var encoder = _rowChanges;
@@ -214,16 +230,26 @@ internal sealed class StreamSession(
         if (encoder.Count == 0)
             return;
         var vevent = NewEvent(VEventType.Row, rows.Header.Timestamp);
-        vevent.RowEvent = new RowEvent
-        {
-            TableName = map.Table,
-            Keyspace = _options.Keyspace,
-            Shard = _options.Shard,
-            Flags = (uint)rows.Flags,
-        };
+        // The RowEvent carries only names and flags (its row changes are in the encoding): one shell per table and flags
+        // value is shared by all of that table's events, as the events themselves are shared and never changed.
+        vevent.RowEvent = state.Shells!.Get((uint)rows.Flags);
         // Written in the form VTGate sends by default (table names prefixed with the keyspace); see VEvent.GetEncoded.
-        vevent.EncodeRowChanges(_options.Keyspace, encoder.Length, encoder.Count, encoder, RowChangeEncoder.WriteChanges);
+        vevent.EncodeRowChanges(state.Frame!, encoder.Length, encoder.Count, encoder, RowChangeEncoder.WriteChanges);
         Append(vevent, encoder.Length + RowEventOverhead);
+    }
+
+    /// <summary>The table's state for <paramref name="map"/>'s definition (made, with its plan, when the definition is new).</summary>
+    private TableState LookUpTable(TableMapEvent map)
+    {
+        if (_tables.TryGetValue(map.Table, out var state) && ReferenceEquals(state.Columns, map.Columns))
+            return state;
+        var plan = tableFilter is null || tableFilter(map.Table) ? planner.Plan(map.Table, map) : null;
+        var output = plan is null ? [] : plan.Columns.Length > 0 ? plan.Columns : AllColumns(map.Columns.Count);
+        // The frame holds the names every ROW event of this table carries, encoded once.
+        var frame = plan is null ? null : new RowEventFrame(_options.Keyspace, map.Table, _options.Keyspace, _options.Shard);
+        state = new TableState(map.Columns, plan, output, FieldSent: false, frame, frame is null ? null : new RowEventShells(frame));
+        _tables[map.Table] = state;
+        return state;
     }
 
     // The batch size of a ROW event is its encoded row changes plus about the names and fixed fields of the event (instead
@@ -307,7 +333,7 @@ internal sealed class StreamSession(
     {
         Type = type,
         Timestamp = timestamp,
-        CurrentTime = _currentTime ??= (_options.TimeProvider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100,
+        CurrentTime = _currentTime ??= ReadClock(),
         Keyspace = _options.Keyspace,
         Shard = _options.Shard,
     };
@@ -320,6 +346,26 @@ internal sealed class StreamSession(
 
     // current_time (ns since the epoch) is read once per binlog event that produces events, by the first of them.
     private void ResetClock() => _currentTime = null;
+
+    /// <summary>
+    /// The wall clock for current_time, in ns since the epoch. The system clock is read at most once per tick of the coarse
+    /// monotonic clock (<see cref="Environment.TickCount64"/>, 1–4 ms, a memory read on Linux) instead of once per ROW event:
+    /// in a VM the precise clock costs tens of ns, a tenth of what the streamer spends per event, and vtgate uses
+    /// current_time in whole seconds (skew, lag). Any other <see cref="TimeProvider"/> (tests) is asked every time.
+    /// </summary>
+    private long ReadClock()
+    {
+        var provider = _options.TimeProvider;
+        if (!ReferenceEquals(provider, TimeProvider.System))
+            return (provider.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var tick = Environment.TickCount64;
+        if (tick != _clockTick)
+        {
+            _clockTick = tick;
+            _clockNanos = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        }
+        return _clockNanos;
+    }
 
     private static int[] AllColumns(int count)
     {
@@ -338,5 +384,35 @@ internal sealed class StreamSession(
     /// <param name="Plan">The filter plan, or null when the table is not streamed.</param>
     /// <param name="OutputColumns">The table column indexes sent, in order.</param>
     /// <param name="FieldSent">True once the FIELD for this definition has gone out.</param>
-    private sealed record TableState(IReadOnlyList<ColumnInfo> Columns, StreamTablePlan? Plan, int[] OutputColumns, bool FieldSent);
+    /// <param name="Frame">The encoded names of the table's ROW events (null when the table is not streamed).</param>
+    /// <param name="Shells">The RowEvents the table's ROW events share (null when the table is not streamed).</param>
+    private sealed record TableState(IReadOnlyList<ColumnInfo> Columns, StreamTablePlan? Plan, int[] OutputColumns, bool FieldSent,
+        RowEventFrame? Frame, RowEventShells? Shells);
+
+    /// <summary>
+    /// The <see cref="RowEvent"/>s of one table's born-encoded ROW events: table name, keyspace, shard and flags, no row
+    /// changes (those are in the encoding). They differ only in the flags (in practice two values: statement end or not), so
+    /// events share them instead of carrying two objects each (RowEvent and its empty row-change list, ~100 B) that live as
+    /// long as the event — in the open transaction's batch, then in the hub's ring. Sharing is safe because events are
+    /// never changed once made (subscribers share them too).
+    /// </summary>
+    private sealed class RowEventShells(RowEventFrame frame)
+    {
+        private RowEvent? _last;
+        private RowEvent? _other;
+
+        public RowEvent Get(uint flags)
+        {
+            if (_last is { } last && last.Flags == flags)
+                return last;
+            if (_other is { } other && other.Flags == flags)
+            {
+                (_last, _other) = (other, _last);
+                return other;
+            }
+            var shell = new RowEvent { TableName = frame.TableName, Keyspace = frame.Keyspace, Shard = frame.Shard, Flags = flags };
+            (_last, _other) = (shell, _last);
+            return shell;
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace VGate.VStreamer.Values;
 
 /// <summary>
 /// Builds the row changes of one ROW event in protobuf wire form — the <c>RowEvent.row_changes</c> fields, each a
-/// <c>binlogdata.RowChange</c> with its <c>query.Row</c> images — for <see cref="VEvent.EncodeRowChanges"/>, which writes
+/// <c>binlogdata.RowChange</c> with its <c>query.Row</c> images — for <see cref="VEvent.EncodeRowChanges{TState}(RowEventFrame, int, int, TState, System.Buffers.SpanAction{byte, TState})"/>, which writes
 /// them straight into the event's encoding. That replaces a RowChange, a Row, a lengths list and a value buffer per row
 /// (most of what the streamer allocated, and what the gateway then serialized anyway) with one write.
 /// </summary>
@@ -22,9 +22,14 @@ internal sealed class RowChangeEncoder
     private const int RowChangesField = 2, BeforeField = 1, AfterField = 2, JsonPartialValuesField = 4, BitmapCountField = 1,
         BitmapColsField = 2, RowLengthsField = 1, RowValuesField = 2;
 
+    private const int MaxVarintSize = 10;
+
     private Image[] _images = new Image[16];
     private Change[] _changes = new Change[8];
     private byte[] _bits = new byte[64];
+    // Each image's lengths as the packed sint64 field's payload, written by EndImage (which needs their size anyway).
+    private byte[] _packed = new byte[256];
+    private int _packedLength;
     private int _imageCount;
     private int _bitsLength;
     private int _imageValuesStart;
@@ -39,7 +44,7 @@ internal sealed class RowChangeEncoder
     /// <summary>The encoded size of the row changes added since <see cref="BeginEvent"/>.</summary>
     public int Length { get; private set; }
 
-    /// <summary>The writer to pass to <see cref="VEvent.EncodeRowChanges"/> with this encoder as its state.</summary>
+    /// <summary>The writer to pass to <see cref="VEvent.EncodeRowChanges{TState}(RowEventFrame, int, int, TState, System.Buffers.SpanAction{byte, TState})"/> with this encoder as its state.</summary>
     public static System.Buffers.SpanAction<byte, RowChangeEncoder> WriteChanges { get; } = static (span, encoder) => encoder.WriteTo(span);
 
     /// <summary>Starts an event (drops what was added since the last one).</summary>
@@ -48,6 +53,7 @@ internal sealed class RowChangeEncoder
         Images.Clear();
         _imageCount = 0;
         _bitsLength = 0;
+        _packedLength = 0;
         Count = 0;
         Length = 0;
     }
@@ -63,8 +69,25 @@ internal sealed class RowChangeEncoder
     public int EndImage()
     {
         var image = new Image(_imageValuesStart, Images.RowLength - _imageValuesStart, _imageLengthsStart, Images.LengthCount - _imageLengthsStart);
-        foreach (var length in Images.Lengths[image.LengthsStart..])
-            image.PackedSize += CodedOutputStream.ComputeSInt64Size(length);
+        var lengths = Images.Lengths[image.LengthsStart..];
+        if (_packed.Length - _packedLength < lengths.Length * MaxVarintSize)
+            Array.Resize(ref _packed, Math.Max(_packed.Length * 2, _packedLength + lengths.Length * MaxVarintSize));
+        // Encoded here, once, instead of measured here and encoded again when the event is written.
+        var packed = _packed.AsSpan(_packedLength);
+        var written = 0;
+        foreach (var length in lengths)
+        {
+            var zigZag = (ulong)((length << 1) ^ (length >> 63));
+            while (zigZag >= 0x80)
+            {
+                packed[written++] = (byte)(zigZag | 0x80);
+                zigZag >>= 7;
+            }
+            packed[written++] = (byte)zigZag;
+        }
+        image.PackedStart = _packedLength;
+        image.PackedSize = written;
+        _packedLength += written;
         // proto3: an empty packed field and empty bytes are not written.
         image.RowSize = (image.LengthsCount > 0 ? WireWriter.LengthDelimitedSize(image.PackedSize) : 0) +
             (image.ValuesLength > 0 ? WireWriter.LengthDelimitedSize(image.ValuesLength) : 0);
@@ -142,8 +165,7 @@ internal sealed class RowChangeEncoder
         {
             writer.WriteTag(RowLengthsField, 2);
             writer.WriteLength(image.PackedSize);
-            foreach (var length in Images.Lengths.Slice(image.LengthsStart, image.LengthsCount))
-                writer.WriteSInt64(length);
+            writer.WriteRaw(_packed.AsSpan(image.PackedStart, image.PackedSize));
         }
         if (image.ValuesLength > 0)
         {
@@ -156,6 +178,7 @@ internal sealed class RowChangeEncoder
     /// <summary>One image: where its values and lengths are in <see cref="Images"/>, and its encoded sizes.</summary>
     private record struct Image(int ValuesStart, int ValuesLength, int LengthsStart, int LengthsCount)
     {
+        public int PackedStart;
         public int PackedSize;
         public int RowSize;
     }

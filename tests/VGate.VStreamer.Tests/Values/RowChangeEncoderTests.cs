@@ -108,6 +108,41 @@ public sealed class RowChangeEncoderTests
         Assert.Equal(new RowEvent { RowChanges = { new RowChange { After = row } } }.ToByteArray(), Written(encoder));
     }
 
+    [Fact]
+    public void ManyLongLengths_GrowThePackedLengths_AndStayExact()
+    {
+        // 3 images × 400 values of 200 bytes: 2,400 bytes of two-byte packed lengths, well past the encoder's first buffer.
+        var encoder = new RowChangeEncoder();
+        encoder.BeginEvent();
+        var expected = new RowEvent();
+        for (var change = 0; change < 3; change++)
+        {
+            encoder.BeginImage();
+            var row = new Row();
+            var values = new List<byte>();
+            for (var column = 0; column < 400; column++)
+            {
+                if (column % 13 == 0)
+                {
+                    encoder.Images.AddLength(-1); // NULL: a length, no bytes
+                    row.Lengths.Add(-1);
+                    continue;
+                }
+                var value = new byte[column % 7 == 0 ? 0 : 200];
+                Array.Fill(value, (byte)(column + change));
+                encoder.Images.Write(value);
+                encoder.Images.AddLength(value.Length);
+                values.AddRange(value);
+                row.Lengths.Add(value.Length);
+            }
+            row.Values = ByteString.CopyFrom(values.ToArray());
+            encoder.AddChange(-1, encoder.EndImage());
+            expected.RowChanges.Add(new RowChange { After = row });
+        }
+
+        Assert.Equal(expected.ToByteArray(), Written(encoder));
+    }
+
     private static byte[] Written(RowChangeEncoder encoder)
     {
         var bytes = new byte[encoder.Length];
