@@ -211,11 +211,7 @@ public sealed partial class VEvent
         // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
         var bytes = GC.AllocateUninitializedArray<byte>(size);
         var writer = new WireWriter(bytes);
-        WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
-        WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
-        WriteString(ref writer, GtidField, Gtid);
-        WriteString(ref writer, StatementField, Statement);
-
+        WriteFieldsBeforeRowEvent(ref writer);
         writer.WriteTag(RowEventField, 2);
         writer.WriteLength(rowEventSize);
         writer.WriteRaw(frame.TableNameField);
@@ -228,11 +224,7 @@ public sealed partial class VEvent
         WriteString(ref writer, DmlField, Dml);
         WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
         writer.WriteRaw(frame.EventNamesFields);
-        WriteVarint(ref writer, ThrottledField, Throttled ? 1UL : 0);
-        WriteString(ref writer, ThrottledReasonField, ThrottledReason);
-        WriteVarint(ref writer, CommitParentField, (ulong)CommitParent);
-        WriteVarint(ref writer, SequenceNumberField, (ulong)SequenceNumber);
-        WriteString(ref writer, EventGtidField, EventGtid);
+        WriteFieldsAfterNames(ref writer);
         if (writer.Position != bytes.Length)
             throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
         return bytes;
@@ -295,11 +287,7 @@ public sealed partial class VEvent
         // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
         var bytes = GC.AllocateUninitializedArray<byte>(ComputeRowEventSize(tableNamePrefix, changesLength, out var rowEventSize));
         var writer = new WireWriter(bytes);
-        WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
-        WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
-        WriteString(ref writer, GtidField, Gtid);
-        WriteString(ref writer, StatementField, Statement);
-
+        WriteFieldsBeforeRowEvent(ref writer);
         writer.WriteTag(RowEventField, 2);
         writer.WriteLength(rowEventSize);
         if (tableNamePrefix is not null)
@@ -317,14 +305,29 @@ public sealed partial class VEvent
         WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
         WriteString(ref writer, KeyspaceField, Keyspace);
         WriteString(ref writer, ShardField, Shard);
+        WriteFieldsAfterNames(ref writer);
+        if (writer.Position != bytes.Length)
+            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        return bytes;
+    }
+
+    /// <summary>The VEvent fields numbered below the RowEvent (5), in field order, as the generated serializer writes them.</summary>
+    private void WriteFieldsBeforeRowEvent(ref WireWriter writer)
+    {
+        WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
+        WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
+        WriteString(ref writer, GtidField, Gtid);
+        WriteString(ref writer, StatementField, Statement);
+    }
+
+    /// <summary>The VEvent fields numbered after keyspace and shard (22, 23), in field order.</summary>
+    private void WriteFieldsAfterNames(ref WireWriter writer)
+    {
         WriteVarint(ref writer, ThrottledField, Throttled ? 1UL : 0);
         WriteString(ref writer, ThrottledReasonField, ThrottledReason);
         WriteVarint(ref writer, CommitParentField, (ulong)CommitParent);
         WriteVarint(ref writer, SequenceNumberField, (ulong)SequenceNumber);
         WriteString(ref writer, EventGtidField, EventGtid);
-        if (writer.Position != bytes.Length)
-            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
-        return bytes;
     }
 
     private RowEvent EncodedRowEvent => RowEvent ?? throw new InvalidOperationException("A ROW event with encoded row changes lost its RowEvent.");

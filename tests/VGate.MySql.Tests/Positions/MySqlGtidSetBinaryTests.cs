@@ -5,7 +5,7 @@ namespace VGate.MySql.Tests.Positions;
 public class MySqlGtidSetBinaryTests
 {
     // PREVIOUS_GTIDS_LOG_EVENT bodies and expected sets, copied from
-    // /work/wt/shared/fixtures/mysql/vectors/previous_gtids_tagged.json
+    // ../shared/fixtures/mysql/vectors/previous_gtids_tagged.json
     // (go-mysql-org/go-mysql e5cf1da8, replication/event_test.go, TestPreviousGTIDEvent; MIT).
     public static TheoryData<string, string> GoMySqlTaggedVectors => new()
     {

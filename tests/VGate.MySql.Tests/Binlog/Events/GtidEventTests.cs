@@ -16,7 +16,7 @@ public class GtidEventTests
     }
 
     // GTID_LOG_EVENT bodies (no header, no checksum) and expected values, copied from
-    // /work/wt/shared/fixtures/mysql/vectors/gtid_event_mysql8.json
+    // ../shared/fixtures/mysql/vectors/gtid_event_mysql8.json
     // (go-mysql-org/go-mysql e5cf1da8, replication/event_test.go, TestGTIDEventMysql8NewFields; MIT).
     public static TheoryData<string, string, long, long, ulong, ulong, ulong, uint, uint> GoMySqlVectors => new()
     {
@@ -71,7 +71,7 @@ public class GtidEventTests
     }
 
     // GTID_TAGGED_LOG_EVENT (42) body from binlog_transaction_with_GTID_TAG.000001 (MySQL 9.6.0), event at offset 245,
-    // header timestamp 1770368687; from /work/wt/shared/fixtures/mysql/binlogs/rust_mysql_common/ (blackbeam/rust_mysql_common
+    // header timestamp 1770368687; from ../shared/fixtures/mysql/binlogs/rust_mysql_common/ (blackbeam/rust_mysql_common
     // test-data, MIT OR Apache-2.0). Expected GTID per PROVENANCE.md: that UUID, tag "mytag", gno 3. The transaction
     // (GTID 83 + QUERY 77 + TABLE_MAP 56 + WRITE_ROWS 49 + XID 31 bytes) is 296 bytes long.
     private const string TaggedBody =

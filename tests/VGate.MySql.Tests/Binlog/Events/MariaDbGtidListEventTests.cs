@@ -42,7 +42,7 @@ public class MariaDbGtidListEventTests
     [Fact]
     public void Parse_MariaDb105Fixture_IsEmpty()
     {
-        // mariadb-bin.000001 (10.5.15) from /work/wt/shared/fixtures/mysql/binlogs/rust_mysql_common/, offset 256.
+        // mariadb-bin.000001 (10.5.15) from ../shared/fixtures/mysql/binlogs/rust_mysql_common/, offset 256.
         Assert.True(Parse("000000000000").GtidList.IsEmpty);
     }
 

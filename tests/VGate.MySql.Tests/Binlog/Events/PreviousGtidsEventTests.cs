@@ -17,7 +17,7 @@ public class PreviousGtidsEventTests
     public void Parse_TaggedFromMySql96_ReadsTaggedSet()
     {
         // binlog_transaction_with_GTID_TAG.000001 (MySQL 9.6.0), PREVIOUS_GTIDS at offset 127
-        // (/work/wt/shared/fixtures/mysql/binlogs/rust_mysql_common/, from blackbeam/rust_mysql_common test-data).
+        // (../shared/fixtures/mysql/binlogs/rust_mysql_common/, from blackbeam/rust_mysql_common test-data).
         // PROVENANCE.md: 55778904-0299-11f1-b1b8-4ef0c4956feb:1-13 plus tag mytag [1,3).
         var ev = Parse(
             "010200000000000155778904029911f1b1b84ef0c4956feb00010000000000000001000000000000000e00000000000000" +
@@ -34,7 +34,7 @@ public class PreviousGtidsEventTests
     public void Parse_UntaggedFromMySql8040_ReadsSet()
     {
         // binlog_transaction_previous_GTID_no_tag.000001 (MySQL 8.0.40), PREVIOUS_GTIDS at offset 126
-        // (/work/wt/shared/fixtures/mysql/binlogs/rust_mysql_common/). PROVENANCE.md: b9b88c66-0755-11f1-9899-4a9da94c4d71:1-2.
+        // (../shared/fixtures/mysql/binlogs/rust_mysql_common/). PROVENANCE.md: b9b88c66-0755-11f1-9899-4a9da94c4d71:1-2.
         const string hex = "0100000000000000b9b88c66075511f198994a9da94c4d71010000000000000001000000000000000300000000000000";
 
         var ev = Parse(hex);
