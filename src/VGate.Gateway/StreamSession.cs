@@ -489,7 +489,7 @@ internal sealed class StreamSession : IDisposable
         var entry = Entry(shard);
         for (var i = 0; i < count; i++)
         {
-            var vevent = shard.Queue[i];
+            var (vevent, encoded) = shard.Queue[i];
             switch (vevent.Type)
             {
                 case VEventType.Gtid:
@@ -501,7 +501,7 @@ internal sealed class StreamSession : IDisposable
                     events.Add(EncodeVgtidEvent(shard));
                     break;
                 case VEventType.CopyCompleted:
-                    events.Add(vevent.GetEncoded());
+                    events.Add(encoded!);
                     _copyCompleted.Add((shard.Keyspace, shard.Shard));
                     if (!_copyCompletedSent && _copyCompleted.Count == _vgtid.ShardGtids.Count)
                     {
@@ -510,7 +510,7 @@ internal sealed class StreamSession : IDisposable
                     }
                     break;
                 default:
-                    events.Add(Encode(vevent, shard));
+                    events.Add(encoded!);
                     break;
             }
         }
@@ -525,14 +525,20 @@ internal sealed class StreamSession : IDisposable
     }
 
     /// <summary>
-    /// Queues a shard event, counting its encoded size towards chunking. GTID and LASTPK events are not sent as they are (they
-    /// become this stream's VGTID events), so they are sized, not encoded.
+    /// Queues a shard event with its shared encoding (with the <c>keyspace.</c> table-name prefix unless the client excluded
+    /// it), whose size counts towards chunking. GTID and LASTPK events are not sent as they are (they become this stream's
+    /// VGTID events), so they are sized, not encoded.
     /// </summary>
-    private void Enqueue(ShardState shard, VEvent vevent) =>
-        shard.Enqueue(vevent, vevent.Type is VEventType.Gtid or VEventType.Lastpk ? vevent.CalculateSize() : Encode(vevent, shard).Length);
-
-    /// <summary>The shared encoding of a shard event, with the <c>keyspace.</c> table-name prefix unless the client excluded it.</summary>
-    private byte[] Encode(VEvent vevent, ShardState shard) => vevent.GetEncoded(_prefixTableNames ? shard.Keyspace : null);
+    private void Enqueue(ShardState shard, VEvent vevent)
+    {
+        if (vevent.Type is VEventType.Gtid or VEventType.Lastpk)
+            shard.Enqueue(vevent, null, vevent.CalculateSize());
+        else
+        {
+            var encoded = vevent.GetEncoded(_prefixTableNames ? shard.Keyspace : null);
+            shard.Enqueue(vevent, encoded, encoded.Length);
+        }
+    }
 
     private static string ShardId(ShardGtid entry) => entry.Keyspace + "/" + entry.Shard;
 
@@ -606,7 +612,8 @@ internal sealed class StreamSession : IDisposable
         /// <summary>The metric tags of this shard (made once: metrics are recorded per response).</summary>
         public KeyValuePair<string, object?>[] Tags { get; } = [new("keyspace", keyspace), new("shard", shard)];
 
-        public List<VEvent> Queue { get; } = [];
+        /// <summary>The queued events with their encodings (null for GTID and LASTPK, which become VGTID events).</summary>
+        public List<(VEvent Event, byte[]? Encoded)> Queue { get; } = [];
 
         /// <summary>Encoded bytes queued (for chunking).</summary>
         public long QueuedBytes { get; private set; }
@@ -622,11 +629,11 @@ internal sealed class StreamSession : IDisposable
         /// <summary>True while a chunked transaction keeps the stream lock between its pieces.</summary>
         public bool HoldsLock { get; set; }
 
-        /// <summary>Queues an event; <paramref name="encodedLength"/> counts towards the chunking threshold.</summary>
-        public void Enqueue(VEvent vevent, int encodedLength)
+        /// <summary>Queues an event; <paramref name="size"/> counts towards the chunking threshold.</summary>
+        public void Enqueue(VEvent vevent, byte[]? encoded, int size)
         {
-            Queue.Add(vevent);
-            QueuedBytes += encodedLength;
+            Queue.Add((vevent, encoded));
+            QueuedBytes += size;
         }
 
         /// <summary>Marks everything queued so far as complete groups (the last one just ended).</summary>

@@ -1,6 +1,6 @@
-using System.Text;
 using Binlogdata;
 using Google.Protobuf;
+using VGate.Protocol.Encoding;
 
 namespace VGate.Gateway;
 
@@ -16,12 +16,8 @@ namespace VGate.Gateway;
 /// </remarks>
 internal sealed class VgtidEventEncoder
 {
-    // Wire tags (field number << 3 | wire type) of binlogdata.VEvent, VGtid and ShardGtid (proto/binlogdata.proto).
-    private const uint TypeTag = (1 << 3) | 0;
-    private const uint VgtidTag = (7 << 3) | 2;
-    private const uint KeyspaceTag = (22 << 3) | 2;
-    private const uint ShardTag = (23 << 3) | 2;
-    private const uint ShardGtidsTag = (1 << 3) | 2;
+    // Field numbers of binlogdata.VEvent (type, vgtid, keyspace, shard) and VGtid.shard_gtids (proto/binlogdata.proto).
+    private const int TypeField = 1, VgtidField = 7, KeyspaceField = 22, ShardField = 23, ShardGtidsField = 1;
 
     private readonly VGtid _vgtid;
     private readonly (string? Gtid, byte[]? Encoded)[] _cache;
@@ -41,33 +37,30 @@ internal sealed class VgtidEventEncoder
 
         var bodyLength = 0;
         for (var i = 0; i < entries.Count; i++)
-        {
-            var encoded = EncodedEntry(i, entries[i]);
-            bodyLength += 1 + CodedOutputStream.ComputeLengthSize(encoded.Length) + encoded.Length;
-        }
-        var keyspaceLength = Encoding.UTF8.GetByteCount(keyspace);
-        var shardLength = Encoding.UTF8.GetByteCount(shard);
+            bodyLength += WireWriter.LengthDelimitedSize(EncodedEntry(i, entries[i]).Length);
         var total = 1 + CodedOutputStream.ComputeInt32Size((int)VEventType.Vgtid)
-            + 1 + CodedOutputStream.ComputeLengthSize(bodyLength) + bodyLength
-            + StringFieldLength(keyspaceLength) + StringFieldLength(shardLength);
+            + WireWriter.LengthDelimitedSize(bodyLength) + StringFieldSize(KeyspaceField, keyspace) + StringFieldSize(ShardField, shard);
 
         var output = new byte[total];
-        var at = WriteVarint(output, 0, TypeTag);
-        at = WriteVarint(output, at, (uint)VEventType.Vgtid);
-        at = WriteVarint(output, at, VgtidTag);
-        at = WriteVarint(output, at, (uint)bodyLength);
+        var writer = new WireWriter(output);
+        writer.WriteTag(TypeField, 0);
+        writer.WriteVarint((ulong)VEventType.Vgtid);
+        writer.WriteTag(VgtidField, 2);
+        writer.WriteLength(bodyLength);
         for (var i = 0; i < entries.Count; i++)
         {
             var encoded = _cache[i].Encoded!;
-            at = WriteVarint(output, at, ShardGtidsTag);
-            at = WriteVarint(output, at, (uint)encoded.Length);
-            encoded.CopyTo(output, at);
-            at += encoded.Length;
+            writer.WriteTag(ShardGtidsField, 2);
+            writer.WriteLength(encoded.Length);
+            writer.WriteRaw(encoded);
         }
-        at = WriteString(output, at, KeyspaceTag, keyspace, keyspaceLength);
-        at = WriteString(output, at, ShardTag, shard, shardLength);
-        if (at != total)
-            throw new InvalidOperationException($"VGTID event encoded to {at} bytes, {total} expected");
+        // proto3 does not write empty strings.
+        if (keyspace.Length > 0)
+            writer.WriteString(KeyspaceField, keyspace);
+        if (shard.Length > 0)
+            writer.WriteString(ShardField, shard);
+        if (writer.Position != total)
+            throw new InvalidOperationException($"VGTID event encoded to {writer.Position} bytes, {total} expected");
         return output;
     }
 
@@ -84,30 +77,7 @@ internal sealed class VgtidEventEncoder
         return encoded;
     }
 
-    /// <summary>
-    /// The size of VEvent's keyspace or shard field: nothing when empty (proto3 does not write defaults), else a two-byte
-    /// tag (fields 16–2047), the length and the UTF-8 bytes.
-    /// </summary>
-    private static int StringFieldLength(int utf8Length) =>
-        utf8Length == 0 ? 0 : 2 + CodedOutputStream.ComputeLengthSize(utf8Length) + utf8Length;
-
-    private static int WriteString(byte[] output, int at, uint tag, string value, int utf8Length)
-    {
-        if (utf8Length == 0)
-            return at;
-        at = WriteVarint(output, at, tag);
-        at = WriteVarint(output, at, (uint)utf8Length);
-        return at + Encoding.UTF8.GetBytes(value, 0, value.Length, output, at);
-    }
-
-    private static int WriteVarint(byte[] output, int at, uint value)
-    {
-        while (value >= 0x80)
-        {
-            output[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        output[at++] = (byte)value;
-        return at;
-    }
+    /// <summary>A string field's size: nothing when empty (proto3 does not write defaults), else tag, length and UTF-8.</summary>
+    private static int StringFieldSize(int fieldNumber, string value) =>
+        value.Length == 0 ? 0 : CodedOutputStream.ComputeTagSize(fieldNumber) + WireWriter.LengthDelimitedPayloadSize(WireWriter.Utf8Length(value));
 }

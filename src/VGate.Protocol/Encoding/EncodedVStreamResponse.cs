@@ -15,8 +15,8 @@ namespace VGate.Protocol.Encoding;
 /// </summary>
 public sealed class EncodedVStreamResponse
 {
-    /// <summary>Tag of <c>VStreamResponse.events</c>: field 1, wire type 2 (length-delimited).</summary>
-    private const byte EventsTag = (1 << 3) | 2;
+    /// <summary>Field number of <c>VStreamResponse.events</c> (length-delimited).</summary>
+    private const int EventsField = 1;
 
     private readonly List<byte[]> _events;
 
@@ -42,7 +42,7 @@ public sealed class EncodedVStreamResponse
     public int Length { get; private set; }
 
     /// <summary>The serialized size an event of <paramref name="encodedLength"/> bytes adds to a response (tag, length, bytes).</summary>
-    public static int FramedLength(int encodedLength) => 1 + CodedOutputStream.ComputeLengthSize(encodedLength) + encodedLength;
+    public static int FramedLength(int encodedLength) => WireWriter.LengthDelimitedSize(encodedLength);
 
     /// <summary>Encodes a whole response message (for responses built as objects, such as a gateway heartbeat).</summary>
     public static EncodedVStreamResponse From(VStreamResponse response)
@@ -91,10 +91,10 @@ public sealed class EncodedVStreamResponse
                 span = output.GetSpan(framed);
                 written = 0;
             }
-            var target = span[written..];
-            target[0] = EventsTag;
-            var headerLength = WriteVarint(target[1..], (uint)encodedEvent.Length) + 1;
-            encodedEvent.CopyTo(target[headerLength..]);
+            var writer = new WireWriter(span.Slice(written, framed));
+            writer.WriteTag(EventsField, 2);
+            writer.WriteLength(encodedEvent.Length);
+            writer.WriteRaw(encodedEvent);
             written += framed;
         }
         if (written > 0)
@@ -146,18 +146,6 @@ public sealed class EncodedVStreamResponse
     }
 
     private static EncodedVStreamResponse Deserialize(DeserializationContext context) => Parse(context.PayloadAsReadOnlySequence());
-
-    private static int WriteVarint(Span<byte> destination, uint value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            destination[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        destination[i++] = (byte)value;
-        return i;
-    }
 
     private static ulong ReadVarint(ref SequenceReader<byte> reader)
     {
