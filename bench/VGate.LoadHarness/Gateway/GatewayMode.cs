@@ -123,7 +123,8 @@ internal static class GatewayMode
         await subscriber.Positioned.WaitAsync(TimeSpan.FromSeconds(60));
 
         var cpu = server.CpuTime();
-        var written = await new PacedWriter(cluster, rate).RunAsync(seconds + WarmupSeconds, firstId);
+        var writer = new PacedWriter(cluster, rate);
+        var written = await writer.RunAsync(seconds + WarmupSeconds, firstId);
         await subscriber.ReachedAsync(await cluster.PositionsAsync()).WaitAsync(TimeSpan.FromMinutes(5));
         var serverCpu = (server.CpuTime() - cpu).TotalSeconds;
         await stop.CancelAsync();
@@ -131,6 +132,18 @@ internal static class GatewayMode
         var (rss, peak) = server.Memory();
 
         var latencies = subscriber.Latencies.Order().ToArray();
+        if (Environment.GetEnvironmentVariable("VGATE_BENCH_TRACE") is { Length: > 0 } tracePath)
+        {
+            await using var trace = new StreamWriter(tracePath);
+            await trace.WriteLineAsync("id,sent,acked,received,streamed");
+            // The event's current_time (Unix ns, the server's clock when it parsed the event) on the Stopwatch scale.
+            var offset = ((DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100) - (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+            foreach (var (id, received, eventTime) in subscriber.Received)
+            {
+                var i = id - firstId;
+                await trace.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{id},{writer.Sent[i]},{writer.Acknowledged[i]},{received},{eventTime - offset}"));
+            }
+        }
         Console.WriteLine(Line(
             $"e2e latency shards={cluster.Shards.Count} target_tx_per_s={rate} achieved_tx_per_s={written.AchievedRate:F0} measured_seconds={seconds} " +
             $"transactions={latencies.Length} p50_ms={Percentile(latencies, 0.50):F2} p90_ms={Percentile(latencies, 0.90):F2} " +
@@ -187,9 +200,10 @@ internal static class GatewayMode
                 channel.Dispose();
             cpuByCount[count] = serverCpu;
             var delivered = subscribers.Min(s => s.RowChanges);
+            var responses = subscribers.Average(s => (double)s.Responses);
             Console.WriteLine(Line(
                 $"e2e subscribers n={count} shards={cluster.Shards.Count} tx={written.Transactions} achieved_tx_per_s={written.AchievedRate:F0} " +
-                $"seconds_to_all_caught_up={elapsed:F1} min_rows_per_subscriber={delivered} server_cpu_s={serverCpu:F2} " +
+                $"seconds_to_all_caught_up={elapsed:F1} min_rows_per_subscriber={delivered} responses_per_subscriber={responses:F0} server_cpu_s={serverCpu:F2} " +
                 $"server_cpu_ms_per_1k_tx={serverCpu * 1e6 / written.Transactions:F1} server_rss_after_warmup_mb={idleRss / 1e6:F0} " +
                 $"server_rss_mb={rss / 1e6:F0} server_peak_rss_mb={peak / 1e6:F0}"));
         }

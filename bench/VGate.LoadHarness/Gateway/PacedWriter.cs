@@ -19,6 +19,12 @@ internal sealed class PacedWriter
         _connectionsPerShard = connectionsPerShard;
     }
 
+    /// <summary>When each transaction's INSERT returned (Stopwatch ticks), indexed by id − first id; 0 if not sent.</summary>
+    public long[] Acknowledged { get; private set; } = [];
+
+    /// <summary>When each transaction was sent (Stopwatch ticks), indexed by id − first id.</summary>
+    public long[] Sent { get; private set; } = [];
+
     /// <summary>Transactions sent, and when the first and the last were sent.</summary>
     public sealed record Result(long Transactions, long FirstSent, long LastSent)
     {
@@ -38,6 +44,8 @@ internal sealed class PacedWriter
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10;
         long first = long.MaxValue, last = 0, sent = 0;
         var counters = new long[_cluster.Shards.Count];
+        var acknowledged = Acknowledged = new long[perShard * _cluster.Shards.Count];
+        var sentTimes = Sent = new long[perShard * _cluster.Shards.Count];
         var tasks = new List<Task>();
         for (var s = 0; s < _cluster.Shards.Count; s++)
         {
@@ -64,6 +72,8 @@ internal sealed class PacedWriter
                         var now = Stopwatch.GetTimestamp();
                         sentAt.Value = now;
                         await insert.ExecuteNonQueryAsync();
+                        sentTimes[(slot * 2) + shard] = now;
+                        acknowledged[(slot * 2) + shard] = Stopwatch.GetTimestamp();
                         InterlockedMin(ref first, now);
                         InterlockedMax(ref last, now);
                         Interlocked.Increment(ref sent);

@@ -27,6 +27,9 @@ internal sealed class Subscriber
 
     public bool RecordLatency { get; init; }
 
+    /// <summary>(id, received) of every recorded row, for the latency trace.</summary>
+    public List<(long Id, long Received, long EventTime)> Received { get; } = [];
+
     /// <summary>Rows of <c>lat</c> with an id below this are warm-up and not recorded.</summary>
     public long RecordFromId { get; set; }
 
@@ -65,7 +68,7 @@ internal sealed class Subscriber
                 foreach (var e in response.Events)
                 {
                     if (e.Type == VEventType.Row)
-                        OnRow(e.RowEvent);
+                        OnRow(e.RowEvent, e.CurrentTime);
                     else if (e.Type == VEventType.Vgtid)
                         OnVgtid(e, shards);
                 }
@@ -79,7 +82,7 @@ internal sealed class Subscriber
         }
     }
 
-    private void OnRow(RowEvent row)
+    private void OnRow(RowEvent row, long eventTime)
     {
         RowEvents++;
         RowChanges += row.RowChanges.Count;
@@ -96,6 +99,7 @@ internal sealed class Subscriber
                 && Utf8Parser.TryParse(values.Slice(idLength, sentLength), out long sent, out _))
             {
                 Latencies.Add(now - sent);
+                Received.Add((id, now, eventTime));
             }
         }
     }

@@ -29,6 +29,12 @@ internal sealed class HubEntry
     /// <summary>The bytes accounted for this entry in the ring.</summary>
     public long Bytes { get; }
 
+    /// <summary>
+    /// The hub's accounted bytes appended up to and including this entry (set when published): the bytes of a run of
+    /// entries is the difference of two ends.
+    /// </summary>
+    public long End { get; set; }
+
     /// <summary>True when the batch ends outside a transaction (at COMMIT, DDL, OTHER, or a heartbeat between transactions).</summary>
     public bool EndsOutsideTransaction { get; }
 

@@ -69,6 +69,9 @@ internal sealed class ShardHub
     private long _nextSeq;
     private long _ringBytes;
 
+    /// <summary>The accounted bytes of every entry appended so far (less those withdrawn); see <see cref="HubEntry.End"/>.</summary>
+    private long _appendedBytes;
+
     /// <summary>The first sequence number of the transaction being read (= <see cref="_nextSeq"/> between transactions).</summary>
     private long _transactionStartSeq;
     private bool _readerInTransaction;
@@ -487,10 +490,13 @@ internal sealed class ShardHub
     private void Append(HubEntry entry, ReplicationPosition? boundary)
     {
         entry.Seq = _nextSeq++;
+        _appendedBytes += entry.Bytes;
+        entry.End = _appendedBytes;
         _readerInTransaction = !entry.EndsOutsideTransaction;
         _ring.Add(entry);
         _ringBytes += entry.Bytes;
         GatewayMetrics.HubRingBytes.Add(entry.Bytes, Tags);
+        DropRead();
         if (entry.EndsOutsideTransaction)
         {
             _transactionStartSeq = _nextSeq;
@@ -533,6 +539,32 @@ internal sealed class ShardHub
         var appended = _appended;
         _appended = NewSignal();
         appended.TrySetResult();
+    }
+
+    /// <summary>
+    /// Drops the oldest entries that every attached subscriber has read, beyond <see cref="FanOutOptions.ReplayBytes"/> of
+    /// them. Whatever the ring holds outlives the garbage collector's young generations; a ring kept full of history no one
+    /// needed made every transaction survive them, and those collections were the latency tail (bench/README.md). Only
+    /// subscribers that are behind make the ring larger, up to <see cref="FanOutOptions.RingBytes"/>.
+    /// </summary>
+    private void DropRead()
+    {
+        var keep = _options.FanOut.ReplayBytes;
+        if (_ringBytes <= keep)
+            return;
+        var slowest = _nextSeq;
+        foreach (var cursor in _attached)
+            slowest = Math.Min(slowest, cursor.Next);
+        var head = _ring.First;
+        if (head.Seq >= slowest)
+            return;
+        // The accounted bytes of the entries before the slowest cursor, i.e. read by everyone.
+        var read = _ring.BySeq(slowest - 1).End - (head.End - head.Bytes);
+        while (read > keep && _ring.Count > 0 && _ring.First.Seq < slowest)
+        {
+            read -= _ring.First.Bytes;
+            Evict();
+        }
     }
 
     /// <summary>Drops the oldest entry; subscribers that had not read it yet are detached.</summary>
@@ -582,6 +614,7 @@ internal sealed class ShardHub
             {
                 var last = _ring.RemoveLast();
                 _ringBytes -= last.Bytes;
+                _appendedBytes = last.End - last.Bytes;
                 GatewayMetrics.HubRingBytes.Add(-last.Bytes, Tags);
             }
             _nextSeq = _transactionStartSeq;

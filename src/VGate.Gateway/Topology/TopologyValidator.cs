@@ -39,6 +39,10 @@ public static class TopologyValidator
         {
             if (options.FanOut.RingBytes < MinimumRingBytes)
                 problems.Add($"FanOut:RingBytes must be at least {MinimumRingBytes} (is {options.FanOut.RingBytes})");
+            else if (options.FanOut.ReplayBytes > options.FanOut.RingBytes)
+                problems.Add($"FanOut:ReplayBytes must not exceed FanOut:RingBytes ({options.FanOut.RingBytes}) (is {options.FanOut.ReplayBytes})");
+            if (options.FanOut.ReplayBytes < 0)
+                problems.Add($"FanOut:ReplayBytes must not be negative (is {options.FanOut.ReplayBytes})");
             if (options.FanOut.Linger < TimeSpan.Zero)
                 problems.Add($"FanOut:Linger must not be negative (is {options.FanOut.Linger})");
             if (options.FanOut.CoalesceSubscribers < 0)

@@ -319,6 +319,57 @@ public sealed class FanOutShardStreamFactoryTests
         Assert.All(early.Append(late), s => Assert.Null(s.Error));
     }
 
+    /// <summary>
+    /// A ring kept full of history that every subscriber has read made every transaction survive the garbage collector's
+    /// young generations (the latency tail at 5,000 transactions a second): only <see cref="FanOutOptions.ReplayBytes"/> of it
+    /// is kept. A client resuming inside that history attaches at once; one resuming before it reads on its own connection
+    /// first, and both get exactly the transactions after their position.
+    /// </summary>
+    [Fact]
+    public async Task Stream_EverySubscriberHasRead_HubKeepsOnlyTheReplayBytesOfHistory()
+    {
+        const string keyspace = "fan11";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        using var metrics = new MetricRecorder(keyspace);
+        var binlog = new FakeBinlog();
+        binlog.Append(10, batches: 1, rowBytes: 200);
+        var options = Options(keyspace, ringBytes: 1024 * 1024);
+        options.FanOut.ReplayBytes = 8 * 1024;
+        await using var gateway = new VStreamGateway(options, binlog);
+
+        var first = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(10)), UntilRow("101:1"), cancellationToken: deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(1, metrics["vgate.gateway.hub.subscribers"]), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(90, batches: 1, rowBytes: 200);
+        await Eventually.AssertAsync(() => Assert.Equal(Expected(binlog, 10, 100), first.Rows), TimeSpan.FromSeconds(20), deadline.Token);
+
+        // The hub drops what everyone has read when it appends: after one more transaction, 90 transactions of about 3 KiB
+        // each (as accounted) have gone through, and what is left is the replay allowance and the new, unread entry.
+        binlog.Append(1, batches: 1, rowBytes: 200);
+        await first.Done.Task.WaitAsync(deadline.Token);
+        Assert.InRange(metrics["vgate.gateway.hub.ring.bytes"], 1, 16 * 1024);
+
+        // Just behind the tail (inside the kept history): attaches to the hub at once, no reader of its own.
+        var attachesBefore = metrics["vgate.gateway.hub.attaches"];
+        var recent = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(99)), UntilRow("111:1"), cancellationToken: deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(attachesBefore + 1, metrics["vgate.gateway.hub.attaches"]), TimeSpan.FromSeconds(20), deadline.Token);
+        Assert.Equal(0, metrics["vgate.gateway.hub.own_readers"]);
+
+        // Long before it (dropped from the ring): reads on its own connection, then joins the hub.
+        var older = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(40)), UntilRow("111:1"), cancellationToken: deadline.Token);
+        await older.Started.Task.WaitAsync(deadline.Token);
+        binlog.Append(10, batches: 1, rowBytes: 200);
+        foreach (var subscriber in new[] { recent, older })
+            await subscriber.Done.Task.WaitAsync(deadline.Token);
+        Assert.Equal(Expected(binlog, 99, 111), recent.Rows);
+        Assert.Equal(Expected(binlog, 40, 111), older.Rows);
+        Assert.Equal([.. Enumerable.Range(41, 71).Select(FakeBinlog.PositionAfter)], older.Positions);
+        Assert.True(metrics["vgate.gateway.hub.attaches"] >= attachesBefore + 1);
+        await Eventually.AssertAsync(() => Assert.Equal(1, binlog.Running), TimeSpan.FromSeconds(20), deadline.Token);
+        foreach (var subscriber in new[] { first, recent, older })
+            await subscriber.DisposeAsync();
+        Assert.All(new[] { first, recent, older }, s => Assert.Null(s.Error));
+    }
+
     [Fact]
     public async Task Stream_HubDisabled_EveryStreamReadsOnItsOwn()
     {

@@ -94,6 +94,7 @@ public sealed class TopologyValidatorTests
     {
         var options = TestTopology.Create();
         options.FanOut.RingBytes = 1000;
+        options.FanOut.ReplayBytes = -1;
         options.FanOut.Linger = TimeSpan.FromSeconds(-1);
         options.FanOut.CoalesceSubscribers = -1;
         options.FanOut.CoalesceInterval = TimeSpan.FromSeconds(2);
@@ -105,6 +106,7 @@ public sealed class TopologyValidatorTests
         var problems = TopologyValidator.Validate(options);
 
         Assert.Contains("FanOut:RingBytes must be at least 1048576 (is 1000)", problems);
+        Assert.Contains("FanOut:ReplayBytes must not be negative (is -1)", problems);
         Assert.Contains("FanOut:Linger must not be negative (is -00:00:01)", problems);
         Assert.Contains("FanOut:CoalesceSubscribers must not be negative (is -1; 0 turns coalescing off)", problems);
         Assert.Contains("FanOut:CoalesceInterval must be between 0 and 1 s (is 00:00:02)", problems);
@@ -112,7 +114,7 @@ public sealed class TopologyValidatorTests
         Assert.Contains("Health:Timeout must be positive (is -00:00:05)", problems);
         Assert.Contains("Health:MaxReplicationLag must not be negative (is -00:00:01)", problems);
         Assert.Contains("SkewTimeout must be positive (is 00:00:00)", problems);
-        Assert.Equal(8, problems.Count);
+        Assert.Equal(9, problems.Count);
     }
 
     [Fact]
