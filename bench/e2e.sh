@@ -14,7 +14,9 @@
 # The output (with load averages before and after) is also written to bench/results/e2e-<scenario>-<date>.txt.
 # Environment: VGATE_BENCH_CONNECTIONS=per-subscriber gives each subscriber its own HTTP/2 connection (default: one
 # shared channel, whose single connection carries up to 100 streams); VGATE_BENCH_SERVER_ENV="NAME=VALUE …" sets runtime
-# variables for the `vgate serve` process only (e.g. DOTNET_PerfMapEnabled=1 for perf).
+# variables for the `vgate serve` process only (e.g. DOTNET_PerfMapEnabled=1 for perf); VGATE_BENCH_TRACE=FILE makes the
+# latency scenario write one CSV line per measured transaction (id, sent, acknowledged, received, and the event's
+# current_time on the same clock, all in Stopwatch ticks), to see where a tail comes from.
 # Needs mariadbd and mariadb-install-db on PATH (or /usr/sbin); the shards live in throwaway directories under
 # $TMPDIR/vgate-test-servers and are removed on exit.
 set -euo pipefail

@@ -82,6 +82,9 @@ internal sealed class StreamSession : IDisposable
     /// <summary>When a shard last delivered anything (heartbeats included), as a <see cref="TimeProvider"/> timestamp.</summary>
     private long _lastShardActivity;
 
+    /// <summary>When the sender last handed on a response, as a <see cref="TimeProvider"/> timestamp.</summary>
+    private long _lastSent;
+
     /// <summary>Set once the global COPY_COMPLETED went out. Guarded by <see cref="_sendLock"/>.</summary>
     private bool _copyCompletedSent;
 
@@ -132,7 +135,7 @@ internal sealed class StreamSession : IDisposable
         for (var i = 0; i < pumps.Length; i++)
         {
             var entry = _vgtid.ShardGtids[i];
-            var shard = new ShardState(entry.Keyspace, entry.Shard);
+            var shard = new ShardState(i, entry.Keyspace, entry.Shard);
             pumps[i] = Task.Run(() => PumpShardAsync(shard, shutdown.Token), CancellationToken.None);
         }
         var allEnded = CompleteWhenAllEndAsync(pumps);
@@ -140,16 +143,16 @@ internal sealed class StreamSession : IDisposable
         var liveness = CheckLivenessAsync(shutdown.Token);
 
         var heartbeat = _request.Flags.HeartbeatInterval > 0 ? TimeSpan.FromSeconds(_request.Flags.HeartbeatInterval) : TimeSpan.Zero;
-        var lastSent = _time.GetTimestamp();
-        Task<bool>? pendingRead = null;
-        // One timer per heartbeat period, not one per response: when it fires early (something was sent meanwhile) it is
-        // re-armed for the rest of the period.
-        Task? heartbeatDue = null;
+        Volatile.Write(ref _lastSent, _time.GetTimestamp());
+        // The sender waits on the output alone (no cancellation token, no timer task per wait: the channel reuses one wait
+        // object). Shutting down completes the output to end the wait, and heartbeats come into it from a timer.
+        using var completeOnShutdown = shutdown.Token.UnsafeRegister(static state => ((Channel<EncodedVStreamResponse>)state!).Writer.TryComplete(), _output);
+        using var heartbeats = heartbeat > TimeSpan.Zero ? new HeartbeatTimer(this, heartbeat) : null;
         try
         {
             while (true)
             {
-                if (_failure is not null)
+                if (_failure is not null || shutdown.IsCancellationRequested)
                     break;
                 if (_output.Reader.TryRead(out var response))
                 {
@@ -159,33 +162,11 @@ internal sealed class StreamSession : IDisposable
                     while (_output.Reader.TryPeek(out var next) && response.Length + next.Length <= _mergeLimit
                         && _output.Reader.TryRead(out next))
                         response.AddRange(next);
-                    lastSent = _time.GetTimestamp();
+                    Volatile.Write(ref _lastSent, _time.GetTimestamp());
                     yield return response;
                     continue;
                 }
-
-                pendingRead ??= _output.Reader.WaitToReadAsync(shutdown.Token).AsTask();
-                if (heartbeat > TimeSpan.Zero && !pendingRead.IsCompleted)
-                {
-                    heartbeatDue ??= Task.Delay(Max(heartbeat - _time.GetElapsedTime(lastSent), TimeSpan.Zero), _time, shutdown.Token);
-                    await Task.WhenAny(pendingRead, heartbeatDue).ConfigureAwait(false);
-                    if (!pendingRead.IsCompleted && heartbeatDue.IsCompleted)
-                    {
-                        heartbeatDue = null;
-                        if (_failure is not null || shutdown.IsCancellationRequested)
-                            break;
-                        if (_time.GetElapsedTime(lastSent) >= heartbeat)
-                        {
-                            lastSent = _time.GetTimestamp();
-                            yield return Heartbeat();
-                        }
-                        continue;
-                    }
-                }
-
-                var hasData = await ReadOutcomeAsync(pendingRead).ConfigureAwait(false);
-                pendingRead = null;
-                if (!hasData)
+                if (!await _output.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
                     break;
             }
 
@@ -206,25 +187,8 @@ internal sealed class StreamSession : IDisposable
             await shutdown.CancelAsync().ConfigureAwait(false);
             await allEnded.ConfigureAwait(false);
             await liveness.ConfigureAwait(false);
-            if (pendingRead is not null)
-                await pendingRead.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Whether the output has data (false once it is completed, failed or cancelled).</summary>
-    private async Task<bool> ReadOutcomeAsync(Task<bool> read)
-    {
-        try
-        {
-            return await read.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_failure is not null)
-        {
-            return false;
-        }
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private EncodedVStreamResponse Heartbeat()
     {
@@ -429,8 +393,9 @@ internal sealed class StreamSession : IDisposable
     private async Task HandleBatchAsync(ShardState shard, IReadOnlyList<VEvent> batch, CancellationToken cancellationToken)
     {
         Volatile.Write(ref _lastShardActivity, _time.GetTimestamp());
-        foreach (var vevent in batch)
+        for (var b = 0; b < batch.Count; b++)
         {
+            var vevent = batch[b];
             switch (vevent.Type)
             {
                 case VEventType.Heartbeat:
@@ -474,8 +439,9 @@ internal sealed class StreamSession : IDisposable
         shard.CompleteCount > 0 ? SendAsync(shard, shard.CompleteCount, endOfGroup: true, cancellationToken) : Task.CompletedTask;
 
     /// <summary>
-    /// Sends the first <paramref name="count"/> queued events of the shard atomically. With <paramref name="endOfGroup"/>
-    /// false (a chunk of a large transaction) the lock stays held until the group's terminal event is sent.
+    /// Sends the first <paramref name="count"/> queued events of the shard atomically, as responses of at most
+    /// <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone). With <paramref name="endOfGroup"/> false (a
+    /// chunk of a large transaction) the lock stays held until the group's terminal event is sent.
     /// </summary>
     private async Task SendAsync(ShardState shard, int count, bool endOfGroup, CancellationToken cancellationToken)
     {
@@ -485,8 +451,10 @@ internal sealed class StreamSession : IDisposable
             shard.HoldsLock = true;
         }
 
-        var events = new List<byte[]>(count + 1);
+        var limit = _options.MaxResponseBytes;
+        var response = new EncodedVStreamResponse(count + 1);
         var entry = Entry(shard);
+        long events = 0, bytes = 0;
         for (var i = 0; i < count; i++)
         {
             var (vevent, encoded) = shard.Queue[i];
@@ -494,33 +462,54 @@ internal sealed class StreamSession : IDisposable
             {
                 case VEventType.Gtid:
                     entry.Gtid = vevent.Gtid;
-                    events.Add(EncodeVgtidEvent(shard));
+                    _vgtidEncoder.Moved(shard.Index, vevent);
+                    await AddAsync(_vgtidEncoder.Encode(shard.Keyspace, shard.Shard, movedBy: vevent)).ConfigureAwait(false);
                     break;
                 case VEventType.Lastpk when vevent.LastPKEvent is { } lastPk:
                     UpdateTablePKs(entry, lastPk);
-                    events.Add(EncodeVgtidEvent(shard));
+                    await AddAsync(EncodeVgtidEvent(shard)).ConfigureAwait(false);
                     break;
                 case VEventType.CopyCompleted:
-                    events.Add(encoded!);
+                    await AddAsync(encoded!).ConfigureAwait(false);
                     _copyCompleted.Add((shard.Keyspace, shard.Shard));
                     if (!_copyCompletedSent && _copyCompleted.Count == _vgtid.ShardGtids.Count)
                     {
                         _copyCompletedSent = true;
-                        events.Add(new VEvent { Type = VEventType.CopyCompleted }.ToByteArray());
+                        await AddAsync(new VEvent { Type = VEventType.CopyCompleted }.ToByteArray()).ConfigureAwait(false);
                     }
                     break;
                 default:
-                    events.Add(encoded!);
+                    await AddAsync(encoded!).ConfigureAwait(false);
                     break;
             }
         }
         shard.Dequeue(count);
+        if (response.Count > 0)
+            await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
 
-        await WriteAsync(shard, events, cancellationToken).ConfigureAwait(false);
+        var tags = Tags(shard);
+        GatewayMetrics.EventsStreamed.Add(events, tags);
+        GatewayMetrics.BytesStreamed.Add(bytes, tags);
         if (endOfGroup)
         {
             shard.HoldsLock = false;
             _sendLock.Release();
+        }
+
+        // Adds an event to the response, first sending the response when the event would take it over the cap.
+        ValueTask AddAsync(byte[] encodedEvent)
+        {
+            events++;
+            bytes += encodedEvent.Length;
+            if (response.Count == 0 || response.Length + EncodedVStreamResponse.FramedLength(encodedEvent.Length) <= limit)
+            {
+                response.Add(encodedEvent);
+                return ValueTask.CompletedTask;
+            }
+            var full = response;
+            response = new EncodedVStreamResponse();
+            response.Add(encodedEvent);
+            return _output.Writer.WriteAsync(full, cancellationToken);
         }
     }
 
@@ -558,50 +547,72 @@ internal sealed class StreamSession : IDisposable
     }
 
     /// <summary>
-    /// A VGTID event with the stream's position now, encoded at once (under the send lock) from <see cref="_vgtid"/> itself:
-    /// one per transaction per client, the one thing encoded per client.
+    /// A VGTID event with the stream's position now, encoded at once (under the send lock) from <see cref="_vgtid"/> itself
+    /// (after a GTID event the encoder may share another stream's identical one instead).
     /// </summary>
     private byte[] EncodeVgtidEvent(ShardState shard) => _vgtidEncoder.Encode(shard.Keyspace, shard.Shard);
 
-    /// <summary>Writes events as responses of at most <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone).</summary>
-    private async Task WriteAsync(ShardState shard, List<byte[]> events, CancellationToken cancellationToken)
-    {
-        var limit = _options.MaxResponseBytes;
-        var response = new EncodedVStreamResponse();
-        long totalBytes = 0;
-        foreach (var encoded in events)
-        {
-            if (response.Count > 0 && response.Length + EncodedVStreamResponse.FramedLength(encoded.Length) > limit)
-            {
-                await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                response = new EncodedVStreamResponse();
-            }
-            response.Add(encoded);
-            totalBytes += encoded.Length;
-        }
-        if (response.Count > 0)
-            await _output.Writer.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-
-        var tags = Tags(shard);
-        GatewayMetrics.EventsStreamed.Add(events.Count, tags);
-        GatewayMetrics.BytesStreamed.Add(totalBytes, tags);
-    }
-
-    private ShardGtid Entry(ShardState shard)
-    {
-        foreach (var entry in _vgtid.ShardGtids)
-        {
-            if (entry.Keyspace == shard.Keyspace && entry.Shard == shard.Shard)
-                return entry;
-        }
-        throw new InvalidOperationException($"{shard.Keyspace}/{shard.Shard} is not in the stream");
-    }
+    private ShardGtid Entry(ShardState shard) => _vgtid.ShardGtids[shard.Index];
 
     private static ReadOnlySpan<KeyValuePair<string, object?>> Tags(ShardState shard) => shard.Tags;
 
-    /// <summary>The per-shard state of a pump: the queued group and whether it holds the send lock.</summary>
-    private sealed class ShardState(string keyspace, string shard)
+    /// <summary>
+    /// Queues a gateway heartbeat when nothing was sent for the request's <c>heartbeat_interval</c> (vstream-spec §2.12): one
+    /// timer, due when the interval since the last response ends. A heartbeat never goes between the pieces of a chunked
+    /// transaction or into a group being written: it is queued only when the send lock is free at that moment, else the
+    /// shard holding it is sending anyway.
+    /// </summary>
+    private sealed class HeartbeatTimer : IDisposable
     {
+        private readonly StreamSession _session;
+        private readonly TimeSpan _interval;
+        private readonly ITimer _timer;
+
+        public HeartbeatTimer(StreamSession session, TimeSpan interval)
+        {
+            _session = session;
+            _interval = interval;
+            _timer = session._time.CreateTimer(static state => ((HeartbeatTimer)state!).Fire(), this, interval, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Dispose() => _timer.Dispose();
+
+        private void Fire()
+        {
+            var session = _session;
+            try
+            {
+                var idle = session._time.GetElapsedTime(Volatile.Read(ref session._lastSent));
+                if (idle >= _interval)
+                {
+                    if (session._sendLock.Wait(0))
+                    {
+                        try
+                        {
+                            session._output.Writer.TryWrite(session.Heartbeat());
+                        }
+                        finally
+                        {
+                            session._sendLock.Release();
+                        }
+                    }
+                    idle = TimeSpan.Zero;
+                }
+                _timer.Change(_interval - idle, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stream ended (its timer and send lock are gone) while this ran.
+            }
+        }
+    }
+
+    /// <summary>The per-shard state of a pump: the queued group and whether it holds the send lock.</summary>
+    private sealed class ShardState(int index, string keyspace, string shard)
+    {
+        /// <summary>The shard's place in the stream's VGTID (request order).</summary>
+        public int Index { get; } = index;
+
         public string Keyspace { get; } = keyspace;
 
         public string Shard { get; } = shard;

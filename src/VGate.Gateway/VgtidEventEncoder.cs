@@ -20,24 +20,51 @@ internal sealed class VgtidEventEncoder
     private const int TypeField = 1, VgtidField = 7, KeyspaceField = 22, ShardField = 23, ShardGtidsField = 1;
 
     private readonly VGtid _vgtid;
-    private readonly (string? Gtid, byte[]? Encoded)[] _cache;
+
+    /// <summary>Per shard: the gtid (by reference) the encoded entry in <see cref="_entries"/> is for (null: re-encode).</summary>
+    private readonly string?[] _gtids;
+
+    /// <summary>Per shard: the entry's encoding (<c>ShardGtid</c>), valid for <see cref="_gtids"/>.</summary>
+    private readonly byte[][] _entries;
 
     public VgtidEventEncoder(VGtid vgtid)
     {
         _vgtid = vgtid;
-        _cache = new (string?, byte[]?)[vgtid.ShardGtids.Count];
+        _gtids = new string?[vgtid.ShardGtids.Count];
+        _entries = new byte[vgtid.ShardGtids.Count][];
     }
 
-    /// <summary>The VGTID event of the stream's position now, naming the shard that moved it.</summary>
-    public byte[] Encode(string keyspace, string shard)
+    /// <summary>
+    /// The shard at <paramref name="index"/> moved to <paramref name="gtidEvent"/>'s position (the entry's gtid was just set
+    /// to that event's Gtid): its entry is the event's shared encoding (<see cref="VEvent.GetEncodedShardGtid"/>), the same
+    /// array for every stream of a hub, instead of one encoded by each stream.
+    /// </summary>
+    public void Moved(int index, VEvent gtidEvent)
+    {
+        var entry = _vgtid.ShardGtids[index];
+        if (entry.TablePKs.Count == 0 && ReferenceEquals(entry.Gtid, gtidEvent.Gtid))
+        {
+            _gtids[index] = entry.Gtid;
+            _entries[index] = gtidEvent.GetEncodedShardGtid(entry.Keyspace, entry.Shard);
+        }
+    }
+
+    /// <summary>
+    /// The VGTID event of the stream's position now, naming the shard that moved it. With <paramref name="movedBy"/>, the GTID
+    /// event that moved it (after <see cref="Moved"/>): another stream that built the same VGTID event after it shares its
+    /// encoding (<see cref="VEvent.TryGetFollowingVgtidEvent"/>), so streams at the same position encode it once between them.
+    /// </summary>
+    public byte[] Encode(string keyspace, string shard, VEvent? movedBy = null)
     {
         var entries = _vgtid.ShardGtids;
-        if (entries.Count != _cache.Length)
-            throw new InvalidOperationException($"the VGTID has {entries.Count} shards, the encoder was made for {_cache.Length}");
+        if (entries.Count != _entries.Length)
+            throw new InvalidOperationException($"the VGTID has {entries.Count} shards, the encoder was made for {_entries.Length}");
 
         var bodyLength = 0;
         for (var i = 0; i < entries.Count; i++)
             bodyLength += WireWriter.LengthDelimitedSize(EncodedEntry(i, entries[i]).Length);
+        if (movedBy is not null && movedBy.TryGetFollowingVgtidEvent(_entries, keyspace, shard, out var shared))
+            return shared;
         var total = 1 + CodedOutputStream.ComputeInt32Size((int)VEventType.Vgtid)
             + WireWriter.LengthDelimitedSize(bodyLength) + StringFieldSize(KeyspaceField, keyspace) + StringFieldSize(ShardField, shard);
 
@@ -49,7 +76,7 @@ internal sealed class VgtidEventEncoder
         writer.WriteLength(bodyLength);
         for (var i = 0; i < entries.Count; i++)
         {
-            var encoded = _cache[i].Encoded!;
+            var encoded = _entries[i];
             writer.WriteTag(ShardGtidsField, 2);
             writer.WriteLength(encoded.Length);
             writer.WriteRaw(encoded);
@@ -61,20 +88,22 @@ internal sealed class VgtidEventEncoder
             writer.WriteString(ShardField, shard);
         if (writer.Position != total)
             throw new InvalidOperationException($"VGTID event encoded to {writer.Position} bytes, {total} expected");
+        movedBy?.SetFollowingVgtidEvent(_entries, keyspace, shard, output);
         return output;
     }
 
     private byte[] EncodedEntry(int index, ShardGtid entry)
     {
         if (entry.TablePKs.Count > 0)
-            return (_cache[index] = (null, entry.ToByteArray())).Encoded!;
-        var (gtid, encoded) = _cache[index];
+        {
+            _gtids[index] = null;
+            return _entries[index] = entry.ToByteArray();
+        }
         // Positions are replaced, never changed in place, so the same string object means the same position.
-        if (encoded is not null && ReferenceEquals(gtid, entry.Gtid))
+        if (_entries[index] is { } encoded && ReferenceEquals(_gtids[index], entry.Gtid))
             return encoded;
-        encoded = entry.ToByteArray();
-        _cache[index] = (entry.Gtid, encoded);
-        return encoded;
+        _gtids[index] = entry.Gtid;
+        return _entries[index] = entry.ToByteArray();
     }
 
     /// <summary>A string field's size: nothing when empty (proto3 does not write defaults), else tag, length and UTF-8.</summary>

@@ -31,12 +31,24 @@ public sealed class VgtidEventEncoderTests
 
         for (var step = 0; step < 2000; step++)
         {
-            var entry = vgtid.ShardGtids[random.Next(vgtid.ShardGtids.Count)];
+            var index = random.Next(vgtid.ShardGtids.Count);
+            var entry = vgtid.ShardGtids[index];
             switch (random.Next(5))
             {
                 case 0 or 1:
-                    // A long GTID set makes the entry's length prefix two bytes now and then.
-                    entry.Gtid = "MariaDB/" + string.Join(',', Enumerable.Range(0, random.Next(1, 12)).Select(d => $"{d}-{random.Next(1, 9)}-{random.Next(1, 10_000_000)}"));
+                    // A long GTID set makes the entry's length prefix two bytes now and then. Half the time the move comes
+                    // from a GTID event whose shared entry encoding the encoder takes (as a stream on a hub does).
+                    var gtidEvent = new VEvent
+                    {
+                        Type = VEventType.Gtid,
+                        Gtid = "MariaDB/" + string.Join(',', Enumerable.Range(0, random.Next(1, 12)).Select(d => $"{d}-{random.Next(1, 9)}-{random.Next(1, 10_000_000)}")),
+                    };
+                    entry.Gtid = gtidEvent.Gtid;
+                    if (random.Next(2) == 0)
+                    {
+                        encoder.Moved(index, gtidEvent);
+                        Assert.Equal(Expected(vgtid, entry.Keyspace, entry.Shard), encoder.Encode(entry.Keyspace, entry.Shard, movedBy: gtidEvent));
+                    }
                     break;
                 case 2:
                     entry.TablePKs.Add(new TableLastPK
@@ -56,6 +68,49 @@ public sealed class VgtidEventEncoderTests
 
             Assert.Equal(Expected(vgtid, keyspace, shard), encoder.Encode(keyspace, shard));
         }
+    }
+
+    [Fact]
+    public void Encode_TwoStreamsMovedByTheSameGtidEvents_ShareEntriesAndTheVgtidEvent()
+    {
+        var other = new VEvent { Type = VEventType.Gtid, Gtid = "MariaDB/0-2-7" };
+        var moved = new VEvent { Type = VEventType.Gtid, Gtid = "MariaDB/0-1-42" };
+        var streams = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var vgtid = new VGtid
+            {
+                ShardGtids =
+                {
+                    new ShardGtid { Keyspace = "ks", Shard = "-80", Gtid = "MariaDB/0-1-1" },
+                    new ShardGtid { Keyspace = "ks", Shard = "80-", Gtid = "current" },
+                },
+            };
+            return (Vgtid: vgtid, Encoder: new VgtidEventEncoder(vgtid));
+        }).ToList();
+
+        var sent = new List<byte[]>();
+        foreach (var (vgtid, encoder) in streams)
+        {
+            vgtid.ShardGtids[1].Gtid = other.Gtid;
+            encoder.Moved(1, other);
+            Assert.Equal(Expected(vgtid, "ks", "80-"), encoder.Encode("ks", "80-", movedBy: other));
+            vgtid.ShardGtids[0].Gtid = moved.Gtid;
+            encoder.Moved(0, moved);
+            sent.Add(encoder.Encode("ks", "-80", movedBy: moved));
+            Assert.Equal(Expected(vgtid, "ks", "-80"), sent[^1]);
+        }
+        // Both streams' entries are the GTID events' shared encodings, so the second stream sends the first one's event.
+        Assert.Same(sent[0], sent[1]);
+        Assert.Same(moved.GetEncodedShardGtid("ks", "-80"), moved.GetEncodedShardGtid("ks", "-80"));
+        Assert.Equal(new ShardGtid { Keyspace = "ks", Shard = "-80", Gtid = "MariaDB/0-1-42" }.ToByteArray(), moved.GetEncodedShardGtid("ks", "-80"));
+
+        // A stream whose other shard is elsewhere builds its own.
+        var (laterVgtid, laterEncoder) = streams[1];
+        laterVgtid.ShardGtids[1].Gtid = "MariaDB/0-2-8";
+        var own = laterEncoder.Encode("ks", "-80", movedBy: moved);
+        Assert.Equal(Expected(laterVgtid, "ks", "-80"), own);
+        Assert.NotSame(sent[0], own);
+        Assert.Equal(Expected(streams[0].Vgtid, "ks", "-80"), sent[0]);
     }
 
     [Fact]

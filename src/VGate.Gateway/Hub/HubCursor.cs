@@ -67,7 +67,11 @@ internal sealed class HubCursor : IDisposable
             _entries.Clear();
             return Render(only, output: null) ?? only.Events;
         }
-        var output = new List<VEvent>();
+        var total = 0;
+        foreach (var entry in _entries)
+            total += entry.Events.Count;
+        // Room for every event and a few FIELDs this subscriber may still need.
+        var output = new List<VEvent>(total + 4);
         foreach (var entry in _entries)
             Render(entry, output);
         _entries.Clear();

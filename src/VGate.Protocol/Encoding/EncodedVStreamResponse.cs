@@ -23,6 +23,9 @@ public sealed class EncodedVStreamResponse
     /// <summary>Creates an empty response.</summary>
     public EncodedVStreamResponse() => _events = [];
 
+    /// <summary>Creates an empty response with room for <paramref name="capacity"/> events.</summary>
+    public EncodedVStreamResponse(int capacity) => _events = new List<byte[]>(capacity);
+
     private EncodedVStreamResponse(List<byte[]> events, int length)
     {
         _events = events;

@@ -360,6 +360,69 @@ public sealed partial class VEvent
 
     /// <summary>The encoding with table names prefixed by <see cref="Keyspace"/>; one object so it is published atomically.</summary>
     private sealed record PrefixedEncoding(string Keyspace, byte[] Bytes);
+
+    private ShardGtidEncoding? _shardGtid;
+
+    /// <summary>
+    /// The encoding of <c>ShardGtid { keyspace, shard, gtid = this event's Gtid }</c> (no <c>table_p_ks</c>), computed once:
+    /// the entry every stream's VGTID carries for a shard after this GTID event. A hub's subscribers all put the same
+    /// entry into their VGTIDs after each transaction; sharing it means each stream encodes only its own vector around it.
+    /// </summary>
+    /// <param name="keyspace">The entry's keyspace.</param>
+    /// <param name="shard">The entry's shard.</param>
+    /// <returns>The shared encoding; callers must not change it.</returns>
+    public byte[] GetEncodedShardGtid(string keyspace, string shard)
+    {
+        ArgumentNullException.ThrowIfNull(keyspace);
+        ArgumentNullException.ThrowIfNull(shard);
+        var cached = _shardGtid;
+        if (cached is not null && string.Equals(cached.Keyspace, keyspace, StringComparison.Ordinal)
+            && string.Equals(cached.Shard, shard, StringComparison.Ordinal))
+            return cached.Bytes;
+        var bytes = new ShardGtid { Keyspace = keyspace, Shard = shard, Gtid = Gtid }.ToByteArray();
+        Interlocked.CompareExchange(ref _shardGtid, new ShardGtidEncoding(keyspace, shard, bytes), cached);
+        return bytes;
+    }
+
+    private sealed record ShardGtidEncoding(string Keyspace, string Shard, byte[] Bytes);
+
+    private FollowingVgtidEvent? _followingVgtid;
+
+    /// <summary>
+    /// The VGTID event a stream built after this GTID event, if it was built from the same VGTID entries (the same arrays:
+    /// entries are compared by reference) for the same keyspace and shard (<see cref="SetFollowingVgtidEvent"/>). The
+    /// streams on a hub that are at the same position send the same VGTID event after each transaction; the first builds
+    /// it, the others take it from here.
+    /// </summary>
+    /// <param name="entries">The encoded <c>ShardGtid</c> entries of the stream's VGTID, in order.</param>
+    /// <param name="keyspace">The VGTID event's keyspace.</param>
+    /// <param name="shard">The VGTID event's shard.</param>
+    /// <param name="encoded">The shared encoding (callers must not change it), when found.</param>
+    public bool TryGetFollowingVgtidEvent(ReadOnlySpan<byte[]> entries, string keyspace, string shard, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? encoded)
+    {
+        encoded = null;
+        var cached = Volatile.Read(ref _followingVgtid);
+        if (cached is null || cached.Entries.Length != entries.Length
+            || !string.Equals(cached.Keyspace, keyspace, StringComparison.Ordinal) || !string.Equals(cached.Shard, shard, StringComparison.Ordinal))
+            return false;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (!ReferenceEquals(cached.Entries[i], entries[i]))
+                return false;
+        }
+        encoded = cached.Bytes;
+        return true;
+    }
+
+    /// <summary>Keeps a VGTID event built after this GTID event for <see cref="TryGetFollowingVgtidEvent"/> (the last one kept wins).</summary>
+    /// <param name="entries">The encoded entries it was built from (copied).</param>
+    /// <param name="keyspace">The VGTID event's keyspace.</param>
+    /// <param name="shard">The VGTID event's shard.</param>
+    /// <param name="encoded">The VGTID event's encoding, which must not change from now on.</param>
+    public void SetFollowingVgtidEvent(ReadOnlySpan<byte[]> entries, string keyspace, string shard, byte[] encoded) =>
+        Volatile.Write(ref _followingVgtid, new FollowingVgtidEvent(entries.ToArray(), keyspace, shard, encoded));
+
+    private sealed record FollowingVgtidEvent(byte[][] Entries, string Keyspace, string Shard, byte[] Bytes);
 }
 
 /// <summary>What <see cref="VEvent"/>'s hand-written encoding needs to know about a RowEvent.</summary>
