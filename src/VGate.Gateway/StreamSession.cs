@@ -557,10 +557,9 @@ internal sealed class StreamSession : IDisposable
     private static ReadOnlySpan<KeyValuePair<string, object?>> Tags(ShardState shard) => shard.Tags;
 
     /// <summary>
-    /// Queues a gateway heartbeat when nothing was sent for the request's <c>heartbeat_interval</c> (vstream-spec §2.12): one
-    /// timer, due when the interval since the last response ends. A heartbeat never goes between the pieces of a chunked
-    /// transaction or into a group being written: it is queued only when the send lock is free at that moment, else the
-    /// shard holding it is sending anyway.
+    /// Queues a gateway heartbeat when nothing was sent for the request's <c>heartbeat_interval</c> (vstream-spec §2.10): one
+    /// timer, due when the interval since the last response ends. As in VTGate, a heartbeat can, rarely, fall between two
+    /// responses of one large transaction (a chunked one whose source is slow); it never splits a response.
     /// </summary>
     private sealed class HeartbeatTimer : IDisposable
     {
@@ -585,24 +584,15 @@ internal sealed class StreamSession : IDisposable
                 var idle = session._time.GetElapsedTime(Volatile.Read(ref session._lastSent));
                 if (idle >= _interval)
                 {
-                    if (session._sendLock.Wait(0))
-                    {
-                        try
-                        {
-                            session._output.Writer.TryWrite(session.Heartbeat());
-                        }
-                        finally
-                        {
-                            session._sendLock.Release();
-                        }
-                    }
+                    // A full output means a response is waiting to go anyway.
+                    session._output.Writer.TryWrite(session.Heartbeat());
                     idle = TimeSpan.Zero;
                 }
                 _timer.Change(_interval - idle, Timeout.InfiniteTimeSpan);
             }
             catch (ObjectDisposedException)
             {
-                // The stream ended (its timer and send lock are gone) while this ran.
+                // The stream ended (its timer is gone) while this ran.
             }
         }
     }
