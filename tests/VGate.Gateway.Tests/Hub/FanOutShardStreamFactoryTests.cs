@@ -370,6 +370,46 @@ public sealed class FanOutShardStreamFactoryTests
         Assert.All(new[] { first, recent, older }, s => Assert.Null(s.Error));
     }
 
+    /// <summary>What a subscriber that is behind has not read stays in the ring; once it has read it, it goes too.</summary>
+    [Fact]
+    public async Task Stream_OneSubscriberBehind_HubKeepsWhatItHasNotReadThenDropsIt()
+    {
+        const string keyspace = "fan12";
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        using var metrics = new MetricRecorder(keyspace);
+        var binlog = new FakeBinlog();
+        binlog.Append(10, batches: 1, rowBytes: 200);
+        var options = Options(keyspace, ringBytes: 1024 * 1024);
+        options.FanOut.ReplayBytes = 8 * 1024;
+        // A paused client stops its session after one queued response, so its cursor stays behind.
+        options.ResponseQueueCapacity = 1;
+        await using var gateway = new VStreamGateway(options, binlog);
+
+        var slow = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(10)), UntilRow("211:1"), pauseAfterTransactions: 5, cancellationToken: deadline.Token);
+        var fast = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(10)), UntilRow("211:1"), cancellationToken: deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(2, metrics["vgate.gateway.hub.subscribers"]), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(200, batches: 1, rowBytes: 200);
+        await slow.Paused.Task.WaitAsync(deadline.Token);
+        await Eventually.AssertAsync(() => Assert.Equal(Expected(binlog, 10, 210), fast.Rows), TimeSpan.FromSeconds(20), deadline.Token);
+
+        // 200 transactions of about 3 KiB (as accounted) went by; the slow one has read at most a few dozen of them.
+        Assert.True(metrics["vgate.gateway.hub.ring.bytes"] > 100 * 1024, $"ring holds {metrics["vgate.gateway.hub.ring.bytes"]} bytes");
+        Assert.Equal(0, metrics["vgate.gateway.hub.detaches"]);
+
+        slow.Release();
+        await Eventually.AssertAsync(() => Assert.Equal(Expected(binlog, 10, 210), slow.Rows), TimeSpan.FromSeconds(20), deadline.Token);
+        binlog.Append(1, batches: 1, rowBytes: 200);
+        foreach (var subscriber in new[] { slow, fast })
+            await subscriber.Done.Task.WaitAsync(deadline.Token);
+        Assert.InRange(metrics["vgate.gateway.hub.ring.bytes"], 1, 16 * 1024);
+        Assert.Equal(Expected(binlog, 10, 211), slow.Rows);
+        Assert.Equal(Expected(binlog, 10, 211), fast.Rows);
+        Assert.Equal(1, binlog.Running);
+        foreach (var subscriber in new[] { slow, fast })
+            await subscriber.DisposeAsync();
+        Assert.All(new[] { slow, fast }, s => Assert.Null(s.Error));
+    }
+
     [Fact]
     public async Task Stream_HubDisabled_EveryStreamReadsOnItsOwn()
     {
