@@ -462,12 +462,11 @@ internal sealed class StreamSession : IDisposable
             {
                 case VEventType.Gtid:
                     entry.Gtid = vevent.Gtid;
-                    _vgtidEncoder.Moved(shard.Index, vevent);
-                    await AddAsync(_vgtidEncoder.Encode(shard.Keyspace, shard.Shard, movedBy: vevent)).ConfigureAwait(false);
+                    await AddAsync(_vgtidEncoder.EncodeAfterGtid(shard.Index, vevent)).ConfigureAwait(false);
                     break;
                 case VEventType.Lastpk when vevent.LastPKEvent is { } lastPk:
                     UpdateTablePKs(entry, lastPk);
-                    await AddAsync(EncodeVgtidEvent(shard)).ConfigureAwait(false);
+                    await AddAsync(_vgtidEncoder.Encode(shard.Keyspace, shard.Shard)).ConfigureAwait(false);
                     break;
                 case VEventType.CopyCompleted:
                     await AddAsync(encoded!).ConfigureAwait(false);
@@ -545,12 +544,6 @@ internal sealed class StreamSession : IDisposable
         if (!lastPk.Completed && lastPk.TableLastPK is not null)
             entry.TablePKs.Add(lastPk.TableLastPK.Clone());
     }
-
-    /// <summary>
-    /// A VGTID event with the stream's position now, encoded at once (under the send lock) from <see cref="_vgtid"/> itself
-    /// (after a GTID event the encoder may share another stream's identical one instead).
-    /// </summary>
-    private byte[] EncodeVgtidEvent(ShardState shard) => _vgtidEncoder.Encode(shard.Keyspace, shard.Shard);
 
     private ShardGtid Entry(ShardState shard) => _vgtid.ShardGtids[shard.Index];
 

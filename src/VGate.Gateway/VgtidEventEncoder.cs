@@ -35,11 +35,13 @@ internal sealed class VgtidEventEncoder
     }
 
     /// <summary>
-    /// The shard at <paramref name="index"/> moved to <paramref name="gtidEvent"/>'s position (the entry's gtid was just set
-    /// to that event's Gtid): its entry is the event's shared encoding (<see cref="VEvent.GetEncodedShardGtid"/>), the same
-    /// array for every stream of a hub, instead of one encoded by each stream.
+    /// The VGTID event after the shard at <paramref name="index"/> moved to <paramref name="gtidEvent"/>'s position (its
+    /// entry's gtid was just set to that event's Gtid). The entry is the event's shared encoding
+    /// (<see cref="VEvent.GetEncodedShardGtid"/>), the same array for every stream of a hub, and another stream that built
+    /// the same VGTID event after this GTID event shares it (<see cref="VEvent.TryGetFollowingVgtidEvent"/>): streams at the
+    /// same position encode it once between them.
     /// </summary>
-    public void Moved(int index, VEvent gtidEvent)
+    public byte[] EncodeAfterGtid(int index, VEvent gtidEvent)
     {
         var entry = _vgtid.ShardGtids[index];
         if (entry.TablePKs.Count == 0 && ReferenceEquals(entry.Gtid, gtidEvent.Gtid))
@@ -47,14 +49,13 @@ internal sealed class VgtidEventEncoder
             _gtids[index] = entry.Gtid;
             _entries[index] = gtidEvent.GetEncodedShardGtid(entry.Keyspace, entry.Shard);
         }
+        return Encode(entry.Keyspace, entry.Shard, gtidEvent);
     }
 
-    /// <summary>
-    /// The VGTID event of the stream's position now, naming the shard that moved it. With <paramref name="movedBy"/>, the GTID
-    /// event that moved it (after <see cref="Moved"/>): another stream that built the same VGTID event after it shares its
-    /// encoding (<see cref="VEvent.TryGetFollowingVgtidEvent"/>), so streams at the same position encode it once between them.
-    /// </summary>
-    public byte[] Encode(string keyspace, string shard, VEvent? movedBy = null)
+    /// <summary>The VGTID event of the stream's position now, naming the shard that moved it.</summary>
+    public byte[] Encode(string keyspace, string shard) => Encode(keyspace, shard, movedBy: null);
+
+    private byte[] Encode(string keyspace, string shard, VEvent? movedBy)
     {
         var entries = _vgtid.ShardGtids;
         if (entries.Count != _entries.Length)

@@ -45,10 +45,7 @@ public sealed class VgtidEventEncoderTests
                     };
                     entry.Gtid = gtidEvent.Gtid;
                     if (random.Next(2) == 0)
-                    {
-                        encoder.Moved(index, gtidEvent);
-                        Assert.Equal(Expected(vgtid, entry.Keyspace, entry.Shard), encoder.Encode(entry.Keyspace, entry.Shard, movedBy: gtidEvent));
-                    }
+                        Assert.Equal(Expected(vgtid, entry.Keyspace, entry.Shard), encoder.EncodeAfterGtid(index, gtidEvent));
                     break;
                 case 2:
                     entry.TablePKs.Add(new TableLastPK
@@ -92,11 +89,9 @@ public sealed class VgtidEventEncoderTests
         foreach (var (vgtid, encoder) in streams)
         {
             vgtid.ShardGtids[1].Gtid = other.Gtid;
-            encoder.Moved(1, other);
-            Assert.Equal(Expected(vgtid, "ks", "80-"), encoder.Encode("ks", "80-", movedBy: other));
+            Assert.Equal(Expected(vgtid, "ks", "80-"), encoder.EncodeAfterGtid(1, other));
             vgtid.ShardGtids[0].Gtid = moved.Gtid;
-            encoder.Moved(0, moved);
-            sent.Add(encoder.Encode("ks", "-80", movedBy: moved));
+            sent.Add(encoder.EncodeAfterGtid(0, moved));
             Assert.Equal(Expected(vgtid, "ks", "-80"), sent[^1]);
         }
         // Both streams' entries are the GTID events' shared encodings, so the second stream sends the first one's event.
@@ -107,7 +102,7 @@ public sealed class VgtidEventEncoderTests
         // A stream whose other shard is elsewhere builds its own.
         var (laterVgtid, laterEncoder) = streams[1];
         laterVgtid.ShardGtids[1].Gtid = "MariaDB/0-2-8";
-        var own = laterEncoder.Encode("ks", "-80", movedBy: moved);
+        var own = laterEncoder.EncodeAfterGtid(0, moved);
         Assert.Equal(Expected(laterVgtid, "ks", "-80"), own);
         Assert.NotSame(sent[0], own);
         Assert.Equal(Expected(streams[0].Vgtid, "ks", "-80"), sent[0]);

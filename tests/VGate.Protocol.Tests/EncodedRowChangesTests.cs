@@ -10,6 +10,25 @@ namespace VGate.Protocol.Tests;
 /// </summary>
 public class EncodedRowChangesTests
 {
+    /// <summary>
+    /// An event born encoded equals its object form: the same bytes, unprefixed and with the table name prefixed by
+    /// <c>ks.</c>, the same size, and the same event when materialized.
+    /// </summary>
+    private static void AssertEncodesLike(VEvent objects, VEvent encoded)
+    {
+        Assert.Equal(objects.ToByteArray(), encoded.GetEncoded());
+        Assert.Equal(objects.CalculateSize(), encoded.GetEncodedSize());
+        Assert.Equal(objects, encoded.Materialize());
+        Assert.Equal(PrefixedWithKs(objects).ToByteArray(), encoded.GetEncoded("ks"));
+    }
+
+    private static VEvent PrefixedWithKs(VEvent objects)
+    {
+        var prefixed = objects.Clone();
+        prefixed.RowEvent.TableName = "ks." + prefixed.RowEvent.TableName;
+        return prefixed;
+    }
+
     [Theory]
     [InlineData(false, null)]
     [InlineData(true, null)]
@@ -27,14 +46,8 @@ public class EncodedRowChangesTests
             Assert.True(encoded.HasEncodedRowChanges);
             Assert.Empty(encoded.RowEvent.RowChanges);
             Assert.Equal(objects.RowEvent.RowChanges.Count, encoded.RowChangeCount);
-            Assert.Equal(objects.ToByteArray(), encoded.GetEncoded());
-            Assert.Equal(objects.CalculateSize(), encoded.GetEncodedSize());
-            Assert.Equal(objects, encoded.Materialize());
-
-            var prefixed = objects.Clone();
-            prefixed.RowEvent.TableName = "ks." + prefixed.RowEvent.TableName;
-            Assert.Equal(prefixed.ToByteArray(), encoded.GetEncoded("ks"));
-            Assert.Equal(prefixed.ToByteArray(), encoded.GetEncoded("ks")); // cached
+            AssertEncodesLike(objects, encoded);
+            Assert.Equal(PrefixedWithKs(objects).ToByteArray(), encoded.GetEncoded("ks")); // cached
             Assert.Same(encoded.GetEncoded(), encoded.GetEncoded());
         }
     }
@@ -62,12 +75,7 @@ public class EncodedRowChangesTests
 
             var encoded = WithEncodedChanges(objects, frame);
 
-            Assert.Equal(objects.ToByteArray(), encoded.GetEncoded());
-            Assert.Equal(objects.CalculateSize(), encoded.GetEncodedSize());
-            Assert.Equal(objects, encoded.Materialize());
-            var prefixed = objects.Clone();
-            prefixed.RowEvent.TableName = "ks." + prefixed.RowEvent.TableName;
-            Assert.Equal(prefixed.ToByteArray(), encoded.GetEncoded("ks"));
+            AssertEncodesLike(objects, encoded);
             if (prefix is not null)
                 Assert.Same(encoded.GetEncoded(prefix), encoded.GetEncoded(prefix)); // the born form, as written
         }

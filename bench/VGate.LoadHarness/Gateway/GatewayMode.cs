@@ -117,7 +117,8 @@ internal static class GatewayMode
         await using var server = await GatewayServer.StartAsync(cluster.GatewaySettings());
         using var channel = Channel(server);
         var firstId = await NextLatencyIdAsync(cluster);
-        var subscriber = new Subscriber { RecordLatency = true, RecordFromId = firstId + (WarmupSeconds * rate) };
+        var tracePath = Environment.GetEnvironmentVariable("VGATE_BENCH_TRACE");
+        var subscriber = new Subscriber { RecordLatency = true, RecordTrace = !string.IsNullOrEmpty(tracePath), RecordFromId = firstId + (WarmupSeconds * rate) };
         using var stop = new CancellationTokenSource();
         var streaming = subscriber.RunAsync(new Vtgateservice.Vitess.VitessClient(channel), Current(), cluster.Shards.Count, stop.Token);
         await subscriber.Positioned.WaitAsync(TimeSpan.FromSeconds(60));
@@ -132,7 +133,7 @@ internal static class GatewayMode
         var (rss, peak) = server.Memory();
 
         var latencies = subscriber.Latencies.Order().ToArray();
-        if (Environment.GetEnvironmentVariable("VGATE_BENCH_TRACE") is { Length: > 0 } tracePath)
+        if (tracePath is { Length: > 0 })
         {
             await using var trace = new StreamWriter(tracePath);
             await trace.WriteLineAsync("id,sent,acked,received,streamed");

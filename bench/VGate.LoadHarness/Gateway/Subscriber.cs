@@ -27,7 +27,10 @@ internal sealed class Subscriber
 
     public bool RecordLatency { get; init; }
 
-    /// <summary>(id, received) of every recorded row, for the latency trace.</summary>
+    /// <summary>Whether recorded rows are also kept in <see cref="Received"/> (for the latency trace).</summary>
+    public bool RecordTrace { get; init; }
+
+    /// <summary>(id, received, the event's current_time) of every recorded row, with <see cref="RecordTrace"/>.</summary>
     public List<(long Id, long Received, long EventTime)> Received { get; } = [];
 
     /// <summary>Rows of <c>lat</c> with an id below this are warm-up and not recorded.</summary>
@@ -99,7 +102,8 @@ internal sealed class Subscriber
                 && Utf8Parser.TryParse(values.Slice(idLength, sentLength), out long sent, out _))
             {
                 Latencies.Add(now - sent);
-                Received.Add((id, now, eventTime));
+                if (RecordTrace)
+                    Received.Add((id, now, eventTime));
             }
         }
     }

@@ -199,8 +199,7 @@ public sealed partial class VEvent
         var row = EncodedRowEvent;
         if (IsPlainRowEvent(row))
             return FramePlainRowChanges(frame, row.Flags, changesLength, out changesOffset);
-        var rowEventSize = frame.TableNameField.Length + changesLength + frame.RowNamesFields.Length +
-            VarintSize(RowFlagsField, row.Flags) + VarintSize(RowIsInternalField, row.IsInternalTable ? 1UL : 0);
+        var rowEventSize = FramedRowEventSize(frame, changesLength, row.Flags, row.IsInternalTable);
         var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
             VarintSize(TypeField, (ulong)(long)(int)Type) + VarintSize(TimestampField, (ulong)Timestamp) +
             StringSize(GtidField, Gtid) + StringSize(StatementField, Statement) + StringSize(DmlField, Dml) +
@@ -212,22 +211,42 @@ public sealed partial class VEvent
         var bytes = GC.AllocateUninitializedArray<byte>(size);
         var writer = new WireWriter(bytes);
         WriteFieldsBeforeRowEvent(ref writer);
-        writer.WriteTag(RowEventField, 2);
-        writer.WriteLength(rowEventSize);
-        writer.WriteRaw(frame.TableNameField);
-        changesOffset = writer.Position;
-        writer.Skip(changesLength);
-        writer.WriteRaw(frame.RowNamesFields);
-        WriteVarint(ref writer, RowFlagsField, row.Flags);
-        WriteVarint(ref writer, RowIsInternalField, row.IsInternalTable ? 1UL : 0);
-
+        changesOffset = WriteFramedRowEvent(ref writer, frame, rowEventSize, changesLength, row.Flags, row.IsInternalTable);
         WriteString(ref writer, DmlField, Dml);
         WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
         writer.WriteRaw(frame.EventNamesFields);
         WriteFieldsAfterNames(ref writer);
-        if (writer.Position != bytes.Length)
-            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        CheckFramedLength(writer.Position, bytes);
         return bytes;
+    }
+
+    /// <summary>The RowEvent payload's size for <see cref="WriteFramedRowEvent"/>.</summary>
+    private static int FramedRowEventSize(RowEventFrame frame, int changesLength, uint flags, bool isInternalTable) =>
+        frame.TableNameField.Length + changesLength + frame.RowNamesFields.Length +
+        VarintSize(RowFlagsField, flags) + VarintSize(RowIsInternalField, isInternalTable ? 1UL : 0);
+
+    /// <summary>
+    /// Writes the RowEvent field from <paramref name="frame"/>'s encoded names, leaving <paramref name="changesLength"/> bytes
+    /// for the row changes; returns where they go.
+    /// </summary>
+    private static int WriteFramedRowEvent(ref WireWriter writer, RowEventFrame frame, int rowEventSize, int changesLength, uint flags, bool isInternalTable)
+    {
+        writer.WriteTag(RowEventField, 2);
+        writer.WriteLength(rowEventSize);
+        writer.WriteRaw(frame.TableNameField);
+        var changesOffset = writer.Position;
+        writer.Skip(changesLength);
+        writer.WriteRaw(frame.RowNamesFields);
+        WriteVarint(ref writer, RowFlagsField, flags);
+        WriteVarint(ref writer, RowIsInternalField, isInternalTable ? 1UL : 0);
+        return changesOffset;
+    }
+
+    /// <summary>Every byte of a framed event is written (its array is not zeroed): holds the writer to that.</summary>
+    private static void CheckFramedLength(int written, byte[] bytes)
+    {
+        if (written != bytes.Length)
+            throw new InvalidOperationException($"Framed ROW event is {written} bytes, expected {bytes.Length}.");
     }
 
     /// <summary>
@@ -244,7 +263,7 @@ public sealed partial class VEvent
     /// </summary>
     private byte[] FramePlainRowChanges(RowEventFrame frame, uint flags, int changesLength, out int changesOffset)
     {
-        var rowEventSize = frame.TableNameField.Length + changesLength + frame.RowNamesFields.Length + VarintSize(RowFlagsField, flags);
+        var rowEventSize = FramedRowEventSize(frame, changesLength, flags, isInternalTable: false);
         var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
             VarintSize(TypeField, (ulong)(long)(int)Type) + VarintSize(TimestampField, (ulong)Timestamp) +
             VarintSize(CurrentTimeField, (ulong)CurrentTime) + frame.EventNamesFields.Length;
@@ -253,17 +272,10 @@ public sealed partial class VEvent
         var writer = new WireWriter(bytes);
         WriteVarint(ref writer, TypeField, (ulong)(long)(int)Type);
         WriteVarint(ref writer, TimestampField, (ulong)Timestamp);
-        writer.WriteTag(RowEventField, 2);
-        writer.WriteLength(rowEventSize);
-        writer.WriteRaw(frame.TableNameField);
-        changesOffset = writer.Position;
-        writer.Skip(changesLength);
-        writer.WriteRaw(frame.RowNamesFields);
-        WriteVarint(ref writer, RowFlagsField, flags);
+        changesOffset = WriteFramedRowEvent(ref writer, frame, rowEventSize, changesLength, flags, isInternalTable: false);
         WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
         writer.WriteRaw(frame.EventNamesFields);
-        if (writer.Position != bytes.Length)
-            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        CheckFramedLength(writer.Position, bytes);
         return bytes;
     }
 
@@ -306,8 +318,7 @@ public sealed partial class VEvent
         WriteString(ref writer, KeyspaceField, Keyspace);
         WriteString(ref writer, ShardField, Shard);
         WriteFieldsAfterNames(ref writer);
-        if (writer.Position != bytes.Length)
-            throw new InvalidOperationException($"Framed ROW event is {writer.Position} bytes, expected {bytes.Length}.");
+        CheckFramedLength(writer.Position, bytes);
         return bytes;
     }
 

@@ -26,6 +26,14 @@ public sealed class FanOutShardStreamFactoryTests
         Keyspaces = [TestTopology.Keyspace(keyspace, sharded: false, "0")],
     };
 
+    /// <summary>A 1 MiB ring that keeps 8 KiB of what everyone has read: a few of the tests' ~3 KiB transactions.</summary>
+    private static GatewayOptions ReplayOptions(string keyspace)
+    {
+        var options = Options(keyspace, ringBytes: 1024 * 1024);
+        options.FanOut.ReplayBytes = 8 * 1024;
+        return options;
+    }
+
     private static VStreamRequest Request(string keyspace, string position) => new()
     {
         Vgtid = new VGtid { ShardGtids = { new ShardGtid { Keyspace = keyspace, Shard = "0", Gtid = position } } },
@@ -333,8 +341,7 @@ public sealed class FanOutShardStreamFactoryTests
         using var metrics = new MetricRecorder(keyspace);
         var binlog = new FakeBinlog();
         binlog.Append(10, batches: 1, rowBytes: 200);
-        var options = Options(keyspace, ringBytes: 1024 * 1024);
-        options.FanOut.ReplayBytes = 8 * 1024;
+        var options = ReplayOptions(keyspace);
         await using var gateway = new VStreamGateway(options, binlog);
 
         var first = new RowSubscriber(gateway, Request(keyspace, FakeBinlog.PositionAfter(10)), UntilRow("101:1"), cancellationToken: deadline.Token);
@@ -379,8 +386,7 @@ public sealed class FanOutShardStreamFactoryTests
         using var metrics = new MetricRecorder(keyspace);
         var binlog = new FakeBinlog();
         binlog.Append(10, batches: 1, rowBytes: 200);
-        var options = Options(keyspace, ringBytes: 1024 * 1024);
-        options.FanOut.ReplayBytes = 8 * 1024;
+        var options = ReplayOptions(keyspace);
         // A paused client stops its session after one queued response, so its cursor stays behind.
         options.ResponseQueueCapacity = 1;
         await using var gateway = new VStreamGateway(options, binlog);
