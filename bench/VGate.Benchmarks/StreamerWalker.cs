@@ -24,6 +24,8 @@ internal sealed class StreamerWalker : IEventWalker
     private readonly bool _encode;
     private readonly FixedPosition _position = new();
     private StreamSession _session;
+    // The recorded binlog has no BinlogClient: the walker classifies the events itself, as the client does.
+    private TransactionClassifier _transactions = new();
 
     private StreamerWalker(string scenario, Func<StreamSession> createSession, bool encode = false)
     {
@@ -71,6 +73,7 @@ internal sealed class StreamerWalker : IEventWalker
         Cells = 0;
         Checksum = 0;
         _session = _createSession();
+        _transactions = new TransactionClassifier();
     }
 
     public void Walk(BinlogEvent binlogEvent)
@@ -78,7 +81,8 @@ internal sealed class StreamerWalker : IEventWalker
         if (binlogEvent is RowsEvent)
             RowsEvents++;
 
-        var handled = _session.HandleAsync(binlogEvent, _position, CancellationToken.None);
+        _transactions.Classify(binlogEvent);
+        var handled = _session.HandleAsync(binlogEvent, _transactions, _position, CancellationToken.None);
         var flush = handled.IsCompletedSuccessfully ? handled.Result : handled.AsTask().GetAwaiter().GetResult();
         if (!flush)
             return;

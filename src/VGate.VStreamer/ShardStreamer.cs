@@ -137,7 +137,7 @@ public sealed class ShardStreamer
             }
             first = false;
 
-            var flush = await session.HandleAsync(binlogEvent, source, cancellationToken).ConfigureAwait(false);
+            var flush = await session.HandleAsync(binlogEvent, client.Transactions, source, cancellationToken).ConfigureAwait(false);
             var reachedStop = stopAt is { } stop && client.LastEventCompletedTransaction && client.Position is { } position && position.AtLeast(stop);
             if (flush || reachedStop)
                 yield return session.TakeBatch();

@@ -18,10 +18,11 @@ namespace VGate.MySql.Replication;
 /// <remarks>
 /// <para>Usage: create with options, then <c>await foreach</c> over <see cref="ReadEventsAsync"/>. One client reads one
 /// stream; to reconnect, create a new client starting from <see cref="Position"/>.</para>
-/// <para>Positions: after the event that completes a transaction (XID, COMMIT, or a DDL statement) has been yielded,
-/// <see cref="Position"/> and <see cref="FilePosition"/> include that transaction, so a caller that stores the
-/// position when it has processed such an event and later starts a new client from it receives exactly the
-/// transactions after it.</para>
+/// <para>Positions: after the event that ends an event group has been yielded (XID, COMMIT, a real ROLLBACK, XA
+/// PREPARE/COMMIT/ROLLBACK, or a standalone statement; <see cref="TransactionClassifier"/> decides),
+/// <see cref="Position"/> and <see cref="FilePosition"/> include that group, so a caller that stores the position when
+/// it has processed such an event and later starts a new client from it receives exactly the groups after it. They
+/// never move inside a group (SAVEPOINT, ROLLBACK TO, the CREATE of a CREATE … SELECT).</para>
 /// <para>Buffers: row data in yielded events points into the receive buffer and is valid only until the next
 /// event is requested.</para>
 /// </remarks>
@@ -71,8 +72,17 @@ public sealed class BinlogClient : IAsyncDisposable
     /// <summary>The binlog file the stream is in now (empty until the server names it).</summary>
     public string CurrentFileName => _state?.FileName ?? "";
 
-    /// <summary>True when the event yielded last completed a transaction (so <see cref="Position"/> just moved past it).</summary>
-    public bool LastEventCompletedTransaction { get; private set; }
+    /// <summary>True when the event yielded last ended an event group (so <see cref="Position"/> just moved past it).</summary>
+    public bool LastEventCompletedTransaction => LastEventRole.EndsGroup();
+
+    /// <summary>What the event yielded last does to the transaction structure (<see cref="TransactionClassifier"/>).</summary>
+    public TransactionEventRole LastEventRole { get; private set; }
+
+    /// <summary>
+    /// The classifier that decided <see cref="LastEventRole"/>: its <see cref="TransactionClassifier.SavepointName"/>
+    /// and <see cref="TransactionClassifier.Xid"/> describe the event yielded last. Read it, do not feed it.
+    /// </summary>
+    public TransactionClassifier Transactions { get; } = new();
 
     /// <summary>
     /// Connects, checks the source's settings, starts the dump at the configured position and yields every event.
@@ -132,18 +142,14 @@ public sealed class BinlogClient : IAsyncDisposable
                     state.Advance(binlogEvent, parser.LastHeader);
                     foreach (var inner in payload.ReadEvents())
                     {
-                        LastEventCompletedTransaction = Track(inner, tracker, state);
-                        if (LastEventCompletedTransaction)
-                            Commit(tracker, state);
+                        Track(inner, tracker, state);
                         yield return inner;
                     }
                     continue;
                 }
 
                 state.Advance(binlogEvent, parser.LastHeader);
-                LastEventCompletedTransaction = Track(binlogEvent, tracker, state);
-                if (LastEventCompletedTransaction)
-                    Commit(tracker, state);
+                Track(binlogEvent, tracker, state);
                 yield return binlogEvent;
             }
         }
@@ -165,48 +171,16 @@ public sealed class BinlogClient : IAsyncDisposable
         }
     }
 
-    private void Commit(ServerFlavor.GtidTracker tracker, StreamState state)
+    /// <summary>Classifies the event and moves the position when it ends a group.</summary>
+    private void Track(BinlogEvent binlogEvent, ServerFlavor.GtidTracker tracker, StreamState state)
     {
+        tracker.Observe(binlogEvent);
+        LastEventRole = Transactions.Classify(binlogEvent);
+        if (!LastEventRole.EndsGroup())
+            return;
         tracker.Commit();
         Position = tracker.Position;
         FilePosition = new BinlogFilePosition(state.FileName, state.NextPosition);
-    }
-
-    /// <summary>Follows transaction boundaries; returns true when <paramref name="binlogEvent"/> completes one.</summary>
-    private static bool Track(BinlogEvent binlogEvent, ServerFlavor.GtidTracker tracker, StreamState state)
-    {
-        if (tracker.Observe(binlogEvent))
-        {
-            state.InTransaction = false;
-            return false;
-        }
-        switch (binlogEvent)
-        {
-            case XidEvent:
-            case XaPrepareEvent:
-                state.InTransaction = false;
-                return true;
-            case QueryEvent query:
-                var sql = query.Query.AsSpan().TrimStart();
-                if (sql.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase) ||
-                    sql.StartsWith("XA START", StringComparison.OrdinalIgnoreCase))
-                {
-                    state.InTransaction = true;
-                    return false;
-                }
-                if (sql.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase) ||
-                    sql.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase) ||
-                    sql.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase) ||
-                    sql.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase))
-                {
-                    state.InTransaction = false;
-                    return true;
-                }
-                // A statement outside BEGIN … COMMIT (DDL) is a transaction of its own.
-                return !state.InTransaction;
-            default:
-                return false;
-        }
     }
 
     private async Task<SessionInfo> PrepareAsync(CancellationToken cancellationToken)
@@ -342,8 +316,6 @@ public sealed class BinlogClient : IAsyncDisposable
         public string FileName { get; private set; } = fileName;
 
         public ulong NextPosition { get; private set; } = nextPosition;
-
-        public bool InTransaction { get; set; }
 
         /// <param name="binlogEvent">The event just parsed.</param>
         /// <param name="header">Its header as received (a cached TABLE_MAP instance keeps the header of its first arrival).</param>

@@ -111,7 +111,7 @@ internal static class DdlParser
         name is { } table ? new DdlStatement(kind, [table]) : DdlStatement.NotDdl;
 
     /// <summary>Reads words, names and punctuation, skipping white space and comments.</summary>
-    private sealed class Tokenizer(string text)
+    internal sealed class Tokenizer(string text)
     {
         public int Position { get; set; }
 

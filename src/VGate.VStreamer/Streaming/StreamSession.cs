@@ -38,6 +38,10 @@ internal sealed class StreamSession(
     private SchemaCatalog _catalog = catalog;
     private long _batchBytes;
     private bool _inTransaction;
+    // Open savepoints of the current group, oldest first; while any is open the batch is held (see HoldingGroup).
+    private readonly List<Savepoint> _savepoints = [];
+    // True in a CREATE … SELECT group: its DDL and rows go out in one batch.
+    private bool _holdGroup;
     private bool _isMariaDb;
     private uint _transactionTimestamp;
     private long? _currentTime;
@@ -58,34 +62,58 @@ internal sealed class StreamSession(
     }
 
     /// <summary>Handles one binlog event; returns true when the batch must be handed on now.</summary>
+    /// <param name="binlogEvent">The event.</param>
+    /// <param name="transactions">The classifier that has just classified <paramref name="binlogEvent"/> (its role,
+    /// savepoint name): the binlog client's, or the caller's own when the events come from a file.</param>
+    /// <param name="source">Where the reader is (position after the last complete group).</param>
+    /// <param name="cancellationToken">Cancels a catalog reload.</param>
     /// <remarks>
     /// Not an async method: only a statement (QUERY event, which may reload the catalog after a DDL) can wait, so
     /// every other event — rows above all — completes synchronously without an async state machine.
     /// </remarks>
-    public ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, IStreamPosition source, CancellationToken cancellationToken)
+    public ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, TransactionClassifier transactions, IStreamPosition source, CancellationToken cancellationToken)
     {
         ResetClock();
         var timestamp = binlogEvent.Header.Timestamp;
         _isMariaDb = source.IsMariaDb;
+        var role = transactions.LastRole;
+        switch (role)
+        {
+            case TransactionEventRole.None:
+                break;
+            case TransactionEventRole.Begin:
+                if (binlogEvent is MariaDbGtidEvent or GtidEvent)
+                    NewGroup(timestamp);
+                Begin(timestamp);
+                return new ValueTask<bool>(false);
+            case TransactionEventRole.Savepoint:
+                SetSavepoint(transactions.SavepointName);
+                return new ValueTask<bool>(false);
+            case TransactionEventRole.RollbackToSavepoint:
+                RollBackToSavepoint(transactions.SavepointName);
+                return new ValueTask<bool>(false);
+            case TransactionEventRole.ReleaseSavepoint:
+                ReleaseSavepoint(transactions.SavepointName);
+                return new ValueTask<bool>(false);
+            case TransactionEventRole.Standalone:
+                return HandleStandaloneAsync((QueryEvent)binlogEvent, source, cancellationToken);
+            default:
+                // Every other role ends a group. A group that ends in a real ROLLBACK holds only what the server could
+                // not roll back (changes of non-transactional tables), so it goes out like a commit; XA groups go out
+                // at their prepare (and the COMMIT/ROLLBACK group of its own carries the position).
+                Commit(source, timestamp);
+                return new ValueTask<bool>(true);
+        }
         switch (binlogEvent)
         {
             case RowsEvent rows:
                 HandleRows(rows);
-                return new ValueTask<bool>(_batchBytes >= _options.PacketSize);
-            case MariaDbGtidEvent gtid:
-                _transactionTimestamp = timestamp;
-                if (!gtid.IsStandalone)
-                    Begin(timestamp);
+                return new ValueTask<bool>(_batchBytes >= _options.PacketSize && !HoldingGroup);
+            case MariaDbGtidEvent or GtidEvent:
+                NewGroup(timestamp);
                 return new ValueTask<bool>(false);
-            case GtidEvent:
-                _transactionTimestamp = timestamp;
-                return new ValueTask<bool>(false);
-            case QueryEvent query:
-                return HandleQueryAsync(query, source, cancellationToken);
-            case XidEvent:
-            case XaPrepareEvent:
-                Commit(source, timestamp);
-                return new ValueTask<bool>(true);
+            case QueryEvent query when _inTransaction:
+                return HandleGroupStatementAsync(query, source, cancellationToken);
             case HeartbeatEvent when sendHeartbeats && !_inTransaction && _batch.Count == 0:
                 Emit(VEventType.Heartbeat, 0);
                 return new ValueTask<bool>(true);
@@ -94,51 +122,152 @@ internal sealed class StreamSession(
         }
     }
 
-    private async ValueTask<bool> HandleQueryAsync(QueryEvent query, IStreamPosition source, CancellationToken cancellationToken)
-    {
-        var sql = query.Query.AsSpan().TrimStart();
-        var timestamp = query.Header.Timestamp;
-        if (StartsWith(sql, "BEGIN") || StartsWith(sql, "XA START"))
-        {
-            Begin(timestamp);
-            return false;
-        }
-        if (StartsWith(sql, "COMMIT") || StartsWith(sql, "ROLLBACK") || StartsWith(sql, "XA COMMIT") || StartsWith(sql, "XA ROLLBACK"))
-        {
-            if (StartsWith(sql, "ROLLBACK TO"))
-                return false;
-            Commit(source, timestamp);
-            return true;
-        }
-        if (StartsWith(sql, "SAVEPOINT") || StartsWith(sql, "XA END") || StartsWith(sql, "XA PREPARE"))
-            return false;
+    /// <summary>
+    /// True while the batch must not be handed on before the group ends: a savepoint is open (a ROLLBACK TO may still
+    /// retract what follows it), or the group is a CREATE … SELECT (its DDL and rows go out in one batch).
+    /// </summary>
+    /// <remarks>Held without a size limit: see docs/server.md (savepoints).</remarks>
+    private bool HoldingGroup => _savepoints.Count > 0 || _holdGroup;
 
-        // A statement of its own: DDL on a streamed table, or anything else.
+    /// <summary>A group starts (GTID event): nothing of an earlier, unfinished group carries over.</summary>
+    private void NewGroup(uint timestamp)
+    {
+        _transactionTimestamp = timestamp;
+        _savepoints.Clear();
+        _holdGroup = false;
+    }
+
+    private void SetSavepoint(string? name)
+    {
+        if (!_inTransaction || name is null)
+            return;
+        // SAVEPOINT with the name of an existing savepoint replaces it (MySQL and MariaDB).
+        var existing = _savepoints.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (existing >= 0)
+            _savepoints.RemoveAt(existing);
+        _savepoints.Add(new Savepoint(name, _batch.Count, _batchBytes));
+    }
+
+    /// <summary>
+    /// ROLLBACK TO x: the events since SAVEPOINT x were undone on the source; they are still in the batch (nothing is
+    /// handed on while a savepoint is open), so they are dropped. x stays; later savepoints go.
+    /// </summary>
+    private void RollBackToSavepoint(string? name)
+    {
+        var index = name is null ? -1 : _savepoints.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (index < 0)
+            return;
+        var savepoint = _savepoints[index];
+        _savepoints.RemoveRange(index + 1, _savepoints.Count - index - 1);
+        for (var i = savepoint.BatchCount; i < _batch.Count; i++)
+        {
+            // A FIELD that is dropped was never seen by the client: the table's next ROW needs it again.
+            if (_batch[i].FieldEvent is { } field && _tables.TryGetValue(field.TableName, out var table))
+                _tables[field.TableName] = table with { FieldSent = false };
+        }
+        _batch.RemoveRange(savepoint.BatchCount, _batch.Count - savepoint.BatchCount);
+        _batchBytes = savepoint.BatchBytes;
+        _lastMap = null;
+        _lastState = null;
+    }
+
+    private void ReleaseSavepoint(string? name)
+    {
+        // The changes since x now belong to the enclosing savepoint (or the group): only the names go.
+        var index = name is null ? -1 : _savepoints.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (index >= 0)
+            _savepoints.RemoveRange(index, _savepoints.Count - index);
+    }
+
+    /// <summary>A statement that is a group of its own: DDL on a streamed table, or anything else (OTHER).</summary>
+    private async ValueTask<bool> HandleStandaloneAsync(QueryEvent query, IStreamPosition source, CancellationToken cancellationToken)
+    {
+        var timestamp = query.Header.Timestamp;
         var ddl = DdlParser.Parse(query.Query);
-        var streamed = ddl.Kind != DdlKind.None && ddl.Tables.Any(t =>
-            string.Equals(t.Database ?? query.Database, _options.Database, StringComparison.Ordinal) && planner.Matches(t.Table));
-        if (_inTransaction)
-        {
-            // A statement inside BEGIN … COMMIT (e.g. CREATE TEMPORARY TABLE): it has no position of its own.
-            return false;
-        }
         EmitPosition(source, timestamp);
-        if (streamed)
-        {
-            var ddlEvent = NewEvent(VEventType.Ddl, timestamp);
-            ddlEvent.Statement = query.Query;
-            Append(ddlEvent);
-            foreach (var (_, table) in ddl.Tables)
-                _tables.Remove(table);
-            _lastMap = null;
-            _lastState = null;
-            _catalog = await reloadCatalog(cancellationToken).ConfigureAwait(false);
-        }
+        if (IsStreamed(ddl, query))
+            await EmitDdlAsync(query, ddl, timestamp, cancellationToken).ConfigureAwait(false);
         else
-        {
             Emit(VEventType.Other, timestamp);
-        }
+        _inTransaction = false;
         return true;
+    }
+
+    /// <summary>
+    /// A statement inside a group: the CREATE of a CREATE … SELECT, statement-format DML, or anything else (dropped,
+    /// e.g. CREATE TEMPORARY TABLE, XA END).
+    /// </summary>
+    private ValueTask<bool> HandleGroupStatementAsync(QueryEvent query, IStreamPosition source, CancellationToken cancellationToken)
+    {
+        if (DmlParser.Parse(query.Query) is { } dml)
+        {
+            if (IsStreamedDml(dml, query))
+            {
+                var vevent = NewEvent(dml.Kind, query.Header.Timestamp);
+                vevent.Dml = query.Query;
+                Append(vevent);
+            }
+            return new ValueTask<bool>(false);
+        }
+        var ddl = DdlParser.Parse(query.Query);
+        if (ddl.Kind == DdlKind.CreateTable && IsStreamed(ddl, query))
+            return HandleCreateSelectAsync(query, ddl, source, cancellationToken);
+        return new ValueTask<bool>(false);
+    }
+
+    /// <summary>
+    /// The CREATE of a CREATE … SELECT (MariaDB: a GTID with FL_DDL, not standalone; MySQL 8.0.21+: "CREATE TABLE …
+    /// START TRANSACTION" after BEGIN): <c>GTID (position before the group), DDL, BEGIN, FIELD, ROW…, GTID, COMMIT</c>,
+    /// all in one batch, so a client that stops between the DDL and the COMMIT resumes before the whole group.
+    /// </summary>
+    private async ValueTask<bool> HandleCreateSelectAsync(QueryEvent query, DdlStatement ddl, IStreamPosition source, CancellationToken cancellationToken)
+    {
+        var timestamp = query.Header.Timestamp;
+        var beginIndex = _batch.Count - 1;
+        var atGroupStart = beginIndex >= 0 && _batch[beginIndex].Type == VEventType.Begin;
+        if (atGroupStart)
+        {
+            var begin = _batch[beginIndex];
+            _batch.RemoveAt(beginIndex);
+            _batchBytes -= begin.CalculateSize();
+            // The source has not finished the group: its position is the one before it.
+            EmitPosition(source, timestamp);
+        }
+        await EmitDdlAsync(query, ddl, timestamp, cancellationToken).ConfigureAwait(false);
+        if (atGroupStart)
+            Emit(VEventType.Begin, _transactionTimestamp);
+        _holdGroup = true;
+        return false;
+    }
+
+    private async ValueTask EmitDdlAsync(QueryEvent query, DdlStatement ddl, uint timestamp, CancellationToken cancellationToken)
+    {
+        var ddlEvent = NewEvent(VEventType.Ddl, timestamp);
+        ddlEvent.Statement = query.Query;
+        Append(ddlEvent);
+        foreach (var (_, table) in ddl.Tables)
+            _tables.Remove(table);
+        _lastMap = null;
+        _lastState = null;
+        _catalog = await reloadCatalog(cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool IsStreamed(DdlStatement ddl, QueryEvent query) =>
+        ddl.Kind != DdlKind.None && ddl.Tables.Any(t =>
+            string.Equals(t.Database ?? query.Database, _options.Database, StringComparison.Ordinal) && planner.Matches(t.Table));
+
+    /// <summary>
+    /// Statement-format DML goes out (as Vitess's vstreamer sends it) when it runs in the streamed database and names a
+    /// table the filter streams; a statement whose table cannot be read from its head goes by its database alone.
+    /// </summary>
+    private bool IsStreamedDml(DmlStatement dml, QueryEvent query)
+    {
+        var database = dml.Database ?? query.Database;
+        if (database.Length > 0 && !string.Equals(database, _options.Database, StringComparison.Ordinal))
+            return false;
+        if (dml.Table is not { } table)
+            return true;
+        return planner.Matches(table) && (tableFilter is null || tableFilter(table));
     }
 
     private void Begin(uint timestamp)
@@ -157,6 +286,8 @@ internal sealed class StreamSession(
         EmitPosition(source, timestamp);
         Emit(VEventType.Commit, timestamp);
         _inTransaction = false;
+        _savepoints.Clear();
+        _holdGroup = false;
     }
 
     /// <summary>Appends a GTID event with the source's current position.</summary>
@@ -375,9 +506,8 @@ internal sealed class StreamSession(
         return all;
     }
 
-    private static bool StartsWith(ReadOnlySpan<char> sql, string prefix) =>
-        sql.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
-        (sql.Length == prefix.Length || !char.IsAsciiLetterOrDigit(sql[prefix.Length]));
+    /// <summary>An open savepoint: its name and the batch as it was when it was set.</summary>
+    private readonly record struct Savepoint(string Name, int BatchCount, long BatchBytes);
 
     /// <summary>What the stream knows about one table: the definition its plan and FIELD were made for.</summary>
     /// <param name="Columns">The binlog definition (TABLE_MAP columns) the plan and FIELD were made for.</param>
