@@ -27,6 +27,7 @@ public static class VEventFormatter
         VEventType.Heartbeat => "heartbeat",
         VEventType.CopyCompleted => "copy_completed",
         VEventType.Ddl => "ddl:" + vevent.Statement,
+        VEventType.Insert or VEventType.Update or VEventType.Delete or VEventType.Replace => vevent.Type.ToString().ToLowerInvariant() + ":" + vevent.Dml,
         VEventType.Field => FormatField(vevent.FieldEvent),
         VEventType.Row => FormatRow(vevent.RowEvent),
         VEventType.Lastpk => FormatLastPk(vevent.LastPKEvent),
