@@ -60,6 +60,39 @@ public sealed class BinlogCommandTests(MariaDbFixture fixture) : IClassFixture<M
     }
 
     [ServerFact]
+    public async Task Binlog_SavepointsAndCreateSelect_ResumePositionsOnlyAtGroupEndsAndEachResumesAtTheNextGroup()
+    {
+        var db = await fixture.CreateDatabaseAsync();
+        await fixture.Server.ExecuteAsync($"CREATE TABLE {db}.t (id INT PRIMARY KEY) ENGINE=InnoDB");
+        await fixture.Server.ExecuteAsync($"CREATE TABLE {db}.m (id INT PRIMARY KEY) ENGINE=MyISAM");
+        var start = "MariaDB/" + await fixture.Server.GetGtidBinlogPosAsync();
+        await fixture.Server.ExecuteAsync($"BEGIN; INSERT INTO {db}.t VALUES (1); SAVEPOINT a; INSERT INTO {db}.m VALUES (1); INSERT INTO {db}.t VALUES (2); ROLLBACK TO a; INSERT INTO {db}.t VALUES (3); COMMIT");
+        await fixture.Server.ExecuteAsync($"CREATE TABLE {db}.c ENGINE=InnoDB SELECT * FROM {db}.t");
+        await fixture.Server.ExecuteAsync($"INSERT INTO {db}.t VALUES (4)");
+
+        var (exit, lines, error) = await RunAsync("--source", Source, "--from", start, "--stop-at-end");
+
+        Assert.True(exit == 0, error);
+        // vgate binlog prints the server's log as it is, the ROLLBACK TO included, but positions only where groups end.
+        string Sql(JsonElement l) => l.TryGetProperty("sql", out var sql) ? sql.GetString() ?? "" : "";
+        var inside = lines.Where(l => l.GetProperty("type").GetString() == "query" &&
+            (Sql(l).StartsWith("SAVEPOINT", StringComparison.Ordinal) || Sql(l).StartsWith("ROLLBACK TO", StringComparison.Ordinal) ||
+             Sql(l).StartsWith("CREATE TABLE", StringComparison.Ordinal))).ToList();
+        Assert.Equal(3, inside.Count);
+        Assert.All(inside, l => Assert.False(l.TryGetProperty("resume_position", out _), l.ToString()));
+
+        var gtids = lines.Where(l => l.GetProperty("type").GetString() == "gtid").Select(l => l.GetProperty("gtid").GetString()).ToList();
+        var positions = lines.Where(l => l.TryGetProperty("resume_position", out _)).Select(l => l.GetProperty("resume_position").GetString()!).ToList();
+        Assert.Equal(4, gtids.Count); // the MyISAM row's group, the savepoint group, CREATE … SELECT, the last insert
+        Assert.Equal(gtids.Count, positions.Count);
+        for (var k = 0; k < positions.Count; k++)
+        {
+            var (_, resumed, _) = await RunAsync("--source", Source, "--from", positions[k], "--stop-at-end");
+            Assert.Equal(gtids.Skip(k + 1), resumed.Where(l => l.GetProperty("type").GetString() == "gtid").Select(l => l.GetProperty("gtid").GetString()));
+        }
+    }
+
+    [ServerFact]
     public async Task Binlog_FromResumePosition_PrintsOnlyLaterTransactions()
     {
         var db = await fixture.CreateDatabaseAsync();
