@@ -72,6 +72,14 @@ public sealed class BinlogClient : IAsyncDisposable
     /// <summary>The binlog file the stream is in now (empty until the server names it).</summary>
     public string CurrentFileName => _state?.FileName ?? "";
 
+    /// <summary>
+    /// Where in the binlog the event yielded last starts (for an event inside a compressed TRANSACTION_PAYLOAD: where the
+    /// payload starts); default for events the server made up for the stream (the ROTATE and FORMAT_DESCRIPTION sent at
+    /// the start of a dump). A dump started at this position reads that event again.
+    /// </summary>
+    public BinlogFilePosition LastEventStart { get; private set; }
+
+
     /// <summary>True when the event yielded last ended an event group (so <see cref="Position"/> just moved past it).</summary>
     public bool LastEventCompletedTransaction => LastEventRole.EndsGroup();
 
@@ -137,6 +145,7 @@ public sealed class BinlogClient : IAsyncDisposable
                     throw BinlogFormatException.Create($"Unexpected packet marker 0x{marker:X2} in the binlog stream", 0);
 
                 var binlogEvent = parser.Parse(packet[1..]);
+                LastEventStart = StartOf(parser.LastHeader, state);
                 if (binlogEvent is TransactionPayloadEvent payload && _options.ExpandTransactionPayloads)
                 {
                     state.Advance(binlogEvent, parser.LastHeader);
@@ -170,6 +179,11 @@ public sealed class BinlogClient : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static BinlogFilePosition StartOf(EventHeader header, StreamState state) =>
+        header.NextPosition >= header.EventLength && !header.IsArtificial
+            ? new BinlogFilePosition(state.FileName, header.NextPosition - header.EventLength)
+            : default;
 
     /// <summary>Classifies the event and moves the position when it ends a group.</summary>
     private void Track(BinlogEvent binlogEvent, ServerFlavor.GtidTracker tracker, StreamState state)

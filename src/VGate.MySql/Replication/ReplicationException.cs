@@ -29,6 +29,10 @@ public sealed class ReplicationException : Exception
             $"The start position {position} is not in the source's binlogs (it may be ahead of the source or belong to " +
             $"another server). Server said: {inner.ServerMessage}", inner);
 
+    /// <summary>The rows of a committed XA transaction cannot be read: its XA PREPARE group is purged or not where expected.</summary>
+    internal static ReplicationException PreparedXaMissing(string detail, bool purged) =>
+        new(purged ? ReplicationErrorKind.PositionPurged : ReplicationErrorKind.PositionNotFound, detail, null);
+
     internal static ReplicationException ServerError(MySqlServerException inner) =>
         new(ReplicationErrorKind.ServerError, $"The source ended the binlog stream: {inner.Message}", inner);
 
