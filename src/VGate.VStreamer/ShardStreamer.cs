@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 using VGate.MySql.Binlog;
+using VGate.MySql.Binlog.Events;
 using VGate.MySql.Positions;
 using VGate.MySql.Replication;
 using VGate.VStreamer.CopyPhase;
@@ -111,6 +112,8 @@ public sealed class ShardStreamer
         });
 
         var source = new ClientPosition(client);
+        var preparedXa = new PreparedXaReader(_options.Source);
+        var groupStart = default(BinlogFilePosition);
         await using var events = client.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var first = true;
         while (true)
@@ -137,12 +140,89 @@ public sealed class ShardStreamer
             }
             first = false;
 
-            var flush = await session.HandleAsync(binlogEvent, client.Transactions, source, cancellationToken).ConfigureAwait(false);
+            var transactions = client.Transactions;
+            if (binlogEvent is MariaDbGtidEvent or GtidEvent)
+                groupStart = client.LastEventStart;
+            switch (transactions.LastRole)
+            {
+                case TransactionEventRole.XaPrepare when transactions.Xid is { } prepared:
+                    preparedXa.Remember(XaId.Parse(prepared), groupStart);
+                    break;
+                case TransactionEventRole.XaCommit when transactions.Xid is { } committed:
+                    await foreach (var batch in DeliverPreparedXaAsync(session, preparedXa, XaId.Parse(committed), prepareStart: null, groupStart, cancellationToken).ConfigureAwait(false))
+                        yield return batch;
+                    break;
+                case TransactionEventRole.XaCommitOnePhase when transactions.GroupIsXa && transactions.Xid is { } onePhase:
+                    // MySQL's XA COMMIT … ONE PHASE: the group just read is the transaction; its rows were held back like any XA group's.
+                    await foreach (var batch in DeliverPreparedXaAsync(session, preparedXa, XaId.Parse(onePhase), groupStart, groupStart, cancellationToken).ConfigureAwait(false))
+                        yield return batch;
+                    break;
+                case TransactionEventRole.XaRollback when transactions.Xid is { } rolledBack:
+                    preparedXa.Forget(XaId.Parse(rolledBack));
+                    break;
+            }
+
+            var flush = await session.HandleAsync(binlogEvent, transactions, source, cancellationToken).ConfigureAwait(false);
             var reachedStop = stopAt is { } stop && client.LastEventCompletedTransaction && client.Position is { } position && position.AtLeast(stop);
             if (flush || reachedStop)
                 yield return session.TakeBatch();
             if (reachedStop)
                 yield break;
+        }
+    }
+
+    /// <summary>
+    /// Feeds the changes of a prepared XA transaction, read again from the binlog, into the transaction its commit
+    /// opens; yields batches when they grow past the packet size, as for any large transaction.
+    /// </summary>
+    /// <param name="session">The stream's session; the commit event itself is handed to it afterwards as usual.</param>
+    /// <param name="preparedXa">Where the stream's prepared groups are (remembered, or searched for).</param>
+    /// <param name="xid">The XA transaction being committed.</param>
+    /// <param name="prepareStart">Where the prepared group starts, when known; else it is looked up (remembered or searched).</param>
+    /// <param name="commitStart">Where the committing group starts (the search looks before it).</param>
+    /// <param name="cancellationToken">Ends the read.</param>
+    private async IAsyncEnumerable<IReadOnlyList<VEvent>> DeliverPreparedXaAsync(StreamSession session, PreparedXaReader preparedXa,
+        XaId xid, BinlogFilePosition? prepareStart, BinlogFilePosition commitStart, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = ReadPreparedXaAsync(preparedXa, xid, prepareStart, commitStart, cancellationToken);
+        var transactions = new TransactionClassifier();
+        await foreach (var binlogEvent in events.ConfigureAwait(false))
+        {
+            transactions.Classify(binlogEvent);
+            if (session.HandlePreparedEvent(binlogEvent, transactions))
+                yield return session.TakeBatch();
+        }
+        preparedXa.Forget(xid);
+    }
+
+    private async IAsyncEnumerable<BinlogEvent> ReadPreparedXaAsync(PreparedXaReader preparedXa, XaId xid, BinlogFilePosition? prepareStart,
+        BinlogFilePosition commitStart, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IAsyncEnumerator<BinlogEvent> events;
+        try
+        {
+            var start = prepareStart ?? await preparedXa.LocateAsync(xid, commitStart, cancellationToken).ConfigureAwait(false);
+            events = preparedXa.ReadGroupAsync(xid, start, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard);
+        }
+        await using (events.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await events.MoveNextAsync().ConfigureAwait(false))
+                        yield break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    throw SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard);
+                }
+                yield return events.Current;
+            }
         }
     }
 

@@ -43,6 +43,13 @@ public sealed class TransactionClassifier
     /// </summary>
     public string? Xid { get; private set; }
 
+    /// <summary>
+    /// True from the start of an XA transaction's group (a MariaDB GTID with FL_PREPARED_XA, or XA START) to its end,
+    /// the end event included: its changes are prepared, not committed, until a later XA COMMIT (or committed by the
+    /// end itself for <see cref="TransactionEventRole.XaCommitOnePhase"/>). False again at the next group.
+    /// </summary>
+    public bool GroupIsXa { get; private set; }
+
     /// <summary>The role of the event classified last.</summary>
     public TransactionEventRole LastRole { get; private set; }
 
@@ -52,6 +59,8 @@ public sealed class TransactionClassifier
         ArgumentNullException.ThrowIfNull(binlogEvent);
         SavepointName = null;
         Xid = null;
+        if (binlogEvent is MariaDbGtidEvent or GtidEvent || (LastRole.EndsGroup() && !InGroup))
+            GroupIsXa = binlogEvent is MariaDbGtidEvent { IsPreparedXa: true };
         var role = binlogEvent switch
         {
             MariaDbGtidEvent gtid => OnMariaDbGtid(gtid),
@@ -137,6 +146,7 @@ public sealed class TransactionClassifier
                 switch (words.Next())
                 {
                     case "START" or "BEGIN":
+                        GroupIsXa = true;
                         return InGroup ? TransactionEventRole.None : TransactionEventRole.Begin;
                     case "COMMIT":
                         {

@@ -31,7 +31,7 @@ public sealed class ReplicationException : Exception
 
     /// <summary>The rows of a committed XA transaction cannot be read: its XA PREPARE group is purged or not where expected.</summary>
     internal static ReplicationException PreparedXaMissing(string detail, bool purged) =>
-        new(purged ? ReplicationErrorKind.PositionPurged : ReplicationErrorKind.PositionNotFound, detail, null);
+        new(purged ? ReplicationErrorKind.PositionPurged : ReplicationErrorKind.ServerError, detail, null);
 
     internal static ReplicationException ServerError(MySqlServerException inner) =>
         new(ReplicationErrorKind.ServerError, $"The source ended the binlog stream: {inner.Message}", inner);

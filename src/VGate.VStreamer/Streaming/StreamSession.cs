@@ -99,10 +99,17 @@ internal sealed class StreamSession(
                 return HandleStandaloneAsync((QueryEvent)binlogEvent, source, cancellationToken);
             default:
                 // Every other role ends a group. A group that ends in a real ROLLBACK holds only what the server could
-                // not roll back (changes of non-transactional tables), so it goes out like a commit; XA groups go out
-                // at their prepare (and the COMMIT/ROLLBACK group of its own carries the position).
+                // not roll back (changes of non-transactional tables), so it goes out like a commit. An XA group's
+                // changes are not in the batch (see below): its prepare and a rollback after it go out as transactions
+                // without rows, which move the position; an XA COMMIT goes out with the prepared changes the caller has
+                // read again and fed through HandlePreparedEvent before this.
                 Commit(source, timestamp);
                 return new ValueTask<bool>(true);
+        }
+        if (transactions.GroupIsXa && binlogEvent is RowsEvent or QueryEvent)
+        {
+            // Prepared, not committed: they reach clients at the commit (docs/server.md, "XA transactions").
+            return new ValueTask<bool>(false);
         }
         switch (binlogEvent)
         {
@@ -119,6 +126,42 @@ internal sealed class StreamSession(
                 return new ValueTask<bool>(true);
             default:
                 return new ValueTask<bool>(false);
+        }
+    }
+
+    /// <summary>
+    /// Handles one event of a prepared XA group read again from the binlog when its commit arrives: its row changes,
+    /// statement-format DML and savepoints go into the committing transaction (its BEGIN is emitted when needed).
+    /// Returns true when the batch must be handed on now (mid-transaction, as for any large transaction).
+    /// </summary>
+    /// <param name="binlogEvent">An event of the prepared group.</param>
+    /// <param name="transactions">A classifier fed the prepared group's events (not the live stream's).</param>
+    public bool HandlePreparedEvent(BinlogEvent binlogEvent, TransactionClassifier transactions)
+    {
+        ResetClock();
+        Begin(binlogEvent.Header.Timestamp);
+        switch (transactions.LastRole)
+        {
+            case TransactionEventRole.Savepoint:
+                SetSavepoint(transactions.SavepointName);
+                return false;
+            case TransactionEventRole.RollbackToSavepoint:
+                RollBackToSavepoint(transactions.SavepointName);
+                return false;
+            case TransactionEventRole.ReleaseSavepoint:
+                ReleaseSavepoint(transactions.SavepointName);
+                return false;
+        }
+        switch (binlogEvent)
+        {
+            case RowsEvent rows:
+                HandleRows(rows);
+                return _batchBytes >= _options.PacketSize && !HoldingGroup;
+            case QueryEvent query when DmlParser.Parse(query.Query) is { } dml:
+                AppendDml(dml, query);
+                return false;
+            default:
+                return false;
         }
     }
 
@@ -201,18 +244,22 @@ internal sealed class StreamSession(
     {
         if (DmlParser.Parse(query.Query) is { } dml)
         {
-            if (IsStreamedDml(dml, query))
-            {
-                var vevent = NewEvent(dml.Kind, query.Header.Timestamp);
-                vevent.Dml = query.Query;
-                Append(vevent);
-            }
+            AppendDml(dml, query);
             return new ValueTask<bool>(false);
         }
         var ddl = DdlParser.Parse(query.Query);
         if (ddl.Kind == DdlKind.CreateTable && IsStreamed(ddl, query))
             return HandleCreateSelectAsync(query, ddl, source, cancellationToken);
         return new ValueTask<bool>(false);
+    }
+
+    private void AppendDml(DmlStatement dml, QueryEvent query)
+    {
+        if (!IsStreamedDml(dml, query))
+            return;
+        var vevent = NewEvent(dml.Kind, query.Header.Timestamp);
+        vevent.Dml = query.Query;
+        Append(vevent);
     }
 
     /// <summary>
