@@ -101,8 +101,6 @@ public sealed class ShardStreamer
         ReplicationPosition? stopAt,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var session = new StreamSession(_options, _planner, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), LoadCatalogAsync,
-            tableFilter, sendHeartbeats: stopAt is null);
         await using var client = new BinlogClient(new BinlogClientOptions
         {
             Connection = _options.Source,
@@ -110,6 +108,9 @@ public sealed class ShardStreamer
             HeartbeatInterval = _options.HeartbeatInterval,
             TimeProvider = _options.TimeProvider,
         });
+        var session = new StreamSession(_options, _planner, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), LoadCatalogAsync,
+            tableFilter, sendHeartbeats: stopAt is null,
+            readSavepointsAhead: (groupStart, token) => ReadSavepointsAheadAsync(client.CurrentFileName, groupStart, token));
 
         var source = new ClientPosition(client);
         var preparedXa = new PreparedXaReader(_options.Source);
@@ -224,6 +225,50 @@ public sealed class ShardStreamer
                 yield return events.Current;
             }
         }
+    }
+
+    /// <summary>
+    /// Reads one group from <paramref name="groupStart"/> in <paramref name="file"/> on a replication connection of its own
+    /// and returns its SAVEPOINT / ROLLBACK TO / RELEASE statements with their offsets (the group is complete in the file:
+    /// the servers write a group at once, and the stream has already read part of it).
+    /// </summary>
+    private async Task<IReadOnlyList<SavepointStatement>> ReadSavepointsAheadAsync(string file, ulong groupStart, CancellationToken cancellationToken)
+    {
+        var statements = new List<SavepointStatement>();
+        try
+        {
+            await using var client = new BinlogClient(new BinlogClientOptions
+            {
+                Connection = _options.Source,
+                Start = BinlogStartPosition.FromFile(new BinlogFilePosition(file, groupStart)),
+                HeartbeatInterval = _options.HeartbeatInterval,
+                TimeProvider = _options.TimeProvider,
+            });
+            var inGroup = false;
+            await foreach (var binlogEvent in client.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (binlogEvent is MariaDbGtidEvent or GtidEvent)
+                {
+                    if (inGroup)
+                        break;
+                    inGroup = true;
+                    continue;
+                }
+                if (!inGroup)
+                    continue; // the server's ROTATE and FORMAT_DESCRIPTION before the group
+                var role = client.LastEventRole;
+                if (role is TransactionEventRole.Savepoint or TransactionEventRole.RollbackToSavepoint or TransactionEventRole.ReleaseSavepoint &&
+                    client.Transactions.SavepointName is { } name)
+                    statements.Add(new SavepointStatement(role, name, binlogEvent.Header.NextPosition));
+                if (role.EndsGroup())
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard);
+        }
+        return statements;
     }
 
     /// <summary>Re-raises failures of <paramref name="source"/> as <see cref="VStreamException"/>s (cancellation by our token stays as it is).</summary>

@@ -42,6 +42,13 @@ public sealed class ShardStreamerOptions
     /// <summary>A batch is handed on once its events reach about this many bytes, even mid-transaction. Default 250 000.</summary>
     public int PacketSize { get; init; } = 250_000;
 
+    /// <summary>
+    /// How many bytes of a group the stream holds, from its first open SAVEPOINT on, before it reads the rest of the group
+    /// ahead on a second replication connection to learn which changes a later ROLLBACK TO retracts (and then hands the
+    /// group on in <see cref="PacketSize"/> pieces again). Default 16 MiB. See docs/server.md, "Transactions in the stream".
+    /// </summary>
+    public long SavepointHoldBytes { get; init; } = 16 * 1024 * 1024;
+
     /// <summary>How often an idle stream sends HEARTBEAT (it is the source heartbeat period too). Default 900 ms.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(900);
 

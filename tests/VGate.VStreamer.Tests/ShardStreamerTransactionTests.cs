@@ -94,6 +94,60 @@ public sealed class ShardStreamerTransactionTests(MariaDbFixture fixture) : ICla
     }
 
     [ServerFact]
+    public async Task Stream_SavepointGroupLargerThanTheHoldLimit_ReadAheadKeepsOnlyKeptRowsAndHandsOnInPackets()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture, Tables, MyIsam);
+        var start = await spec.PositionAsync();
+        static string Inserts(int from, int count) =>
+            string.Concat(Enumerable.Range(from, count).Select(i => $"INSERT INTO {{db}}.t VALUES ({i}, REPEAT('x', 20)); "));
+        // Past the hold limit while savepoint a is open; later savepoints are rolled back after MyISAM changes.
+        await spec.ExecuteAsync("BEGIN; INSERT INTO {db}.t VALUES (1,'first'); SAVEPOINT a; " + Inserts(2, 20) +
+            "SAVEPOINT b; INSERT INTO {db}.m VALUES (1); " + Inserts(100, 5) + "ROLLBACK TO b; " + Inserts(200, 20) +
+            "SAVEPOINT c; INSERT INTO {db}.m VALUES (2); INSERT INTO {db}.t VALUES (300,'rb'); ROLLBACK TO c; COMMIT");
+        // The held part itself is undone: savepoint a is rolled back after the limit was reached.
+        await spec.ExecuteAsync("BEGIN; INSERT INTO {db}.t VALUES (400,'kept'); SAVEPOINT a; INSERT INTO {db}.m VALUES (3); " +
+            Inserts(401, 30) + "ROLLBACK TO a; INSERT INTO {db}.t VALUES (450,'kept'); COMMIT");
+
+        var (batches, events) = await StreamBatchesAsync(spec, start, commits: 5, packetSize: 600, holdBytes: 1_000);
+
+        var rows = events.Where(e => e.StartsWith("row:t", StringComparison.Ordinal))
+            .Select(e => int.Parse(e["row:t insert(".Length..e.IndexOf(',', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        int[] kept = [1, .. Enumerable.Range(2, 20), .. Enumerable.Range(200, 20), 400, 450];
+        Assert.Equal(kept, rows);
+        await AssertIdsAsync(spec, kept);
+        // The first group went out in several packets: it was not held whole.
+        Assert.True(batches.Count(b => b.Any(e => e.StartsWith("row:t", StringComparison.Ordinal)) && !b.Contains("commit")) >= 2,
+            string.Join(Environment.NewLine, batches.Select(b => string.Join(" ", b))));
+        Assert.Equal(5, events.Count(e => e == "commit"));
+    }
+
+    private static async Task<(List<List<string>> Batches, List<string> Events)> StreamBatchesAsync(StreamSpec spec, string start, int commits, int packetSize, long holdBytes)
+    {
+        var template = spec.Options(start);
+        var options = new ShardStreamerOptions
+        {
+            Keyspace = template.Keyspace,
+            Shard = template.Shard,
+            Source = template.Source,
+            Database = template.Database,
+            Position = start,
+            PacketSize = packetSize,
+            SavepointHoldBytes = holdBytes,
+        };
+        var batches = new List<List<string>>();
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var batch in new ShardStreamer(options).StreamAsync(deadline.Token))
+        {
+            var text = StreamSpec.Format(batch.Where(e => e.Type != VEventType.Heartbeat).Select(e => e.Materialize()));
+            if (text.Count > 0)
+                batches.Add(text);
+            if (batches.Sum(b => b.Count(e => e == "commit")) >= commits)
+                break;
+        }
+        return (batches, batches.SelectMany(b => b).ToList());
+    }
+
+    [ServerFact]
     public async Task Stream_CreateTableSelect_GtidDdlBeginRowsGtidCommitInOneBatch()
     {
         var spec = await StreamSpec.CreateAsync(fixture, Tables, "INSERT INTO {db}.t VALUES (1,'a'), (2,'b')");
@@ -268,6 +322,6 @@ public sealed class ShardStreamerTransactionTests(MariaDbFixture fixture) : ICla
     private async Task AssertIdsAsync(StreamSpec spec, int[] expected)
     {
         var rows = await CopyHarness.ReadTableAsync(fixture.Server, spec.Database, "t");
-        Assert.Equal(expected.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), rows.Keys);
+        Assert.Equal(expected.Order(), rows.Keys.Select(k => int.Parse(k, System.Globalization.CultureInfo.InvariantCulture)).Order());
     }
 }

@@ -22,6 +22,8 @@ namespace VGate.MySql.Binlog;
 /// and ends at XID, COMMIT/ROLLBACK, or XA_PREPARE (one_phase set: <c>XA COMMIT … ONE PHASE</c>); without BEGIN the
 /// next statement is a group of its own (DDL, XA COMMIT/ROLLBACK of a prepared transaction). The atomic
 /// CREATE … SELECT of 8.0.21+ is BEGIN, "CREATE TABLE … START TRANSACTION", rows, XID.</item>
+/// <item>MySQL TRANSACTION_PAYLOAD (binlog transaction compression) holds a whole group but its GTID; fed its events
+/// the classifier sees that group; fed the payload event itself, it takes it as the group's end.</item>
 /// <item>Both: <c>SAVEPOINT x</c> is written inside a group; <c>ROLLBACK TO x</c> only when a non-transactional table
 /// changed after the savepoint (otherwise the server drops the rolled-back events from its cache). Neither ends the
 /// group, and <c>ROLLBACK TO</c> is never a rollback of the group.</item>
@@ -68,6 +70,8 @@ public sealed class TransactionClassifier
             XidEvent => TransactionEventRole.Commit,
             XaPrepareEvent prepare => OnXaPrepare(prepare),
             QueryEvent query => OnQuery(query.Query),
+            // Fed only when the payload is not expanded: MySQL compresses a whole group but its GTID (BEGIN … XID).
+            TransactionPayloadEvent => TransactionEventRole.Commit,
             _ => TransactionEventRole.None,
         };
         if (role == TransactionEventRole.Begin)

@@ -21,13 +21,17 @@ namespace VGate.VStreamer.Streaming;
 /// <param name="reloadCatalog">Reads the catalog again (after a DDL on a streamed table).</param>
 /// <param name="tableFilter">When set, only tables it accepts are streamed (the copy phase's catch-up).</param>
 /// <param name="sendHeartbeats">False to drop source heartbeats (catch-up passes).</param>
+/// <param name="readSavepointsAhead">Reads the savepoint statements of the group that starts at the given offset of the
+/// current binlog file, on a connection of its own (see <see cref="ShardStreamerOptions.SavepointHoldBytes"/>); null to
+/// hold a group with an open savepoint whole, however large.</param>
 internal sealed class StreamSession(
     ShardStreamerOptions options,
     ITablePlanner planner,
     SchemaCatalog catalog,
     Func<CancellationToken, Task<SchemaCatalog>> reloadCatalog,
     Func<string, bool>? tableFilter,
-    bool sendHeartbeats)
+    bool sendHeartbeats,
+    Func<ulong, CancellationToken, Task<IReadOnlyList<SavepointStatement>>>? readSavepointsAhead = null)
 {
     private readonly ShardStreamerOptions _options = options;
     private readonly Dictionary<string, TableState> _tables = new(StringComparer.Ordinal);
@@ -42,6 +46,10 @@ internal sealed class StreamSession(
     private readonly List<Savepoint> _savepoints = [];
     // True in a CREATE … SELECT group: its DDL and rows go out in one batch.
     private bool _holdGroup;
+    // Where the current group starts in the binlog file (0 when unknown), for reading it ahead.
+    private ulong _groupStart;
+    // Set once the group's savepoint statements were read ahead: what ROLLBACK TO undoes, by file offset.
+    private SavepointPlan? _plan;
     private bool _isMariaDb;
     private uint _transactionTimestamp;
     private long? _currentTime;
@@ -83,17 +91,20 @@ internal sealed class StreamSession(
                 break;
             case TransactionEventRole.Begin:
                 if (binlogEvent is MariaDbGtidEvent or GtidEvent)
-                    NewGroup(timestamp);
+                    NewGroup(binlogEvent.Header);
                 Begin(timestamp);
                 return new ValueTask<bool>(false);
-            case TransactionEventRole.Savepoint:
-                SetSavepoint(transactions.SavepointName);
+            case TransactionEventRole.Savepoint when _plan is null:
+                SetSavepoint(transactions.SavepointName, binlogEvent.Header.NextPosition);
                 return new ValueTask<bool>(false);
-            case TransactionEventRole.RollbackToSavepoint:
+            case TransactionEventRole.RollbackToSavepoint when _plan is null:
                 RollBackToSavepoint(transactions.SavepointName);
                 return new ValueTask<bool>(false);
-            case TransactionEventRole.ReleaseSavepoint:
+            case TransactionEventRole.ReleaseSavepoint when _plan is null:
                 ReleaseSavepoint(transactions.SavepointName);
+                return new ValueTask<bool>(false);
+            case TransactionEventRole.Savepoint or TransactionEventRole.RollbackToSavepoint or TransactionEventRole.ReleaseSavepoint:
+                // The group was read ahead: its plan already says what these undo.
                 return new ValueTask<bool>(false);
             case TransactionEventRole.Standalone:
                 return HandleStandaloneAsync((QueryEvent)binlogEvent, source, cancellationToken);
@@ -114,10 +125,14 @@ internal sealed class StreamSession(
         switch (binlogEvent)
         {
             case RowsEvent rows:
+                if (_plan is { } plan && plan.IsUndone(rows.Header.NextPosition))
+                    return new ValueTask<bool>(false);
                 HandleRows(rows);
+                if (MustReadAhead(rows.Header))
+                    return PlanGroupAsync(rows.Header.NextPosition, cancellationToken);
                 return new ValueTask<bool>(_batchBytes >= _options.PacketSize && !HoldingGroup);
             case MariaDbGtidEvent or GtidEvent:
-                NewGroup(timestamp);
+                NewGroup(binlogEvent.Header);
                 return new ValueTask<bool>(false);
             case QueryEvent query when _inTransaction:
                 return HandleGroupStatementAsync(query, source, cancellationToken);
@@ -143,7 +158,8 @@ internal sealed class StreamSession(
         switch (transactions.LastRole)
         {
             case TransactionEventRole.Savepoint:
-                SetSavepoint(transactions.SavepointName);
+                // No read-ahead here: a prepared group read again is held from its first savepoint to its end.
+                SetSavepoint(transactions.SavepointName, binlogEvent.Header.NextPosition);
                 return false;
             case TransactionEventRole.RollbackToSavepoint:
                 RollBackToSavepoint(transactions.SavepointName);
@@ -169,18 +185,20 @@ internal sealed class StreamSession(
     /// True while the batch must not be handed on before the group ends: a savepoint is open (a ROLLBACK TO may still
     /// retract what follows it), or the group is a CREATE … SELECT (its DDL and rows go out in one batch).
     /// </summary>
-    /// <remarks>Held without a size limit: see docs/server.md (savepoints).</remarks>
+    /// <remarks>A savepoint hold is bounded by <see cref="ShardStreamerOptions.SavepointHoldBytes"/> when the group can be read ahead.</remarks>
     private bool HoldingGroup => _savepoints.Count > 0 || _holdGroup;
 
     /// <summary>A group starts (GTID event): nothing of an earlier, unfinished group carries over.</summary>
-    private void NewGroup(uint timestamp)
+    private void NewGroup(EventHeader header)
     {
-        _transactionTimestamp = timestamp;
+        _transactionTimestamp = header.Timestamp;
         _savepoints.Clear();
         _holdGroup = false;
+        _plan = null;
+        _groupStart = header.NextPosition >= header.EventLength ? header.NextPosition - header.EventLength : 0;
     }
 
-    private void SetSavepoint(string? name)
+    private void SetSavepoint(string? name, ulong position)
     {
         if (!_inTransaction || name is null)
             return;
@@ -188,7 +206,41 @@ internal sealed class StreamSession(
         var existing = _savepoints.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
         if (existing >= 0)
             _savepoints.RemoveAt(existing);
-        _savepoints.Add(new Savepoint(name, _batch.Count, _batchBytes));
+        _savepoints.Add(new Savepoint(name, position, _batch.Count, _batchBytes));
+    }
+
+    /// <summary>
+    /// True when the part of the group held since its first open savepoint has reached
+    /// <see cref="ShardStreamerOptions.SavepointHoldBytes"/> and the group can be read ahead (its offsets are known: not
+    /// inside a compressed transaction payload, whose events carry none).
+    /// </summary>
+    private bool MustReadAhead(EventHeader header) =>
+        _savepoints.Count > 0 && readSavepointsAhead is not null && _groupStart > 0 && header.NextPosition > _groupStart &&
+        _batchBytes - _savepoints[0].BatchBytes >= _options.SavepointHoldBytes;
+
+    /// <summary>
+    /// Reads the group's savepoint statements ahead and stops holding: what a later ROLLBACK TO undoes is dropped now
+    /// (the held part) or skipped when it arrives (by file offset), so the rest of the group goes on in packets.
+    /// </summary>
+    private async ValueTask<bool> PlanGroupAsync(ulong position, CancellationToken cancellationToken)
+    {
+        var plan = SavepointPlan.Compute(await readSavepointsAhead!(_groupStart, cancellationToken).ConfigureAwait(false));
+        Savepoint? earliest = null;
+        foreach (var (from, to) in plan.Undone)
+        {
+            if (to <= position || from >= position)
+                continue; // undone already (the ROLLBACK TO was handled), or wholly ahead (skipped when it arrives)
+            var open = _savepoints.FindIndex(s => s.Position == from);
+            if (open < 0)
+                throw new InvalidOperationException($"The savepoint at offset {from} read ahead is not open in the stream (group at {_groupStart}).");
+            if (earliest is null || _savepoints[open].BatchCount < earliest.Value.BatchCount)
+                earliest = _savepoints[open];
+        }
+        if (earliest is { } undone)
+            Retract(undone.BatchCount, undone.BatchBytes);
+        _savepoints.Clear();
+        _plan = plan;
+        return _batchBytes >= _options.PacketSize && !HoldingGroup;
     }
 
     /// <summary>
@@ -202,14 +254,20 @@ internal sealed class StreamSession(
             return;
         var savepoint = _savepoints[index];
         _savepoints.RemoveRange(index + 1, _savepoints.Count - index - 1);
-        for (var i = savepoint.BatchCount; i < _batch.Count; i++)
+        Retract(savepoint.BatchCount, savepoint.BatchBytes);
+    }
+
+    /// <summary>Drops the batch's events from <paramref name="count"/> on (held, never handed on).</summary>
+    private void Retract(int count, long bytes)
+    {
+        for (var i = count; i < _batch.Count; i++)
         {
             // A FIELD that is dropped was never seen by the client: the table's next ROW needs it again.
             if (_batch[i].FieldEvent is { } field && _tables.TryGetValue(field.TableName, out var table))
                 _tables[field.TableName] = table with { FieldSent = false };
         }
-        _batch.RemoveRange(savepoint.BatchCount, _batch.Count - savepoint.BatchCount);
-        _batchBytes = savepoint.BatchBytes;
+        _batch.RemoveRange(count, _batch.Count - count);
+        _batchBytes = bytes;
         _lastMap = null;
         _lastState = null;
     }
@@ -244,7 +302,8 @@ internal sealed class StreamSession(
     {
         if (DmlParser.Parse(query.Query) is { } dml)
         {
-            AppendDml(dml, query);
+            if (_plan?.IsUndone(query.Header.NextPosition) != true)
+                AppendDml(dml, query);
             return new ValueTask<bool>(false);
         }
         var ddl = DdlParser.Parse(query.Query);
@@ -335,6 +394,7 @@ internal sealed class StreamSession(
         _inTransaction = false;
         _savepoints.Clear();
         _holdGroup = false;
+        _plan = null;
     }
 
     /// <summary>Appends a GTID event with the source's current position.</summary>
@@ -553,8 +613,8 @@ internal sealed class StreamSession(
         return all;
     }
 
-    /// <summary>An open savepoint: its name and the batch as it was when it was set.</summary>
-    private readonly record struct Savepoint(string Name, int BatchCount, long BatchBytes);
+    /// <summary>An open savepoint: its name, the offset after its SAVEPOINT event, and the batch as it was when it was set.</summary>
+    private readonly record struct Savepoint(string Name, ulong Position, int BatchCount, long BatchBytes);
 
     /// <summary>What the stream knows about one table: the definition its plan and FIELD were made for.</summary>
     /// <param name="Columns">The binlog definition (TABLE_MAP columns) the plan and FIELD were made for.</param>

@@ -239,6 +239,33 @@ public sealed class TransactionClassifierTests
         Assert.Equal(TransactionEventRole.Commit, Next(MySqlEvents.QueryBytes("COMMIT")));
     }
 
+    [Fact]
+    public void Classify_MySqlCompressedPayload_ExpandedEventsOrThePayloadEndTheGroup()
+    {
+        // Captured MySQL 8.0.32 bytes (tests/TestData/mysql/PROVENANCE.md): GTID, then a payload of QUERY BEGIN, TABLE_MAP,
+        // WRITE_ROWS, XID.
+        var expanded = new TransactionClassifier();
+        var whole = new TransactionClassifier();
+        var expandedRoles = new List<TransactionEventRole>();
+        var wholeRoles = new List<TransactionEventRole>();
+        TestData.ForEachEvent("mysql/rust_mysql_common/transaction_compression.000001", ev =>
+        {
+            wholeRoles.Add(whole.Classify(ev));
+            if (ev is TransactionPayloadEvent payload)
+            {
+                foreach (var inner in payload.ReadEvents())
+                    expandedRoles.Add(expanded.Classify(inner));
+            }
+            else
+            {
+                expandedRoles.Add(expanded.Classify(ev));
+            }
+        });
+        Assert.Equal(1, wholeRoles.Count(r => r.EndsGroup()));
+        Assert.Equal(TransactionEventRole.Commit, wholeRoles.Single(r => r.EndsGroup()));
+        Assert.Equal([TransactionEventRole.Begin, TransactionEventRole.Commit], expandedRoles.Where(r => r != TransactionEventRole.None));
+    }
+
     /// <summary>Hand-built MySQL 8 events (no checksum), per the MySQL binlog format.</summary>
     private static class MySqlEvents
     {
