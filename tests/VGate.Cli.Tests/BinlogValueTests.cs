@@ -9,9 +9,9 @@ namespace VGate.Cli.Tests;
 /// <summary>
 /// Every value <c>vgate binlog</c> prints, judged by the server: a table of edge values (the extremes of every
 /// numeric type, zero dates, ±838:59:59, subnormal floats, BIT(64) and BIGINT UNSIGNED maxima, NUL bytes, 4-byte UTF-8,
-/// BINARY padding, the invalid ENUM value) is inserted and deleted on a real MariaDB; the command runs as it would
-/// from a shell, each output line is parsed with System.Text.Json, and each value of each write_rows and delete_rows
-/// row is compared with what <c>SELECT</c> returns for that row.
+/// BINARY padding, the invalid ENUM value) is inserted, updated and deleted on a real MariaDB; the command runs as it
+/// would from a shell, each output line is parsed with System.Text.Json, and each value of every row image (write_rows,
+/// update_rows before and after, delete_rows) is compared with what <c>SELECT</c> returns for that row.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class BinlogValueTests(MariaDbFixture fixture) : IClassFixture<MariaDbFixture>
@@ -68,6 +68,9 @@ public sealed class BinlogValueTests(MariaDbFixture fixture) : IClassFixture<Mar
         ("lat", "VARCHAR(20) CHARACTER SET latin1", "CAST(lat AS CHAR)", Judge.String),
         ("en", "ENUM('', 'a', 'b')", "CONCAT(en + 0, '|', en)", Judge.Enum),
         ("st", "SET('x', 'y', 'z')", "CAST(st AS CHAR)", Judge.String),
+        // Long enough for 2-byte length prefixes: BINARY(255) is padded to 255 bytes, CHAR(100) utf8mb4 (400 bytes) is not.
+        ("bin255", "BINARY(255)", "HEX(bin255)", Judge.Base64),
+        ("ch100", "CHAR(100) CHARACTER SET utf8mb4", "CAST(ch100 AS CHAR)", Judge.String),
     ];
 
     // One row per statement, every column (NULL where a row only varies a few).
@@ -77,25 +80,25 @@ public sealed class BinlogValueTests(MariaDbFixture fixture) : IClassFixture<Mar
         "(1, 2155, 99999999999999999999999999999999999.999999999999999999999999999999, 999999.9999, 99999, '9999-12-31', " +
             "'9999-12-31 23:59:59.999999', '9999-12-31 23:59:59', '2038-01-19 03:14:07.999', '838:59:59.000000', '838:59:59', " +
             "3.40282347e38, 1.7976931348623157e308, 0xFFFFFFFFFFFFFFFF, 1, 18446744073709551615, 9223372036854775807, 127, 16777215, 8388607, " +
-            "x'01020304050607FF', x'FF', x'00FF00', 'ab', '😀 four-byte 𝄞', CONCAT('a', CHAR(0), 'b', CHAR(0)), 'Grüße', 'b', 'x,y,z')",
+            "x'01020304050607FF', x'FF', x'00FF00', 'ab', '😀 four-byte 𝄞', CONCAT('a', CHAR(0), 'b', CHAR(0)), 'Grüße', 'b', 'x,y,z', x'01', '😀 x')",
         // Minima.
         "(2, 1901, -99999999999999999999999999999999999.999999999999999999999999999999, -999999.9999, -99999, '1000-01-01', " +
             "'1000-01-01 00:00:00.000000', '1000-01-01 00:00:00', '1970-01-01 00:00:01.000', '-838:59:59.000000', '-838:59:59', " +
             "-3.40282347e38, -1.7976931348623157e308, 0, 0, 0, -9223372036854775808, -128, 0, -8388608, " +
-            "x'0000000000000000', x'', x'', '', '', '', '', '', '')",
+            "x'0000000000000000', x'', x'', '', '', '', '', '', '', x'', '')",
         // Zeros, zero dates, the invalid ENUM value (a bad member stored by a non-strict INSERT) and the smallest normals.
         "(3, 0, 0, 0, 0, '0000-00-00', '0000-00-00 00:00:00.000000', '0000-00-00 00:00:00', '0000-00-00 00:00:00.000', " +
             "'-00:00:00.000001', '00:00:00', 1.17549435e-38, 2.2250738585072014e-308, 0x8000000000000001, 1, 9223372036854775808, 0, 0, 1, -1, " +
-            "x'0100000000000000', x'000000', x'00', ' lead', 'trail ', CONCAT(CHAR(0), '€'), CHAR(0xE9 USING latin1), 'not a member', 'y')",
+            "x'0100000000000000', x'000000', x'00', ' lead', 'trail ', CONCAT(CHAR(0), '€'), CHAR(0xE9 USING latin1), 'not a member', 'y', x'00FF', CONCAT('a', CHAR(0)))",
         // Subnormals and round-trip cases for FLOAT/DOUBLE.
         "(4, 1999, NULL, 0.0001, 1, NULL, NULL, NULL, NULL, '00:00:01.5', NULL, 1.4e-45, 4.9e-324, 1, NULL, 1, -1, 1, NULL, NULL, " +
-            "x'00000000000000FF', NULL, NULL, NULL, NULL, NULL, NULL, 'a', NULL)",
-        "(5, 2000, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1234567, 0.1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-        "(6, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0.1, 9007199254740993, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-        "(7, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 16777217, 1e-300, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-        "(8, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 3.1415927, 2.718281828459045, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-        "(9, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1.1754942e-38, 2.225073858507201e-308, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
-        "(10, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, -1e-10, 1e22, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+            "x'00000000000000FF', NULL, NULL, NULL, NULL, NULL, NULL, 'a', NULL, NULL, NULL)",
+        "(5, 2000, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1234567, 0.1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "(6, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0.1, 9007199254740993, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "(7, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 16777217, 1e-300, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "(8, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 3.1415927, 2.718281828459045, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "(9, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1.1754942e-38, 2.225073858507201e-308, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "(10, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, -1e-10, 1e22, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
     ];
 
     [ServerFact]
@@ -124,6 +127,8 @@ public sealed class BinlogValueTests(MariaDbFixture fixture) : IClassFixture<Mar
                     expected[reader.GetInt32(0)] = values;
                 }
             }
+            // Before and after images of an update, and before images of a delete, hold the same values.
+            await ExecuteAsync(connection, "UPDATE e SET id = id + 100");
             await ExecuteAsync(connection, "DELETE FROM e");
         }
         Assert.Equal(Rows.Length, expected.Count);
@@ -131,17 +136,18 @@ public sealed class BinlogValueTests(MariaDbFixture fixture) : IClassFixture<Mar
         var (exit, lines, error) = await RunAsync("--source", fixture.Server.ReplicationUri.ToString(), "--from", start, "--stop-at-end");
 
         Assert.True(exit == 0, $"exit {exit}: {error}");
-        foreach (var kind in new[] { "write_rows", "delete_rows" })
+        foreach (var kind in new[] { "write_rows", "update_rows", "delete_rows" })
         {
-            var rows = lines.Where(l => l.GetProperty("type").GetString() == kind && l.GetProperty("table").GetString() == "e")
+            var images = lines.Where(l => l.GetProperty("type").GetString() == kind && l.GetProperty("table").GetString() == "e")
                 .SelectMany(l => l.GetProperty("rows").EnumerateArray())
+                .SelectMany(r => kind == "update_rows" ? [(kind + " before", r.GetProperty("before")), (kind + " after", r.GetProperty("after"))] : new[] { (kind, r) })
                 .ToList();
-            Assert.Equal(Rows.Length, rows.Count);
-            foreach (var row in rows)
+            Assert.Equal(Rows.Length * (kind == "update_rows" ? 2 : 1), images.Count);
+            foreach (var (what, image) in images)
             {
-                var id = row.GetProperty("id").GetInt32();
+                var id = image.GetProperty("id").GetInt32();
                 for (var i = 0; i < Columns.Length; i++)
-                    AssertValue($"{kind} id={id} column {Columns[i].Name} ({Columns[i].Type})", Columns[i].Judge, expected[id][i], row.GetProperty(Columns[i].Name));
+                    AssertValue($"{what} id={id} column {Columns[i].Name} ({Columns[i].Type})", Columns[i].Judge, expected[id % 100][i], image.GetProperty(Columns[i].Name));
             }
         }
     }
