@@ -132,6 +132,9 @@ public sealed class ColumnValueJsonWriterTests
         var text = Write(FloatColumn, cell);
         var back = BitConverter.SingleToUInt32Bits(float.Parse(text, CultureInfo.InvariantCulture));
         Assert.True(bits == back, $"0x{bits:X8} printed {text}, which reads back as 0x{back:X8}");
+        // A reader with only doubles (JavaScript's JSON.parse, then Math.fround) gets the same float.
+        var viaDouble = BitConverter.SingleToUInt32Bits((float)double.Parse(text, CultureInfo.InvariantCulture));
+        Assert.True(bits == viaDouble, $"0x{bits:X8} printed {text}, which read as a double and rounded to float32 is 0x{viaDouble:X8}");
         return text;
     }
 }
