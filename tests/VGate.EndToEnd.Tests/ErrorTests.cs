@@ -119,6 +119,25 @@ public sealed class ErrorTests(ITestOutputHelper output)
                 "ks/" + cluster.Shards[1].Name, "binlog_format", "ROW");
         });
 
+    /// <summary>
+    /// A MINIMAL row image is refused with Vitess's own words ("minimal binlog_row_image is not supported by Vitess
+    /// VReplication", vreplicator.go / vstreamer_test.go TestMinimalMode), which clients match on, prefixed by the shard.
+    /// </summary>
+    [ServerFact]
+    public Task VStream_SourceWithMinimalRowImage_FailedPreconditionWithVitessText() =>
+        Scenario.RunAsync(output, HangDeadline, async scenario =>
+        {
+            var token = scenario.Deadline;
+            await using var cluster = await ShardCluster.StartAsync(2, token, (i, o) => i == 1 ? o with { BinlogRowImage = BinlogRowImage.Minimal } : o);
+            await using var gateway = await GatewayHost.StartAsync(WithFastRetries(cluster.GatewaySettings()));
+            scenario.Gateway = gateway;
+
+            var error = await ErrorOfAsync(gateway.Client, Request(Entry("ks", "", "current")), token);
+            AssertStatus(scenario, $"shard {cluster.Shards[1].Name} with binlog_row_image=MINIMAL", error, StatusCode.FailedPrecondition,
+                "ks/" + cluster.Shards[1].Name);
+            Assert.Contains("minimal binlog_row_image is not supported by Vitess VReplication", error.Status.Detail, StringComparison.Ordinal);
+        });
+
     [ServerFact]
     public Task VStream_WrongSourcePasswordInTopology_FailedPreconditionNamingTheSource() =>
         Scenario.RunAsync(output, HangDeadline, async scenario =>

@@ -85,8 +85,8 @@ public class EnumTests
     [InlineData(Query.Type.Hexval, 4129)]
     [InlineData(Query.Type.Bitnum, 4130)]
     [InlineData(Query.Type.Vector, 2083)]
-    [InlineData(Query.Type.Raw, 2084)]
-    [InlineData(Query.Type.RowTuple, 2085)]
+    [InlineData(Query.Type.Raw, 36)]
+    [InlineData(Query.Type.RowTuple, 37)]
     public void QueryTypeNumbers(Query.Type type, int number) => Assert.Equal(number, (int)type);
 
     [Fact]

@@ -21,6 +21,8 @@ public class NamingTests
     [InlineData(typeof(VStreamFlags), 10, "exclude_keyspace_from_table_name", "excludeKeyspaceFromTableName")]
     [InlineData(typeof(MinimalTable), 3, "p_k_columns", "pKColumns")]
     [InlineData(typeof(Session), 21, "DDLStrategy", "DDLStrategy")]
+    [InlineData(typeof(Session.Types.ShardSession), 5, "read_only", "readOnly")]
+    [InlineData(typeof(Session.Types.ShardSession), 6, "rows_affected", "rowsAffected")]
     public void FieldHasVitessNameAndJsonName(System.Type messageType, int number, string protoName, string jsonName)
     {
         var descriptor = ((IMessage)Activator.CreateInstance(messageType)!).Descriptor;

@@ -27,7 +27,9 @@ internal static class BinlogCommand
           --heartbeat SECONDS        source heartbeat period (default 5); 3 missed heartbeats end the stream
           --skip-checks              do not check binlog_format, row image, row metadata and GTID settings first
 
-        exit status: 0 done, 1 the stream failed (message on stderr), 2 bad command line.
+        exit status: 0 done, 1 the stream failed (message on stderr), 2 bad command line,
+                     3 a value could not be printed (message names the event, table and column; every event
+                     before it was printed).
 
         """;
 
@@ -90,6 +92,12 @@ internal static class BinlogCommand
         catch (OperationCanceledException) when (idle.IsCancellationRequested)
         {
             // --until-idle elapsed, or Ctrl-C: a normal end.
+        }
+        catch (ValueRenderException ex)
+        {
+            await output.FlushAsync(CancellationToken.None);
+            await error.WriteLineAsync($"vgate: {ex.Message}");
+            return 3;
         }
         catch (Exception ex) when (ex is ReplicationException or MySqlServerException or BinlogFormatException or IOException or TimeoutException)
         {

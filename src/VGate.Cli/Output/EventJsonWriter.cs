@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text.Json;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
@@ -21,6 +20,11 @@ internal sealed class EventJsonWriter : IDisposable
     private readonly Utf8JsonWriter _json;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
 
+    // Where the event being written is, for the message of a value that cannot be written.
+    private string _eventType = "";
+    private string _file = "";
+    private long _position;
+
     public EventJsonWriter(IBufferWriter<byte> output) =>
         _json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
@@ -29,8 +33,11 @@ internal sealed class EventJsonWriter : IDisposable
     public void Write(BinlogEvent binlogEvent, BinlogClient client)
     {
         _json.Reset();
+        _eventType = TypeName(binlogEvent.Type);
+        _file = client.CurrentFileName;
+        _position = binlogEvent.Header.NextPosition;
         _json.WriteStartObject();
-        _json.WriteString("type", TypeName(binlogEvent.Type));
+        _json.WriteString("type", _eventType);
         _json.WriteString("timestamp", DateTimeOffset.FromUnixTimeSeconds(binlogEvent.Header.Timestamp).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         _json.WriteNumber("server_id", binlogEvent.Header.ServerId);
         if (client.CurrentFileName.Length > 0)
@@ -150,76 +157,26 @@ internal sealed class EventJsonWriter : IDisposable
                 _json.WriteNullValue();
                 continue;
             }
-            var bytes = image.GetBytes(cell);
-            if (cell.IsPartialJson)
+            try
             {
-                _json.WriteStartObject();
-                _json.WriteString("json_diff", JsonDiffDecoder.ToVitessExpression(ColumnValueDecoder.GetPayload(column, bytes), ColumnName(column)));
-                _json.WriteEndObject();
-                continue;
+                var bytes = image.GetBytes(cell);
+                if (cell.IsPartialJson)
+                {
+                    _json.WriteStartObject();
+                    _json.WriteString("json_diff", JsonDiffDecoder.ToVitessExpression(ColumnValueDecoder.GetPayload(column, bytes), ColumnName(column)));
+                    _json.WriteEndObject();
+                }
+                else
+                {
+                    ColumnValueJsonWriter.Write(_json, column, bytes, _scratch);
+                }
             }
-            WriteValue(column, bytes);
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw ValueRenderException.Create(_eventType, _file, _position, table.Database, table.Table, ColumnName(column), column.Type.ToString(), ex);
+            }
         }
         _json.WriteEndObject();
-    }
-
-    /// <summary>Writes one non-NULL value in the JSON form its kind calls for (see docs/binlog-json.md).</summary>
-    private void WriteValue(ColumnInfo column, ReadOnlySpan<byte> cell)
-    {
-        switch (ColumnValueDecoder.GetValueKind(column))
-        {
-            case ValueKind.Integer:
-            case ValueKind.UnsignedInteger:
-            case ValueKind.Float:
-                WriteRawText(column, cell, raw: true);
-                break;
-            case ValueKind.Json:
-                WriteRawText(column, cell, raw: true);
-                break;
-            case ValueKind.Bit:
-                _json.WriteNumberValue(BitValue(ColumnValueDecoder.GetPayload(column, cell)));
-                break;
-            case ValueKind.Binary:
-            case ValueKind.Geometry:
-                _json.WriteBase64StringValue(ColumnValueDecoder.GetPayload(column, cell));
-                break;
-            case ValueKind.Vector:
-                WriteVector(ColumnValueDecoder.GetPayload(column, cell));
-                break;
-            case ValueKind.Text:
-                _json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
-                break;
-            default:
-                // Decimal (exact digits), temporal, ENUM and SET values are strings of their text form.
-                WriteRawText(column, cell, raw: false);
-                break;
-        }
-    }
-
-    private void WriteRawText(ColumnInfo column, ReadOnlySpan<byte> cell, bool raw)
-    {
-        _scratch.ResetWrittenCount();
-        ColumnValueDecoder.WriteText(column, cell, _scratch);
-        if (raw)
-            _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: false);
-        else
-            _json.WriteStringValue(_scratch.WrittenSpan);
-    }
-
-    private void WriteVector(ReadOnlySpan<byte> payload)
-    {
-        _json.WriteStartArray();
-        for (var i = 0; i + 4 <= payload.Length; i += 4)
-            _json.WriteNumberValue(BinaryPrimitives.ReadSingleLittleEndian(payload[i..]));
-        _json.WriteEndArray();
-    }
-
-    private static ulong BitValue(ReadOnlySpan<byte> bigEndian)
-    {
-        ulong value = 0;
-        foreach (var b in bigEndian)
-            value = (value << 8) | b;
-        return value;
     }
 
     private static string ColumnName(ColumnInfo column) => column.Name ?? "@" + (column.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);

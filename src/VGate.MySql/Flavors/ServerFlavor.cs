@@ -31,6 +31,9 @@ internal abstract class ServerFlavor
     {
         Require(variables, "log_bin", "ON", "Start the server with binary logging on (log_bin / --log-bin).");
         Require(variables, "binlog_format", "ROW", "Set binlog_format=ROW (SET GLOBAL binlog_format='ROW' and in the server config).");
+        // MINIMAL gets Vitess's own error text (vreplicator.go, TestMinimalMode in vstreamer_test.go): clients match on it.
+        if (variables.TryGetValue("binlog_row_image", out var rowImage) && string.Equals(rowImage, "MINIMAL", StringComparison.OrdinalIgnoreCase))
+            throw ReplicationException.MinimalRowImage(rowImage);
         Require(variables, "binlog_row_image", "FULL", "Set binlog_row_image=FULL so every row event carries all columns.");
         Require(variables, "binlog_row_metadata", "FULL",
             "Set binlog_row_metadata=FULL so row events carry column names, signedness and character sets.");

@@ -19,6 +19,15 @@ public sealed class ReplicationException : Exception
         new(ReplicationErrorKind.SourceMisconfigured,
             $"The source is not configured for row-based change capture: {setting} is '{actual}'. {fix}", null);
 
+    /// <summary>
+    /// <c>binlog_row_image=MINIMAL</c>. The message starts with Vitess's text for this case, "minimal binlog_row_image
+    /// is not supported by Vitess VReplication", which clients written against vtgate look for.
+    /// </summary>
+    internal static ReplicationException MinimalRowImage(string actual) =>
+        new(ReplicationErrorKind.SourceMisconfigured,
+            $"minimal binlog_row_image is not supported by Vitess VReplication: the source has binlog_row_image '{actual}', so row events " +
+            "lack the columns a statement did not change. Set binlog_row_image=FULL so every row event carries all columns.", null);
+
     internal static ReplicationException PositionPurged(string position, MySqlServerException inner) =>
         new(ReplicationErrorKind.PositionPurged,
             $"The start position {position} is no longer available on the source: the binlogs that hold it have been purged. " +

@@ -370,6 +370,18 @@ public sealed class BinlogClientTests(LargePacketFixture fixture) : IClassFixtur
     }
 
     [ServerFact]
+    public async Task Start_MinimalRowImage_RefusedWithVitessText()
+    {
+        await using var server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "minimg", BinlogRowImage = BinlogRowImage.Minimal });
+
+        var error = await Assert.ThrowsAsync<ReplicationException>(() => BinlogCapture.ReadToEndAsync(server, BinlogStartPosition.Current));
+
+        Assert.Equal(ReplicationErrorKind.SourceMisconfigured, error.Kind);
+        Assert.StartsWith("minimal binlog_row_image is not supported by Vitess VReplication", error.Message, StringComparison.Ordinal);
+        Assert.Contains("binlog_row_image=FULL", error.Message, StringComparison.Ordinal);
+    }
+
+    [ServerFact]
     public async Task Start_MinimalRowMetadata_RefusedNamingTheSetting()
     {
         await using var server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "minimal", BinlogRowMetadata = BinlogRowMetadata.Minimal });
