@@ -191,6 +191,13 @@ internal sealed class ColumnConverter
             Query.Type.Timestamp => options.TimePrecisionMode == TimePrecisionMode.Connect ? ColumnKind.DateTimeMillis : ColumnKind.ZonedTimestamp,
             Query.Type.Year => ColumnKind.Year,
             Query.Type.Text or Query.Type.Varchar or Query.Type.Char => ColumnKind.Text,
+            // Vitess types a character column with a binary (_bin) collation BLOB/VARBINARY/BINARY; Debezium's VitessType
+            // (DBZ-6748, DBZ-8679, DBZ-8694) tells them from true binary columns by column_type and keeps them strings.
+            Query.Type.Blob when IsAny(field.ColumnType, "tinytext", "text", "mediumtext", "longtext") => ColumnKind.Text,
+            Query.Type.Varbinary when ColumnTypeText.Is(field.ColumnType, "varchar") => ColumnKind.Text,
+            Query.Type.Binary or Query.Type.Varbinary when ColumnTypeText.Is(field.ColumnType, "char") => ColumnKind.Text,
+            Query.Type.Binary or Query.Type.Varbinary when ColumnTypeText.Is(field.ColumnType, "enum") => ColumnKind.Enum,
+            Query.Type.Binary or Query.Type.Varbinary when ColumnTypeText.Is(field.ColumnType, "set") => ColumnKind.EnumSet,
             Query.Type.Blob or Query.Type.Varbinary or Query.Type.Binary => ColumnKind.Bytes,
             Query.Type.Bit => (ColumnTypeText.FirstNumber(field.ColumnType) ?? (int)field.ColumnLength) <= 1 ? ColumnKind.Boolean : ColumnKind.Bits,
             Query.Type.Enum => ColumnKind.Enum,
@@ -202,6 +209,16 @@ internal sealed class ColumnConverter
                 $"{context}: column type {TypeName(field.Type)} ({(int)field.Type}, column_type '{field.ColumnType}') has no Debezium mapping"),
         };
         return new ColumnConverter(field, context, kind, options, enumSetStrings);
+    }
+
+    private static bool IsAny(string columnType, params ReadOnlySpan<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (ColumnTypeText.Is(columnType, name))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Writes the column's schema as a struct member named after the column.</summary>

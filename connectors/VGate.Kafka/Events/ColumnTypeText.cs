@@ -47,6 +47,14 @@ internal static class ColumnTypeText
         return inside ? null : values;
     }
 
+    /// <summary>
+    /// True when <paramref name="columnType"/> is the type <paramref name="name"/>, bare or with parameters
+    /// (<c>char</c>, <c>char(4)</c>), ignoring case: Debezium's <c>matches(upperCaseTypeName, upperCaseMatch)</c>.
+    /// </summary>
+    public static bool Is(string columnType, string name) =>
+        columnType.StartsWith(name, StringComparison.OrdinalIgnoreCase)
+        && (columnType.Length == name.Length || columnType[name.Length] == '(');
+
     /// <summary>The first number in parentheses (<c>decimal(10,2)</c> → 10, <c>bit(5)</c> → 5), or null.</summary>
     public static int? FirstNumber(string columnType)
     {

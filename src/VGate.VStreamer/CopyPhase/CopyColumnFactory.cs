@@ -134,7 +134,7 @@ internal static class CopyColumnFactory
             IsPrimaryKey = isPrimaryKey,
             GeometryType = geometryType,
         };
-        var catalog = new CatalogColumn(column.Name, column.DataType, column.ColumnType, column.ColumnKey, column.Extra, column.HasDefault);
+        var catalog = new CatalogColumn(column.Name, column.DataType, column.ColumnType, column.ColumnKey, column.Extra, column.HasDefault, column.DefaultIsNow);
         return new CopyColumn(info, catalog, column.CharsetName, column.CollationName);
     }
 

@@ -26,7 +26,8 @@ internal sealed class CopySchemaLoader
             SELECT c.TABLE_NAME, c.COLUMN_NAME, LOWER(c.DATA_TYPE), c.COLUMN_TYPE, c.IS_NULLABLE = 'YES',
                    c.CHARACTER_OCTET_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION,
                    c.CHARACTER_SET_NAME, c.COLLATION_NAME, COALESCE(co.ID, 0), c.COLUMN_KEY, LOWER(c.EXTRA),
-                   (c.COLUMN_DEFAULT IS NOT NULL OR c.IS_NULLABLE = 'YES')
+                   (c.COLUMN_DEFAULT IS NOT NULL OR c.IS_NULLABLE = 'YES'),
+                   COALESCE(LOWER(c.COLUMN_DEFAULT) LIKE 'current_timestamp%', 0)
             FROM information_schema.COLUMNS c
             JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
             LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME
@@ -65,6 +66,7 @@ internal sealed class CopySchemaLoader
                     ColumnKey = reader.IsDBNull(12) ? "" : reader.GetString(12),
                     Extra = reader.IsDBNull(13) ? "" : reader.GetString(13),
                     HasDefault = reader.GetInt64(14) != 0,
+                    DefaultIsNow = reader.GetInt64(15) != 0,
                 });
             }
         }

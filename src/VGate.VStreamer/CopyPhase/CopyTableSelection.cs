@@ -1,4 +1,5 @@
 using Binlogdata;
+using VGate.VStreamer.Filtering;
 using VGate.VStreamer.Streaming;
 
 namespace VGate.VStreamer.CopyPhase;
@@ -10,7 +11,8 @@ namespace VGate.VStreamer.CopyPhase;
 /// <item><term>no position, table_p_ks</term><description>every matching table; listed ones resume after their lastpk</description></item>
 /// <item><term>position, table_p_ks</term><description>only the listed tables, each after its lastpk (the others are done)</description></item>
 /// </list>
-/// Matching: a filter rule matches the table (never <c>dual</c>) and, when <c>tables_to_copy</c> is set, it names the
+/// Matching: the table is not a Vitess internal table (<see cref="InternalTableNames"/>), a filter rule matches it (never
+/// <c>dual</c>) and, when <c>tables_to_copy</c> is set, it names the
 /// table. Tables are sorted by name (ordinal).
 /// </summary>
 internal static class CopyTableSelection
@@ -46,7 +48,8 @@ internal static class CopyTableSelection
         var selected = new List<CopyTableRequest>();
         foreach (var table in tables)
         {
-            if (!planner.Matches(table))
+            // Online DDL and table GC tables are not streamed (InternalTableNames), so they are not copied either.
+            if (InternalTableNames.IsInternalOperationTable(table) || !planner.Matches(table))
                 continue;
             if (tablesToCopy.Count > 0 && !tablesToCopy.Contains(table, StringComparer.Ordinal))
                 continue;

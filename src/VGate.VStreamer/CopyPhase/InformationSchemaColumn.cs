@@ -37,4 +37,7 @@ internal sealed record InformationSchemaColumn
 
     /// <summary>True when COLUMN_DEFAULT is not NULL or the column is nullable.</summary>
     public bool HasDefault { get; init; }
+
+    /// <summary>True when COLUMN_DEFAULT is CURRENT_TIMESTAMP (MySQL) / current_timestamp() (MariaDB).</summary>
+    public bool DefaultIsNow { get; init; }
 }

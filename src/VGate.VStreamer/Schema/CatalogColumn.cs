@@ -10,4 +10,5 @@ namespace VGate.VStreamer.Schema;
 /// <param name="ColumnKey">COLUMN_KEY: <c>PRI</c>, <c>UNI</c>, <c>MUL</c> or empty.</param>
 /// <param name="Extra">EXTRA (<c>auto_increment</c>, <c>on update current_timestamp()</c>, …), lower case.</param>
 /// <param name="HasDefault">True when COLUMN_DEFAULT is not NULL (or the column is nullable, which defaults to NULL).</param>
-internal sealed record CatalogColumn(string Name, string DataType, string ColumnType, string ColumnKey, string Extra, bool HasDefault);
+/// <param name="DefaultIsNow">True when COLUMN_DEFAULT is <c>CURRENT_TIMESTAMP</c> (MySQL) / <c>current_timestamp()</c> (MariaDB).</param>
+internal sealed record CatalogColumn(string Name, string DataType, string ColumnType, string ColumnKey, string Extra, bool HasDefault, bool DefaultIsNow = false);

@@ -24,19 +24,26 @@ internal static partial class ColumnDescriber
     /// <summary>FLOAT/DOUBLE declared without (M,D): MySQL reports 31 decimals (NOT_FIXED_DEC).</summary>
     private const uint NotFixedDecimals = 31;
 
+    /// <summary>
+    /// Bytes per character of the connection character set Vitess reads column metadata with (utf8mb4, vttablet's
+    /// <c>db_charset</c> default): character lengths are reported in it.
+    /// </summary>
+    private const int ResultCharsetMaxBytes = 4;
+
     /// <param name="column">The column as the binlog describes it.</param>
     /// <param name="catalog">The column as information_schema describes it now, or null.</param>
-    /// <param name="defaultDisplayWidths">
-    /// True for MariaDB, which prints integer types with their default display width (<c>int(11)</c>); MySQL 8 does not.
+    /// <param name="isMariaDb">
+    /// True for MariaDB, which prints integer types with their default display width (<c>int(11)</c>; MySQL 8 does not)
+    /// and flags TIMESTAMP columns UNSIGNED.
     /// </param>
-    public static ColumnDescription Describe(ColumnInfo column, CatalogColumn? catalog, bool defaultDisplayWidths = false)
+    public static ColumnDescription Describe(ColumnInfo column, CatalogColumn? catalog, bool isMariaDb = false)
     {
         var name = column.Name ?? "@" + (column.Index + 1).ToString(CultureInfo.InvariantCulture);
-        var derivedType = DeriveColumnType(column, defaultDisplayWidths);
+        var derivedType = DeriveColumnType(column, isMariaDb);
         var matches = catalog is not null && Normalize(catalog.ColumnType) == Normalize(derivedType);
         var columnType = matches ? catalog!.ColumnType : derivedType;
 
-        var (vitessType, flags, length, charset, decimals) = Classify(column);
+        var (vitessType, flags, length, charset, decimals) = Classify(column, isMariaDb);
         if (!column.IsNullable)
             flags |= MySqlFlags.NotNull;
         if (column.IsPrimaryKey)
@@ -52,8 +59,12 @@ internal static partial class ColumnDescriber
             };
             if (catalog.Extra.Contains("auto_increment", StringComparison.Ordinal))
                 flags |= MySqlFlags.AutoIncrement;
-            if (catalog.Extra.Contains("on update", StringComparison.Ordinal))
+            var onUpdateNow = catalog.Extra.Contains("on update", StringComparison.Ordinal);
+            if (onUpdateNow)
                 flags |= MySqlFlags.OnUpdateNow;
+            // TIMESTAMP_FLAG marks a TIMESTAMP the server sets itself (default or on update now), not every TIMESTAMP.
+            if (IsTimestamp(column.Type) && (onUpdateNow || catalog.DefaultIsNow))
+                flags |= MySqlFlags.Timestamp;
             if (catalog.ColumnType.Contains("zerofill", StringComparison.OrdinalIgnoreCase))
                 flags |= MySqlFlags.ZeroFill;
             if (!column.IsNullable && !catalog.HasDefault && (flags & MySqlFlags.AutoIncrement) == 0)
@@ -64,14 +75,18 @@ internal static partial class ColumnDescriber
         return new ColumnDescription(name, vitessType, (uint)flags, length, charset, decimals, columnType);
     }
 
-    private static (int Type, MySqlFlags Flags, uint Length, uint Charset, uint Decimals) Classify(ColumnInfo column)
+    private static (int Type, MySqlFlags Flags, uint Length, uint Charset, uint Decimals) Classify(ColumnInfo column, bool isMariaDb)
     {
         var unsigned = column.IsUnsigned;
         var numeric = MySqlFlags.Num | (unsigned ? MySqlFlags.Unsigned : MySqlFlags.None);
-        var binary = column.CollationId is 0 or MySqlCharsets.BinaryCollationId;
-        var collation = binary ? Binary : (uint)column.CollationId;
-        var textFlags = binary ? MySqlFlags.Binary : MySqlFlags.None;
-        var mbMax = (uint)MySqlCharsets.GetMaxBytesPerCharacter(column.CollationId);
+        // The binary character set (VARBINARY, BLOB, …) keeps byte lengths; any other is converted to the client's.
+        var binaryCharset = column.CollationId is 0 or MySqlCharsets.BinaryCollationId;
+        // BINARY_FLAG: the binary character set or a *_bin collation. Vitess's sqltypes.MySQLToType turns CHAR into
+        // BINARY, VARCHAR into VARBINARY and TEXT into BLOB on this flag, before ENUM/SET (so a _bin ENUM is BINARY).
+        var binarySort = CollationTraits.IsBinarySort(column.CollationId);
+        var collation = binaryCharset ? Binary : (uint)column.CollationId;
+        var textFlags = binarySort ? MySqlFlags.Binary : MySqlFlags.None;
+        var mbMax = MySqlCharsets.GetMaxBytesPerCharacter(column.CollationId);
         switch (column.Type)
         {
             case ColumnType.Tiny:
@@ -108,27 +123,40 @@ internal static partial class ColumnDescriber
                 return (VitessType.Datetime, MySqlFlags.Binary, 19 + FractionLength(column), Binary, Fsp(column));
             case ColumnType.Timestamp:
             case ColumnType.Timestamp2:
-                return (VitessType.Timestamp, MySqlFlags.Binary | MySqlFlags.Timestamp, 19 + FractionLength(column), Binary, Fsp(column));
+                // MariaDB's Field_timestamp adds UNSIGNED_FLAG (a 4.0 compatibility leftover MySQL 8's TIMESTAMP dropped).
+                return (VitessType.Timestamp, MySqlFlags.Binary | (isMariaDb ? MySqlFlags.Unsigned : MySqlFlags.None),
+                    19 + FractionLength(column), Binary, Fsp(column));
             case ColumnType.Bit:
                 return (VitessType.Bit, MySqlFlags.Unsigned, (uint)BitCount(column), Binary, 0);
             case ColumnType.VarChar:
             case ColumnType.VarString:
-                return (binary ? VitessType.Varbinary : VitessType.Varchar, textFlags, column.Metadata, collation, 0);
+                return (binarySort ? VitessType.Varbinary : VitessType.Varchar, textFlags,
+                    ClientLength(column.Metadata, binaryCharset ? 1 : mbMax, binaryCharset), collation, 0);
             case ColumnType.String:
-                return (binary ? VitessType.Binary : VitessType.Char, textFlags, (uint)ColumnValueDecoder.GetStringMaxLength(column), collation, 0);
+                return (binarySort ? VitessType.Binary : VitessType.Char, textFlags,
+                    ClientLength(ColumnValueDecoder.GetStringMaxLength(column), binaryCharset ? 1 : mbMax, binaryCharset), collation, 0);
             case ColumnType.Enum:
-                return (VitessType.Enum, MySqlFlags.Enum, (uint)(column.EnumValues?.Max(v => v.Length) ?? 0) * mbMax, collation, 0);
+                {
+                    var chars = (column.EnumValues ?? []).Select(CharacterCount).DefaultIfEmpty(0).Max();
+                    return (binarySort ? VitessType.Binary : VitessType.Enum, MySqlFlags.Enum | textFlags,
+                        ClientLength(chars, 1, binaryCharset), collation, 0);
+                }
             case ColumnType.Set:
                 {
+                    // The longest value is every member, comma separated.
                     var values = column.SetValues ?? [];
-                    var chars = values.Sum(v => v.Length) + Math.Max(values.Count - 1, 0);
-                    return (VitessType.Set, MySqlFlags.Set, (uint)chars * mbMax, collation, 0);
+                    var chars = values.Sum(CharacterCount) + Math.Max(values.Count - 1, 0);
+                    return (binarySort ? VitessType.Binary : VitessType.Set, MySqlFlags.Set | textFlags,
+                        ClientLength(chars, 1, binaryCharset), collation, 0);
                 }
             case ColumnType.TinyBlob:
             case ColumnType.Blob:
             case ColumnType.MediumBlob:
             case ColumnType.LongBlob:
-                return (binary ? VitessType.Blob : VitessType.Text, MySqlFlags.Blob | textFlags, BlobLength(column.Metadata), collation, 0);
+                // A TEXT column's byte length counts characters of the character set's shortest width.
+                return (binarySort ? VitessType.Blob : VitessType.Text, MySqlFlags.Blob | textFlags,
+                    ClientLength(BlobLength(column.Metadata), CollationTraits.GetMinBytesPerCharacter(column.CollationId), binaryCharset),
+                    collation, 0);
             case ColumnType.Json:
                 return (VitessType.Json, MySqlFlags.Blob | MySqlFlags.Binary, uint.MaxValue, Binary, 0);
             case ColumnType.Geometry:
@@ -203,6 +231,22 @@ internal static partial class ColumnDescriber
             _ => lower,
         };
     }
+
+    /// <summary>
+    /// The length the server reports to a client reading on a utf8mb4 connection, as Vitess's tablet does: a character
+    /// column's length in characters times 4 (<c>Protocol::send_result_set_metadata</c> converts it to the connection's
+    /// character set), capped at 2^32-1 (LONGTEXT); binary strings keep their byte length.
+    /// </summary>
+    /// <param name="length">The column's length in bytes, or in characters when <paramref name="bytesPerCharacter"/> is 1.</param>
+    /// <param name="bytesPerCharacter">What <paramref name="length"/> is divided by to count characters.</param>
+    /// <param name="binaryCharset">True for the binary character set (no conversion).</param>
+    private static uint ClientLength(long length, int bytesPerCharacter, bool binaryCharset) =>
+        binaryCharset ? (uint)Math.Min(length, uint.MaxValue) : (uint)Math.Min(length / bytesPerCharacter * ResultCharsetMaxBytes, uint.MaxValue);
+
+    /// <summary>Characters as MySQL counts them (code points, not UTF-16 units).</summary>
+    private static int CharacterCount(string value) => value.EnumerateRunes().Count();
+
+    private static bool IsTimestamp(ColumnType type) => type is ColumnType.Timestamp or ColumnType.Timestamp2;
 
     private static bool IsInteger(ColumnType type) =>
         type is ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long or ColumnType.LongLong;

@@ -33,7 +33,8 @@ internal sealed class SchemaCatalog
     {
         const string Sql = """
             SELECT c.TABLE_NAME, c.COLUMN_NAME, LOWER(c.DATA_TYPE), c.COLUMN_TYPE, c.COLUMN_KEY, LOWER(c.EXTRA),
-                   (c.COLUMN_DEFAULT IS NOT NULL OR c.IS_NULLABLE = 'YES')
+                   (c.COLUMN_DEFAULT IS NOT NULL OR c.IS_NULLABLE = 'YES'),
+                   COALESCE(LOWER(c.COLUMN_DEFAULT) LIKE 'current_timestamp%', 0)
             FROM information_schema.COLUMNS c
             JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
             WHERE c.TABLE_SCHEMA = @database AND t.TABLE_TYPE = 'BASE TABLE'
@@ -55,7 +56,8 @@ internal sealed class SchemaCatalog
                     reader.GetString(3),
                     reader.IsDBNull(4) ? "" : reader.GetString(4),
                     reader.IsDBNull(5) ? "" : reader.GetString(5),
-                    reader.GetInt64(6) != 0));
+                    reader.GetInt64(6) != 0,
+                    reader.GetInt64(7) != 0));
             }
         }
         return new SchemaCatalog(database, tables.ToDictionary(p => p.Key, p => (IReadOnlyList<CatalogColumn>)p.Value, StringComparer.Ordinal));

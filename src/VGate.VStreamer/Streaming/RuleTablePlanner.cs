@@ -38,6 +38,9 @@ internal sealed class RuleTablePlanner : ITablePlanner
 
     public StreamTablePlan? Plan(string table, TableMapEvent tableMap)
     {
+        // Vitess's vstreamer drops the TABLE_MAP of an Online DDL / table GC table before looking at the rules.
+        if (InternalTableNames.IsInternalOperationTable(table))
+            return null;
         var plan = Build(table, Describe(table, tableMap.Columns, tableMap.PrimaryKey), copy: false);
         if (plan is null)
             return null;
@@ -68,6 +71,8 @@ internal sealed class RuleTablePlanner : ITablePlanner
 
     public CopyRowPlan? PlanCopy(string table, IReadOnlyList<ColumnInfo> columns, IReadOnlyList<int> primaryKey)
     {
+        if (InternalTableNames.IsInternalOperationTable(table))
+            return null;
         var plan = Build(table, Describe(table, columns, primaryKey), copy: true);
         if (plan is null)
             return null;
