@@ -31,10 +31,16 @@ internal abstract class ServerFlavor
     {
         Require(variables, "log_bin", "ON", "Start the server with binary logging on (log_bin / --log-bin).");
         Require(variables, "binlog_format", "ROW", "Set binlog_format=ROW (SET GLOBAL binlog_format='ROW' and in the server config).");
-        Require(variables, "binlog_row_image", "FULL", "Set binlog_row_image=FULL so every row event carries all columns.");
+        // NOBLOB is accepted as Vitess accepts it (AllowNoBlobBinlogRowImage): an after image that leaves out unchanged
+        // BLOB/TEXT columns is sent with data_columns. MINIMAL leaves out any column and is refused, as by Vitess.
+        if (!IsSetting(variables, "binlog_row_image", "NOBLOB"))
+            Require(variables, "binlog_row_image", "FULL", "Set binlog_row_image=FULL so every row event carries all columns.");
         Require(variables, "binlog_row_metadata", "FULL",
             "Set binlog_row_metadata=FULL so row events carry column names, signedness and character sets.");
     }
+
+    private static bool IsSetting(IReadOnlyDictionary<string, string> variables, string name, string value) =>
+        variables.TryGetValue(name, out var actual) && string.Equals(actual, value, StringComparison.OrdinalIgnoreCase);
 
     protected static void Require(IReadOnlyDictionary<string, string> variables, string name, string expected, string fix)
     {

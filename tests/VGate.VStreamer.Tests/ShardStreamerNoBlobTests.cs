@@ -1,0 +1,90 @@
+using Binlogdata;
+using VGate.Testing;
+using VGate.VStreamer.Tests.Framework;
+
+namespace VGate.VStreamer.Tests;
+
+/// <summary>A MariaDB whose binlog is written with <c>binlog_row_image=NOBLOB</c>.</summary>
+public sealed class NoBlobFixture() : MariaDbFixture(new MariaDbServerOptions { Name = "noblob", BinlogRowImage = BinlogRowImage.NoBlob });
+
+/// <summary>
+/// Partial after images of a NOBLOB source, streamed as Vitess's vstreamer streams them (processRowEvent): the absent
+/// columns' values are NULL, and the row change carries <c>data_columns</c>, the binlog's after-image column bitmap over
+/// all the table's columns, so a client can tell an absent column from a NULL one. Full after images carry no bitmap.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ShardStreamerNoBlobTests(NoBlobFixture fixture) : IClassFixture<NoBlobFixture>
+{
+    private const string Table = "CREATE TABLE {db}.t (id INT PRIMARY KEY, b BLOB, v VARCHAR(10))";
+
+    [ServerFact]
+    public async Task Stream_UpdateNotTouchingTheBlob_DataColumnsWithoutTheBlob_BlobSlotNull()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture, Table, "INSERT INTO {db}.t VALUES (1, 'blob', 'a')");
+        var start = await spec.PositionAsync();
+        await spec.ExecuteAsync("UPDATE {db}.t SET v = 'b' WHERE id = 1");
+
+        var events = await spec.StreamAsync(start, transactionEnds: 1);
+
+        // NOBLOB also leaves the blob out of the before image (MariaDB keeps only the key and non-BLOB columns there).
+        Assert.Contains("row:t update(1,NULL,'a'→1,NULL,'b')", StreamSpec.Format(events));
+        var change = Assert.Single(events.Single(e => e.Type == VEventType.Row).RowEvent.RowChanges);
+        Assert.Equal(3, change.DataColumns.Count);
+        Assert.Equal([0x05], change.DataColumns.Cols.ToByteArray());
+        Assert.Null(change.JsonPartialValues);
+    }
+
+    [ServerFact]
+    public async Task Stream_UpdateOfTheBlob_FullAfterImage_NoDataColumns()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture, Table, "INSERT INTO {db}.t VALUES (1, 'blob', 'a')");
+        var start = await spec.PositionAsync();
+        await spec.ExecuteAsync("UPDATE {db}.t SET b = 'new' WHERE id = 1");
+
+        var events = await spec.StreamAsync(start, transactionEnds: 1);
+
+        Assert.Contains("row:t update(1,NULL,'a'→1,'new','a')", StreamSpec.Format(events));
+        var change = Assert.Single(events.Single(e => e.Type == VEventType.Row).RowEvent.RowChanges);
+        Assert.Null(change.DataColumns);
+    }
+
+    [ServerFact]
+    public async Task Stream_InsertAndDelete_InsertWithoutTheBlobIsPartial_DeleteHasNoBitmap()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture, Table);
+        var start = await spec.PositionAsync();
+        await spec.ExecuteAsync(
+            "INSERT INTO {db}.t VALUES (1, 'blob', 'a')",
+            "INSERT INTO {db}.t (id, v) VALUES (2, 'c')",
+            "DELETE FROM {db}.t WHERE id = 1");
+
+        var events = await spec.StreamAsync(start, transactionEnds: 3);
+
+        var rows = events.Where(e => e.Type == VEventType.Row).ToList();
+        Assert.Equal(
+            ["row:t insert(1,'blob','a')", "row:t insert(2,NULL,'c')", "row:t delete(1,NULL,'a')"],
+            rows.Select(VEventFormatter.ToTestString));
+        Assert.Null(rows[0].RowEvent.RowChanges[0].DataColumns);
+        // MariaDB leaves a BLOB the INSERT names no value for out of the after image: a partial insert, sent with its bitmap.
+        Assert.Equal(3, rows[1].RowEvent.RowChanges[0].DataColumns.Count);
+        Assert.Equal([0x05], rows[1].RowEvent.RowChanges[0].DataColumns.Cols.ToByteArray());
+        Assert.Null(rows[2].RowEvent.RowChanges[0].DataColumns);
+    }
+
+    [ServerFact]
+    public async Task Stream_FilterSelectingSomeColumns_DataColumnsStayOverTheTablesColumns()
+    {
+        // Vitess sends the binlog's bitmap as it is, in the table's column order, whatever the filter selects.
+        var spec = await StreamSpec.CreateAsync(fixture, Table, "INSERT INTO {db}.t VALUES (1, 'blob', 'a')");
+        var start = await spec.PositionAsync();
+        await spec.ExecuteAsync("UPDATE {db}.t SET v = 'b' WHERE id = 1");
+        var filter = new Filter { Rules = { new Rule { Match = "t", Filter = "select v, b from t" } } };
+
+        var events = await spec.StreamAsync(start, transactionEnds: 1, filter);
+
+        Assert.Contains("row:t update('a',NULL→'b',NULL)", StreamSpec.Format(events));
+        var change = Assert.Single(events.Single(e => e.Type == VEventType.Row).RowEvent.RowChanges);
+        Assert.Equal(3, change.DataColumns.Count);
+        Assert.Equal([0x05], change.DataColumns.Cols.ToByteArray());
+    }
+}
