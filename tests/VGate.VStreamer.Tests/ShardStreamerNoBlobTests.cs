@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Binlogdata;
 using VGate.Testing;
 using VGate.VStreamer.Tests.Framework;
@@ -72,6 +74,29 @@ public sealed class ShardStreamerNoBlobTests(NoBlobFixture fixture) : IClassFixt
     }
 
     [ServerFact]
+    public async Task Stream_DataColumns_AreTheColumnsMariaDbBinlogPrintsInTheAfterImage()
+    {
+        // The judge: the server's own decoder (mariadb-binlog -vv) prints the columns each image holds as @1, @2, ….
+        var spec = await StreamSpec.CreateAsync(fixture, Table, "INSERT INTO {db}.t VALUES (1, 'blob', 'a'), (2, 'x', 'y')");
+        var start = await spec.PositionAsync();
+        var (file, offset) = await fixture.Server.GetBinlogPositionAsync();
+        await spec.ExecuteAsync(
+            "UPDATE {db}.t SET v = 'b' WHERE id = 1",
+            "UPDATE {db}.t SET b = 'new' WHERE id = 2",
+            "INSERT INTO {db}.t (id, v) VALUES (3, 'c')",
+            "INSERT INTO {db}.t (id, b) VALUES (4, 'd')",
+            "UPDATE {db}.t SET v = NULL, b = NULL WHERE id = 1");
+
+        var events = await spec.StreamAsync(start, transactionEnds: 5);
+        var printed = await AfterImageColumnsAsync(file, offset, spec.Database);
+
+        var streamed = events.Where(e => e.Type == VEventType.Row).SelectMany(e => e.RowEvent.RowChanges).Select(PresentColumns).ToList();
+        Assert.Equal(5, printed.Count);
+        Assert.Equal(printed, streamed);
+        Assert.Contains(printed, columns => columns != "1,2,3"); // the statements did make partial images
+    }
+
+    [ServerFact]
     public async Task Stream_FilterSelectingSomeColumns_DataColumnsStayOverTheTablesColumns()
     {
         // Vitess sends the binlog's bitmap as it is, in the table's column order, whatever the filter selects.
@@ -86,5 +111,75 @@ public sealed class ShardStreamerNoBlobTests(NoBlobFixture fixture) : IClassFixt
         var change = Assert.Single(events.Single(e => e.Type == VEventType.Row).RowEvent.RowChanges);
         Assert.Equal(3, change.DataColumns.Count);
         Assert.Equal([0x05], change.DataColumns.Cols.ToByteArray());
+    }
+
+    /// <summary>The 1-based columns of the after image as "1,3": all of them without data_columns, else the bits set.</summary>
+    private static string PresentColumns(RowChange change)
+    {
+        var count = change.After.Lengths.Count;
+        if (change.DataColumns is null)
+            return string.Join(',', Enumerable.Range(1, count));
+        Assert.Equal(count, change.DataColumns.Count);
+        var bits = change.DataColumns.Cols.ToByteArray();
+        return string.Join(',', Enumerable.Range(0, count).Where(i => (bits[i / 8] & (1 << (i % 8))) != 0).Select(i => i + 1));
+    }
+
+    /// <summary>
+    /// Runs mariadb-binlog -vv from <paramref name="offset"/> of <paramref name="file"/> and returns, for each row of a
+    /// table in <paramref name="database"/>, the columns its after image (the SET part) lists, as "1,3".
+    /// </summary>
+    private async Task<List<string>> AfterImageColumnsAsync(string file, long offset, string database)
+    {
+        var server = fixture.Server;
+        var start = new ProcessStartInfo("mariadb-binlog") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "--no-defaults", "--read-from-remote-server", $"--host={MariaDbServer.Host}",
+            string.Create(CultureInfo.InvariantCulture, $"--port={server.Port}"),
+            $"--user={server.ReplicationUser}", $"--password={server.ReplicationPassword}",
+            string.Create(CultureInfo.InvariantCulture, $"--start-position={offset}"),
+            "--base64-output=DECODE-ROWS", "--verbose", "--verbose", file,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromSeconds(60));
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync(deadline.Token);
+        var output = await process.StandardOutput.ReadToEndAsync(deadline.Token);
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == 0, "mariadb-binlog failed: " + await errors);
+
+        var rows = new List<string>();
+        List<string>? current = null;
+        var inOurTable = false;
+        foreach (var line in output.Split('\n'))
+        {
+            if (line.StartsWith("### INSERT INTO ", StringComparison.Ordinal) || line.StartsWith("### UPDATE ", StringComparison.Ordinal) ||
+                line.StartsWith("### DELETE FROM ", StringComparison.Ordinal))
+            {
+                Flush();
+                inOurTable = line.Contains($"`{database}`.", StringComparison.Ordinal);
+                continue;
+            }
+            if (line == "### SET" && inOurTable)
+            {
+                current = [];
+                continue;
+            }
+            if (current is not null && line.StartsWith("###   @", StringComparison.Ordinal))
+                current.Add(line[7..line.IndexOf('=', StringComparison.Ordinal)]);
+            else if (!line.StartsWith("###", StringComparison.Ordinal))
+                Flush();
+        }
+        Flush();
+        return rows;
+
+        void Flush()
+        {
+            if (current is not null)
+                rows.Add(string.Join(',', current));
+            current = null;
+        }
     }
 }
