@@ -229,6 +229,8 @@ public class EncodedRowChangesTests
             if (kind != 1)
                 rowChange.After = SampleRow(random);
             if (random.Next(0, 4) == 0)
+                rowChange.DataColumns = new RowChange.Types.Bitmap { Count = random.Next(1, 12), Cols = ByteString.CopyFrom((byte)random.Next(0, 256), (byte)random.Next(0, 16)) };
+            if (random.Next(0, 4) == 0)
                 rowChange.JsonPartialValues = new RowChange.Types.Bitmap { Count = random.Next(1, 20), Cols = ByteString.CopyFrom((byte)random.Next(0, 256)) };
             vevent.RowEvent.RowChanges.Add(rowChange);
         }

@@ -41,6 +41,8 @@ public static class KafkaSinkCommand
           --schemas true|false         JSON with schema + payload (default true)
           --transaction-metadata true|false   BEGIN/END records in PREFIX.transaction (default false)
           --tombstones true|false      tombstone after each delete (default true)
+          --unavailable-value-placeholder TEXT   value of BLOB/TEXT columns a NOBLOB image left out
+                                       (default __debezium_unavailable_value)
           --schema-changes true|false  DDL records in topic PREFIX (default false)
           --decimal-handling MODE      precise (default), string or double
           --binary-handling MODE       base64 (default), base64-string, base64-url-safe or hex

@@ -43,6 +43,7 @@ internal static class SinkCommandLine
         ["schemas"] = ("SchemasEnabled", Shape.Single),
         ["transaction-metadata"] = ("TransactionMetadata", Shape.Single),
         ["tombstones"] = ("TombstonesOnDelete", Shape.Single),
+        ["unavailable-value-placeholder"] = ("UnavailableValuePlaceholder", Shape.Single),
         ["schema-changes"] = ("IncludeSchemaChanges", Shape.Single),
         ["decimal-handling"] = ("DecimalHandling", Shape.Single),
         ["binary-handling"] = ("BinaryHandling", Shape.Single),

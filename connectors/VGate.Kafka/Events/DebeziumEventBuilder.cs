@@ -48,6 +48,7 @@ public sealed class DebeziumEventBuilder : IDisposable
     private readonly PlannedRecord[] _plan = new PlannedRecord[3];
     private readonly Dictionary<string, long> _collectionCounts = new(StringComparer.Ordinal);
     private readonly List<string> _collectionOrder = [];
+    private readonly byte[] _unavailablePlaceholder;
     private readonly JsonEncodedText _prefixText;
     private readonly JsonEncodedText _versionText;
     private readonly string _transactionTopic;
@@ -82,9 +83,11 @@ public sealed class DebeziumEventBuilder : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.TopicPrefix, nameof(options));
         ArgumentNullException.ThrowIfNull(options.KeyColumns, nameof(options));
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.UnavailableValuePlaceholder, nameof(options));
         if (options.HeartbeatTopicPrefix is { Length: 0 })
             throw new ArgumentException("HeartbeatTopicPrefix must be null (no heartbeats) or non-empty.", nameof(options));
         _options = options;
+        _unavailablePlaceholder = System.Text.Encoding.UTF8.GetBytes(options.UnavailableValuePlaceholder);
         _prefixText = DebeziumJson.Encode(options.TopicPrefix);
         _versionText = DebeziumJson.Encode(DebeziumJson.SourceVersion);
         _transactionTopic = options.TopicPrefix + ".transaction";
@@ -303,8 +306,8 @@ public sealed class DebeziumEventBuilder : IDisposable
                 throw Malformed(table, i, "before image " + beforeProblem);
             if (change.After is { } after && RowCells.Validate(after, columns) is { } afterProblem)
                 throw Malformed(table, i, "after image " + afterProblem);
-            if (change.DataColumns is { } data && !AllSet(data, columns))
-                throw Malformed(table, i, "is a partial row image (binlog_row_image is not FULL); Debezium events need every column");
+            if (change.DataColumns is { } data && DataColumnsProblem(data, columns) is { } dataProblem)
+                throw Malformed(table, i, dataProblem);
             if (change.JsonPartialValues is { } partial && AnySet(partial))
                 throw Malformed(table, i, "holds a partial JSON update; turn off binlog_row_value_options=PARTIAL_JSON on the source");
         }
@@ -403,6 +406,17 @@ public sealed class DebeziumEventBuilder : IDisposable
             _before.Load(before);
         if (after is not null)
             _after.Load(after);
+        if (change.DataColumns is { } dataColumns)
+        {
+            // A partial after image (NOBLOB): its absent BLOB/TEXT columns get the placeholder. The before image has no
+            // bitmap of its own; as Debezium's Vitess connector does then, the after image's is applied to it too (a
+            // column NOBLOB left out of the after image was left out of the before image as well).
+            var bits = dataColumns.Cols.Span;
+            if (after is not null)
+                _after.MarkUnavailable(bits, table.Columns);
+            if (before is not null && after is not null)
+                _before.MarkUnavailable(bits, table.Columns);
+        }
         _planTable = table;
         _planCopy = row.Copy;
         _planCount = 0;
@@ -536,10 +550,12 @@ public sealed class DebeziumEventBuilder : IDisposable
         {
             var column = columns[i];
             writer.WritePropertyName(column.EncodedName);
-            if (cells.IsNull(i))
-                writer.WriteNullValue();
-            else
+            if (!cells.IsNull(i))
                 column.WriteValue(writer, cells.Cell(i), _scratch);
+            else if (cells.HasUnavailable && cells.IsUnavailable(i))
+                column.WriteValue(writer, _unavailablePlaceholder, _scratch);
+            else
+                writer.WriteNullValue();
         }
         writer.WriteEndObject();
     }
@@ -820,17 +836,19 @@ public sealed class DebeziumEventBuilder : IDisposable
     private static DebeziumEventException Malformed(TableSchema table, int change, string problem) =>
         new($"ROW for {table.Keyspace}.{table.Table} on shard {table.Shard}: row change {change} {problem}");
 
-    private static bool AllSet(RowChange.Types.Bitmap bitmap, int columns)
+    /// <summary>
+    /// Null when <paramref name="bitmap"/> (<c>data_columns</c>) has one bit for each of the FIELD's
+    /// <paramref name="columns"/>, else what is wrong. Vitess sends it over the source table's columns: with a filter that
+    /// selects some of them, its bits cannot be matched to the values.
+    /// </summary>
+    private static string? DataColumnsProblem(RowChange.Types.Bitmap bitmap, int columns)
     {
-        var bits = bitmap.Cols.Span;
-        if (bitmap.Count < columns || bits.Length * 8 < columns)
-            return false;
-        for (var i = 0; i < columns; i++)
+        if (bitmap.Count != columns)
         {
-            if ((bits[i / 8] & (1 << (i % 8))) == 0)
-                return false;
+            return $"is a partial row image whose data_columns has {bitmap.Count} bits for the FIELD event's {columns} columns, " +
+                "so the absent columns cannot be told; stream the table with all its columns (select *) or set binlog_row_image=FULL on the source";
         }
-        return true;
+        return bitmap.Cols.Length * 8 < columns ? $"has a data_columns bitmap of {bitmap.Cols.Length} bytes for {columns} columns" : null;
     }
 
     private static bool AnySet(RowChange.Types.Bitmap bitmap) => bitmap.Cols.Span.ContainsAnyExcept((byte)0);

@@ -29,6 +29,14 @@ public sealed class DebeziumEventOptions
     /// <summary><c>tombstones.on.delete</c>: a null-value record with the same key after each delete. Default true.</summary>
     public bool TombstonesOnDelete { get; init; } = true;
 
+    /// <summary>
+    /// <c>unavailable.value.placeholder</c>: the value written for a BLOB or TEXT column that a partial row image
+    /// (<c>binlog_row_image=NOBLOB</c>, told by the row change's <c>data_columns</c>) left out, instead of a NULL that a
+    /// consumer would apply. TEXT columns get it as a string, BLOB columns as its UTF-8 bytes in the
+    /// <see cref="BinaryHandling"/> form. Default <c>__debezium_unavailable_value</c>, Debezium's.
+    /// </summary>
+    public string UnavailableValuePlaceholder { get; init; } = "__debezium_unavailable_value";
+
     /// <summary><c>decimal.handling.mode</c>. Default <see cref="DecimalHandling.Precise"/>.</summary>
     public DecimalHandling DecimalHandling { get; init; } = DecimalHandling.Precise;
 

@@ -8,9 +8,13 @@ internal sealed class RowCells
 {
     private int[] _offsets = new int[32];
     private int[] _lengths = new int[32];
+    private bool[] _unavailable = new bool[32];
     private ReadOnlyMemory<byte> _values;
 
     public int Count { get; private set; }
+
+    /// <summary>True when some cell was marked by <see cref="MarkUnavailable"/> since the last <see cref="Load"/>.</summary>
+    public bool HasUnavailable { get; private set; }
 
     public void Load(Query.Row row)
     {
@@ -19,6 +23,12 @@ internal sealed class RowCells
         {
             _offsets = new int[count];
             _lengths = new int[count];
+            _unavailable = new bool[count];
+        }
+        if (HasUnavailable)
+        {
+            Array.Clear(_unavailable);
+            HasUnavailable = false;
         }
         var offset = 0;
         for (var i = 0; i < count; i++)
@@ -34,6 +44,28 @@ internal sealed class RowCells
     }
 
     public bool IsNull(int index) => _lengths[index] < 0;
+
+    /// <summary>True when the cell is not in the row image (its NULL stands for a value the source did not log).</summary>
+    public bool IsUnavailable(int index) => _unavailable[index];
+
+    /// <summary>
+    /// Marks the NULL cells of BLOB/TEXT columns whose bit is clear in <paramref name="dataColumns"/> as unavailable.
+    /// Like Debezium (MySQL's NOBLOB handling, and the Vitess connector), other absent columns stay NULL: a partial
+    /// image only ever leaves out BLOB/TEXT columns.
+    /// </summary>
+    public void MarkUnavailable(ReadOnlySpan<byte> dataColumns, ColumnConverter[] columns)
+    {
+        for (var i = 0; i < Count && i < columns.Length; i++)
+        {
+            if ((dataColumns[i >> 3] & (1 << (i & 7))) != 0 || _lengths[i] >= 0)
+                continue;
+            if (columns[i].Type is Query.Type.Blob or Query.Type.Text)
+            {
+                _unavailable[i] = true;
+                HasUnavailable = true;
+            }
+        }
+    }
 
     public ReadOnlySpan<byte> Cell(int index) => _values.Span.Slice(_offsets[index], _lengths[index]);
 

@@ -88,6 +88,9 @@ public sealed class KafkaSinkOptions
     /// <summary>Follow each delete with a tombstone (null value). Default true.</summary>
     public bool TombstonesOnDelete { get; set; } = true;
 
+    /// <summary>The value written for BLOB/TEXT columns a NOBLOB row image left out (Debezium <c>unavailable.value.placeholder</c>); null = the event mapping's default.</summary>
+    public string? UnavailableValuePlaceholder { get; set; }
+
     /// <summary>Write DDL to the schema change topic <c>&lt;prefix&gt;</c>. Default false.</summary>
     public bool IncludeSchemaChanges { get; set; }
 

@@ -144,6 +144,7 @@ public static class SinkSettings
             SchemasEnabled = options.SchemasEnabled,
             TransactionMetadata = options.TransactionMetadata,
             TombstonesOnDelete = options.TombstonesOnDelete,
+            UnavailableValuePlaceholder = options.UnavailableValuePlaceholder ?? defaults.UnavailableValuePlaceholder,
             DecimalHandling = ParseEnum<DecimalHandling>(options.DecimalHandling) ?? defaults.DecimalHandling,
             BinaryHandling = ParseEnum<BinaryHandling>(options.BinaryHandling) ?? defaults.BinaryHandling,
             TimePrecisionMode = ParseEnum<TimePrecisionMode>(options.TimePrecisionMode) ?? defaults.TimePrecisionMode,

@@ -34,10 +34,16 @@ internal abstract class ServerFlavor
         // MINIMAL gets Vitess's own error text (vreplicator.go, TestMinimalMode in vstreamer_test.go): clients match on it.
         if (variables.TryGetValue("binlog_row_image", out var rowImage) && string.Equals(rowImage, "MINIMAL", StringComparison.OrdinalIgnoreCase))
             throw ReplicationException.MinimalRowImage(rowImage);
-        Require(variables, "binlog_row_image", "FULL", "Set binlog_row_image=FULL so every row event carries all columns.");
+        // NOBLOB is accepted as Vitess accepts it (AllowNoBlobBinlogRowImage): an after image that leaves out unchanged
+        // BLOB/TEXT columns is sent with data_columns.
+        if (!IsSetting(variables, "binlog_row_image", "NOBLOB"))
+            Require(variables, "binlog_row_image", "FULL", "Set binlog_row_image=FULL so every row event carries all columns.");
         Require(variables, "binlog_row_metadata", "FULL",
             "Set binlog_row_metadata=FULL so row events carry column names, signedness and character sets.");
     }
+
+    private static bool IsSetting(IReadOnlyDictionary<string, string> variables, string name, string value) =>
+        variables.TryGetValue(name, out var actual) && string.Equals(actual, value, StringComparison.OrdinalIgnoreCase);
 
     protected static void Require(IReadOnlyDictionary<string, string> variables, string name, string expected, string fix)
     {

@@ -27,7 +27,7 @@ public sealed class BinlogClientOptions
     public int HeartbeatTimeoutFactor { get; init; } = 3;
 
     /// <summary>
-    /// Check the source's settings (binlog on, ROW format, FULL row image and metadata, GTIDs) before streaming
+    /// Check the source's settings (binlog on, ROW format, FULL or NOBLOB row image, FULL metadata, GTIDs) before streaming
     /// and refuse with an error naming the setting and the fix. Default: true.
     /// </summary>
     public bool CheckPrerequisites { get; init; } = true;

@@ -28,9 +28,11 @@ internal delegate IAsyncEnumerable<IReadOnlyList<VEvent>> CatchUpStreamer(
 /// (catch-up and fast-forward in one pass, events of tables not yet started dropped); then read the rows in key order
 /// from the snapshot and send them:</para>
 /// <list type="bullet">
-/// <item>first batch: <c>BEGIN, FIELD, GTID(S), ROW…, LASTPK, COMMIT</c></item>
+/// <item>first batch: <c>BEGIN, FIELD, GTID(S), ROW…, LASTPK, COMMIT</c>, the GTID only when S is not the position the
+/// stream last reported (as Vitess's uvstreamer: after a catch-up that ended at S, or a table whose snapshot saw no new
+/// transaction since the previous one, there is none)</item>
 /// <item>later batches: <c>BEGIN, ROW…, LASTPK, COMMIT</c> (a batch closes once its rows reach about PacketSize bytes)</item>
-/// <item>table done: <c>BEGIN, LASTPK(completed), COMMIT</c>; an empty table sends <c>BEGIN, FIELD, GTID</c> first
+/// <item>table done: <c>BEGIN, LASTPK(completed), COMMIT</c>; an empty table sends <c>BEGIN, FIELD[, GTID]</c> first
 /// (no COMMIT: the double-BEGIN quirk clients such as Debezium expect)</item>
 /// </list>
 /// <para>Copy events carry timestamp 0 and current_time 0, one ROW event per row (after image only).</para>
@@ -67,6 +69,8 @@ internal sealed class CopyPhaseRunner
         var snapshot = CopySnapshot.For(connection.IsMariaDb);
 
         var position = start;
+        // The position the stream last reported (Vitess's uvstreamer pos): the request's, then each GTID sent.
+        var reported = start;
         foreach (var table in tables)
         {
             if (BeforeTable is { } hook)
@@ -76,13 +80,21 @@ internal sealed class CopyPhaseRunner
             {
                 var notStarted = pending.ToHashSet(StringComparer.Ordinal);
                 await foreach (var batch in _catchUp(from, snapshotPosition, t => !notStarted.Contains(t), cancellationToken).ConfigureAwait(false))
+                {
+                    reported = LastPosition(batch) ?? reported;
                     yield return batch;
+                }
             }
             position = snapshotPosition;
             pending.Remove(table.Schema.Name);
 
+            // Vitess (uvstreamer.setPosition) sends the snapshot's GTID after the FIELD only when it differs from the
+            // position already reported: not when the catch-up ended exactly there, nor when nothing was written since
+            // the previous table's snapshot (vstream-spec §2.6).
+            var moved = reported != snapshotPosition;
+            reported = snapshotPosition;
             var fields = table.FieldEvent(_options, connection.IsMariaDb);
-            await foreach (var batch in CopyRowsAsync(connection, table, fields, snapshotPosition, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in CopyRowsAsync(connection, table, fields, moved ? snapshotPosition : null, cancellationToken).ConfigureAwait(false))
                 yield return batch;
             await CopySnapshot.EndAsync(connection, cancellationToken).ConfigureAwait(false);
         }
@@ -126,7 +138,7 @@ internal sealed class CopyPhaseRunner
         MySqlProtocolConnection connection,
         CopyTable table,
         FieldEvent fieldEvent,
-        ReplicationPosition snapshot,
+        ReplicationPosition? moveTo,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var schema = table.Schema;
@@ -139,12 +151,9 @@ internal sealed class CopyPhaseRunner
         var cells = new (int Offset, int Length)[columnCount];
         var keyCells = new (int Offset, int Length)[schema.KeyColumns.Length];
         byte[] lastValues = [];
-        var batch = new List<VEvent>
-        {
-            NewEvent(VEventType.Begin),
-            NewEvent(VEventType.Field, fieldEvent),
-            NewEvent(VEventType.Gtid, gtid: snapshot.ToString()),
-        };
+        var batch = new List<VEvent> { NewEvent(VEventType.Begin), NewEvent(VEventType.Field, fieldEvent) };
+        if (moveTo is { } snapshot)
+            batch.Add(NewEvent(VEventType.Gtid, gtid: snapshot.ToString()));
         long batchBytes = 0;
         var rowsInBatch = 0;
         var sentAny = false;
@@ -209,10 +218,21 @@ internal sealed class CopyPhaseRunner
         }
         else if (!sentAny)
         {
-            // An empty table: BEGIN, FIELD, GTID without COMMIT, then the table-done group (Vitess's double BEGIN).
+            // An empty table: BEGIN, FIELD (and GTID) without COMMIT, then the table-done group (Vitess's double BEGIN).
             yield return batch;
         }
         yield return [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), NewEvent(VEventType.Commit)];
+    }
+
+    /// <summary>The position of the last GTID event of a catch-up batch, or null when it has none.</summary>
+    private static ReplicationPosition? LastPosition(IReadOnlyList<VEvent> batch)
+    {
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            if (batch[i].Type == VEventType.Gtid)
+                return ReplicationPosition.Parse(batch[i].Gtid);
+        }
+        return null;
     }
 
     /// <summary>

@@ -452,13 +452,22 @@ internal sealed class StreamSession(
                 continue;
             var sendBefore = before.IsPresent && (beforePasses || !tablePlan.IsSharded);
             var sendAfter = after.IsPresent && (afterPasses || !tablePlan.IsSharded);
-            var beforeImage = sendBefore ? Encode(map, before, columns, tablePlan, encoder, out _) : -1;
-            var partial = false;
-            var afterImage = sendAfter ? Encode(map, after, columns, tablePlan, encoder, out partial) : -1;
-            if (partial)
+            var beforeImage = sendBefore ? Encode(map, before, columns, tablePlan, encoder) : -1;
+            if (!sendAfter)
             {
-                var jsonColumns = PartialJsonBitmap(map, after, _partialJsonBits);
-                encoder.AddChange(beforeImage, afterImage, jsonColumns, _partialJsonBits.AsSpan(0, (jsonColumns + 7) / 8));
+                encoder.AddChange(beforeImage, -1);
+                continue;
+            }
+            var afterImage = Encode(map, after, columns, tablePlan, encoder);
+            // A partial after image (a column left out by binlog_row_image=NOBLOB, or a partial-JSON update) carries
+            // data_columns as Vitess's processRowEvent sends it: the binlog's after-image column bitmap as it is, over
+            // all the table's columns (not the filter's), the absent columns' values being NULL. A partial-JSON update
+            // also carries json_partial_values, one bit per JSON column of the table (vstream-spec §1.3).
+            var jsonColumns = rows.IsPartialUpdate ? PartialJsonBitmap(map, after, _partialJsonBits) : 0;
+            if (jsonColumns > 0 || after.Cells.Length < rows.ColumnCount)
+            {
+                encoder.AddChange(beforeImage, afterImage, rows.ColumnCount, rows.AfterColumns.Span,
+                    jsonColumns, _partialJsonBits.AsSpan(0, (jsonColumns + 7) / 8));
             }
             else
             {
@@ -499,38 +508,40 @@ internal sealed class StreamSession(
     private static bool Passes(StreamTablePlan plan, TableMapEvent map, RowImage image) =>
         plan.Predicate is null || plan.Predicate(map, image);
 
-    /// <summary>
-    /// Writes the image's output columns as an image of the encoder's event and returns its number;
-    /// <paramref name="partial"/> tells whether a value is a partial-JSON expression.
-    /// </summary>
-    private static int Encode(TableMapEvent map, RowImage image, int[] columns, StreamTablePlan plan, RowChangeEncoder encoder, out bool partial)
+    /// <summary>Writes the image's output columns as an image of the encoder's event and returns its number.</summary>
+    private static int Encode(TableMapEvent map, RowImage image, int[] columns, StreamTablePlan plan, RowChangeEncoder encoder)
     {
         // keyspace_id() is computed per image: an update that changes the vindex column changes it.
         var keyspaceId = plan.KeyspaceId is { } computeKeyspaceId ? computeKeyspaceId(map, image) : null;
         encoder.BeginImage();
-        partial = RowValueWriter.Write(map.Columns, image, columns, keyspaceId, encoder.Images);
+        RowValueWriter.Write(map.Columns, image, columns, keyspaceId, encoder.Images);
         return encoder.EndImage();
     }
 
     /// <summary>
-    /// Sets one bit per JSON column of the table in <paramref name="bits"/> (grown as needed), where the after image
-    /// carries a partial-JSON expression; returns the number of JSON columns.
+    /// Sets one bit per JSON column of the table in <paramref name="bits"/> where the after image carries a partial-JSON
+    /// expression; returns the number of JSON columns, or 0 when no column is a partial-JSON expression.
     /// </summary>
     private static int PartialJsonBitmap(TableMapEvent map, RowImage image, byte[] bits)
     {
         var json = 0;
-        Array.Clear(bits);
+        var any = false;
         foreach (var column in map.Columns)
         {
             if (column.Type != ColumnType.Json)
                 continue;
             if (json / 8 >= bits.Length)
                 throw new InvalidOperationException("More JSON columns than MySQL allows in a table.");
+            if (json % 8 == 0)
+                bits[json / 8] = 0;
             if (image.TryGetCell(column.Index, out var cell) && cell.IsPartialJson)
+            {
                 bits[json / 8] |= (byte)(1 << (json % 8));
+                any = true;
+            }
             json++;
         }
-        return json;
+        return any ? json : 0;
     }
 
     private void AddField(TableMapEvent map, int[] columns, uint timestamp)

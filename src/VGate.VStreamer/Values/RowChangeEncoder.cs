@@ -12,14 +12,14 @@ namespace VGate.VStreamer.Values;
 /// </summary>
 /// <remarks>
 /// Use: <see cref="BeginEvent"/>; per image <see cref="BeginImage"/>, write it into <see cref="Images"/> (with
-/// <see cref="RowValueWriter"/>), <see cref="EndImage"/>; per row <see cref="AddChange"/> with its images; then hand
+/// <see cref="RowValueWriter"/>), <see cref="EndImage"/>; per row <see cref="AddChange(int, int)"/> with its images; then hand
 /// <see cref="Length"/>, <see cref="Count"/> and <see cref="WriteChanges"/> to the event. The bytes are exactly what the
 /// generated serializer writes for the same objects (RowChangeEncoderTests hold it to that). One per stream; not thread-safe.
 /// </remarks>
 internal sealed class RowChangeEncoder
 {
     // binlogdata.RowEvent.row_changes, binlogdata.RowChange fields, binlogdata.RowChange.Bitmap fields, query.Row fields.
-    private const int RowChangesField = 2, BeforeField = 1, AfterField = 2, JsonPartialValuesField = 4, BitmapCountField = 1,
+    private const int RowChangesField = 2, BeforeField = 1, AfterField = 2, DataColumnsField = 3, JsonPartialValuesField = 4, BitmapCountField = 1,
         BitmapColsField = 2, RowLengthsField = 1, RowValuesField = 2;
 
     private const int MaxVarintSize = 10;
@@ -65,7 +65,7 @@ internal sealed class RowChangeEncoder
         _imageLengthsStart = Images.LengthCount;
     }
 
-    /// <summary>Ends the image; returns its number for <see cref="AddChange"/>.</summary>
+    /// <summary>Ends the image; returns its number for <see cref="AddChange(int, int)"/>.</summary>
     public int EndImage()
     {
         var image = new Image(_imageValuesStart, Images.RowLength - _imageValuesStart, _imageLengthsStart, Images.LengthCount - _imageLengthsStart);
@@ -97,33 +97,53 @@ internal sealed class RowChangeEncoder
         return _imageCount++;
     }
 
-    /// <summary>Adds one row change.</summary>
+    /// <summary>Adds one row change of full images.</summary>
     /// <param name="before">The before image's number, or −1 for none.</param>
     /// <param name="after">The after image's number, or −1 for none.</param>
-    /// <param name="jsonPartialColumns">When above 0: the number of JSON columns of the table, with
+    public void AddChange(int before, int after) => AddChange(before, after, 0, default, 0, default);
+
+    /// <summary>Adds one row change, with the bitmaps of a partial after image.</summary>
+    /// <param name="before">The before image's number, or −1 for none.</param>
+    /// <param name="after">The after image's number, or −1 for none.</param>
+    /// <param name="dataColumnCount">When above 0: the number of columns of the table, with
+    /// <paramref name="dataColumnBits"/> one bit per column present in the after image (<c>data_columns</c>).</param>
+    /// <param name="dataColumnBits">The <c>data_columns</c> bitmap bytes.</param>
+    /// <param name="jsonPartialCount">When above 0: the number of JSON columns of the table, with
     /// <paramref name="jsonPartialBits"/> one bit per JSON column whose after value is a partial-JSON expression.</param>
     /// <param name="jsonPartialBits">The <c>json_partial_values</c> bitmap bytes.</param>
-    public void AddChange(int before, int after, int jsonPartialColumns = 0, ReadOnlySpan<byte> jsonPartialBits = default)
+    public void AddChange(int before, int after, int dataColumnCount, ReadOnlySpan<byte> dataColumnBits,
+        int jsonPartialCount, ReadOnlySpan<byte> jsonPartialBits)
     {
-        var change = new Change(before, after, jsonPartialColumns, _bitsLength, jsonPartialBits.Length);
+        var change = new Change(before, after, AddBitmap(dataColumnCount, dataColumnBits), AddBitmap(jsonPartialCount, jsonPartialBits));
         if (before >= 0)
             change.Size += WireWriter.LengthDelimitedSize(_images[before].RowSize);
         if (after >= 0)
             change.Size += WireWriter.LengthDelimitedSize(_images[after].RowSize);
-        if (jsonPartialColumns > 0)
-        {
-            change.BitmapSize = 1 + CodedOutputStream.ComputeInt64Size(jsonPartialColumns) +
-                (jsonPartialBits.Length > 0 ? WireWriter.LengthDelimitedSize(jsonPartialBits.Length) : 0);
-            change.Size += WireWriter.LengthDelimitedSize(change.BitmapSize);
-            if (_bits.Length - _bitsLength < jsonPartialBits.Length)
-                Array.Resize(ref _bits, Math.Max(_bits.Length * 2, _bitsLength + jsonPartialBits.Length));
-            jsonPartialBits.CopyTo(_bits.AsSpan(_bitsLength));
-            _bitsLength += jsonPartialBits.Length;
-        }
+        if (change.DataColumns.Count > 0)
+            change.Size += WireWriter.LengthDelimitedSize(change.DataColumns.Size);
+        if (change.JsonPartialValues.Count > 0)
+            change.Size += WireWriter.LengthDelimitedSize(change.JsonPartialValues.Size);
         if (Count == _changes.Length)
             Array.Resize(ref _changes, Count * 2);
         _changes[Count++] = change;
         Length += WireWriter.LengthDelimitedSize(change.Size);
+    }
+
+    /// <summary>Keeps a bitmap's bytes for <see cref="WriteTo"/> and measures its <c>RowChange.Bitmap</c> message (none when <paramref name="count"/> is 0).</summary>
+    private Bitmap AddBitmap(int count, ReadOnlySpan<byte> bits)
+    {
+        if (count <= 0)
+            return default;
+        var bitmap = new Bitmap(count, _bitsLength, bits.Length)
+        {
+            // proto3: count is never 0 here; empty cols are not written.
+            Size = 1 + CodedOutputStream.ComputeInt64Size(count) + (bits.Length > 0 ? WireWriter.LengthDelimitedSize(bits.Length) : 0),
+        };
+        if (_bits.Length - _bitsLength < bits.Length)
+            Array.Resize(ref _bits, Math.Max(_bits.Length * 2, _bitsLength + bits.Length));
+        bits.CopyTo(_bits.AsSpan(_bitsLength));
+        _bitsLength += bits.Length;
+        return bitmap;
     }
 
     /// <summary>Writes the row changes added since <see cref="BeginEvent"/>: exactly <see cref="Length"/> bytes.</summary>
@@ -139,22 +159,28 @@ internal sealed class RowChangeEncoder
                 WriteRow(ref writer, BeforeField, _images[change.Before]);
             if (change.After >= 0)
                 WriteRow(ref writer, AfterField, _images[change.After]);
-            if (change.JsonPartialColumns > 0)
-            {
-                writer.WriteTag(JsonPartialValuesField, 2);
-                writer.WriteLength(change.BitmapSize);
-                writer.WriteTag(BitmapCountField, 0);
-                writer.WriteVarint((ulong)change.JsonPartialColumns);
-                if (change.BitsLength > 0)
-                {
-                    writer.WriteTag(BitmapColsField, 2);
-                    writer.WriteLength(change.BitsLength);
-                    writer.WriteRaw(_bits.AsSpan(change.BitsStart, change.BitsLength));
-                }
-            }
+            // Field order as the generated serializer writes it: data_columns (3), then json_partial_values (4).
+            if (change.DataColumns.Count > 0)
+                WriteBitmap(ref writer, DataColumnsField, change.DataColumns);
+            if (change.JsonPartialValues.Count > 0)
+                WriteBitmap(ref writer, JsonPartialValuesField, change.JsonPartialValues);
         }
         if (writer.Position != destination.Length)
             throw new InvalidOperationException($"Wrote {writer.Position} bytes of row changes into {destination.Length}.");
+    }
+
+    private void WriteBitmap(ref WireWriter writer, int field, in Bitmap bitmap)
+    {
+        writer.WriteTag(field, 2);
+        writer.WriteLength(bitmap.Size);
+        writer.WriteTag(BitmapCountField, 0);
+        writer.WriteVarint((ulong)bitmap.Count);
+        if (bitmap.BitsLength > 0)
+        {
+            writer.WriteTag(BitmapColsField, 2);
+            writer.WriteLength(bitmap.BitsLength);
+            writer.WriteRaw(_bits.AsSpan(bitmap.BitsStart, bitmap.BitsLength));
+        }
     }
 
     private void WriteRow(ref WireWriter writer, int field, in Image image)
@@ -183,10 +209,15 @@ internal sealed class RowChangeEncoder
         public int RowSize;
     }
 
-    /// <summary>One row change: its images (−1: none), its partial-JSON bitmap, and its encoded sizes.</summary>
-    private record struct Change(int Before, int After, int JsonPartialColumns, int BitsStart, int BitsLength)
+    /// <summary>One row change: its images (−1: none), its bitmaps (count 0: none), and its encoded size.</summary>
+    private record struct Change(int Before, int After, Bitmap DataColumns, Bitmap JsonPartialValues)
     {
-        public int BitmapSize;
+        public int Size;
+    }
+
+    /// <summary>One <c>RowChange.Bitmap</c>: its bit count, where its bytes are in <c>_bits</c>, and its encoded size.</summary>
+    private record struct Bitmap(int Count, int BitsStart, int BitsLength)
+    {
         public int Size;
     }
 }

@@ -393,6 +393,35 @@ public sealed class BinlogClientTests(LargePacketFixture fixture) : IClassFixtur
     }
 
     [ServerFact]
+    public async Task Start_MinimalRowImage_RefusedNamingTheSetting()
+    {
+        await using var server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "minimg", BinlogRowImage = BinlogRowImage.Minimal });
+
+        var error = await Assert.ThrowsAsync<ReplicationException>(() => BinlogCapture.ReadToEndAsync(server, BinlogStartPosition.Current));
+
+        Assert.Equal(ReplicationErrorKind.SourceMisconfigured, error.Kind);
+        Assert.Contains("binlog_row_image", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MINIMAL", error.Message, StringComparison.Ordinal);
+    }
+
+    [ServerFact]
+    public async Task Start_NoBlobRowImage_Accepted_RowsLeaveOutTheUnchangedBlob()
+    {
+        // Vitess accepts NOBLOB (only MINIMAL is refused); the after image then lacks BLOB/TEXT columns left unchanged.
+        await using var server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "noblob", BinlogRowImage = BinlogRowImage.NoBlob });
+        await server.ExecuteAsync("CREATE DATABASE n; CREATE TABLE n.t (id INT PRIMARY KEY, b BLOB, v VARCHAR(10)); INSERT INTO n.t VALUES (1, 'x', 'a')");
+        var start = BinlogStartPosition.Parse("MariaDB/" + await server.GetGtidBinlogPosAsync());
+        await server.ExecuteAsync("UPDATE n.t SET v = 'b' WHERE id = 1");
+
+        var events = await BinlogCapture.ReadToEndAsync(server, start);
+
+        var row = Assert.Single(Assert.Single(events, e => e.Rows.Count > 0).Rows);
+        Assert.Equal(["id", "v"], row.Before!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["id", "v"], row.After!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("b", row.After["v"]);
+    }
+
+    [ServerFact]
     public async Task Start_BinlogOff_RefusedNamingTheSetting()
     {
         await using var server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "nolog", LogBin = false });

@@ -138,22 +138,88 @@ public sealed class DebeziumEventBuilderInputTests
     }
 
     [Fact]
-    public void Add_PartialJsonOrPartialImage_ThrowsBecauseDebeziumNeedsWholeRows()
+    public void Add_PartialJsonOrUnmatchableBitmap_Throws_FullBitmapIsAWholeRow()
     {
         using var builder = NewBuilder();
         var output = new List<ChangeRecord>();
         builder.Add(Field("t", Id, Name), output);
         builder.Add(Begin(), output);
         var partialJson = new RowChange { Before = Cells("1", "a"), After = Cells("1", "b"), JsonPartialValues = new RowChange.Types.Bitmap { Count = 2, Cols = ByteString.CopyFrom(2) } };
-        var partialImage = new RowChange { Before = Cells("1", "a"), After = Cells("1", null), DataColumns = new RowChange.Types.Bitmap { Count = 2, Cols = ByteString.CopyFrom(1) } };
+        // data_columns over a source table of 3 columns while the FIELD has 2 (a filter selecting some of them).
+        var projected = new RowChange { Before = Cells("1", "a"), After = Cells("1", null), DataColumns = new RowChange.Types.Bitmap { Count = 3, Cols = ByteString.CopyFrom(5) } };
+        var shortBits = new RowChange { Before = Cells("1", "a"), After = Cells("1", null), DataColumns = new RowChange.Types.Bitmap { Count = 2 } };
         var fullImage = new RowChange { Before = Cells("1", "a"), After = Cells("1", "c"), DataColumns = new RowChange.Types.Bitmap { Count = 2, Cols = ByteString.CopyFrom(3) } };
 
         Assert.Contains("partial JSON", Assert.Throws<DebeziumEventException>(() => builder.Add(Row("t", partialJson), output)).Message, StringComparison.Ordinal);
-        Assert.Contains("partial row image", Assert.Throws<DebeziumEventException>(() => builder.Add(Row("t", partialImage), output)).Message, StringComparison.Ordinal);
+        Assert.Contains("data_columns has 3 bits for the FIELD event's 2 columns", Assert.Throws<DebeziumEventException>(() => builder.Add(Row("t", projected), output)).Message, StringComparison.Ordinal);
+        Assert.Contains("data_columns bitmap of 0 bytes for 2 columns", Assert.Throws<DebeziumEventException>(() => builder.Add(Row("t", shortBits), output)).Message, StringComparison.Ordinal);
         builder.Add(Row("t", fullImage), output);
         builder.Add(Vgtid(), output);
         builder.Add(Commit(), output);
         Assert.Equal("u", Records.Op(Assert.Single(output)));
+    }
+
+    [Fact]
+    public void Add_NoBlobUpdate_AbsentBlobAndTextArePlaceholders_RealNullsAndOtherColumnsStayNull()
+    {
+        // (id, t TEXT, b BLOB, v VARCHAR, n TEXT, w VARCHAR), data_columns 0b011001: t and b absent (NOBLOB left them
+        // out), v and n present with real NULLs, w absent but not BLOB/TEXT (MySQL never leaves such a column out, and
+        // Debezium then leaves it NULL).
+        var text = Column("t", Query.Type.Text, 0, "text");
+        var blob = Column("b", Query.Type.Blob, 0, "blob");
+        var varchar = Column("v", Query.Type.Varchar, 0, "varchar(10)");
+        var note = Column("n", Query.Type.Text, 0, "text");
+        var other = Column("w", Query.Type.Varchar, 0, "varchar(10)");
+        var change = new RowChange
+        {
+            Before = Cells("1", null, null, null, "x", null),
+            After = Cells("1", null, null, null, null, null),
+            DataColumns = new RowChange.Types.Bitmap { Count = 6, Cols = ByteString.CopyFrom(0b011001) },
+        };
+        var (records, _) = Records.Build([Field("t", Id, text, blob, varchar, note, other), Begin(), Row("t", change), Vgtid(), Commit()], Records.Options());
+
+        var payload = Records.Payload(Assert.Single(records).Value);
+        var after = payload.GetProperty("after");
+        Assert.Equal("__debezium_unavailable_value", after.GetProperty("t").GetString());
+        Assert.Equal(Convert.ToBase64String("__debezium_unavailable_value"u8), after.GetProperty("b").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("v").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("n").ValueKind); // present in the image: a real NULL
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("w").ValueKind);
+        // The before image has no bitmap of its own: the after image's applies (as Debezium's Vitess connector does).
+        var before = payload.GetProperty("before");
+        Assert.Equal("__debezium_unavailable_value", before.GetProperty("t").GetString());
+        Assert.Equal("x", before.GetProperty("n").GetString());
+    }
+
+    [Fact]
+    public void Add_NoBlobInsert_PlaceholderFromTheOptions_HexBinaryHandling()
+    {
+        var blob = Column("b", Query.Type.Blob, 0, "blob");
+        var change = new RowChange { After = Cells("1", null), DataColumns = new RowChange.Types.Bitmap { Count = 2, Cols = ByteString.CopyFrom(0xfd) } };
+        var options = new DebeziumEventOptions
+        {
+            TopicPrefix = "dbz",
+            TimeProvider = new FixedTimeProvider(),
+            UnavailableValuePlaceholder = "n/a",
+            BinaryHandling = BinaryHandling.Hex,
+        };
+
+        var (records, _) = Records.Build([Field("t", Id, blob), Begin(), Row("t", change), Vgtid(), Commit()], options);
+
+        // Bits past the column count (MySQL may write the bitmap's unused bits set) are ignored.
+        Assert.Equal("6e2f61", Records.Payload(Assert.Single(records).Value).GetProperty("after").GetProperty("b").GetString());
+    }
+
+    [Fact]
+    public void Add_DeleteWithoutBitmap_AbsentBlobStaysNull()
+    {
+        // Without a before-image bitmap (VStream has none) a DELETE's absent BLOB cannot be told from NULL: it stays NULL.
+        var blob = Column("b", Query.Type.Blob, 0, "blob");
+        var change = new RowChange { Before = Cells("1", null) };
+
+        var (records, _) = Records.Build([Field("t", Id, blob), Begin(), Row("t", change), Vgtid(), Commit()], Records.Options());
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, Records.Payload(records[0].Value).GetProperty("before").GetProperty("b").ValueKind);
     }
 
     [Fact]

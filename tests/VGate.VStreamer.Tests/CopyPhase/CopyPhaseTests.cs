@@ -26,6 +26,28 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
     }
 
     [ServerFact]
+    public async Task Copy_SecondTableAtTheSamePosition_NoGtidAfterItsField()
+    {
+        // Nothing is written between the two snapshots: the second table's position is the one already reported, so
+        // (as Vitess's uvstreamer.setPosition) no GTID follows its FIELD; the empty table keeps its double BEGIN.
+        var spec = await StreamSpec.CreateAsync(fixture,
+            "CREATE TABLE {db}.a (id INT PRIMARY KEY)",
+            "CREATE TABLE {db}.b (id INT PRIMARY KEY)",
+            "INSERT INTO {db}.a VALUES (1)");
+
+        var events = await CopyHarness.CollectAsync(new ShardStreamer(CopyHarness.Options(spec)), CopyHarness.CopyCompleted);
+
+        Assert.Equal(
+        [
+            "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:a insert(1)", "lastpk:a(1)", "commit",
+            "begin", "lastpk:a completed", "commit",
+            "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]",
+            "begin", "lastpk:b completed", "commit",
+            "copy_completed",
+        ], StreamSpec.Format(events));
+    }
+
+    [ServerFact]
     public async Task Copy_FilterRule_SendsSelectedColumnsOfMatchingRowsOnly()
     {
         var spec = await StreamSpec.CreateAsync(fixture,
@@ -161,9 +183,11 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:a insert(2)", "gtid", "commit",
             "begin", "gtid", "commit",
             "begin", "gtid", "commit",
-            "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:b insert(7)", "lastpk:b(7)", "commit",
+            // b's snapshot is where the catch-up ended, and c's is b's (nothing was written in between): no GTID after
+            // their FIELDs, as Vitess sends one only when the position moved.
+            "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:b insert(7)", "lastpk:b(7)", "commit",
             "begin", "lastpk:b completed", "commit",
-            "begin", "field:c[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:c insert(1)", "row:c insert(2)", "lastpk:c(2)", "commit",
+            "begin", "field:c[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:c insert(1)", "row:c insert(2)", "lastpk:c(2)", "commit",
             "begin", "lastpk:c completed", "commit",
             "copy_completed",
         ], StreamSpec.Format(events));
@@ -224,7 +248,8 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         [
             "begin", "field:k[a:INT32:int(11):NOT_NULL|PRI_KEY,b:VARCHAR:varchar(10):NOT_NULL|PRI_KEY,v:INT32:int(11)]", "row:k update(1,'A',1→1,'A',20)", "gtid", "commit",
             "begin", "row:k update(1,'C',3→1,'C',30)", "gtid", "commit",
-            "begin", "field:k[a:INT32:int(11):NOT_NULL|PRI_KEY,b:VARCHAR:varchar(10):NOT_NULL|PRI_KEY,v:INT32:int(11)]", "gtid",
+            // The catch-up ended at the snapshot's position: no GTID after the FIELD.
+            "begin", "field:k[a:INT32:int(11):NOT_NULL|PRI_KEY,b:VARCHAR:varchar(10):NOT_NULL|PRI_KEY,v:INT32:int(11)]",
             "row:k insert(1,'C',30)", "row:k insert(2,'a',4)", "lastpk:k(2,'a')", "commit",
             "begin", "lastpk:k completed", "commit",
             "copy_completed",

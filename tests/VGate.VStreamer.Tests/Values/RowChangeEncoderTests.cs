@@ -30,18 +30,19 @@ public sealed class RowChangeEncoderTests
                     rowChange.Before = Fill(random, encoder, out before);
                 if (kind != 1)
                     rowChange.After = Fill(random, encoder, out after);
-                if (random.Next(0, 4) == 0)
-                {
-                    var jsonColumns = random.Next(1, 20);
-                    var bits = new byte[(jsonColumns + 7) / 8];
-                    random.NextBytes(bits);
-                    rowChange.JsonPartialValues = new RowChange.Types.Bitmap { Count = jsonColumns, Cols = ByteString.CopyFrom(bits) };
-                    encoder.AddChange(before, after, jsonColumns, bits);
-                }
-                else
-                {
+                // Partial after images (NOBLOB, PARTIAL_JSON): data_columns, json_partial_values, either or both.
+                var columns = random.Next(0, 3) == 0 ? random.Next(1, 70) : 0;
+                var columnBits = RandomBits(random, columns);
+                if (columns > 0)
+                    rowChange.DataColumns = new RowChange.Types.Bitmap { Count = columns, Cols = ByteString.CopyFrom(columnBits) };
+                var jsonColumns = random.Next(0, 4) == 0 ? random.Next(1, 20) : 0;
+                var jsonBits = RandomBits(random, jsonColumns);
+                if (jsonColumns > 0)
+                    rowChange.JsonPartialValues = new RowChange.Types.Bitmap { Count = jsonColumns, Cols = ByteString.CopyFrom(jsonBits) };
+                if (columns == 0 && jsonColumns == 0)
                     encoder.AddChange(before, after);
-                }
+                else
+                    encoder.AddChange(before, after, columns, columnBits, jsonColumns, jsonBits);
                 expected.RowChanges.Add(rowChange);
             }
 
@@ -141,6 +142,63 @@ public sealed class RowChangeEncoderTests
         }
 
         Assert.Equal(expected.ToByteArray(), Written(encoder));
+    }
+
+    [Fact]
+    public void PartialAfterImage_DataColumnsThenJsonPartialValues_AsTheGeneratedSerializer()
+    {
+        // A NOBLOB update of (id, b BLOB, j JSON) whose blob is absent and whose JSON is a partial update: {count:3, cols:0x05}
+        // and {count:1, cols:0x01}, with the blob's slot NULL as Vitess sends it.
+        var encoder = new RowChangeEncoder();
+        encoder.BeginEvent();
+        encoder.BeginImage();
+        encoder.Images.Write("1"u8);
+        encoder.Images.AddLength(1);
+        encoder.Images.AddLength(-1);
+        encoder.Images.Write("x"u8);
+        encoder.Images.AddLength(1);
+        var after = encoder.EndImage();
+        encoder.AddChange(-1, after, 3, [0x05], 1, [0x01]);
+
+        var expected = new RowEvent
+        {
+            RowChanges =
+            {
+                new RowChange
+                {
+                    After = new Row { Lengths = { 1, -1, 1 }, Values = ByteString.CopyFromUtf8("1x") },
+                    DataColumns = new RowChange.Types.Bitmap { Count = 3, Cols = ByteString.CopyFrom(0x05) },
+                    JsonPartialValues = new RowChange.Types.Bitmap { Count = 1, Cols = ByteString.CopyFrom(0x01) },
+                },
+            },
+        };
+        Assert.Equal(expected.ToByteArray(), Written(encoder));
+    }
+
+    [Fact]
+    public void ManyWideBitmaps_GrowTheBitmapBuffer_AndStayExact()
+    {
+        // 200 changes × a 1,000-column bitmap: 25,000 bytes of bitmaps, past the encoder's first buffer.
+        var random = new Random(11);
+        var encoder = new RowChangeEncoder();
+        encoder.BeginEvent();
+        var expected = new RowEvent();
+        for (var i = 0; i < 200; i++)
+        {
+            var row = Fill(random, encoder, out var image);
+            var bits = RandomBits(random, 1000);
+            encoder.AddChange(-1, image, 1000, bits, 0, default);
+            expected.RowChanges.Add(new RowChange { After = row, DataColumns = new RowChange.Types.Bitmap { Count = 1000, Cols = ByteString.CopyFrom(bits) } });
+        }
+
+        Assert.Equal(expected.ToByteArray(), Written(encoder));
+    }
+
+    private static byte[] RandomBits(Random random, int count)
+    {
+        var bits = new byte[(count + 7) / 8];
+        random.NextBytes(bits);
+        return bits;
     }
 
     private static byte[] Written(RowChangeEncoder encoder)
