@@ -113,8 +113,13 @@ public sealed class StreamSessionPartialJsonTests
             rowsEvent = WithCrc(rowsEvent);
         var tableId = BinaryPrimitives.ReadUInt32LittleEndian(rowsEvent.AsSpan(19));
         var position = new FixedPosition();
-        await session.HandleAsync(parser.Parse(Event(EventType.TableMap, CustomerTableMap(tableId), crc)), position, CancellationToken.None);
-        await session.HandleAsync(parser.Parse(rowsEvent), position, CancellationToken.None);
+        var transactions = new TransactionClassifier();
+        var tableMap = parser.Parse(Event(EventType.TableMap, CustomerTableMap(tableId), crc));
+        transactions.Classify(tableMap);
+        await session.HandleAsync(tableMap, transactions, position, CancellationToken.None);
+        var rows = parser.Parse(rowsEvent);
+        transactions.Classify(rows);
+        await session.HandleAsync(rows, transactions, position, CancellationToken.None);
         var row = Assert.Single(session.TakeBatch(), e => e.Type == VEventType.Row);
         return row.Materialize().RowEvent;
     }
