@@ -13,7 +13,8 @@ namespace VGate.Cli.Output;
 /// Common fields: <c>type</c>, <c>timestamp</c> (ISO 8601 UTC, seconds), <c>server_id</c>, <c>file</c> and
 /// <c>position</c> (where the next event starts). Row events carry <c>database</c>, <c>table</c> and <c>rows</c>.
 /// An event that completes a transaction carries <c>resume_position</c>: start a new read there to get exactly
-/// the transactions after it.
+/// the transactions after it. Column values are written by <see cref="ColumnValueJsonWriter"/>; a value that cannot be
+/// written throws <see cref="ValueRenderException"/> (the event's JSON is then incomplete and must be dropped).
 /// </summary>
 internal sealed class EventJsonWriter : IDisposable
 {
