@@ -274,7 +274,8 @@ public sealed class ShardStreamerTransactionTests(MariaDbFixture fixture) : ICla
             // catch-up before b: z's own group (not streamed), then the whole savepoint group — 3 was rolled back.
             "begin", "gtid", "commit",
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:a insert(2)", "row:a insert(4)", "gtid", "commit",
-            "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:b insert(1)", "lastpk:b(1)", "commit",
+            // No GTID after b's FIELD: the catch-up ended at b's snapshot, already reported (as Vitess's uvstreamer.setPosition).
+            "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:b insert(1)", "lastpk:b(1)", "commit",
             "begin", "lastpk:b completed", "commit",
             "copy_completed",
         ], StreamSpec.Format(events));

@@ -38,7 +38,8 @@ public sealed class CopyPhaseXaTests(MariaDbFixture fixture) : IClassFixture<Mar
             "begin", "lastpk:a completed", "commit",
             // catch-up to b's snapshot: the commit brings a's prepared row (b is not copied yet, so its row waits for b's snapshot).
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:a insert(2)", "gtid", "commit",
-            "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:b insert(1)", "row:b insert(2)", "lastpk:b(2)", "commit",
+            // No GTID after b's FIELD: the catch-up ended at b's snapshot, already reported.
+            "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:b insert(1)", "row:b insert(2)", "lastpk:b(2)", "commit",
             "begin", "lastpk:b completed", "commit",
             "copy_completed",
         ], StreamSpec.Format(events));
