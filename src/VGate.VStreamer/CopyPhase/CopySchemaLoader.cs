@@ -1,4 +1,5 @@
 using MySqlConnector;
+using VGate.VStreamer.Schema;
 
 namespace VGate.VStreamer.CopyPhase;
 
@@ -25,12 +26,11 @@ internal sealed class CopySchemaLoader
         const string ColumnsSql = """
             SELECT c.TABLE_NAME, c.COLUMN_NAME, LOWER(c.DATA_TYPE), c.COLUMN_TYPE, c.IS_NULLABLE = 'YES',
                    c.CHARACTER_OCTET_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION,
-                   c.CHARACTER_SET_NAME, c.COLLATION_NAME, COALESCE(co.ID, 0), c.COLUMN_KEY, LOWER(c.EXTRA),
+                   c.CHARACTER_SET_NAME, c.COLLATION_NAME, 0, c.COLUMN_KEY, LOWER(c.EXTRA),
                    (c.COLUMN_DEFAULT IS NOT NULL OR c.IS_NULLABLE = 'YES'),
                    COALESCE(LOWER(c.COLUMN_DEFAULT) LIKE 'current_timestamp%', 0)
             FROM information_schema.COLUMNS c
             JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-            LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME
             WHERE c.TABLE_SCHEMA = @database AND t.TABLE_TYPE = 'BASE TABLE'
             ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
             """;
@@ -40,6 +40,8 @@ internal sealed class CopySchemaLoader
             WHERE TABLE_SCHEMA = @database AND NON_UNIQUE = 0
             ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
             """;
+        // Ids by name, not joined in SQL: MariaDB's UCA 14.0 collations are not in COLLATIONS under a column's name (CollationIds).
+        var collationIds = await CollationIds.LoadAsync(connection, cancellationToken).ConfigureAwait(false);
         var columns = new Dictionary<string, List<InformationSchemaColumn>>(StringComparer.Ordinal);
         await using (var command = new MySqlCommand(ColumnsSql, connection))
         {
@@ -62,7 +64,7 @@ internal sealed class CopySchemaLoader
                     DatetimePrecision = NullableInt64(reader, 8),
                     CharsetName = reader.IsDBNull(9) ? null : reader.GetString(9),
                     CollationName = reader.IsDBNull(10) ? null : reader.GetString(10),
-                    CollationId = (int)reader.GetInt64(11),
+                    CollationId = reader.IsDBNull(10) ? 0 : collationIds.GetValueOrDefault(reader.GetString(10)),
                     ColumnKey = reader.IsDBNull(12) ? "" : reader.GetString(12),
                     Extra = reader.IsDBNull(13) ? "" : reader.GetString(13),
                     HasDefault = reader.GetInt64(14) != 0,

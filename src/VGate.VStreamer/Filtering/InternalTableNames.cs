@@ -11,8 +11,9 @@ namespace VGate.VStreamer.Filtering;
 /// </summary>
 /// <remarks>
 /// The rule is Vitess's <c>schema.IsInternalOperationTableName</c> (go/vt/schema/name.go, tablegc.go, online_ddl.go):
-/// the same patterns, case-sensitive, with <c>\z</c> for Go's <c>$</c> (which, unlike .NET's, never matches before a final newline). <c>[0-f]</c> is kept as Vitess writes it: a code point range, which also admits
-/// upper-case hex digits and a few punctuation characters.
+/// the same patterns, case-sensitive, with <c>\z</c> for Go's <c>$</c> (which, unlike .NET's, never matches before a
+/// final newline). <c>[0-f]</c> is kept as Vitess writes it: a code point range, which also admits upper-case hex
+/// digits and a few punctuation characters.
 /// </remarks>
 internal static partial class InternalTableNames
 {

@@ -18,7 +18,7 @@ public sealed class FieldEventTests(MariaDbFixture fixture) : IClassFixture<Mari
     private static readonly string[] Collations =
     [
         "utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_nopad_bin", "latin1_bin", "latin1_swedish_ci", "utf8mb3_general_ci",
-        "utf8mb3_bin", "ucs2_general_ci", "utf16_bin", "utf32_general_ci",
+        "utf8mb3_bin", "ucs2_general_ci", "utf16_bin", "utf32_general_ci", "utf8mb4_uca1400_ai_ci", "ucs2_uca1400_as_cs",
     ];
 
     private static string EveryTypeTable()
@@ -79,7 +79,8 @@ public sealed class FieldEventTests(MariaDbFixture fixture) : IClassFixture<Mari
     {
         var collations = (await fixture.Server.QueryAsync(
             "SELECT c.COLUMN_NAME, COALESCE(co.ID, 63) FROM information_schema.COLUMNS c " +
-            "LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME " +
+            // FULL_COLLATION_NAME: MariaDB's UCA 14.0 collations are listed per character set only there.
+            "LEFT JOIN information_schema.COLLATION_CHARACTER_SET_APPLICABILITY co ON co.FULL_COLLATION_NAME = c.COLLATION_NAME " +
             $"WHERE c.TABLE_SCHEMA = '{database}' AND c.TABLE_NAME = '{table}'"))
             .ToDictionary(r => (string)r[0]!, r => Convert.ToInt32(r[1], CultureInfo.InvariantCulture));
         var definitions = await ServerColumnDefinitions.ReadAsync(fixture.Server, $"SELECT * FROM `{database}`.`{table}` LIMIT 0");

@@ -15,7 +15,8 @@ namespace VGate.MySql.Binlog.Rows;
 /// MariaDB adds ids above 255: the Unicode 5.2 language collations 576-578 (utf8mb3), 608-610 (utf8mb4), 640-642
 /// (ucs2), 672-674 (utf16) and 736-738 (utf32), and a <c>NO PAD</c> variant of many collations at the base id + 1024
 /// (<c>MY_NOPAD_ID</c>: <c>latin1_nopad_bin</c> is 1071 = 1024 + <c>latin1_bin</c> 47). Ids from MariaDB 10.11's
-/// <c>information_schema.COLLATIONS</c>.
+/// <c>information_schema.COLLATIONS</c>. The UCA 14.0 collations (10.10+) have ids from 2048, 256 per character set
+/// (<c>information_schema.COLLATION_CHARACTER_SET_APPLICABILITY</c>).
 /// </para>
 /// </summary>
 public static class MySqlCharsets
@@ -106,6 +107,16 @@ public static class MySqlCharsets
         >= 672 and <= 674 => "utf16",
         >= 736 and <= 738 => "utf32",
         >= MariaDbNoPadOffset and < MariaDbNoPadOffset + MariaDbNoPadOffset => GetCharsetName(collationId - MariaDbNoPadOffset),
+        // MariaDB 10.10+ UCA 14.0 collations (utf8mb4_uca1400_ai_ci, the utf8mb4 default from 11.5): 2048 + 256 × the
+        // character set (utf8mb3, utf8mb4, ucs2, utf16, utf32) + the variant.
+        >= 2048 and < 3328 => ((collationId - 2048) >> 8) switch
+        {
+            0 => "utf8mb3",
+            1 => "utf8mb4",
+            2 => "ucs2",
+            3 => "utf16",
+            _ => "utf32",
+        },
         _ => null,
     };
 
