@@ -76,8 +76,9 @@ internal sealed class StreamSession(
     /// <param name="source">Where the reader is (position after the last complete group).</param>
     /// <param name="cancellationToken">Cancels a catalog reload.</param>
     /// <remarks>
-    /// Not an async method: only a statement (QUERY event, which may reload the catalog after a DDL) can wait, so
-    /// every other event — rows above all — completes synchronously without an async state machine.
+    /// Not an async method: only a statement (QUERY event, which may reload the catalog after a DDL) and the ROWS event
+    /// that takes a savepoint hold past its limit (the group is read ahead) can wait, so every other event — rows above
+    /// all — completes synchronously without an async state machine.
     /// </remarks>
     public ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, TransactionClassifier transactions, IStreamPosition source, CancellationToken cancellationToken)
     {
