@@ -17,13 +17,18 @@ namespace VGate.VStreamer;
 /// One shard's stream of Vitess VEvents, read from one MySQL/MariaDB server's binlog (the tablet side of
 /// VStream, vstream-spec §2.2). Pull-based: each yielded batch is a list of events the consumer owns, ending at a
 /// transaction boundary (COMMIT, DDL, OTHER), at a HEARTBEAT, or mid-transaction once it reaches
-/// <see cref="ShardStreamerOptions.PacketSize"/> bytes.
+/// <see cref="ShardStreamerOptions.PacketSize"/> bytes (not while a savepoint that a ROLLBACK TO may still undo is open,
+/// up to <see cref="ShardStreamerOptions.SavepointHoldBytes"/>, nor inside a CREATE … SELECT). Where groups begin and end
+/// is decided by the binlog client's <see cref="TransactionClassifier"/>.
 /// </summary>
 /// <remarks>
 /// <para>Grammar per transaction: <c>BEGIN, [FIELD], ROW…, GTID, COMMIT</c>; a DDL on a streamed table is
 /// <c>GTID, DDL</c>; any other statement is <c>GTID, OTHER</c>; a transaction that touches no streamed table is still
 /// <c>BEGIN, GTID, COMMIT</c> so positions advance. The GTID event carries the full position after the transaction
-/// (<c>MariaDB/0-1-42</c>), the one to resume from once its COMMIT is processed.</para>
+/// (<c>MariaDB/0-1-42</c>), the one to resume from once its COMMIT is processed. A CREATE … SELECT is
+/// <c>GTID (before), DDL, BEGIN, FIELD, ROW…, GTID, COMMIT</c>; statement-format DML inside a transaction is sent as
+/// INSERT/UPDATE/DELETE/REPLACE events with the SQL; changes undone by ROLLBACK TO a savepoint are never sent
+/// (docs/server.md, "Transactions in the stream").</para>
 /// <para>FIELD events come from the TABLE_MAP written with the transaction (full row metadata), so they always
 /// describe the rows that follow, also when the stream reads an old position of a table altered since; a FIELD is
 /// sent before the first ROW of a table and again whenever the table's definition in the binlog changes.</para>

@@ -218,6 +218,25 @@ public sealed class ShardStreamerTransactionTests(MariaDbFixture fixture) : ICla
     }
 
     [ServerFact]
+    public async Task Stream_StatementFormatTemporaryTable_NotTakenForCreateSelect()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture, Tables);
+        var start = await spec.PositionAsync();
+        // Statement format logs CREATE TEMPORARY TABLE inside the transaction (no FL_DDL): a statement of the group.
+        await spec.ExecuteAsync(
+            "SET SESSION binlog_format=STATEMENT; BEGIN; CREATE TEMPORARY TABLE {db}.tmp1 (id INT) ENGINE=InnoDB; " +
+            "INSERT INTO {db}.tmp1 VALUES (1); INSERT INTO {db}.t SELECT id + 600, 'from tmp' FROM {db}.tmp1; COMMIT");
+
+        var events = await spec.StreamAsync(start, transactionEnds: 1);
+
+        Assert.Equal(
+        [
+            "begin", spec.Qualify("insert:INSERT INTO {db}.tmp1 VALUES (1)"),
+            spec.Qualify("insert:INSERT INTO {db}.t SELECT id + 600, 'from tmp' FROM {db}.tmp1"), "gtid", "commit",
+        ], StreamSpec.Format(events));
+    }
+
+    [ServerFact]
     public async Task Stream_XaPrepareCommitAndOnePhase_EachRowOnceAndPositionsAtGroupEnds()
     {
         var spec = await StreamSpec.CreateAsync(fixture, Tables);

@@ -95,6 +95,18 @@ internal static class DdlParser
         }
     }
 
+    /// <summary>True for CREATE [OR REPLACE] TEMPORARY TABLE.</summary>
+    public static bool IsCreateTemporary(string sql)
+    {
+        var tokens = new Tokenizer(sql);
+        if (tokens.NextWord() != "CREATE")
+            return false;
+        var word = tokens.NextWord();
+        if (word == "OR" && tokens.NextWord() == "REPLACE")
+            word = tokens.NextWord();
+        return word == "TEMPORARY";
+    }
+
     private static DdlStatement IndexOn(DdlKind kind, Tokenizer tokens)
     {
         tokens.SkipWords("IF", "NOT", "EXISTS");

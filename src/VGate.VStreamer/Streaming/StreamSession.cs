@@ -46,6 +46,8 @@ internal sealed class StreamSession(
     private readonly List<Savepoint> _savepoints = [];
     // True in a CREATE … SELECT group: its DDL and rows go out in one batch.
     private bool _holdGroup;
+    // True when the current group's MariaDB GTID has FL_DDL (a CREATE … SELECT when it is not standalone).
+    private bool _groupIsDdl;
     // Where the current group starts in the binlog file (0 when unknown), for reading it ahead.
     private ulong _groupStart;
     // Set once the group's savepoint statements were read ahead: what ROLLBACK TO undoes, by file offset.
@@ -76,8 +78,9 @@ internal sealed class StreamSession(
     /// <param name="source">Where the reader is (position after the last complete group).</param>
     /// <param name="cancellationToken">Cancels a catalog reload.</param>
     /// <remarks>
-    /// Not an async method: only a statement (QUERY event, which may reload the catalog after a DDL) can wait, so
-    /// every other event — rows above all — completes synchronously without an async state machine.
+    /// Not an async method: only a statement (QUERY event, which may reload the catalog after a DDL) and the ROWS event
+    /// that takes a savepoint hold past its limit (the group is read ahead) can wait, so every other event — rows above
+    /// all — completes synchronously without an async state machine.
     /// </remarks>
     public ValueTask<bool> HandleAsync(BinlogEvent binlogEvent, TransactionClassifier transactions, IStreamPosition source, CancellationToken cancellationToken)
     {
@@ -91,7 +94,7 @@ internal sealed class StreamSession(
                 break;
             case TransactionEventRole.Begin:
                 if (binlogEvent is MariaDbGtidEvent or GtidEvent)
-                    NewGroup(binlogEvent.Header);
+                    NewGroup(binlogEvent);
                 Begin(timestamp);
                 return new ValueTask<bool>(false);
             case TransactionEventRole.Savepoint when _plan is null:
@@ -132,7 +135,7 @@ internal sealed class StreamSession(
                     return PlanGroupAsync(rows.Header.NextPosition, cancellationToken);
                 return new ValueTask<bool>(_batchBytes >= _options.PacketSize && !HoldingGroup);
             case MariaDbGtidEvent or GtidEvent:
-                NewGroup(binlogEvent.Header);
+                NewGroup(binlogEvent);
                 return new ValueTask<bool>(false);
             case QueryEvent query when _inTransaction:
                 return HandleGroupStatementAsync(query, source, cancellationToken);
@@ -189,8 +192,10 @@ internal sealed class StreamSession(
     private bool HoldingGroup => _savepoints.Count > 0 || _holdGroup;
 
     /// <summary>A group starts (GTID event): nothing of an earlier, unfinished group carries over.</summary>
-    private void NewGroup(EventHeader header)
+    private void NewGroup(BinlogEvent gtid)
     {
+        var header = gtid.Header;
+        _groupIsDdl = gtid is MariaDbGtidEvent { IsDdl: true };
         _transactionTimestamp = header.Timestamp;
         _savepoints.Clear();
         _holdGroup = false;
@@ -307,7 +312,7 @@ internal sealed class StreamSession(
             return new ValueTask<bool>(false);
         }
         var ddl = DdlParser.Parse(query.Query);
-        if (ddl.Kind == DdlKind.CreateTable && IsStreamed(ddl, query))
+        if (ddl.Kind == DdlKind.CreateTable && IsCreateSelect(query.Query) && IsStreamed(ddl, query))
             return HandleCreateSelectAsync(query, ddl, source, cancellationToken);
         return new ValueTask<bool>(false);
     }
@@ -344,6 +349,17 @@ internal sealed class StreamSession(
             Emit(VEventType.Begin, _transactionTimestamp);
         _holdGroup = true;
         return false;
+    }
+
+    /// <summary>
+    /// True for the CREATE of a CREATE … SELECT: in a MariaDB group flagged FL_DDL, or MySQL's atomic form ending in
+    /// START TRANSACTION. Not CREATE TEMPORARY TABLE, which statement-format sessions log inside transactions.
+    /// </summary>
+    private bool IsCreateSelect(string sql)
+    {
+        if (sql.Contains("TEMPORARY", StringComparison.OrdinalIgnoreCase) && DdlParser.IsCreateTemporary(sql))
+            return false;
+        return _groupIsDdl || sql.AsSpan().TrimEnd().EndsWith("START TRANSACTION", StringComparison.OrdinalIgnoreCase);
     }
 
     private async ValueTask EmitDdlAsync(QueryEvent query, DdlStatement ddl, uint timestamp, CancellationToken cancellationToken)
