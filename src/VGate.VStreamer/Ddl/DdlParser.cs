@@ -107,6 +107,19 @@ internal static class DdlParser
         return word == "TEMPORARY";
     }
 
+    /// <summary>
+    /// True for CREATE [OR REPLACE] TEMPORARY TABLE and DROP TEMPORARY TABLE, also written as the server writes the
+    /// latter when a session with temporary tables ends (<c>DROP /*!40005 TEMPORARY */ TABLE IF EXISTS t</c>): a
+    /// temporary table is never a streamed table.
+    /// </summary>
+    public static bool IsTemporaryTable(string sql)
+    {
+        if (IsCreateTemporary(sql))
+            return true;
+        var tokens = new Tokenizer(sql);
+        return tokens.NextWord() == "DROP" && tokens.NextWord() == "TEMPORARY";
+    }
+
     private static DdlStatement IndexOn(DdlKind kind, Tokenizer tokens)
     {
         tokens.SkipWords("IF", "NOT", "EXISTS");
@@ -125,7 +138,22 @@ internal static class DdlParser
     /// <summary>Reads words, names and punctuation, skipping white space and comments.</summary>
     internal sealed class Tokenizer(string text)
     {
+        private int _openExecutableComments;
+
         public int Position { get; set; }
+
+        /// <summary>Where the body of an executable comment opened just before <paramref name="index"/> starts (after its version), or null.</summary>
+        private int? ExecutableCommentBodyAt(int index)
+        {
+            if (index < text.Length && text[index] == 'M')
+                index++;
+            if (index >= text.Length || text[index] != '!')
+                return null;
+            index++;
+            while (index < text.Length && char.IsAsciiDigit(text[index]))
+                index++;
+            return index;
+        }
 
         /// <summary>The next bare word in upper case, or null at the end or when the next token is not a word.</summary>
         public string? NextWord()
@@ -218,10 +246,22 @@ internal static class DdlParser
                 {
                     Position++;
                 }
+                else if (c == '/' && Position + 1 < text.Length && text[Position + 1] == '*' && ExecutableCommentBodyAt(Position + 2) is { } body)
+                {
+                    // An executable comment (/*!40005 TEMPORARY */, /*M!100000 … */) holds statement text the server runs:
+                    // read its body as part of the statement and drop its closing */ when it comes.
+                    Position = body;
+                    _openExecutableComments++;
+                }
                 else if (c == '/' && Position + 1 < text.Length && text[Position + 1] == '*')
                 {
                     var end = text.IndexOf("*/", Position + 2, StringComparison.Ordinal);
                     Position = end < 0 ? text.Length : end + 2;
+                }
+                else if (c == '*' && _openExecutableComments > 0 && Position + 1 < text.Length && text[Position + 1] == '/')
+                {
+                    Position += 2;
+                    _openExecutableComments--;
                 }
                 else if ((c == '-' && Position + 2 < text.Length && text[Position + 1] == '-' && char.IsWhiteSpace(text[Position + 2])) || c == '#')
                 {

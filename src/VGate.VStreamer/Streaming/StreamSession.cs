@@ -375,7 +375,7 @@ internal sealed class StreamSession(
     }
 
     private bool IsStreamed(DdlStatement ddl, QueryEvent query) =>
-        ddl.Kind != DdlKind.None && ddl.Tables.Any(t =>
+        ddl.Kind != DdlKind.None && !DdlParser.IsTemporaryTable(query.Query) && ddl.Tables.Any(t =>
             string.Equals(t.Database ?? query.Database, _options.Database, StringComparison.Ordinal) && planner.Matches(t.Table));
 
     /// <summary>
