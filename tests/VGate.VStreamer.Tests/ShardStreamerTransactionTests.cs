@@ -237,6 +237,24 @@ public sealed class ShardStreamerTransactionTests(MariaDbFixture fixture) : ICla
     }
 
     [ServerFact]
+    public async Task Stream_StatementFormatSessionEnds_ItsTemporaryTableDropIsOtherNotDdl()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture, Tables);
+        var start = await spec.PositionAsync();
+        // When the session ends, MariaDB logs "DROP /*!40005 TEMPORARY */ TABLE IF EXISTS `tmp2`" as a group of its own.
+        await spec.ExecuteAsync("SET SESSION binlog_format=STATEMENT; CREATE TEMPORARY TABLE {db}.tmp2 (id INT) ENGINE=InnoDB; INSERT INTO {db}.t VALUES (90,'sbr')");
+
+        var events = await spec.StreamAsync(start, transactionEnds: 3, new Binlogdata.Filter { Rules = { new Binlogdata.Rule { Match = "/.*" } } });
+
+        Assert.Equal(
+        [
+            "gtid", "other",
+            "begin", spec.Qualify("insert:INSERT INTO {db}.t VALUES (90,'sbr')"), "gtid", "commit",
+            "gtid", "other",
+        ], StreamSpec.Format(events));
+    }
+
+    [ServerFact]
     public async Task Stream_XaPrepareCommitAndOnePhase_EachRowOnceAndPositionsAtGroupEnds()
     {
         var spec = await StreamSpec.CreateAsync(fixture, Tables);
