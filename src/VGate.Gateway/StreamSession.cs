@@ -489,7 +489,8 @@ internal sealed class StreamSession : IDisposable
 
     /// <summary>
     /// Sends the first <paramref name="count"/> queued events of the shard atomically, as responses of at most
-    /// <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone). With <paramref name="endOfGroup"/> false (a
+    /// <see cref="MergedResponseBytes"/> (or <see cref="GatewayOptions.MaxResponseBytes"/> when smaller; a bigger event goes
+    /// alone). With <paramref name="endOfGroup"/> false (a
     /// chunk of a large transaction) the lock stays held until the group's terminal event is sent.
     /// </summary>
     private async Task SendAsync(ShardState shard, int count, bool endOfGroup, CancellationToken cancellationToken)
@@ -500,7 +501,9 @@ internal sealed class StreamSession : IDisposable
             shard.HoldsLock = true;
         }
 
-        var limit = _options.MaxResponseBytes;
+        // Responses are cut at the merge size, not at MaxResponseBytes: bigger ones only make the client wait for a whole
+        // message (see MergedResponseBytes), and they are what a client must hold while it works through them.
+        var limit = _mergeLimit;
         var response = new EncodedVStreamResponse(count + 1);
         var entry = Entry(shard);
         long events = 0, bytes = 0;

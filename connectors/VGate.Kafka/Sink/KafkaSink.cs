@@ -274,6 +274,8 @@ public sealed class KafkaSink
             default:
                 break;
         }
+        if (vevent.Type == VEventType.Commit && builder.TransactionSpilledBytes > 0)
+            Statistics.AddSpilled(builder.TransactionSpilledBytes);
         // Copy-phase rows: committed with timestamp 0 while the shard's VGTID entry still lists tables being copied.
         var copyVgtid = vevent.Type == VEventType.Commit && vevent.Timestamp == 0 ? _transactionVgtid : null;
         try
