@@ -6,6 +6,8 @@
 #
 #   bench/large-transaction.sh [MB]          default 200; 2000 for the 2 GB target (needs ~8 GB free disk)
 #   SCHEMAS=false bench/large-transaction.sh …   records without the JSON converter's schema part
+#   SINK_ARGS="--retain-native-memory-mb 0" bench/large-transaction.sh …   extra vgate-kafka options
+#   SKIP_BUILD=1 bench/large-transaction.sh …   use the Release builds already in artifacts/
 set -euo pipefail
 MB=${1:-200}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,9 +15,11 @@ repo=$(cd "$here/.." && pwd)
 # shellcheck source=lib/throwaway-mariadb.sh
 . "$here/lib/throwaway-mariadb.sh"
 
-for project in src/VGate.Cli connectors/VGate.Kafka.Cli bench/VGate.LoadHarness; do
-    dotnet build "$repo/$project" -c Release -nologo -v q >/dev/null
-done
+if [ -z "${SKIP_BUILD:-}" ]; then
+    for project in src/VGate.Cli connectors/VGate.Kafka.Cli bench/VGate.LoadHarness; do
+        dotnet build "$repo/$project" -c Release -nologo -v q >/dev/null
+    done
+fi
 vgate="$repo/artifacts/bin/VGate.Cli/release/vgate.dll"
 sink="$repo/artifacts/bin/VGate.Kafka.Cli/release/vgate-kafka.dll"
 harness="$repo/artifacts/bin/VGate.LoadHarness/release/VGate.LoadHarness.dll"
@@ -61,7 +65,7 @@ sink_start=$(date +%s.%N)
 dotnet "$sink" --gateway "127.0.0.1:$port" --keyspace bench \
     --from "[{\"keyspace\":\"bench\",\"shard\":\"0\",\"gtid\":\"MariaDB/$start\"}]" \
     --bootstrap-servers "$bootstrap" --topic-prefix bench --offsets-topic bench-offsets --status-interval 1 \
-    --schemas "${SCHEMAS:-true}" --kafka transaction.timeout.ms=900000 >"$run/sink.log" 2>&1 &
+    --schemas "${SCHEMAS:-true}" --kafka transaction.timeout.ms=900000 ${SINK_ARGS:-} >"$run/sink.log" 2>&1 &
 sink_pid=$!
 until grep -q "MariaDB/$end" "$run/sink.log"; do
     kill -0 "$sink_pid" 2>/dev/null || { echo "the sink exited:" >&2; tail -20 "$run/sink.log" >&2; exit 1; }
