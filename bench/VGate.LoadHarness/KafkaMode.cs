@@ -272,7 +272,7 @@ internal static class KafkaMode
     /// librdkafka's mock cluster through the <c>test.mock.num.brokers</c> setting of a client that lives as long as the
     /// cluster; its bootstrap address is read from the client's MOCK log line (reference §1.3).
     /// </summary>
-    private sealed class MockCluster : IDisposable
+    internal sealed class MockCluster : IDisposable
     {
         private readonly IProducer<byte[], byte[]> _owner;
 

@@ -17,6 +17,10 @@
 // <start-gtid>, then measures commit latency under a paced live load (KafkaMode.cs).
 //
 //   VGate.LoadHarness kafka <mysql://user:pw@127.0.0.1:port> <database> <start-gtid> [live-rows-per-s]
+//
+// Mock Kafka mode for bench/large-transaction.sh: a librdkafka mock cluster in its own process until stdin closes.
+//
+//   VGate.LoadHarness mock-kafka [topic…]
 using System.Diagnostics;
 using System.Globalization;
 using VGate.Benchmarks;
@@ -26,6 +30,9 @@ using VGate.MySql.Replication;
 
 if (args.Length >= 1 && args[0] == "gateway")
     return await GatewayMode.RunAsync(args[1..]);
+
+if (args.Length >= 1 && args[0] == "mock-kafka")
+    return await MockKafkaMode.RunAsync(args[1..]);
 
 if (args.Length == 3 && args[0] == "copy")
     return await CopyMode.RunAsync(args[1], args[2]);

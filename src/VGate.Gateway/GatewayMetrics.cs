@@ -12,6 +12,8 @@ namespace VGate.Gateway;
 /// <item><term><c>vgate.gateway.events.streamed</c></term><description>Events sent to clients; tags <c>keyspace</c>, <c>shard</c>.</description></item>
 /// <item><term><c>vgate.gateway.bytes.streamed</c></term><description>Serialized event bytes sent; tags <c>keyspace</c>, <c>shard</c>.</description></item>
 /// <item><term><c>vgate.gateway.shard.retries</c></term><description>Shard streams reopened after a retriable error; tags <c>keyspace</c>, <c>shard</c>.</description></item>
+/// <item><term><c>vgate.gateway.transactions.chunked</c></term><description>Transactions larger than the stream's chunk size (<c>TransactionBufferBytes</c> or <c>transaction_chunk_size</c>) sent in pieces; tags <c>keyspace</c>, <c>shard</c>.</description></item>
+/// <item><term><c>vgate.gateway.transactions.cut</c></term><description>VStreams ended with UNAVAILABLE because a shard failed after part of a transaction was sent; tags <c>keyspace</c>, <c>shard</c>.</description></item>
 /// <item><term><c>vgate.gateway.hub.readers</c></term><description>Fan-out hubs with a running binlog reader.</description></item>
 /// <item><term><c>vgate.gateway.hub.subscribers</c></term><description>Shard streams attached to a hub now; tags <c>keyspace</c>, <c>shard</c>.</description></item>
 /// <item><term><c>vgate.gateway.hub.own_readers</c></term><description>Shard streams of a hub-enabled gateway reading on their own connection now (behind a hub's ring, ahead of it, or copying); tags <c>keyspace</c>, <c>shard</c>.</description></item>
@@ -35,6 +37,8 @@ public static class GatewayMetrics
     internal static readonly Counter<long> EventsStreamed = Meter.CreateCounter<long>("vgate.gateway.events.streamed", "{event}", "Events sent to clients");
     internal static readonly Counter<long> BytesStreamed = Meter.CreateCounter<long>("vgate.gateway.bytes.streamed", "By", "Serialized event bytes sent to clients");
     internal static readonly Counter<long> ShardRetries = Meter.CreateCounter<long>("vgate.gateway.shard.retries", "{retry}", "Shard streams reopened after a retriable error");
+    internal static readonly Counter<long> TransactionsChunked = Meter.CreateCounter<long>("vgate.gateway.transactions.chunked", "{transaction}", "Transactions sent to a client in pieces");
+    internal static readonly Counter<long> TransactionsCut = Meter.CreateCounter<long>("vgate.gateway.transactions.cut", "{transaction}", "VStreams ended because a shard failed in the middle of a transaction sent in pieces");
     internal static readonly UpDownCounter<long> HubReaders = Meter.CreateUpDownCounter<long>("vgate.gateway.hub.readers", "{reader}", "Fan-out hubs with a running binlog reader");
     internal static readonly UpDownCounter<long> HubSubscribers = Meter.CreateUpDownCounter<long>("vgate.gateway.hub.subscribers", "{stream}", "Shard streams attached to a fan-out hub");
     internal static readonly UpDownCounter<long> HubOwnReaders = Meter.CreateUpDownCounter<long>("vgate.gateway.hub.own_readers", "{stream}", "Shard streams reading on their own connection instead of a hub");

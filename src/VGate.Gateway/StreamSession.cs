@@ -21,6 +21,14 @@ namespace VGate.Gateway;
 /// interleaved with another shard's events.
 /// </summary>
 /// <remarks>
+/// <para><b>Large transactions.</b> A shard holds at most <see cref="_chunkSize"/> bytes of an open transaction
+/// (<see cref="GatewayOptions.TransactionBufferBytes"/>, or the request's <c>transaction_chunk_size</c> when smaller); past
+/// that it sends what it holds as a piece and keeps the send lock until the transaction's COMMIT, so memory stays bounded and
+/// nothing interleaves. Once a piece is out, the transaction cannot be re-sent inside this stream: a failure of that shard
+/// ends the VStream with UNAVAILABLE, and the client resumes from its last VGTID (which is before the transaction), so it
+/// gets the transaction exactly once.</para>
+/// </remarks>
+/// <remarks>
 /// Responses are assembled from encoded events (<see cref="EncodedVStreamResponse"/>): a shard's events come from its
 /// streamer or a fan-out hub shared by many streams, and each is serialized once (<see cref="VEvent.GetEncoded"/>), with the
 /// <c>keyspace.</c> table-name prefix when the client did not set <c>exclude_keyspace_from_table_name</c>. Only what is
@@ -33,7 +41,12 @@ internal sealed class StreamSession : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResolvedRequest _request;
+
+    /// <summary>How many bytes of an open transaction a shard holds before sending it in pieces (see the remarks).</summary>
     private readonly long _chunkSize;
+
+    /// <summary>Where the session reports its queue high-water mark (bounded memory is observable).</summary>
+    private readonly StreamStatistics? _statistics;
 
     /// <summary>Whether FIELD and ROW table names go out as <c>keyspace.table</c> (unless <c>exclude_keyspace_from_table_name</c>).</summary>
     private readonly bool _prefixTableNames;
@@ -88,8 +101,10 @@ internal sealed class StreamSession : IDisposable
     /// <summary>Set once the global COPY_COMPLETED went out. Guarded by <see cref="_sendLock"/>.</summary>
     private bool _copyCompletedSent;
 
-    public StreamSession(GatewayOptions options, IShardStreamFactory factory, TimeProvider time, ILogger logger, ResolvedRequest request)
+    public StreamSession(GatewayOptions options, IShardStreamFactory factory, TimeProvider time, ILogger logger, ResolvedRequest request,
+        StreamStatistics? statistics = null)
     {
+        _statistics = statistics;
         _options = options;
         _factory = factory;
         _time = time;
@@ -115,9 +130,11 @@ internal sealed class StreamSession : IDisposable
                 time,
                 options.SkewTimeout);
         }
+        var limit = Math.Max(TopologyValidator.MinimumTransactionBufferBytes, options.TransactionBufferBytes);
         if (flags.TransactionChunkSize > 0 && flags.MinimizeSkew)
-            Log.ChunkingIgnoredWithMinimizeSkew(logger, flags.TransactionChunkSize);
-        _chunkSize = flags.MinimizeSkew ? 0 : Math.Max(0, flags.TransactionChunkSize);
+            Log.ChunkingIgnoredWithMinimizeSkew(logger, flags.TransactionChunkSize, limit);
+        // With minimize_skew, only the memory bound splits transactions (Vitess ignores transaction_chunk_size there).
+        _chunkSize = flags.TransactionChunkSize > 0 && !flags.MinimizeSkew ? Math.Min(flags.TransactionChunkSize, limit) : limit;
     }
 
     /// <summary>Releases the send lock; call after <see cref="RunAsync"/> has finished.</summary>
@@ -274,7 +291,8 @@ internal sealed class StreamSession : IDisposable
                 return;
             string? source = null;
             OpenedShardStream? opened = null;
-            Exception error;
+            Exception? error = null;
+            var cut = false;
             try
             {
                 opened = _factory.Open(request);
@@ -301,15 +319,24 @@ internal sealed class StreamSession : IDisposable
             }
             finally
             {
+                if (opened?.CurrentSource is { } currentSource)
+                    source = currentSource() ?? source;
+                // Part of a transaction went out: never re-send it inside this stream. End the stream before releasing the
+                // send lock, so no other shard's events follow the pieces.
+                if (shard.HoldsLock && error is not null && !cancellationToken.IsCancellationRequested)
+                {
+                    cut = true;
+                    Fail(TransactionCut(shard, source, error));
+                }
                 shard.Reset(_sendLock);
             }
 
-            // A stream that moves between sources (the fan-out hub) names the one that failed, or none when no source is to blame.
-            if (opened?.CurrentSource is { } currentSource)
-                source = currentSource();
-
-            if (cancellationToken.IsCancellationRequested)
+            if (cut || cancellationToken.IsCancellationRequested)
                 return;
+            // A stream that moves between sources (the fan-out hub) names the one that failed, or none when no source is to blame.
+            if (opened?.CurrentSource is not null)
+                source = opened.CurrentSource();
+            error ??= VStreamException.Internal($"{shard.Keyspace}/{shard.Shard}: the stream ended without an error");
             if (source is null && exclusion is not null && error is VStreamException { Code: Vtrpc.Code.Unavailable })
             {
                 Log.ShardGivingUp(_logger, shard.Keyspace, shard.Shard, failures + 1, error.Message);
@@ -348,6 +375,20 @@ internal sealed class StreamSession : IDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>The error that ends the stream when a shard fails after part of a transaction was sent.</summary>
+    private VStreamException TransactionCut(ShardState shard, string? source, Exception error)
+    {
+        GatewayMetrics.TransactionsCut.Add(1, Tags(shard));
+        var message = $"{shard.Keyspace}/{shard.Shard}: the stream from {source ?? "its source"} failed in the middle of a transaction " +
+            $"larger than {_chunkSize} bytes, {shard.ChunkedEvents} of whose events were already sent; a transaction is never re-sent " +
+            $"inside a stream, so the VStream ends here: resume from the last VGTID received to get the whole transaction once. " +
+            $"Cause: {error.Message}";
+        // A fatal cause stays fatal for the client; anything the shard would have retried becomes UNAVAILABLE (resume).
+        return RetryPolicy.Classify(error) == RetryDecision.Fail && error is VStreamException fatal
+            ? fatal
+            : VStreamException.Unavailable(message, error);
     }
 
     /// <summary>The request to (re)open a shard at its current position: the last gtid and table_p_ks sent.</summary>
@@ -404,13 +445,20 @@ internal sealed class StreamSession : IDisposable
                     continue;
                 case VEventType.Begin:
                     shard.InTransaction = true;
-                    Enqueue(shard, vevent);
+                    await EnqueueAsync(shard, vevent, cancellationToken).ConfigureAwait(false);
                     break;
                 case VEventType.Commit or VEventType.Rollback or VEventType.Ddl or VEventType.Other or VEventType.CopyCompleted:
-                    Enqueue(shard, vevent);
+                    await EnqueueAsync(shard, vevent, cancellationToken).ConfigureAwait(false);
                     shard.InTransaction = false;
                     shard.EndGroup();
-                    if (_skew is not null)
+                    if (shard.HoldsLock)
+                    {
+                        // The end of a transaction sent in pieces: it already waited for alignment before its first piece, and
+                        // must not wait again while it holds the send lock (a slower shard may be queued on that lock).
+                        _skew?.Heartbeat(shard.Id, vevent);
+                        await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (_skew is not null)
                     {
                         // minimize_skew releases each group at its own time.
                         await _skew.AlignAsync(shard.Id, vevent, cancellationToken).ConfigureAwait(false);
@@ -424,12 +472,13 @@ internal sealed class StreamSession : IDisposable
                         _skew?.CopyCompleted(shard.Id);
                     continue;
                 default:
-                    Enqueue(shard, vevent);
+                    await EnqueueAsync(shard, vevent, cancellationToken).ConfigureAwait(false);
                     break;
             }
 
-            if (_chunkSize > 0 && shard.InTransaction && shard.QueuedBytes > _chunkSize)
-                await SendAsync(shard, shard.Queue.Count, endOfGroup: false, cancellationToken).ConfigureAwait(false);
+            // A full piece goes at once rather than when the next event comes (the source may pause in between).
+            if (shard.InTransaction && shard.QueuedBytes >= _chunkSize && shard.CompleteCount < shard.Queue.Count)
+                await SendPieceAsync(shard, vevent, cancellationToken).ConfigureAwait(false);
         }
         await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
     }
@@ -440,7 +489,8 @@ internal sealed class StreamSession : IDisposable
 
     /// <summary>
     /// Sends the first <paramref name="count"/> queued events of the shard atomically, as responses of at most
-    /// <see cref="GatewayOptions.MaxResponseBytes"/> (a bigger event goes alone). With <paramref name="endOfGroup"/> false (a
+    /// <see cref="MergedResponseBytes"/> (or <see cref="GatewayOptions.MaxResponseBytes"/> when smaller; a bigger event goes
+    /// alone). With <paramref name="endOfGroup"/> false (a
     /// chunk of a large transaction) the lock stays held until the group's terminal event is sent.
     /// </summary>
     private async Task SendAsync(ShardState shard, int count, bool endOfGroup, CancellationToken cancellationToken)
@@ -451,7 +501,9 @@ internal sealed class StreamSession : IDisposable
             shard.HoldsLock = true;
         }
 
-        var limit = _options.MaxResponseBytes;
+        // Responses are cut at the merge size, not at MaxResponseBytes: bigger ones only make the client wait for a whole
+        // message (see MergedResponseBytes), and they are what a client must hold while it works through them.
+        var limit = _mergeLimit;
         var response = new EncodedVStreamResponse(count + 1);
         var entry = Entry(shard);
         long events = 0, bytes = 0;
@@ -491,6 +543,7 @@ internal sealed class StreamSession : IDisposable
         GatewayMetrics.BytesStreamed.Add(bytes, tags);
         if (endOfGroup)
         {
+            shard.ChunkedEvents = 0;
             shard.HoldsLock = false;
             _sendLock.Release();
         }
@@ -515,17 +568,51 @@ internal sealed class StreamSession : IDisposable
     /// <summary>
     /// Queues a shard event with its shared encoding (with the <c>keyspace.</c> table-name prefix unless the client excluded
     /// it), whose size counts towards chunking. GTID and LASTPK events are not sent as they are (they become this stream's
-    /// VGTID events), so they are sized, not encoded.
+    /// VGTID events), so they are sized, not encoded. Inside a transaction, when the event would take the shard's queue past
+    /// <see cref="_chunkSize"/>, what is queued goes out first as a piece of the transaction (taking the send lock until
+    /// its COMMIT), so a shard never holds more than that (or one event, when a single event is bigger).
     /// </summary>
-    private void Enqueue(ShardState shard, VEvent vevent)
+    private async ValueTask EnqueueAsync(ShardState shard, VEvent vevent, CancellationToken cancellationToken)
     {
+        byte[]? encoded = null;
+        int size;
         if (vevent.Type is VEventType.Gtid or VEventType.Lastpk)
-            shard.Enqueue(vevent, null, vevent.CalculateSize());
+            size = vevent.CalculateSize();
         else
         {
-            var encoded = vevent.GetEncoded(_prefixTableNames ? shard.Keyspace : null);
-            shard.Enqueue(vevent, encoded, encoded.Length);
+            encoded = vevent.GetEncoded(_prefixTableNames ? shard.Keyspace : null);
+            size = encoded.Length;
         }
+
+        if (shard.InTransaction && shard.QueuedBytes + size > _chunkSize && shard.Queue.Count > 0)
+        {
+            if (shard.CompleteCount == shard.Queue.Count)
+            {
+                // Only finished groups are queued (the transaction has not started yet): they go as usual.
+                await SendCompleteGroupsAsync(shard, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendPieceAsync(shard, vevent, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        shard.Enqueue(vevent, encoded, size);
+        _statistics?.ObserveQueuedBytes(shard.QueuedBytes);
+    }
+
+    /// <summary>Sends everything the shard queued, a piece of its open transaction, keeping the send lock until its COMMIT.</summary>
+    private async Task SendPieceAsync(ShardState shard, VEvent next, CancellationToken cancellationToken)
+    {
+        if (!shard.HoldsLock)
+        {
+            // The first piece: the transaction counts as started now for minimize_skew (all its events carry about the same
+            // time), and waits here, before it takes the send lock, never while holding it.
+            if (_skew is not null)
+                await _skew.AlignAsync(shard.Id, next, cancellationToken).ConfigureAwait(false);
+            GatewayMetrics.TransactionsChunked.Add(1, Tags(shard));
+        }
+        shard.ChunkedEvents += shard.Queue.Count;
+        await SendAsync(shard, shard.Queue.Count, endOfGroup: false, cancellationToken).ConfigureAwait(false);
     }
 
     private static string ShardId(ShardGtid entry) => entry.Keyspace + "/" + entry.Shard;
@@ -623,6 +710,9 @@ internal sealed class StreamSession : IDisposable
         /// <summary>True while a chunked transaction keeps the stream lock between its pieces.</summary>
         public bool HoldsLock { get; set; }
 
+        /// <summary>How many events of the open transaction went out in pieces (for the error when it is cut).</summary>
+        public long ChunkedEvents { get; set; }
+
         /// <summary>Queues an event; <paramref name="size"/> counts towards the chunking threshold.</summary>
         public void Enqueue(VEvent vevent, byte[]? encoded, int size)
         {
@@ -667,6 +757,7 @@ internal sealed class StreamSession : IDisposable
         {
             ClearQueue();
             InTransaction = false;
+            ChunkedEvents = 0;
             if (HoldsLock)
             {
                 HoldsLock = false;

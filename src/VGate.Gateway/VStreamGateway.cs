@@ -19,8 +19,12 @@ namespace VGate.Gateway;
 /// so that streams of the same shard share one binlog reader; dispose the gateway to close those readers.
 /// Not yet honoured: resharding journals (<c>stop_on_reshard</c>,
 /// <c>include_reshard_journal_events</c>: JOURNAL events pass through as ordinary queued events), <c>cells</c>/
-/// <c>cell_preference</c>/<c>tablet_order</c> (sources are ranked by health, then configuration order). A chunked transaction whose shard fails mid-way releases the stream lock and is re-sent from its BEGIN after the
-/// shard reopens (at-least-once, as in Vitess).
+/// <c>cell_preference</c>/<c>tablet_order</c> (sources are ranked by health, then configuration order).
+/// <para>Memory is bounded per stream: a transaction larger than <see cref="GatewayOptions.TransactionBufferBytes"/> (or the
+/// request's <c>transaction_chunk_size</c>) is sent in pieces as it arrives, holding the stream's send turn until its COMMIT.
+/// Once a piece is out, the transaction is never re-sent inside the stream: if its shard fails, the VStream ends with
+/// UNAVAILABLE and the client resumes from its last VGTID, getting the whole transaction exactly once (Vitess re-sends it from
+/// its BEGIN inside the stream, which delivers it twice).</para>
 /// </remarks>
 public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
 {
@@ -29,6 +33,7 @@ public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
     private readonly FanOutShardStreamFactory? _fanOut;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly StreamStatistics _statistics = new();
 
     /// <summary>Creates the gateway; <paramref name="options"/> should have passed <see cref="TopologyValidator.Validate"/>.</summary>
     public VStreamGateway(GatewayOptions options, IShardStreamFactory factory, TimeProvider? timeProvider = null, ILogger<VStreamGateway>? logger = null)
@@ -42,6 +47,9 @@ public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
             _fanOut = new FanOutShardStreamFactory(factory, options, _timeProvider, _logger);
         _factory = _fanOut ?? factory;
     }
+
+    /// <summary>Figures over every stream this gateway ran (for tests and diagnostics).</summary>
+    internal StreamStatistics Statistics => _statistics;
 
     /// <summary>The fan-out layer in front of the factory; null when <see cref="Hub.FanOutOptions.Enabled"/> is false.</summary>
     public FanOutShardStreamFactory? FanOut => _fanOut;
@@ -71,7 +79,7 @@ public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var resolved = RequestResolver.Resolve(request, _options);
-        using var session = new StreamSession(_options, _factory, _timeProvider, _logger, resolved);
+        using var session = new StreamSession(_options, _factory, _timeProvider, _logger, resolved, _statistics);
         await foreach (var response in session.RunAsync(cancellationToken).ConfigureAwait(false))
             yield return response;
     }

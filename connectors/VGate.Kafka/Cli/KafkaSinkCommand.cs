@@ -57,6 +57,9 @@ public static class KafkaSinkCommand
           --linger-ms MS               producer linger.ms (default 5)
           --max-batch-records N        records per Kafka transaction/checkpoint (default 20000)
           --max-batch-delay-ms MS      longest a batch stays open under load (default 500)
+          --transaction-buffer-bytes N row bytes of one open transaction kept in memory; more is spilled to a
+                                       temporary file until its COMMIT (default 8388608)
+          --spill-directory DIR        where such spill files go (default the system temporary directory)
           --offsets-topic NAME         checkpoint topic (default vgate-kafka-offsets)
           --transactional true|false   one Kafka transaction per batch (default true)
           --transactional-id ID        default vgate-kafka-CONNECTOR

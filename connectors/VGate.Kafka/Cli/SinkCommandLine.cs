@@ -57,6 +57,8 @@ internal static class SinkCommandLine
         ["retain-native-memory-mb"] = ("RetainNativeMemoryMb", Shape.Single),
         ["max-batch-records"] = ("MaxBatchRecords", Shape.Single),
         ["max-batch-delay-ms"] = ("MaxBatchDelayMs", Shape.Single),
+        ["transaction-buffer-bytes"] = ("TransactionBufferBytes", Shape.Single),
+        ["spill-directory"] = ("SpillDirectory", Shape.Single),
         ["offsets-topic"] = ("OffsetsTopic", Shape.Single),
         ["offsets-topic-replication-factor"] = ("OffsetsTopicReplicationFactor", Shape.Single),
         ["transactional"] = ("Transactional", Shape.Single),

@@ -43,7 +43,7 @@ public sealed class DebeziumEventBuilder : IDisposable
     private readonly RowCells _after = new();
     private readonly JsonBuffer _keyA = new(512);
     private readonly JsonBuffer _keyB = new(512);
-    private readonly List<BufferedRow> _rows = [];
+    private readonly TransactionRowStore _rows;
     private readonly List<ChangeRecord> _ready = [];
     private readonly PlannedRecord[] _plan = new PlannedRecord[3];
     private readonly Dictionary<string, long> _collectionCounts = new(StringComparer.Ordinal);
@@ -92,6 +92,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         _versionText = DebeziumJson.Encode(DebeziumJson.SourceVersion);
         _transactionTopic = options.TopicPrefix + ".transaction";
         _heartbeatTopic = options.HeartbeatTopicPrefix is { } heartbeat ? heartbeat + "." + options.TopicPrefix : null;
+        _rows = new TransactionRowStore(options.MaxBufferedRowBytes, options.SpillDirectory);
     }
 
     /// <summary>
@@ -100,6 +101,12 @@ public sealed class DebeziumEventBuilder : IDisposable
     /// without records). It is the instance carried by the VGTID event; the builder does not change it.
     /// </summary>
     public VGtid? Position { get; private set; }
+
+    /// <summary>
+    /// Bytes of the open transaction's row events that went to its spill file (0 while it fits in
+    /// <see cref="DebeziumEventOptions.MaxBufferedRowBytes"/>).
+    /// </summary>
+    public long TransactionSpilledBytes => _rows.SpilledBytes;
 
     /// <summary>
     /// Feeds one event; appends the records that became complete to <paramref name="output"/>, in produce order, each
@@ -248,6 +255,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         _keyA.Dispose();
         _keyB.Dispose();
         _vgtidJson.Dispose();
+        _rows.Dispose();
     }
 
     private void Begin(VEvent vevent)
@@ -311,7 +319,7 @@ public sealed class DebeziumEventBuilder : IDisposable
             if (change.JsonPartialValues is { } partial && AnySet(partial))
                 throw Malformed(table, i, "holds a partial JSON update; turn off binlog_row_value_options=PARTIAL_JSON on the source");
         }
-        _rows.Add(new BufferedRow(table, rowEvent, vevent.Timestamp == 0));
+        _rows.Add(table, rowEvent, vevent.Timestamp == 0);
     }
 
     private void Commit(VEvent vevent)
@@ -344,11 +352,9 @@ public sealed class DebeziumEventBuilder : IDisposable
     /// </summary>
     private bool StartTransaction(VEvent commit, VGtid vgtid)
     {
-        var keyspace = _txKeyspace.Length > 0 ? _txKeyspace : commit.Keyspace.Length > 0 ? commit.Keyspace : _rows.Count > 0 ? _rows[0].Table.Keyspace : "";
-        var shard = _txShard.Length > 0 ? _txShard : commit.Shard.Length > 0 ? commit.Shard : _rows.Count > 0 ? _rows[0].Table.Shard : "";
-        var changes = 0;
-        foreach (var row in _rows)
-            changes += row.Event.RowChanges.Count;
+        var keyspace = _txKeyspace.Length > 0 ? _txKeyspace : commit.Keyspace.Length > 0 ? commit.Keyspace : _rows.Count > 0 ? _rows.First.Table.Keyspace : "";
+        var shard = _txShard.Length > 0 ? _txShard : commit.Shard.Length > 0 ? commit.Shard : _rows.Count > 0 ? _rows.First.Table.Shard : "";
+        var changes = _rows.Changes;
         // Indexed loops over protobuf RepeatedFields below: their enumerators are classes (an allocation per loop).
         if (changes == 0)
             return false;
@@ -380,7 +386,7 @@ public sealed class DebeziumEventBuilder : IDisposable
     {
         while (_rowCursor < _rows.Count)
         {
-            var row = _rows[_rowCursor];
+            var row = _rows.Get(_rowCursor);
             var rowChanges = row.Event.RowChanges;
             if (_changeCursor < rowChanges.Count)
             {
@@ -397,7 +403,7 @@ public sealed class DebeziumEventBuilder : IDisposable
     /// Loads a row change's images and plans the records it becomes. Keys are rendered now, into buffers of their own,
     /// since a delete's tombstone and a key change's three records share them; values are rendered one at a time.
     /// </summary>
-    private void PlanChange(BufferedRow row, RowChange change)
+    private void PlanChange(TransactionRowStore.StoredRow row, RowChange change)
     {
         var table = row.Table;
         var before = change.Before;
@@ -872,8 +878,6 @@ public sealed class DebeziumEventBuilder : IDisposable
         byte Op, bool HasBefore, bool HasAfter, ReadOnlyMemory<byte>? Key, byte[]? OwnedKey, int KeyId, KeyValuePair<string, byte[]>[]? Headers);
 
     /// <summary>A buffered ROW event with the schema it was read with; <c>Copy</c> for copy-phase rows (timestamp 0).</summary>
-    private readonly record struct BufferedRow(TableSchema Table, RowEvent Event, bool Copy);
-
     /// <summary>Per-transaction values shared by its records, and the running record index and event order.</summary>
     private struct TransactionContext
     {

@@ -70,6 +70,17 @@ public sealed class DebeziumEventOptions
     /// </summary>
     public string? HeartbeatTopicPrefix { get; init; } = "__debezium-heartbeat";
 
+    /// <summary>
+    /// How many serialized bytes of the open transaction's row events the builder keeps in memory until its COMMIT (each
+    /// record carries the VGTID after the transaction, so none can be rendered before). Row events past this go to a
+    /// temporary file in <see cref="SpillDirectory"/> and are read back in order when the transaction commits, so a
+    /// transaction of any size holds about this much. Default 8 MiB (the objects take two to three times that).
+    /// </summary>
+    public long MaxBufferedRowBytes { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>Where the spill files of large transactions go (see <see cref="MaxBufferedRowBytes"/>). Default the system temporary directory.</summary>
+    public string? SpillDirectory { get; init; }
+
     /// <summary>The clock for the envelope's <c>ts_ms</c> (processing time) and heartbeat times. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -68,6 +68,9 @@ public static class KafkaClientConfig
         // Defaults that the user may override through the Kafka section.
         config.Set("linger.ms", options.LingerMs.ToString(CultureInfo.InvariantCulture));
         config.Set("compression.type", options.Compression.ToLowerInvariant());
+        // librdkafka's default queue (1 GiB) would let one large source transaction, produced at its COMMIT, take that
+        // much memory; 64 MiB is far more than a batch needs in flight (the sink waits for room when it is full).
+        config.Set("queue.buffering.max.kbytes", "65536");
         foreach (var (key, value) in UserSettings(options))
             config.Set(key, value);
         // Exactly-once requirements (validated above, so these only restate the user's value or fill it in).

@@ -36,6 +36,9 @@ namespace VGate.Kafka.Sink;
 /// </remarks>
 public sealed class KafkaSink
 {
+    /// <summary>Responses received from the gateway that may wait for the producer.</summary>
+    private const int ReceiveQueueCapacity = 16;
+
     private readonly KafkaSinkOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -218,7 +221,9 @@ public sealed class KafkaSink
         using var builder = new DebeziumEventBuilder(_eventOptions!);
         _transactionVgtid = null;
         _sessionReceived = false;
-        var channel = Channel.CreateBounded<ReceivedResponse>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        // Enough responses to keep the gRPC reader ahead of the producer; each holds up to a few hundred KB of parsed events
+        // (VGate cuts responses at 256 KiB), which stay alive while they wait.
+        var channel = Channel.CreateBounded<ReceivedResponse>(new BoundedChannelOptions(ReceiveQueueCapacity) { SingleReader = true, SingleWriter = true });
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Log.StreamOpened(_logger, source.Address, VGtidJson.Format(resume));
         var pump = source.PumpAsync(resume, channel.Writer, session.Token);
@@ -274,6 +279,8 @@ public sealed class KafkaSink
             default:
                 break;
         }
+        if (vevent.Type == VEventType.Commit && builder.TransactionSpilledBytes > 0)
+            Statistics.AddSpilled(builder.TransactionSpilledBytes);
         // Copy-phase rows: committed with timestamp 0 while the shard's VGTID entry still lists tables being copied.
         var copyVgtid = vevent.Type == VEventType.Commit && vevent.Timestamp == 0 ? _transactionVgtid : null;
         try

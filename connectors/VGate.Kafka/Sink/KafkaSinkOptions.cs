@@ -133,6 +133,18 @@ public sealed class KafkaSinkOptions
     /// <summary>Most records in one sink batch (one Kafka transaction and one checkpoint). Default 20,000.</summary>
     public int MaxBatchRecords { get; set; } = 20_000;
 
+    /// <summary>
+    /// Bounded memory for large source transactions: how many serialized bytes of an open transaction's row events the sink
+    /// keeps in memory until its COMMIT (its records need the VGTID that comes just before the COMMIT). The rest goes to a
+    /// temporary file in <see cref="SpillDirectory"/> and is read back in order when the transaction commits; its records
+    /// are then produced into one Kafka transaction, with librdkafka's queue bounded (<c>queue.buffering.max.kbytes</c>,
+    /// default 64 MiB here). Default 8 MiB; at least 64 KiB.
+    /// </summary>
+    public long TransactionBufferBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>Directory for the spill files of transactions larger than <see cref="TransactionBufferBytes"/>. Default the system temporary directory.</summary>
+    public string? SpillDirectory { get; set; }
+
     /// <summary>Longest a batch stays open while more data keeps arriving, in milliseconds. Default 500.</summary>
     public int MaxBatchDelayMs { get; set; } = 500;
 

@@ -44,6 +44,10 @@ public static class SinkSettings
 
         CheckRange(errors, "MaxBatchRecords", options.MaxBatchRecords, 1, 10_000_000);
         CheckRange(errors, "MaxBatchDelayMs", options.MaxBatchDelayMs, 0, 3_600_000);
+        if (options.TransactionBufferBytes < 64 * 1024)
+            errors.Add($"TransactionBufferBytes must be at least 65536, not {options.TransactionBufferBytes}.");
+        if (options.SpillDirectory is { } spill && !Directory.Exists(spill))
+            errors.Add($"SpillDirectory '{spill}' does not exist.");
         CheckRange(errors, "LingerMs", options.LingerMs, 0, 900_000);
         CheckRange(errors, "KafkaTimeoutMs", options.KafkaTimeoutMs, 1_000, 3_600_000);
         CheckRange(errors, "GrpcMaxMessageBytes", options.GrpcMaxMessageBytes, 1024 * 1024, int.MaxValue);
@@ -154,6 +158,8 @@ public static class SinkSettings
             IncludeSchemaChanges = options.IncludeSchemaChanges,
             HeartbeatTopicPrefix = string.IsNullOrEmpty(options.HeartbeatTopicPrefix) ? null : options.HeartbeatTopicPrefix,
             TimeProvider = timeProvider,
+            MaxBufferedRowBytes = options.TransactionBufferBytes,
+            SpillDirectory = options.SpillDirectory,
         };
     }
 

@@ -9,6 +9,8 @@ public sealed class SinkStatistics
     private long _checkpoints;
     private long _batches;
     private long _reconnects;
+    private long _transactionsSpilled;
+    private long _bytesSpilled;
 
     /// <summary>Records handed to Kafka and acknowledged (data, transaction metadata, heartbeats).</summary>
     public long RecordsWritten => Interlocked.Read(ref _recordsWritten);
@@ -28,6 +30,12 @@ public sealed class SinkStatistics
     /// <summary>VStream reconnects.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
+    /// <summary>Source transactions larger than <see cref="KafkaSinkOptions.TransactionBufferBytes"/>, whose rows went to a spill file.</summary>
+    public long TransactionsSpilled => Interlocked.Read(ref _transactionsSpilled);
+
+    /// <summary>Row-event bytes written to spill files.</summary>
+    public long BytesSpilled => Interlocked.Read(ref _bytesSpilled);
+
     /// <summary>
     /// Per source transaction: from the moment its COMMIT arrived from the gateway until its records and checkpoint were
     /// committed to Kafka (transaction committed, or delivered and checkpointed without transactions).
@@ -45,4 +53,10 @@ public sealed class SinkStatistics
     internal void AddBatch() => Interlocked.Increment(ref _batches);
 
     internal void AddReconnect() => Interlocked.Increment(ref _reconnects);
+
+    internal void AddSpilled(long bytes)
+    {
+        Interlocked.Increment(ref _transactionsSpilled);
+        Interlocked.Add(ref _bytesSpilled, bytes);
+    }
 }

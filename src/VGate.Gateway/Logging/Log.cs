@@ -15,8 +15,8 @@ internal static partial class Log
     [LoggerMessage(EventIds.StreamFailed, LogLevel.Warning, "VStream failed with {Code}: {Reason}")]
     public static partial void StreamFailed(ILogger logger, Code code, string reason);
 
-    [LoggerMessage(EventIds.ChunkingIgnoredWithMinimizeSkew, LogLevel.Warning, "transaction_chunk_size {ChunkSize} is ignored because minimize_skew is set (the two can deadlock)")]
-    public static partial void ChunkingIgnoredWithMinimizeSkew(ILogger logger, long chunkSize);
+    [LoggerMessage(EventIds.ChunkingIgnoredWithMinimizeSkew, LogLevel.Warning, "transaction_chunk_size {ChunkSize} is ignored because minimize_skew is set (as in Vitess); transactions larger than {Limit} bytes are still sent in pieces")]
+    public static partial void ChunkingIgnoredWithMinimizeSkew(ILogger logger, long chunkSize, long limit);
 
     [LoggerMessage(EventIds.ShardOpened, LogLevel.Debug, "{Keyspace}/{Shard}: streaming from {Source} at '{Position}'")]
     public static partial void ShardOpened(ILogger logger, string keyspace, string shard, string source, string position);

@@ -19,6 +19,16 @@ public sealed class GatewayOptions
     /// <summary>Largest VStreamResponse sent, in bytes; kept under the 4 MiB default limit of gRPC clients. Default 3 MiB.</summary>
     public int MaxResponseBytes { get; set; } = 3 * 1024 * 1024;
 
+    /// <summary>
+    /// Bounded memory: how many encoded bytes of one open transaction a stream holds per shard. A bigger transaction goes to
+    /// the client in pieces as it arrives (as with the request's <c>transaction_chunk_size</c>, whichever is smaller), with
+    /// the stream's send turn held from its first piece to its COMMIT, so no other shard's events come in between. A shard
+    /// that fails after a piece went out ends the VStream with UNAVAILABLE (the transaction is never re-sent inside a
+    /// stream); the client resumes from its last VGTID and gets the whole transaction once. Default 4 MiB; at least
+    /// <see cref="TopologyValidator.MinimumTransactionBufferBytes"/>.
+    /// </summary>
+    public long TransactionBufferBytes { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>Consecutive failures of one shard's stream before the whole VStream fails with UNAVAILABLE. Default 3.</summary>
     public int MaxConsecutiveShardFailures { get; set; } = 3;
 

@@ -14,6 +14,9 @@ public static class TopologyValidator
     /// <summary>The smallest accepted <see cref="Hub.FanOutOptions.RingBytes"/>: 1 MiB.</summary>
     public const long MinimumRingBytes = 1024 * 1024;
 
+    /// <summary>The smallest accepted <see cref="GatewayOptions.TransactionBufferBytes"/>: 64 KiB.</summary>
+    public const long MinimumTransactionBufferBytes = 64 * 1024;
+
     /// <summary>Returns every problem found in <paramref name="options"/>; empty when the topology is usable.</summary>
     public static IReadOnlyList<string> Validate(GatewayOptions options)
     {
@@ -23,6 +26,8 @@ public static class TopologyValidator
             problems.Add("no keyspaces are configured");
         if (options.MaxResponseBytes <= 0)
             problems.Add($"MaxResponseBytes must be positive (is {options.MaxResponseBytes})");
+        if (options.TransactionBufferBytes < MinimumTransactionBufferBytes)
+            problems.Add($"TransactionBufferBytes must be at least {MinimumTransactionBufferBytes} (is {options.TransactionBufferBytes})");
         if (options.MaxConsecutiveShardFailures <= 0)
             problems.Add($"MaxConsecutiveShardFailures must be positive (is {options.MaxConsecutiveShardFailures})");
         if (options.RetryDelay < TimeSpan.Zero)

@@ -223,6 +223,16 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     }
 
     /// <summary>
+    /// Called whenever bytes arrive while <see cref="ReadPacketAsync"/> waits, also in the middle of a packet (a silence
+    /// watchdog judges the source by it); null for none.
+    /// </summary>
+    public Action? DataReceived
+    {
+        get => _channel.DataReceived;
+        set => _channel.DataReceived = value;
+    }
+
+    /// <summary>
     /// Reads the next packet of the current command's reply (split packets reassembled), checking its sequence id.
     /// </summary>
     /// <returns>

@@ -49,6 +49,9 @@ internal sealed class PacketChannel : IAsyncDisposable
     /// <summary>The stream packets are read from and written to (the TLS stream after <see cref="ReplaceStream"/>).</summary>
     public Stream Stream => _stream;
 
+    /// <summary>Called after each receive that brought bytes during <see cref="ReadPacketAsync"/> (null for none).</summary>
+    public Action? DataReceived { get; set; }
+
     /// <summary>The sequence id the next packet read or written must carry.</summary>
     public byte SequenceId => _sequenceId;
 
@@ -116,6 +119,7 @@ internal sealed class PacketChannel : IAsyncDisposable
             if (result.IsCanceled || Volatile.Read(ref _state) == StateDisposed)
                 throw new ObjectDisposedException(nameof(PacketChannel), "The connection was closed while a packet was being read.");
             var buffer = result.Buffer;
+            DataReceived?.Invoke();
             if (TryParseHeader(buffer, out var length, out var sequenceId) && buffer.Length >= HeaderLength + length)
             {
                 if (sequenceId != _sequenceId)

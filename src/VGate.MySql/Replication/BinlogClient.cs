@@ -112,6 +112,7 @@ public sealed class BinlogClient : IAsyncDisposable
 
         using var watchdogCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watchdog = new SilenceWatchdog(_options.TimeProvider, _options.HeartbeatInterval * _options.HeartbeatTimeoutFactor);
+        connection.DataReceived = watchdog.BytesReceived;
         var watchdogTask = watchdog.RunAsync(connection, watchdogCancellation.Token);
         var state = _state = new StreamState(FilePosition?.FileName ?? "", FilePosition?.Position ?? 4UL);
         try
@@ -119,6 +120,8 @@ public sealed class BinlogClient : IAsyncDisposable
             while (true)
             {
                 ReadOnlyMemory<byte> packet;
+                // The watchdog's clock runs only while this read waits for the source (see SilenceWatchdog).
+                watchdog.ReadStarted();
                 try
                 {
                     packet = await connection.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
@@ -126,10 +129,13 @@ public sealed class BinlogClient : IAsyncDisposable
                 catch (Exception ex) when (ex is IOException or ObjectDisposedException or EndOfStreamException && !cancellationToken.IsCancellationRequested)
                 {
                     throw watchdog.Fired
-                        ? ReplicationException.ConnectionLost($"no data for {watchdog.Timeout.TotalSeconds:0.#} s (heartbeats stopped)", ex)
+                        ? ReplicationException.ConnectionLost($"no data for {watchdog.Timeout.TotalSeconds:0.#} s while waiting for the source (heartbeats stopped)", ex)
                         : ReplicationException.ConnectionLost(ex.Message, ex);
                 }
-                watchdog.Touch();
+                finally
+                {
+                    watchdog.ReadEnded();
+                }
 
                 if (packet.Length == 0)
                     throw BinlogFormatException.Create("Empty packet in the binlog stream");

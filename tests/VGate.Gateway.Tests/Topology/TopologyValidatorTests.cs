@@ -102,9 +102,11 @@ public sealed class TopologyValidatorTests
         options.Health.Timeout = TimeSpan.FromSeconds(-5);
         options.Health.MaxReplicationLag = TimeSpan.FromSeconds(-1);
         options.SkewTimeout = TimeSpan.Zero;
+        options.TransactionBufferBytes = 1000;
 
         var problems = TopologyValidator.Validate(options);
 
+        Assert.Contains("TransactionBufferBytes must be at least 65536 (is 1000)", problems);
         Assert.Contains("FanOut:RingBytes must be at least 1048576 (is 1000)", problems);
         Assert.Contains("FanOut:ReplayBytes must not be negative (is -1)", problems);
         Assert.Contains("FanOut:Linger must not be negative (is -00:00:01)", problems);

@@ -162,6 +162,8 @@ public sealed class SinkConfigurationTests : IDisposable
     [InlineData(new[] { "--tablet-type", "leader" }, "TabletType must be primary, replica or rdonly, not 'leader'.")]
     [InlineData(new[] { "--max-batch-records", "0" }, "MaxBatchRecords must be from 1 to 10000000, not 0.")]
     [InlineData(new[] { "--retain-native-memory-mb", "-1" }, "RetainNativeMemoryMb must be from 0 to 2047, not -1.")]
+    [InlineData(new[] { "--transaction-buffer-bytes", "1000" }, "TransactionBufferBytes must be at least 65536, not 1000.")]
+    [InlineData(new[] { "--spill-directory", "/nonexistent/spill" }, "SpillDirectory '/nonexistent/spill' does not exist.")]
     [InlineData(new[] { "--username", "u" }, "Username and Password must be given together.")]
     [InlineData(new[] { "--ca", "/nonexistent/ca.pem" }, "TlsCaFile '/nonexistent/ca.pem' does not exist.")]
     [InlineData(new[] { "--topic-prefix", "shop/eu" }, "TopicPrefix 'shop/eu' may only contain")]
@@ -210,6 +212,9 @@ public sealed class SinkConfigurationTests : IDisposable
         Assert.Equal("50", producer["linger.ms"]);
         Assert.Equal("lz4", producer["compression.type"]);
         Assert.Equal("5000", producer["batch.num.messages"]);
+        // Bounded memory: librdkafka's queue is 64 MiB unless the user sets it.
+        Assert.Equal("65536", producer["queue.buffering.max.kbytes"]);
+        Assert.Equal("1000", KafkaClientConfig.Producer(Load([.. QuickStart, "--kafka", "queue.buffering.max.kbytes=1000"])).Get("queue.buffering.max.kbytes"));
         Assert.Equal("k1:9092,k2:9092", consumer["bootstrap.servers"]);
         Assert.Equal("read_committed", consumer["isolation.level"]);
         Assert.False(consumer.ContainsKey("linger.ms"));
