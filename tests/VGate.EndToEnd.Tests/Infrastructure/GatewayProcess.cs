@@ -34,7 +34,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// Writes <paramref name="settings"/> (configuration keys, <c>VGate:…</c>) as the JSON config file, starts the
     /// server and waits until its gRPC health check answers SERVING.
     /// </summary>
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    /// <param name="settings">The configuration.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <param name="environment">Extra environment variables of the process (e.g. runtime GC settings).</param>
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "vgate-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -52,6 +56,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(config);
         start.Environment["VGATE_E2E_LOG"] = Path.Combine(directory, "vgate.log");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("vgate serve did not start");
         var gateway = new GatewayProcess(process, directory, string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         try
