@@ -75,6 +75,7 @@ public sealed class RandomWorkload
     private readonly List<TableSpec> _tables = [];
     private readonly List<WorkloadTransaction> _transactions = [];
     private readonly WorkloadOptions _options;
+    private readonly Dictionary<(string Table, string Column), string?> _addedColumnDefaults = [];
     private int _nextRolledBackId = RolledBackIdBase;
     private int _nextXaRolledBackId = XaRolledBackIdBase;
     private int _xaCount;
@@ -95,6 +96,12 @@ public sealed class RandomWorkload
 
     /// <summary>The tables as they are now (after the DDL run so far).</summary>
     public IReadOnlyList<TableSpec> Tables => _tables;
+
+    /// <summary>
+    /// Columns added by DDL, with the value the ALTER gave the rows that already existed (canonical form, null = NULL):
+    /// a replay of row changes only knows them for rows written after the ALTER.
+    /// </summary>
+    public IReadOnlyDictionary<(string Table, string Column), string?> AddedColumnDefaults => _addedColumnDefaults;
 
     /// <summary>Everything that was executed, in order (DDL counts as a transaction of its own).</summary>
     public IReadOnlyList<WorkloadTransaction> Transactions => _transactions;
@@ -693,6 +700,9 @@ public sealed class RandomWorkload
         ints.Columns.Add(Col("extra_dec", "DECIMAL(8,3)", r => Decimal(r, 8, 3, unsigned: false)));
         var times = Table("times");
         times.Columns.Add(Col("extra_y", "YEAR NOT NULL DEFAULT 2000", Year, nullable: false));
+        _addedColumnDefaults[("ints", "extra_txt")] = null;
+        _addedColumnDefaults[("ints", "extra_dec")] = null;
+        _addedColumnDefaults[("times", "extra_y")] = "2000";
         return
         [
             $"ALTER TABLE `{_database}`.ints ADD COLUMN extra_txt VARCHAR(30) CHARACTER SET latin1 NULL AFTER ti, ADD COLUMN extra_dec DECIMAL(8,3) NULL",
