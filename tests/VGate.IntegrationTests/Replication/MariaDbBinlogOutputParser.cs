@@ -238,7 +238,7 @@ public static partial class MariaDbBinlogOutputParser
             if (columns is null || index > columns.Count)
                 throw new FormatException($"No table metadata for `{Database}`.`{table}` column @{index}; was --print-table-metadata honoured?");
             var column = columns[index - 1];
-            Current!.Add(isNull ? ValueNormalizer.Null(column.Name, "NULL") : column.Normalize(value));
+            Current!.Add(isNull ? ValueNormalizer.Null(column.Name, "NULL") with { BaseType = column.BaseType, Charset = column.Charset } : column.Normalize(value));
         }
 
         public DecodedRow Build(string? gtid) => new(gtid, Database, table, kind, Before, After);
@@ -316,7 +316,7 @@ public static partial class MariaDbBinlogOutputParser
         public DecodedValue Normalize(string value)
         {
             var raw = ValueNormalizer.Shorten(value);
-            return new DecodedValue(Name, Canonical(value, out var text), raw, text);
+            return new DecodedValue(Name, Canonical(value, out var text), raw, text) { BaseType = BaseType, Charset = Charset };
         }
 
         private string Canonical(string value, out string? text)

@@ -157,7 +157,7 @@ public sealed class RandomWorkload
             Col("cl", "CHAR(12) CHARACTER SET latin1", r => Latin1(r, 12)),
             Col("vl", "VARCHAR(200) CHARACTER SET latin1", r => Latin1(r, 200)),
             Col("vl2", "VARCHAR(300) CHARACTER SET latin1", r => Latin1(r, 300)),
-            Col("bn", "BINARY(8)", r => Bytes(r, 8)),
+            Col("bn", "BINARY(8)", r => Binary(r, 8)),
             Col("vb", "VARBINARY(200)", r => Bytes(r, 200)),
             Col("vb2", "VARBINARY(400)", r => Bytes(r, 400)),
             Col("e", "ENUM('a','bb','ü','x y')", r => Enum(r, 4)),
@@ -207,7 +207,7 @@ public sealed class RandomWorkload
             [
                 Col("v", "VARCHAR(20)", r => Utf8(r, 20)),
                 Col("n", "INT", r => Int(r, int.MinValue, int.MaxValue)),
-                Col("bn", "BINARY(4)", r => Bytes(r, 4)),
+                Col("bn", "BINARY(4)", r => Binary(r, 4)),
                 Col("y", "YEAR", Year),
             ]) { HasPrimaryKey = false });
         }
@@ -744,7 +744,7 @@ public sealed class RandomWorkload
         [
             Col("u8", "TINYINT UNSIGNED NOT NULL DEFAULT 7", r => UInt(r, byte.MaxValue), nullable: false),
             Col("name", "VARCHAR(40) CHARACTER SET latin1", r => Latin1(r, 40)),
-            Col("bin", "BINARY(3)", r => Bytes(r, 3)),
+            Col("bin", "BINARY(3)", r => Binary(r, 3)),
             Col("amount", "DECIMAL(20,6)", r => Decimal(r, 20, 6, unsigned: false)),
             Col("at", "DATETIME(3)", r => DateTime(r, 3)),
             Col("stamp", "TIMESTAMP(6) NULL", r => Timestamp(r, 6)),
@@ -783,9 +783,9 @@ public sealed class RandomWorkload
         _ => Invariant($"{(((ulong)r.NextInt64() << 1) | (uint)r.Next(2)) % max}"),
     };
 
-    private static string Year(Random r) => r.Next(5) switch
+    private string Year(Random r) => r.Next(5) switch
     {
-        0 => "0",
+        0 => _options.ZeroYear ? "0" : "1901",
         1 => "1901",
         2 => "2155",
         _ => Invariant($"{r.Next(1901, 2156)}"),
@@ -1017,18 +1017,35 @@ public sealed class RandomWorkload
 
     private static string[] Bmp(string[] pieces) => [.. pieces.Where(p => p.EnumerateRunes().All(rune => rune.IsBmp))];
 
-    private static string Inet6(Random r) => r.Next(4) switch
+    private string Inet6(Random r) => r.Next(4) switch
     {
-        0 => "'::'",
+        0 when _options.BinaryPadding => "'::'",
         1 => "'::ffff:192.0.2.1'",
-        _ => "'" + string.Join(":", Enumerable.Range(0, 8).Select(_ => r.Next(65536).ToString("x", CultureInfo.InvariantCulture))) + "'",
+        // Without BinaryPadding the last byte is never 0 (the server strips trailing zero bytes of fixed binary values).
+        _ => "'" + string.Join(":", Enumerable.Range(0, 8).Select(i => (r.Next(65536) | (i == 7 && !_options.BinaryPadding ? 1 : 0)).ToString("x", CultureInfo.InvariantCulture))) + "'",
     };
 
-    private static string Uuid(Random r)
+    private string Uuid(Random r)
     {
         var bytes = new byte[16];
         r.NextBytes(bytes);
-        return r.Next(5) == 0 ? "'00000000-0000-0000-0000-000000000000'" : "'" + new Guid(bytes).ToString() + "'";
+        if (!_options.BinaryPadding)
+            bytes[15] |= 1;
+        return r.Next(5) == 0 && _options.BinaryPadding ? "'00000000-0000-0000-0000-000000000000'" : "'" + new Guid(bytes).ToString() + "'";
+    }
+
+    /// <summary>
+    /// A BINARY(n) value: shorter than n, all zeros or ending in zero bytes (the server pads and strips them), unless
+    /// <see cref="WorkloadOptions.BinaryPadding"/> is off, in which case exactly n bytes with a non-zero last byte.
+    /// </summary>
+    private string Binary(Random r, int length)
+    {
+        if (_options.BinaryPadding)
+            return Bytes(r, length);
+        var bytes = new byte[length];
+        r.NextBytes(bytes);
+        bytes[^1] |= 1;
+        return Hex(bytes);
     }
 
     /// <summary><c>x'…'</c> of the bytes after <see cref="Sanitize"/>.</summary>

@@ -45,12 +45,21 @@ public sealed record WorkloadOptions
     /// <summary>Transactions run with <c>SET SESSION binlog_format=STATEMENT</c>.</summary>
     public bool StatementFormat { get; init; } = true;
 
+    /// <summary>The zero YEAR (<c>0000</c>, stored as byte 0) among the YEAR values (the other edge values are always on).</summary>
+    public bool ZeroYear { get; init; } = true;
+
+    /// <summary>
+    /// BINARY(n), INET6 and UUID values shorter than their size or ending in zero bytes (which the server strips and
+    /// readers must pad back); off: always full length with a non-zero last byte.
+    /// </summary>
+    public bool BinaryPadding { get; init; } = true;
+
     /// <summary>Rows in each large transaction (0: none). Two large transactions run: an INSERT, then an UPDATE of them all.</summary>
     public int LargeTransactionRows { get; init; } = 2_000;
 
     /// <summary>The feature names <see cref="Apply"/> understands.</summary>
     public static IReadOnlyList<string> FeatureNames { get; } =
-        ["rollbacks", "ddl", "modify", "savepoints", "nontx", "ctas", "xa", "pkchange", "nopk", "statement"];
+        ["rollbacks", "ddl", "modify", "savepoints", "nontx", "ctas", "xa", "pkchange", "nopk", "statement", "year0", "binpad"];
 
     /// <summary>
     /// Applies a comma-separated list such as <c>-xa,+statement,large=100000</c> (<c>+name</c> or <c>name</c> switches
@@ -97,6 +106,8 @@ public sealed record WorkloadOptions
         "pkchange" => this with { PrimaryKeyChanges = on },
         "nopk" => this with { NoPrimaryKey = on },
         "statement" => this with { StatementFormat = on },
+        "year0" => this with { ZeroYear = on },
+        "binpad" => this with { BinaryPadding = on },
         _ => throw new ArgumentException($"Unknown workload feature '{name}'; known: {string.Join(", ", FeatureNames)}, all, none, large=N.", nameof(name)),
     };
 
@@ -114,6 +125,8 @@ public sealed record WorkloadOptions
         if (PrimaryKeyChanges) names.Add("pkchange");
         if (NoPrimaryKey) names.Add("nopk");
         if (StatementFormat) names.Add("statement");
+        if (ZeroYear) names.Add("year0");
+        if (BinaryPadding) names.Add("binpad");
         return (names.Count == 0 ? "none" : string.Join(",", names)) + string.Create(CultureInfo.InvariantCulture, $" large={LargeTransactionRows}");
     }
 }
