@@ -47,6 +47,14 @@ public sealed class ChainDifferentialTests(ChainWorkload workload, ITestOutputHe
         using var deadline = Deadline();
         await VStreamJudge.RunAsync(workload, chunkSize: 4096, NewRandom(2), Log, deadline.Token);
     }
+
+    [ServerFact]
+    public async Task KafkaSink_DebeziumRecords_ReplayEqualsSelect()
+    {
+        Header();
+        using var deadline = Deadline();
+        await KafkaJudge.RunAsync(workload, Log, deadline.Token);
+    }
 }
 
 /// <summary>

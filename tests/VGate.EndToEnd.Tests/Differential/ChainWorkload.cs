@@ -122,6 +122,16 @@ public class ChainWorkload : IAsyncLifetime
             $"{files.Count} binlog files, {BinlogRows.Count} binlog rows, {SavepointRollbacksInBinlog} ROLLBACK TO and {XaPreparesInBinlog} XA PREPARE in the binlog; tables: {Snapshot}"));
     }
 
+    /// <summary>Gateway configuration: keyspace <see cref="Keyspace"/>, unsharded (shard <c>0</c>), the workload's database.</summary>
+    public Dictionary<string, string?> GatewaySettings() => new()
+    {
+        ["VGate:Keyspaces:0:Name"] = Keyspace,
+        ["VGate:Keyspaces:0:Database"] = Database,
+        ["VGate:Keyspaces:0:Sharded"] = "false",
+        ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
+        ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = Server.ReplicationUri.ToString(),
+    };
+
     /// <summary>The workload transaction that got <paramref name="position"/>'s GTID, for failure messages.</summary>
     public string Describe(string position)
     {

@@ -20,14 +20,7 @@ internal static class VStreamJudge
     public static async Task<string> RunAsync(ChainWorkload workload, long chunkSize, Random random, Action<string> log, CancellationToken cancellationToken)
     {
         var judge = workload.Judge(chunkSize > 0 ? $"VStream (transaction_chunk_size {chunkSize})" : "VStream");
-        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["VGate:Keyspaces:0:Name"] = ChainWorkload.Keyspace,
-            ["VGate:Keyspaces:0:Database"] = workload.Database,
-            ["VGate:Keyspaces:0:Sharded"] = "false",
-            ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
-            ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = workload.Server.ReplicationUri.ToString(),
-        });
+        await using var gateway = await GatewayHost.StartAsync(workload.GatewaySettings());
         var end = Positions.Sequence(workload.End)!.Value;
         var replica = new Replica(workload.Snapshot);
         var resume = new VGtid();

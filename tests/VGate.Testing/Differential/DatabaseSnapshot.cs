@@ -141,6 +141,26 @@ public sealed class DatabaseSnapshot
         return new DatabaseSnapshot(database, tables);
     }
 
+    /// <summary>The snapshot without <paramref name="tables"/> (for a delivery path that leaves them out by design).</summary>
+    public DatabaseSnapshot Without(params string[] tables) =>
+        new(Database, Tables.Where(p => !tables.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+
+    /// <summary>
+    /// The snapshot with every value passed through <paramref name="map"/> (column, canonical value → expected value),
+    /// for a delivery format that documents a lossy mapping (Debezium's zero dates, say).
+    /// </summary>
+    public DatabaseSnapshot Map(Func<SnapshotColumn, string?, string?> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return new(Database, Tables.ToDictionary(
+            p => p.Key,
+            p => p.Value with
+            {
+                Rows = [.. p.Value.Rows.Select(row => (IReadOnlyDictionary<string, string?>)p.Value.Columns.ToDictionary(c => c.Name, c => map(c, row[c.Name]), StringComparer.Ordinal))],
+            },
+            StringComparer.Ordinal));
+    }
+
     /// <summary>Row counts per table, for the test output: <c>ints=120, strs=98</c>.</summary>
     public override string ToString() => string.Join(", ", Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name}={t.Rows.Count}")));
 }
