@@ -24,7 +24,7 @@ public sealed class ChainDifferentialTests(ChainWorkload workload, ITestOutputHe
 
     private void Log(string line) => output.WriteLine(line);
 
-    private static CancellationTokenSource Deadline() => TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(10));
+    private CancellationTokenSource Deadline() => TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(10 + workload.Features.LargeTransactionRows / 20_000));
 
     private void Header()
     {
@@ -70,7 +70,7 @@ public sealed class BinlogCommandDifferentialTests(BinlogCommandWorkload workloa
     {
         foreach (var line in workload.Log)
             output.WriteLine(line);
-        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(10));
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(10 + workload.Features.LargeTransactionRows / 20_000));
         await BinlogCommandJudge.RunAsync(workload, output.WriteLine, deadline.Token);
     }
 }

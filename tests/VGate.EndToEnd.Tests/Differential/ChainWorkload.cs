@@ -87,7 +87,7 @@ public class ChainWorkload : IAsyncLifetime
         var transactions = EnvironmentInt("VGATE_DIFF_CHAIN_TRANSACTIONS") ?? DefaultTransactions;
         Features = _defaults.Apply(Environment.GetEnvironmentVariable("VGATE_DIFF_FEATURES"));
         _log.Add($"seed {Seed} (VGATE_DIFF_SEED), {transactions} transactions (VGATE_DIFF_CHAIN_TRANSACTIONS), features {Features} (VGATE_DIFF_FEATURES)");
-        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(20));
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(20 + Features.LargeTransactionRows / 20_000));
         var token = deadline.Token;
         _server = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "chain-diff", MaxBinlogSize = 1024 * 1024 }, token);
         Database = "chain_" + Guid.NewGuid().ToString("N")[..8];

@@ -25,6 +25,10 @@ internal static class KafkaJudge
     private const string ExcludedTable = "charsets";
     private const int Partitions = 4;
 
+    /// <summary>The mock cluster keeps a bounded number of records per partition; large transactions get more partitions.</summary>
+    private static int PartitionsOf(ChainWorkload workload, string table) =>
+        table == "big" ? Math.Max(Partitions, workload.Features.LargeTransactionRows / 10_000) : Partitions;
+
     public static async Task<string> RunAsync(ChainWorkload workload, Action<string> log, CancellationToken cancellationToken)
     {
         var judge = workload.Judge("Kafka sink");
@@ -35,8 +39,8 @@ internal static class KafkaJudge
         // Created ahead: the mock cluster has no CreateTopics API.
         kafka.CreateTopic(prefix + "-offsets", 1);
         var topics = tables.Select(t => $"{prefix}.{ChainWorkload.Keyspace}.{t}").ToList();
-        foreach (var topic in topics)
-            kafka.CreateTopic(topic, Partitions);
+        foreach (var table in tables)
+            kafka.CreateTopic($"{prefix}.{ChainWorkload.Keyspace}.{table}", PartitionsOf(workload, table));
 
         var options = new KafkaSinkOptions
         {
@@ -71,7 +75,7 @@ internal static class KafkaJudge
                     return Task.FromResult(sink.LastCheckpoint);
                 },
                 c => c is not null && c.Vgtid.ShardGtids.Any(g => Positions.Sequence(g.Gtid) >= end),
-                TimeSpan.FromMinutes(5),
+                TimeSpan.FromMinutes(5 + workload.Features.LargeTransactionRows / 50_000),
                 cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -92,7 +96,7 @@ internal static class KafkaJudge
         }
 
         var records = TopicReader.ReadAll(kafka.BootstrapServers, topics);
-        AssertNothingDropped(judge, kafka.BootstrapServers, topics);
+        AssertNothingDropped(judge, kafka.BootstrapServers, tables.ToDictionary(t => $"{prefix}.{ChainWorkload.Keyspace}.{t}", t => PartitionsOf(workload, t)));
         var identities = records.Where(r => r.Value is not null)
             .GroupBy(r => (r.Header(PositionHeaders.Gtid), r.Header(PositionHeaders.Index), r.Header(PositionHeaders.Kind)))
             .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
@@ -124,12 +128,12 @@ internal static class KafkaJudge
     }
 
     /// <summary>The mock cluster keeps a limited number of records per partition: a dropped one would look like a lost change.</summary>
-    private static void AssertNothingDropped(string judge, string bootstrapServers, List<string> topics)
+    private static void AssertNothingDropped(string judge, string bootstrapServers, Dictionary<string, int> topics)
     {
         using var probe = new Confluent.Kafka.ConsumerBuilder<byte[], byte[]>(new Confluent.Kafka.ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "probe-" + Guid.NewGuid().ToString("N") }).Build();
-        foreach (var topic in topics)
+        foreach (var (topic, partitions) in topics)
         {
-            for (var partition = 0; partition < Partitions; partition++)
+            for (var partition = 0; partition < partitions; partition++)
             {
                 var low = probe.QueryWatermarkOffsets(new Confluent.Kafka.TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).Low.Value;
                 if (low != 0)

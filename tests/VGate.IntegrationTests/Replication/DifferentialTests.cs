@@ -53,9 +53,9 @@ public abstract class DifferentialTestsBase(MariaDbFixture fixture, ITestOutputH
     {
         var seed = EnvironmentInt("VGATE_DIFF_SEED") ?? DefaultSeed;
         var transactions = EnvironmentInt("VGATE_DIFF_TRANSACTIONS") ?? DefaultTransactions;
-        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(3));
-        var db = await fixture.CreateDatabaseAsync(deadline.Token);
         var options = new WorkloadOptions().Apply(Environment.GetEnvironmentVariable("VGATE_DIFF_FEATURES"));
+        using var deadline = TestDeadline.CreateTokenSource(TimeSpan.FromMinutes(3 + options.LargeTransactionRows / 20_000 + transactions / 1_000));
+        var db = await fixture.CreateDatabaseAsync(deadline.Token);
         output.WriteLine($"seed {seed} (VGATE_DIFF_SEED), features {options} (VGATE_DIFF_FEATURES)");
         var workload = new RandomWorkload(seed, db, options);
         foreach (var statement in workload.CreateInitialTables())
