@@ -25,9 +25,14 @@ internal static class KafkaJudge
     private const string ExcludedTable = "charsets";
     private const int Partitions = 4;
 
-    /// <summary>The mock cluster keeps a bounded number of records per partition; large transactions get more partitions.</summary>
+    /// <summary>
+    /// The mock cluster keeps at most 100,000 records and 5 MiB per partition (it drops older ones, which
+    /// <see cref="AssertNothingDropped"/> detects): bigger workloads get more partitions.
+    /// </summary>
     private static int PartitionsOf(ChainWorkload workload, string table) =>
-        table == "big" ? Math.Max(Partitions, workload.Features.LargeTransactionRows / 10_000) : Partitions;
+        table == "big"
+            ? Math.Max(Partitions, workload.Features.LargeTransactionRows / 10_000)
+            : Math.Max(Partitions, workload.Workload.Transactions.Count / 40);
 
     public static async Task<string> RunAsync(ChainWorkload workload, Action<string> log, CancellationToken cancellationToken)
     {

@@ -284,7 +284,7 @@ public sealed class RandomWorkload
             At(0.6, () => RunLargeUpdateAsync(connection, cancellationToken));
         }
 
-        if (_options.Savepoints)
+        if (_options.Savepoints || _options.NonTransactionalInSavepoint)
             At(0.1, () => RunSavepointTransactionAsync(connection, forceNonTransactional: _options.NonTransactionalInSavepoint, cancellationToken));
         if (_options.Xa)
         {
@@ -633,7 +633,10 @@ public sealed class RandomWorkload
         await RecordAsync(connection, [statement], committed: true, hasInsert: source.Ids.Count > 0, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One transaction inserting <see cref="WorkloadOptions.LargeTransactionRows"/> rows into <c>big</c>.</summary>
+    /// <summary>
+    /// One transaction inserting <see cref="WorkloadOptions.LargeTransactionRows"/> rows into <c>big</c>. The binary
+    /// <c>pad</c> holds no backslash, so that neither it nor its reverse holds <c>\x</c> (see the class remarks).
+    /// </summary>
     private async Task RunLargeInsertAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
         var table = Table("big");
@@ -641,7 +644,7 @@ public sealed class RandomWorkload
         var first = table.NextId;
         var statement = string.Create(CultureInfo.InvariantCulture,
             $"INSERT INTO `{_database}`.big (id, n, v, pad) SELECT seq + {first - 1}, seq * 7 % 1000003, CONCAT('row ', seq, ' ', REPEAT('x', seq % 23)), " +
-            $"IF(seq % 5 = 0, NULL, UNHEX(SHA2(seq, 256))) FROM `{_database}`.seq_1_to_{rows}");
+            $"IF(seq % 5 = 0, NULL, REPLACE(UNHEX(SHA2(seq, 256)), x'5C', x'2F')) FROM `{_database}`.seq_1_to_{rows}");
         await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
         table.Ids.UnionWith(Enumerable.Range(first, rows));
         table.NextId = first + rows;
