@@ -104,7 +104,8 @@ public static partial class MariaDbBinlogOutputParser
     public static List<DecodedRow> Parse(byte[] output, string database)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var lines = Encoding.Latin1.GetString(output).Split('\n');
+        // Line by line: the output of a large workload is too big for one string.
+        var lines = new OutputLines(output);
         var tables = new Dictionary<(string Database, string Table), List<BinlogColumn>>();
         var rows = new List<DecodedRow>();
         string? gtid = null;
@@ -175,6 +176,32 @@ public static partial class MariaDbBinlogOutputParser
 
         Flush();
         return rows;
+    }
+
+    /// <summary>The lines of the output, each decoded (Latin-1) only when asked for.</summary>
+    private sealed class OutputLines
+    {
+        private readonly byte[] _output;
+        private readonly List<int> _starts = [0];
+
+        public OutputLines(byte[] output)
+        {
+            _output = output;
+            for (var at = Array.IndexOf(output, (byte)'\n'); at >= 0; at = Array.IndexOf(output, (byte)'\n', at + 1))
+                _starts.Add(at + 1);
+        }
+
+        public int Length => _starts.Count;
+
+        public string this[int index]
+        {
+            get
+            {
+                var start = _starts[index];
+                var end = index + 1 < _starts.Count ? _starts[index + 1] - 1 : _output.Length;
+                return Encoding.Latin1.GetString(_output, start, end - start);
+            }
+        }
     }
 
     private static string Utf8(string latin1) => Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(latin1));
