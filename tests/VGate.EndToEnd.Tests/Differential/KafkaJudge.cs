@@ -30,9 +30,13 @@ internal static class KafkaJudge
     /// <see cref="AssertNothingDropped"/> detects): bigger workloads get more partitions.
     /// </summary>
     private static int PartitionsOf(ChainWorkload workload, string table) =>
-        table == "big"
-            ? Math.Max(Partitions, workload.Features.LargeTransactionRows / 10_000)
-            : Math.Max(Partitions, workload.Workload.Transactions.Count / 40);
+        table switch
+        {
+            "big" => Math.Max(Partitions, workload.Features.LargeTransactionRows / 10_000),
+            // Values of up to 100 KB, written as base64 JSON, before and after.
+            "lobs" => Math.Max(Partitions, workload.Workload.Transactions.Count / 8),
+            _ => Math.Max(Partitions, workload.Workload.Transactions.Count / 40),
+        };
 
     public static async Task<string> RunAsync(ChainWorkload workload, Action<string> log, CancellationToken cancellationToken)
     {
