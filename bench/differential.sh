@@ -6,7 +6,8 @@
 #
 #   bench/differential.sh [ROWS=1000000] [SEED=random]
 #
-# Environment (optional): VGATE_DIFF_FEATURES (extra feature switches, e.g. "+xa,+statement" or "all"; see
+# Environment (optional): VGATE_TEST_KAFKA (a real broker for the Kafka judge; without one it runs on librdkafka's
+# mock cluster, and only up to 100,000 rows), VGATE_DIFF_FEATURES (extra feature switches, e.g. "+xa,+statement" or "all"; see
 # tests/README.md), VGATE_DIFF_CHAIN_TRANSACTIONS (default 2000), VGATE_DIFF_TRANSACTIONS (default 2000),
 # SKIP_BUILD=1. The output is also written to bench/results/differential-<date>.txt; every failure names the seed.
 set -euo pipefail
@@ -35,7 +36,13 @@ status=0
     echo "# $(date -u '+%Y-%m-%d %H:%M UTC') bench/differential.sh $rows $seed; VGATE_DIFF_FEATURES=$VGATE_DIFF_FEATURES;" \
         "chain transactions $VGATE_DIFF_CHAIN_TRANSACTIONS, binlog-client transactions $VGATE_DIFF_TRANSACTIONS"
     echo "# load before: $(uptime)"
-    dotnet test "$repo/tests/VGate.EndToEnd.Tests" -c Release --no-build --filter "FullyQualifiedName~Differential" \
+    filter="FullyQualifiedName~Differential"
+    if [ "$rows" -gt 100000 ] && [ -z "${VGATE_TEST_KAFKA:-}" ]; then
+        # librdkafka's mock cluster keeps 5 MiB per partition, which one hot key of the large-value table exceeds.
+        echo "# the Kafka judge is skipped above 100,000 rows without a real broker (set VGATE_TEST_KAFKA=host:port)"
+        filter="$filter&FullyQualifiedName!~KafkaSink"
+    fi
+    dotnet test "$repo/tests/VGate.EndToEnd.Tests" -c Release --no-build --filter "$filter" \
         --logger "console;verbosity=detailed" || status=1
     # The binlog client's test keeps every row image of both decoders in memory (over 20 GB at 1,000,000 rows), so its
     # large transactions are capped at 100,000 rows.
