@@ -20,4 +20,11 @@ public sealed record DecodedRow(
 /// decoder's own form, for failure messages; <see cref="Text"/> is the value decoded with the column's character
 /// set, for character columns only.
 /// </summary>
-public sealed record DecodedValue(string Column, string? Canonical, string Raw, string? Text = null);
+public sealed record DecodedValue(string Column, string? Canonical, string Raw, string? Text = null)
+{
+    /// <summary>The column's type as mariadb-binlog's metadata names it (<c>INT</c>, <c>VARCHAR</c>, …); null from other decoders.</summary>
+    public string? BaseType { get; init; }
+
+    /// <summary>The column's character set from mariadb-binlog's metadata (null for binary and non-string columns).</summary>
+    public string? Charset { get; init; }
+}

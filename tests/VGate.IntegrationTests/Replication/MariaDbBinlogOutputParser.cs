@@ -104,7 +104,8 @@ public static partial class MariaDbBinlogOutputParser
     public static List<DecodedRow> Parse(byte[] output, string database)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var lines = Encoding.Latin1.GetString(output).Split('\n');
+        // Line by line: the output of a large workload is too big for one string.
+        var lines = new OutputLines(output);
         var tables = new Dictionary<(string Database, string Table), List<BinlogColumn>>();
         var rows = new List<DecodedRow>();
         string? gtid = null;
@@ -177,6 +178,32 @@ public static partial class MariaDbBinlogOutputParser
         return rows;
     }
 
+    /// <summary>The lines of the output, each decoded (Latin-1) only when asked for.</summary>
+    private sealed class OutputLines
+    {
+        private readonly byte[] _output;
+        private readonly List<int> _starts = [0];
+
+        public OutputLines(byte[] output)
+        {
+            _output = output;
+            for (var at = Array.IndexOf(output, (byte)'\n'); at >= 0; at = Array.IndexOf(output, (byte)'\n', at + 1))
+                _starts.Add(at + 1);
+        }
+
+        public int Length => _starts.Count;
+
+        public string this[int index]
+        {
+            get
+            {
+                var start = _starts[index];
+                var end = index + 1 < _starts.Count ? _starts[index + 1] - 1 : _output.Length;
+                return Encoding.Latin1.GetString(_output, start, end - start);
+            }
+        }
+    }
+
     private static string Utf8(string latin1) => Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(latin1));
 
     /// <summary>The bytes of a quoted mariadb-binlog string: <c>\xNN</c> is a byte below 0x20, everything else is itself.</summary>
@@ -238,7 +265,7 @@ public static partial class MariaDbBinlogOutputParser
             if (columns is null || index > columns.Count)
                 throw new FormatException($"No table metadata for `{Database}`.`{table}` column @{index}; was --print-table-metadata honoured?");
             var column = columns[index - 1];
-            Current!.Add(isNull ? ValueNormalizer.Null(column.Name, "NULL") : column.Normalize(value));
+            Current!.Add(isNull ? ValueNormalizer.Null(column.Name, "NULL") with { BaseType = column.BaseType, Charset = column.Charset } : column.Normalize(value));
         }
 
         public DecodedRow Build(string? gtid) => new(gtid, Database, table, kind, Before, After);
@@ -316,7 +343,7 @@ public static partial class MariaDbBinlogOutputParser
         public DecodedValue Normalize(string value)
         {
             var raw = ValueNormalizer.Shorten(value);
-            return new DecodedValue(Name, Canonical(value, out var text), raw, text);
+            return new DecodedValue(Name, Canonical(value, out var text), raw, text) { BaseType = BaseType, Charset = Charset };
         }
 
         private string Canonical(string value, out string? text)

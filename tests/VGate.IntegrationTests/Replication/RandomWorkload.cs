@@ -27,8 +27,11 @@ namespace VGate.IntegrationTests.Replication;
 /// </remarks>
 public sealed class RandomWorkload
 {
-    /// <summary>Ids at or above this value are only ever inserted by rolled-back transactions.</summary>
-    public const int RolledBackIdBase = 1_000_000;
+    /// <summary>Ids from this value up to <see cref="XaRolledBackIdBase"/> are only ever inserted by transactions that end in ROLLBACK.</summary>
+    public const int RolledBackIdBase = 100_000_000;
+
+    /// <summary>Ids at or above this value are only ever inserted by XA transactions rolled back after XA PREPARE.</summary>
+    public const int XaRolledBackIdBase = 200_000_000;
 
     private static readonly Encoding Cp1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
 
@@ -71,23 +74,47 @@ public sealed class RandomWorkload
     private readonly string _database;
     private readonly List<TableSpec> _tables = [];
     private readonly List<WorkloadTransaction> _transactions = [];
+    private readonly WorkloadOptions _options;
+    private readonly Dictionary<(string Table, string Column), string?> _addedColumnDefaults = [];
     private int _nextRolledBackId = RolledBackIdBase;
+    private int _nextXaRolledBackId = XaRolledBackIdBase;
+    private int _xaCount;
+    private int _ctasCount;
     private string? _lastGtid;
 
-    public RandomWorkload(int seed, string database)
+    public RandomWorkload(int seed, string database, WorkloadOptions? options = null)
     {
         Seed = seed;
         _database = database;
+        _options = options ?? new WorkloadOptions();
         _random = new Random(seed);
     }
 
     public int Seed { get; }
 
+    public WorkloadOptions Options => _options;
+
     /// <summary>The tables as they are now (after the DDL run so far).</summary>
     public IReadOnlyList<TableSpec> Tables => _tables;
 
+    /// <summary>
+    /// Columns added by DDL, with the value the ALTER gave the rows that already existed (canonical form, null = NULL):
+    /// a replay of row changes only knows them for rows written after the ALTER.
+    /// </summary>
+    public IReadOnlyDictionary<(string Table, string Column), string?> AddedColumnDefaults => _addedColumnDefaults;
+
     /// <summary>Everything that was executed, in order (DDL counts as a transaction of its own).</summary>
     public IReadOnlyList<WorkloadTransaction> Transactions => _transactions;
+
+    /// <summary>A root connection with the session the workload needs: UTC, a non-strict <c>sql_mode</c> that allows zero dates.</summary>
+    public static async Task<MySqlConnection> OpenSessionAsync(VGate.Testing.MariaDbServer server, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var connection = await server.OpenConnectionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var session = new MySqlCommand("SET time_zone = '+00:00', sql_mode = 'NO_ENGINE_SUBSTITUTION'", connection);
+        await session.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
 
     /// <summary>The statements that create the initial tables (run before the binlog start position is taken).</summary>
     public IReadOnlyList<string> CreateInitialTables()
@@ -130,11 +157,13 @@ public sealed class RandomWorkload
             Col("cl", "CHAR(12) CHARACTER SET latin1", r => Latin1(r, 12)),
             Col("vl", "VARCHAR(200) CHARACTER SET latin1", r => Latin1(r, 200)),
             Col("vl2", "VARCHAR(300) CHARACTER SET latin1", r => Latin1(r, 300)),
-            Col("bn", "BINARY(8)", r => Bytes(r, 8)),
+            Col("bn", "BINARY(8)", r => Binary(r, 8)),
             Col("vb", "VARBINARY(200)", r => Bytes(r, 200)),
             Col("vb2", "VARBINARY(400)", r => Bytes(r, 400)),
             Col("e", "ENUM('a','bb','ü','x y')", r => Enum(r, 4)),
             Col("e300", "ENUM(" + string.Join(",", Enumerable.Range(0, 300).Select(i => $"'m{i}'")) + ")", r => Enum(r, 300)),
+            // '' is a member here (index 1); the number 0 stores the invalid value (index 0), which also reads as ''.
+            Col("e0", "ENUM('','a','b')", r => r.Next(4) switch { 0 => "''", 1 => "0", 2 => "'a'", _ => Invariant($"{r.Next(1, 4)}") }),
             .. SetTypes.Select((set, i) => Col($"s{i}", set.Sql, r => Set(r, set.Members))),
         ]));
         _tables.Add(new TableSpec("charsets",
@@ -172,89 +201,466 @@ public sealed class RandomWorkload
             Col("ls", "LINESTRING", LineString),
             Col("pg", "POLYGON", Polygon),
         ]));
+        if (_options.NoPrimaryKey)
+        {
+            _tables.Add(new TableSpec("nopk",
+            [
+                Col("v", "VARCHAR(20)", r => Utf8(r, 20)),
+                Col("n", "INT", r => Int(r, int.MinValue, int.MaxValue)),
+                Col("bn", "BINARY(4)", r => Binary(r, 4)),
+                Col("y", "YEAR", Year),
+            ]) { HasPrimaryKey = false });
+        }
+
+        if (_options.NonTransactionalInSavepoint)
+        {
+            _tables.Add(new TableSpec("nontx",
+            [
+                Col("v", "VARCHAR(30)", r => Utf8(r, 30)),
+                Col("n", "BIGINT", r => Int(r, long.MinValue, long.MaxValue)),
+            ]) { Engine = "Aria" });
+        }
+
+        if (_options.StatementFormat)
+        {
+            _tables.Add(new TableSpec("sbr",
+            [
+                Col("n", "INT NOT NULL DEFAULT 0", r => Int(r, int.MinValue, int.MaxValue), nullable: false),
+                Col("v", "VARCHAR(40)", r => Utf8(r, 40)),
+                Col("d", "DECIMAL(10,2)", r => Decimal(r, 10, 2, unsigned: false)),
+            ]));
+        }
+
+        if (_options.LargeTransactionRows > 0)
+        {
+            _tables.Add(new TableSpec("big",
+            [
+                Col("n", "INT NOT NULL", r => Int(r, 0, 1000), nullable: false),
+                Col("v", "VARCHAR(40)", r => Utf8(r, 40)),
+                Col("pad", "VARBINARY(32)", r => Bytes(r, 32)),
+            ]) { Pickable = false });
+        }
+
         return _tables.Select(t => t.CreateSql(_database)).ToList();
     }
 
     /// <summary>
-    /// Runs <paramref name="count"/> transactions (plus the scheduled DDL) on <paramref name="connection"/>, which
-    /// must have <c>time_zone='+00:00'</c> and a non-strict <c>sql_mode</c> allowing zero dates.
+    /// Runs <paramref name="count"/> transactions (plus the scheduled DDL, CTAS and large transactions) on
+    /// <paramref name="connection"/>, which must have <c>time_zone='+00:00'</c> and a non-strict <c>sql_mode</c> allowing
+    /// zero dates. <paramref name="openConnection"/> opens another such connection (XA transactions are committed or rolled
+    /// back from one); without it, XA transactions are finished on <paramref name="connection"/>.
+    /// Every enabled feature is used at least once, at a fixed fraction of <paramref name="count"/>, and at random after that.
     /// </summary>
-    public async Task RunAsync(MySqlConnection connection, int count, CancellationToken cancellationToken)
+    public async Task RunAsync(MySqlConnection connection, int count, CancellationToken cancellationToken, Func<CancellationToken, Task<MySqlConnection>>? openConnection = null)
     {
-        var ddl = new Dictionary<int, Func<List<string>>>
+        ArgumentNullException.ThrowIfNull(connection);
+        var scheduled = new Dictionary<int, List<Func<Task>>>();
+        void At(double fraction, Func<Task> step)
         {
-            [count / 5] = AddColumns,
-            [count * 2 / 5] = DropColumns,
-            [count * 11 / 20] = ModifyColumns,
-            [count * 7 / 10] = CreateTable,
-        };
+            var index = Math.Min(count - 1, (int)(count * fraction));
+            if (!scheduled.TryGetValue(index, out var steps))
+                scheduled[index] = steps = [];
+            steps.Add(step);
+        }
+
+        if (_options.Ddl)
+        {
+            At(0.2, () => RunDdlAsync(connection, AddColumns(), cancellationToken));
+            At(0.4, () => RunDdlAsync(connection, DropColumns(), cancellationToken));
+            At(0.7, () => RunDdlAsync(connection, CreateTable(), cancellationToken));
+        }
+
+        if (_options.ModifyColumns)
+            At(0.55, () => RunDdlAsync(connection, ModifyColumns(), cancellationToken));
+        if (_options.CreateTableAsSelect)
+        {
+            At(0.3, () => RunCreateTableAsSelectAsync(connection, cancellationToken));
+            At(0.85, () => RunCreateTableAsSelectAsync(connection, cancellationToken));
+        }
+
+        if (_options.LargeTransactionRows > 0)
+        {
+            At(0.5, () => RunLargeInsertAsync(connection, cancellationToken));
+            At(0.6, () => RunLargeUpdateAsync(connection, cancellationToken));
+        }
+
+        if (_options.Savepoints || _options.NonTransactionalInSavepoint)
+            At(0.1, () => RunSavepointTransactionAsync(connection, forceNonTransactional: _options.NonTransactionalInSavepoint, cancellationToken));
+        if (_options.Xa)
+        {
+            At(0.15, () => RunXaTransactionAsync(connection, openConnection, XaEnd.CommitFromOtherConnection, cancellationToken));
+            At(0.25, () => RunXaTransactionAsync(connection, openConnection, XaEnd.OnePhase, cancellationToken));
+            At(0.35, () => RunXaTransactionAsync(connection, openConnection, XaEnd.RollbackAfterPrepare, cancellationToken));
+        }
+
+        if (_options.StatementFormat)
+            At(0.45, () => RunStatementFormatTransactionAsync(connection, cancellationToken));
+        if (_options.PrimaryKeyChanges)
+            At(0.05, () => RunTransactionAsync(connection, 2, autocommit: false, rollback: false, cancellationToken, forcePrimaryKeyChange: true));
+
         for (var i = 0; i < count; i++)
         {
-            if (ddl.TryGetValue(i, out var makeDdl))
+            if (scheduled.TryGetValue(i, out var steps))
             {
-                foreach (var statement in makeDdl())
-                {
-                    await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
-                    await RecordAsync(connection, [statement], committed: true, hasInsert: false, cancellationToken).ConfigureAwait(false);
-                }
+                foreach (var step in steps)
+                    await step().ConfigureAwait(false);
             }
 
             var roll = _random.NextDouble();
             if (roll < 0.2)
                 await RunTransactionAsync(connection, 1, autocommit: true, rollback: false, cancellationToken).ConfigureAwait(false);
+            else if (roll < 0.28 && _options.Savepoints)
+                await RunSavepointTransactionAsync(connection, forceNonTransactional: false, cancellationToken).ConfigureAwait(false);
+            else if (roll < 0.31 && _options.Xa)
+                await RunXaTransactionAsync(connection, openConnection, (XaEnd)_random.Next(3), cancellationToken).ConfigureAwait(false);
+            else if (roll < 0.33 && _options.StatementFormat)
+                await RunStatementFormatTransactionAsync(connection, cancellationToken).ConfigureAwait(false);
             else
-                await RunTransactionAsync(connection, _random.Next(2, 7), autocommit: false, rollback: roll > 0.9, cancellationToken).ConfigureAwait(false);
+                await RunTransactionAsync(connection, _random.Next(2, 7), autocommit: false, rollback: roll > 0.9 && _options.Rollbacks, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RunTransactionAsync(MySqlConnection connection, int statements, bool autocommit, bool rollback, CancellationToken cancellationToken)
+    private async Task RunDdlAsync(MySqlConnection connection, List<string> statements, CancellationToken cancellationToken)
+    {
+        foreach (var statement in statements)
+        {
+            await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(connection, [statement], committed: true, hasInsert: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The id sets of every table, copied (the working state of a transaction).</summary>
+    private Dictionary<TableSpec, HashSet<int>> CopyIds(Dictionary<TableSpec, HashSet<int>>? from = null) =>
+        (from ?? _tables.ToDictionary(t => t, t => t.Ids)).ToDictionary(p => p.Key, p => new HashSet<int>(p.Value));
+
+    /// <summary>Restores a savepoint's id sets, except for non-transactional tables, whose changes stay.</summary>
+    private static Dictionary<TableSpec, HashSet<int>> RestoreIds(Dictionary<TableSpec, HashSet<int>> savepoint, Dictionary<TableSpec, HashSet<int>> current)
+    {
+        var restored = savepoint.ToDictionary(p => p.Key, p => new HashSet<int>(p.Key.Transactional ? p.Value : current[p.Key]));
+        foreach (var (table, ids) in current.Where(p => !restored.ContainsKey(p.Key)))
+            restored[table] = ids;
+        return restored;
+    }
+
+    /// <summary>What becomes of the rows a statement writes, which decides their ids.</summary>
+    private enum RowFate
+    {
+        Kept,
+        RolledBack,
+        XaRolledBack,
+    }
+
+    private int NewId(TableSpec table, RowFate fate) => fate switch
+    {
+        RowFate.RolledBack => _nextRolledBackId++,
+        RowFate.XaRolledBack => _nextXaRolledBackId++,
+        _ => table.NextId++,
+    };
+
+    private static void Commit(Dictionary<TableSpec, HashSet<int>> pending)
+    {
+        foreach (var (table, ids) in pending)
+            table.Ids = ids;
+    }
+
+    private async Task RunTransactionAsync(MySqlConnection connection, int statements, bool autocommit, bool rollback, CancellationToken cancellationToken, bool forcePrimaryKeyChange = false)
     {
         var sql = new List<string>();
-        var pending = _tables.ToDictionary(t => t, t => new HashSet<int>(t.Ids));
+        var pending = CopyIds();
         var hasInsert = false;
         if (!autocommit)
-        {
             await ExecuteAsync(connection, "START TRANSACTION", cancellationToken).ConfigureAwait(false);
-        }
 
         for (var s = 0; s < statements; s++)
         {
-            var table = _tables[_random.Next(_tables.Count)];
-            var ids = pending[table];
-            var choice = _random.Next(10);
-            string statement;
-            if (choice < 5 || ids.Count < 4)
-            {
-                var rows = Enumerable.Range(0, _random.Next(1, 4)).Select(_ => rollback ? _nextRolledBackId++ : table.NextId++).ToList();
-                statement = table.InsertSql(_database, rows, _random);
-                ids.UnionWith(rows);
-                hasInsert = true;
-            }
-            else if (choice < 8)
-            {
-                var targets = ids.OrderBy(id => id).Where(_ => _random.Next(ids.Count) < 3).Take(3).DefaultIfEmpty(ids.Min()).ToList();
-                statement = table.UpdateSql(_database, targets, _random);
-            }
-            else
-            {
-                var target = ids.OrderBy(id => id).ElementAt(_random.Next(ids.Count));
-                statement = $"DELETE FROM `{_database}`.`{table.Name}` WHERE id = {target}";
-                ids.Remove(target);
-            }
-
-            sql.Add(statement);
-            await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+            // Non-transactional tables are only written by autocommit statements and inside savepoints: in a
+            // transaction that rolls back they would keep their rows, which is a different test.
+            var candidates = _tables.Where(t => t.Pickable && (autocommit || t.Transactional)).ToList();
+            var table = candidates[_random.Next(candidates.Count)];
+            hasInsert |= await RunStatementAsync(connection, table, pending, rollback ? RowFate.RolledBack : RowFate.Kept, sql, cancellationToken, forcePrimaryKeyChange && s == 0).ConfigureAwait(false);
         }
 
         if (!autocommit)
             await ExecuteAsync(connection, rollback ? "ROLLBACK" : "COMMIT", cancellationToken).ConfigureAwait(false);
         if (!rollback)
+            Commit(pending);
+        await RecordAsync(connection, sql, committed: !rollback, hasInsert, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One random INSERT, UPDATE (sometimes of the primary key), DELETE or, for the table without a key, a duplicate row.
+    /// Returns true for an INSERT.
+    /// </summary>
+    private async Task<bool> RunStatementAsync(
+        MySqlConnection connection, TableSpec table, Dictionary<TableSpec, HashSet<int>> pending, RowFate fate, List<string> sql, CancellationToken cancellationToken, bool forcePrimaryKeyChange = false)
+    {
+        var ids = pending[table];
+        var forced = forcePrimaryKeyChange && ids.Count > 0;
+        var choice = forced ? 10 : _random.Next(12);
+        string statement;
+        var insert = false;
+        if (!forced && (choice < 5 || ids.Count < 4))
         {
-            foreach (var (table, ids) in pending)
-                table.Ids = ids;
+            var rows = Enumerable.Range(0, _random.Next(1, 4)).Select(_ => NewId(table, fate)).ToList();
+            statement = table.InsertSql(_database, rows, _random);
+            ids.UnionWith(rows);
+            insert = true;
+        }
+        else if (choice < 8)
+        {
+            var targets = ids.OrderBy(id => id).Where(_ => _random.Next(ids.Count) < 3).Take(3).DefaultIfEmpty(ids.Min()).ToList();
+            statement = table.UpdateSql(_database, targets, _random);
+        }
+        else if (choice == 8 && !table.HasPrimaryKey)
+        {
+            // An exact duplicate of an existing row: only a whole-row replay can tell the two apart.
+            var target = ids.OrderBy(id => id).ElementAt(_random.Next(ids.Count));
+            statement = $"INSERT INTO `{_database}`.`{table.Name}` SELECT * FROM `{_database}`.`{table.Name}` WHERE id = {target} LIMIT 1";
+        }
+        else if (choice >= 10 && (_options.PrimaryKeyChanges || forcePrimaryKeyChange) && table.HasPrimaryKey)
+        {
+            var target = ids.OrderBy(id => id).ElementAt(_random.Next(ids.Count));
+            var newId = NewId(table, fate);
+            statement = $"UPDATE `{_database}`.`{table.Name}` SET id = {newId} WHERE id = {target}";
+            ids.Remove(target);
+            ids.Add(newId);
+        }
+        else
+        {
+            var target = ids.OrderBy(id => id).ElementAt(_random.Next(ids.Count));
+            statement = $"DELETE FROM `{_database}`.`{table.Name}` WHERE id = {target}";
+            ids.Remove(target);
         }
 
-        await RecordAsync(connection, sql, committed: !rollback, hasInsert, cancellationToken).ConfigureAwait(false);
+        sql.Add(statement);
+        await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+        return insert;
+    }
+
+    /// <summary>
+    /// A committed transaction with nested savepoints, each released or rolled back at random; with
+    /// <see cref="WorkloadOptions.NonTransactionalInSavepoint"/>, a non-transactional table may be changed inside the
+    /// outer savepoint (<paramref name="forceNonTransactional"/>: always, and the savepoint is rolled back).
+    /// </summary>
+    private async Task RunSavepointTransactionAsync(MySqlConnection connection, bool forceNonTransactional, CancellationToken cancellationToken)
+    {
+        var sql = new List<string>();
+        var pending = CopyIds();
+        var hasInsert = false;
+        var transactional = _tables.Where(t => t.Pickable && t.Transactional).ToList();
+        async Task Statements(int n)
+        {
+            for (var s = 0; s < n; s++)
+                hasInsert |= await RunStatementAsync(connection, transactional[_random.Next(transactional.Count)], pending, RowFate.Kept, sql, cancellationToken).ConfigureAwait(false);
+        }
+
+        async Task Run(string statement)
+        {
+            sql.Add(statement);
+            await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, "START TRANSACTION", cancellationToken).ConfigureAwait(false);
+        await Statements(_random.Next(0, 3)).ConfigureAwait(false);
+        await Run("SAVEPOINT sp1").ConfigureAwait(false);
+        var atSp1 = CopyIds(pending);
+        var insertAtSp1 = hasInsert;
+        await Statements(_random.Next(1, 4)).ConfigureAwait(false);
+        if (_random.Next(2) == 0)
+        {
+            await Run("SAVEPOINT sp2").ConfigureAwait(false);
+            var atSp2 = CopyIds(pending);
+            var insertAtSp2 = hasInsert;
+            await Statements(_random.Next(1, 3)).ConfigureAwait(false);
+            if (_random.Next(2) == 0)
+            {
+                await Run("ROLLBACK TO SAVEPOINT sp2").ConfigureAwait(false);
+                pending = RestoreIds(atSp2, pending);
+                hasInsert = insertAtSp2;
+            }
+            else
+            {
+                await Run("RELEASE SAVEPOINT sp2").ConfigureAwait(false);
+            }
+        }
+
+        var nonTransactional = _tables.FirstOrDefault(t => !t.Transactional);
+        var nonTransactionalInsert = false;
+        if (nonTransactional is not null && (forceNonTransactional || _random.Next(3) == 0))
+            nonTransactionalInsert = await RunStatementAsync(connection, nonTransactional, pending, RowFate.Kept, sql, cancellationToken).ConfigureAwait(false);
+        if (forceNonTransactional || _random.Next(2) == 0)
+        {
+            await Run("ROLLBACK TO SAVEPOINT sp1").ConfigureAwait(false);
+            pending = RestoreIds(atSp1, pending);
+            hasInsert = insertAtSp1;
+        }
+        else
+        {
+            await Run("RELEASE SAVEPOINT sp1").ConfigureAwait(false);
+        }
+
+        await Statements(_random.Next(0, 3)).ConfigureAwait(false);
+        await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+        Commit(pending);
+        await RecordAsync(connection, sql, committed: true, hasInsert || nonTransactionalInsert, cancellationToken).ConfigureAwait(false);
+    }
+
+    private enum XaEnd
+    {
+        CommitFromOtherConnection,
+        OnePhase,
+        RollbackAfterPrepare,
+    }
+
+    /// <summary>
+    /// An XA transaction. Prepared ones are prepared on a connection of their own, which then disconnects (the prepared
+    /// transaction survives it), and are committed or rolled back from <paramref name="connection"/>.
+    /// </summary>
+    private async Task RunXaTransactionAsync(MySqlConnection connection, Func<CancellationToken, Task<MySqlConnection>>? openConnection, XaEnd end, CancellationToken cancellationToken)
+    {
+        var xid = string.Create(CultureInfo.InvariantCulture, $"'vgate-xa-{Seed}-{++_xaCount}'");
+        var rollback = end == XaEnd.RollbackAfterPrepare;
+        var sql = new List<string>();
+        var pending = CopyIds();
+        var hasInsert = false;
+        var transactional = _tables.Where(t => t.Pickable && t.Transactional).ToList();
+        var worker = end == XaEnd.OnePhase || openConnection is null ? connection : await openConnection(cancellationToken).ConfigureAwait(false);
+        string? prepareGtid = null;
+        try
+        {
+            await ExecuteAsync(worker, $"XA START {xid}", cancellationToken).ConfigureAwait(false);
+            // Rows of a rolled-back XA transaction do reach the binlog (in its XA PREPARE group): they get their own id range.
+            for (var s = _random.Next(1, 5); s > 0; s--)
+                hasInsert |= await RunStatementAsync(worker, transactional[_random.Next(transactional.Count)], pending, rollback ? RowFate.XaRolledBack : RowFate.Kept, sql, cancellationToken).ConfigureAwait(false);
+
+            await ExecuteAsync(worker, $"XA END {xid}", cancellationToken).ConfigureAwait(false);
+            if (end == XaEnd.OnePhase)
+            {
+                await ExecuteAsync(worker, $"XA COMMIT {xid} ONE PHASE", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await ExecuteAsync(worker, $"XA PREPARE {xid}", cancellationToken).ConfigureAwait(false);
+                await using var command = new MySqlCommand("SELECT @@last_gtid", worker);
+                prepareGtid = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(worker, connection))
+                await worker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (end != XaEnd.OnePhase)
+            await FinishPreparedAsync(connection, $"XA {(rollback ? "ROLLBACK" : "COMMIT")} {xid}", cancellationToken).ConfigureAwait(false);
+        if (!rollback)
+            Commit(pending);
+        sql.Insert(0, $"XA START {xid} ({end})");
+        if (end == XaEnd.OnePhase)
+        {
+            await RecordAsync(connection, sql, committed: true, hasInsert, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The rows are in the XA PREPARE group; the XA COMMIT/ROLLBACK group has none.
+            _transactions.Add(new WorkloadTransaction(_transactions.Count + 1, prepareGtid, Committed: !rollback, hasInsert, sql) { XaRolledBack = rollback });
+            await RecordAsync(connection, [$"XA {(rollback ? "ROLLBACK" : "COMMIT")} {xid}"], committed: true, hasInsert: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// XA COMMIT/ROLLBACK of a transaction prepared on a connection that has just closed: the server detaches the
+    /// prepared transaction from that connection's thread asynchronously, and until it has, the XID is unknown
+    /// (XAER_NOTA). Polled with a deadline.
+    /// </summary>
+    private async Task FinishPreparedAsync(MySqlConnection connection, string statement, CancellationToken cancellationToken)
+    {
+        var deadline = System.DateTime.UtcNow + VGate.Testing.TestDeadline.Default;
+        while (true)
+        {
+            try
+            {
+                await using var command = new MySqlCommand(statement, connection);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.XAERNotA && System.DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MySqlException ex)
+            {
+                throw new InvalidOperationException(FormattableString.Invariant($"seed {Seed}, transaction #{_transactions.Count + 1}: {ex.Message} in {statement}"), ex);
+            }
+        }
+    }
+
+    /// <summary>A transaction logged as statements (<c>binlog_format=STATEMENT</c> for the session), then back to ROW.</summary>
+    private async Task RunStatementFormatTransactionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var table = Table("sbr");
+        var sql = new List<string>();
+        var pending = CopyIds();
+        await ExecuteAsync(connection, "SET SESSION binlog_format = 'STATEMENT'", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(connection, "START TRANSACTION", cancellationToken).ConfigureAwait(false);
+            for (var s = _random.Next(1, 4); s > 0; s--)
+                await RunStatementAsync(connection, table, pending, RowFate.Kept, sql, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, "SET SESSION binlog_format = 'ROW'", cancellationToken).ConfigureAwait(false);
+        }
+
+        Commit(pending);
+        // Logged as statements: the binlog has no row events for it.
+        await RecordAsync(connection, sql, committed: true, hasInsert: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>CREATE TABLE … SELECT from <c>ints</c>: a new table whose rows come with its DDL.</summary>
+    private async Task RunCreateTableAsSelectAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var source = Table("ints");
+        var name = string.Create(CultureInfo.InvariantCulture, $"ctas{++_ctasCount}");
+        var columns = source.Columns.Where(c => c.Name is "i" or "bi" or "y" or "b13" or "biu").ToList();
+        var table = new TableSpec(name, [.. columns]) { Ids = [.. source.Ids], NextId = source.NextId };
+        var statement = $"CREATE TABLE `{_database}`.`{name}` (PRIMARY KEY (id)) ENGINE=InnoDB AS SELECT id, " +
+            string.Join(", ", columns.Select(c => $"`{c.Name}`")) + $" FROM `{_database}`.ints";
+        await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+        _tables.Add(table);
+        await RecordAsync(connection, [statement], committed: true, hasInsert: source.Ids.Count > 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One transaction inserting <see cref="WorkloadOptions.LargeTransactionRows"/> rows into <c>big</c>. The binary
+    /// <c>pad</c> holds no backslash, so that neither it nor its reverse holds <c>\x</c> (see the class remarks).
+    /// </summary>
+    private async Task RunLargeInsertAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var table = Table("big");
+        var rows = _options.LargeTransactionRows;
+        var first = table.NextId;
+        var statement = string.Create(CultureInfo.InvariantCulture,
+            $"INSERT INTO `{_database}`.big (id, n, v, pad) SELECT seq + {first - 1}, seq * 7 % 1000003, CONCAT('row ', seq, ' ', REPEAT('x', seq % 23)), " +
+            $"IF(seq % 5 = 0, NULL, REPLACE(UNHEX(SHA2(seq, 256)), x'5C', x'2F')) FROM `{_database}`.seq_1_to_{rows}");
+        await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+        table.Ids.UnionWith(Enumerable.Range(first, rows));
+        table.NextId = first + rows;
+        await RecordAsync(connection, [statement], committed: true, hasInsert: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One transaction updating every row of <c>big</c> (before and after images of each).</summary>
+    private async Task RunLargeUpdateAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var statement = $"UPDATE `{_database}`.big SET n = n + 1, v = CONCAT(v, '+'), pad = REVERSE(pad)";
+        await ExecuteAsync(connection, "START TRANSACTION", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"DELETE FROM `{_database}`.big WHERE id % 97 = 0", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+        Table("big").Ids.RemoveWhere(id => id % 97 == 0);
+        await RecordAsync(connection, [statement, "DELETE … WHERE id % 97 = 0"], committed: true, hasInsert: false, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RecordAsync(MySqlConnection connection, List<string> sql, bool committed, bool hasInsert, CancellationToken cancellationToken)
@@ -278,7 +684,7 @@ public sealed class RandomWorkload
 
     private async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand(sql, connection);
+        await using var command = new MySqlCommand(sql, connection) { CommandTimeout = 0 };
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -297,6 +703,9 @@ public sealed class RandomWorkload
         ints.Columns.Add(Col("extra_dec", "DECIMAL(8,3)", r => Decimal(r, 8, 3, unsigned: false)));
         var times = Table("times");
         times.Columns.Add(Col("extra_y", "YEAR NOT NULL DEFAULT 2000", Year, nullable: false));
+        _addedColumnDefaults[("ints", "extra_txt")] = null;
+        _addedColumnDefaults[("ints", "extra_dec")] = null;
+        _addedColumnDefaults[("times", "extra_y")] = "2000";
         return
         [
             $"ALTER TABLE `{_database}`.ints ADD COLUMN extra_txt VARCHAR(30) CHARACTER SET latin1 NULL AFTER ti, ADD COLUMN extra_dec DECIMAL(8,3) NULL",
@@ -338,7 +747,7 @@ public sealed class RandomWorkload
         [
             Col("u8", "TINYINT UNSIGNED NOT NULL DEFAULT 7", r => UInt(r, byte.MaxValue), nullable: false),
             Col("name", "VARCHAR(40) CHARACTER SET latin1", r => Latin1(r, 40)),
-            Col("bin", "BINARY(3)", r => Bytes(r, 3)),
+            Col("bin", "BINARY(3)", r => Binary(r, 3)),
             Col("amount", "DECIMAL(20,6)", r => Decimal(r, 20, 6, unsigned: false)),
             Col("at", "DATETIME(3)", r => DateTime(r, 3)),
             Col("stamp", "TIMESTAMP(6) NULL", r => Timestamp(r, 6)),
@@ -377,9 +786,9 @@ public sealed class RandomWorkload
         _ => Invariant($"{(((ulong)r.NextInt64() << 1) | (uint)r.Next(2)) % max}"),
     };
 
-    private static string Year(Random r) => r.Next(5) switch
+    private string Year(Random r) => r.Next(5) switch
     {
-        0 => "0",
+        0 => _options.ZeroYear ? "0" : "1901",
         1 => "1901",
         2 => "2155",
         _ => Invariant($"{r.Next(1901, 2156)}"),
@@ -611,18 +1020,35 @@ public sealed class RandomWorkload
 
     private static string[] Bmp(string[] pieces) => [.. pieces.Where(p => p.EnumerateRunes().All(rune => rune.IsBmp))];
 
-    private static string Inet6(Random r) => r.Next(4) switch
+    private string Inet6(Random r) => r.Next(4) switch
     {
-        0 => "'::'",
+        0 when _options.BinaryPadding => "'::'",
         1 => "'::ffff:192.0.2.1'",
-        _ => "'" + string.Join(":", Enumerable.Range(0, 8).Select(_ => r.Next(65536).ToString("x", CultureInfo.InvariantCulture))) + "'",
+        // Without BinaryPadding the last byte is never 0 (the server strips trailing zero bytes of fixed binary values).
+        _ => "'" + string.Join(":", Enumerable.Range(0, 8).Select(i => (r.Next(65536) | (i == 7 && !_options.BinaryPadding ? 1 : 0)).ToString("x", CultureInfo.InvariantCulture))) + "'",
     };
 
-    private static string Uuid(Random r)
+    private string Uuid(Random r)
     {
         var bytes = new byte[16];
         r.NextBytes(bytes);
-        return r.Next(5) == 0 ? "'00000000-0000-0000-0000-000000000000'" : "'" + new Guid(bytes).ToString() + "'";
+        if (!_options.BinaryPadding)
+            bytes[15] |= 1;
+        return r.Next(5) == 0 && _options.BinaryPadding ? "'00000000-0000-0000-0000-000000000000'" : "'" + new Guid(bytes).ToString() + "'";
+    }
+
+    /// <summary>
+    /// A BINARY(n) value: shorter than n, all zeros or ending in zero bytes (the server pads and strips them), unless
+    /// <see cref="WorkloadOptions.BinaryPadding"/> is off, in which case exactly n bytes with a non-zero last byte.
+    /// </summary>
+    private string Binary(Random r, int length)
+    {
+        if (_options.BinaryPadding)
+            return Bytes(r, length);
+        var bytes = new byte[length];
+        r.NextBytes(bytes);
+        bytes[^1] |= 1;
+        return Hex(bytes);
     }
 
     /// <summary><c>x'…'</c> of the bytes after <see cref="Sanitize"/>.</summary>
@@ -645,7 +1071,11 @@ public sealed class RandomWorkload
 /// One executed transaction: its number (1-based), the GTID it got (null when rolled back or when it changed nothing),
 /// its SQL.
 /// </summary>
-public sealed record WorkloadTransaction(int Number, string? Gtid, bool Committed, bool HasInsert, IReadOnlyList<string> Sql);
+public sealed record WorkloadTransaction(int Number, string? Gtid, bool Committed, bool HasInsert, IReadOnlyList<string> Sql)
+{
+    /// <summary>An XA transaction rolled back after XA PREPARE: its rows are in the binlog under <see cref="Gtid"/>.</summary>
+    public bool XaRolledBack { get; init; }
+}
 
 /// <summary>A character set: its SQL name, .NET encoding and the string pieces the generator may use in it.</summary>
 public sealed record Charset(string Name, Encoding Encoding, string[] Pieces);
@@ -653,10 +1083,21 @@ public sealed record Charset(string Name, Encoding Encoding, string[] Pieces);
 /// <summary>A column of a workload table and how to make random values (SQL literals) for it.</summary>
 public sealed record ColumnSpec(string Name, string SqlType, bool Nullable, Func<Random, string> Generate);
 
-/// <summary>A workload table: an <c>id INT PRIMARY KEY</c> plus <see cref="Columns"/>, and the ids it holds.</summary>
+/// <summary>A workload table: an <c>id INT PRIMARY KEY</c> (or a plain <c>id INT</c>) plus <see cref="Columns"/>, and the ids it holds.</summary>
 public sealed class TableSpec(string name, List<ColumnSpec> columns)
 {
     public string Name { get; } = name;
+
+    /// <summary>False for a table without a primary key (its <c>id</c> is not even unique: rows may be duplicated).</summary>
+    public bool HasPrimaryKey { get; init; } = true;
+
+    /// <summary>The storage engine; Aria and MyISAM are not transactional.</summary>
+    public string Engine { get; init; } = "InnoDB";
+
+    public bool Transactional => Engine == "InnoDB";
+
+    /// <summary>False for tables only written by dedicated transactions (the large ones).</summary>
+    public bool Pickable { get; init; } = true;
 
     public List<ColumnSpec> Columns { get; } = columns;
 
@@ -665,8 +1106,8 @@ public sealed class TableSpec(string name, List<ColumnSpec> columns)
     public int NextId { get; set; } = 1;
 
     public string CreateSql(string database) =>
-        $"CREATE TABLE `{database}`.`{Name}` (id INT NOT NULL PRIMARY KEY, " +
-        string.Join(", ", Columns.Select(c => $"`{c.Name}` {c.SqlType}")) + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+        $"CREATE TABLE `{database}`.`{Name}` (id INT NOT NULL{(HasPrimaryKey ? " PRIMARY KEY" : "")}, " +
+        string.Join(", ", Columns.Select(c => $"`{c.Name}` {c.SqlType}")) + $") ENGINE={Engine} DEFAULT CHARSET=utf8mb4";
 
     public string InsertSql(string database, IReadOnlyList<int> ids, Random random) =>
         $"INSERT INTO `{database}`.`{Name}` (id, {string.Join(", ", Columns.Select(c => $"`{c.Name}`"))}) VALUES " +
