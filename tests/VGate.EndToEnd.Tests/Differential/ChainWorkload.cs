@@ -22,20 +22,21 @@ public class ChainWorkload : IAsyncLifetime
     public const int DefaultTransactions = 150;
 
     /// <summary>
-    /// The features on by default: those every judge passes today. Off, with what each one does today (issue 13; turn
-    /// them on here once the fixes are merged):
+    /// The features on by default: those every judge passes today (XA, savepoints, CTAS, YEAR 0 and BINARY padding
+    /// passed once the issue 13 fixes were merged). Off, with what each one does today:
     /// <list type="bullet">
-    /// <item><c>nontx</c> (an Aria table changed inside a savepoint that is rolled back): VStream delivers the
-    /// rolled-back InnoDB rows that MariaDB wrote before its <c>ROLLBACK TO</c>.</item>
-    /// <item><c>xa</c>: VStream delivers the rows of XA transactions rolled back after XA PREPARE, and the replay
-    /// misses or repeats rows of committed ones.</item>
-    /// <item><c>statement</c>: the rows changed by a STATEMENT-format transaction never reach VStream clients, and the
-    /// stream goes on as if nothing happened (silent loss).</item>
+    /// <item><c>nontx</c> (an Aria table changed inside a savepoint that is rolled back, so MariaDB logs the rolled-back
+    /// rows and the <c>ROLLBACK TO</c>): at seed 20261207 all three VStream/Kafka judges end one row short: the DELETE
+    /// of <c>strs</c> id=8 in workload transaction #76 finds no such row in the replay. Not yet explained (the hand-made
+    /// forms in ShardStreamerTransactionTests pass).</item>
+    /// <item><c>statement</c>: a STATEMENT-format session's DML now reaches VStream clients as INSERT/UPDATE/DELETE events
+    /// carrying the SQL (as Vitess sends them), which this judge's row replay cannot apply, and which the Kafka sink
+    /// does not turn into records.</item>
     /// <item><c>modify</c> is off for good here: a MODIFY COLUMN changes the stored form of rows that no later event
     /// touches, so a replay cannot be compared with SELECT (the binlog-client differential test covers it).</item>
     /// </list>
     /// </summary>
-    public static WorkloadOptions DefaultFeatures { get; } = new WorkloadOptions { ModifyColumns = false, NonTransactionalInSavepoint = false, Xa = false, StatementFormat = false, LargeTransactionRows = 3_000 };
+    public static WorkloadOptions DefaultFeatures { get; } = new WorkloadOptions { ModifyColumns = false, NonTransactionalInSavepoint = false, StatementFormat = false, LargeTransactionRows = 3_000 };
 
     private readonly WorkloadOptions _defaults;
 
@@ -175,17 +176,11 @@ public class ChainWorkload : IAsyncLifetime
 }
 
 /// <summary>
-/// The workload for the <c>vgate binlog</c> judge: <see cref="ChainWorkload.DefaultFeatures"/> without the two edge
-/// values it gets wrong today:
-/// <list type="bullet">
-/// <item><c>year0</c>: the zero YEAR makes <c>vgate binlog</c> crash (exit 134, <c>System.Text.Json</c> rejects the
-/// number <c>0000</c> in <c>EventJsonWriter.WriteRawText</c>) at the first row holding one.</item>
-/// <item><c>binpad</c>: BINARY(n) (also INET6, UUID) values are printed as the stored bytes, without the trailing zero
-/// bytes the server strips, so <c>x'A600000000000000'</c> in a BINARY(8) prints as <c>"pg=="</c> (x'A6') and the
-/// padding is lost (mariadb-binlog, VStream and SELECT all give 8 bytes).</item>
-/// </list>
+/// The workload for the <c>vgate binlog</c> judge: <see cref="ChainWorkload.DefaultFeatures"/>, with mariadb-binlog's
+/// row images decoded for the value-by-value comparison (YEAR 0 and BINARY padding, which crashed or were trimmed
+/// before, are on).
 /// </summary>
-public sealed class BinlogCommandWorkload() : ChainWorkload(DefaultFeatures with { ZeroYear = false, BinaryPadding = false })
+public sealed class BinlogCommandWorkload() : ChainWorkload(DefaultFeatures)
 {
     protected override bool DecodesBinlogRows => true;
 }
