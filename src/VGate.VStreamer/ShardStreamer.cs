@@ -265,6 +265,8 @@ public sealed class ShardStreamer
                 if (role is TransactionEventRole.Savepoint or TransactionEventRole.RollbackToSavepoint or TransactionEventRole.ReleaseSavepoint &&
                     client.Transactions.SavepointName is { } name)
                     statements.Add(new SavepointStatement(role, name, binlogEvent.Header.NextPosition));
+                if (role == TransactionEventRole.Rollback)
+                    statements.Add(new SavepointStatement(role, "", binlogEvent.Header.NextPosition));
                 if (role.EndsGroup())
                     break;
             }

@@ -3,7 +3,7 @@ using VGate.MySql.Binlog;
 namespace VGate.VStreamer.Streaming;
 
 /// <summary>A SAVEPOINT, ROLLBACK TO or RELEASE SAVEPOINT statement of a group, where it ends in the binlog file.</summary>
-/// <param name="Role">Its role (one of the three savepoint roles).</param>
+/// <param name="Role">Its role (one of the three savepoint roles, or <see cref="TransactionEventRole.Rollback"/> for a group that ends in ROLLBACK).</param>
 /// <param name="Name">The savepoint's name.</param>
 /// <param name="EndPosition">The file offset after the statement's event.</param>
 internal readonly record struct SavepointStatement(TransactionEventRole Role, string Name, ulong EndPosition);
@@ -23,7 +23,10 @@ internal sealed class SavepointPlan
     /// <summary>The undone ranges: an event whose end offset is in (From, To] was rolled back.</summary>
     public IReadOnlyList<(ulong From, ulong To)> Undone => _undone;
 
-    public static SavepointPlan Compute(IEnumerable<SavepointStatement> statements)
+    /// <param name="statements">The group's savepoint statements in order, and its end when that is a ROLLBACK.</param>
+    /// <param name="groupStart">The file offset where the group starts: a ROLLBACK TO a savepoint the server did not log
+    /// (it logs SAVEPOINT only once the group has changes) and a ROLLBACK of the whole group go back to it.</param>
+    public static SavepointPlan Compute(IEnumerable<SavepointStatement> statements, ulong groupStart)
     {
         var open = new List<(string Name, ulong Position)>();
         var undone = new List<(ulong From, ulong To)>();
@@ -32,6 +35,11 @@ internal sealed class SavepointPlan
             var index = open.FindLastIndex(s => string.Equals(s.Name, statement.Name, StringComparison.OrdinalIgnoreCase));
             switch (statement.Role)
             {
+                case TransactionEventRole.Rollback:
+                case TransactionEventRole.RollbackToSavepoint when index < 0:
+                    undone.Add((groupStart, statement.EndPosition));
+                    open.Clear();
+                    break;
                 case TransactionEventRole.Savepoint:
                     if (index >= 0)
                         open.RemoveAt(index);

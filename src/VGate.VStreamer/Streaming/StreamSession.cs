@@ -50,6 +50,10 @@ internal sealed class StreamSession(
     private bool _groupIsDdl;
     // Where the current group starts in the binlog file (0 when unknown), for reading it ahead.
     private ulong _groupStart;
+    // The batch just after the group's BEGIN: where a ROLLBACK (or a ROLLBACK TO an unlogged savepoint) goes back to.
+    private (int BatchCount, long BatchBytes) _groupBody;
+    // True in a MariaDB group without FL_TRANSACTIONAL: it may end in ROLLBACK, so it is held like an open savepoint.
+    private bool _mayRollBack;
     // Set once the group's savepoint statements were read ahead: what ROLLBACK TO undoes, by file offset.
     private SavepointPlan? _plan;
     private bool _isMariaDb;
@@ -111,12 +115,14 @@ internal sealed class StreamSession(
                 return new ValueTask<bool>(false);
             case TransactionEventRole.Standalone:
                 return HandleStandaloneAsync((QueryEvent)binlogEvent, source, cancellationToken);
+            case TransactionEventRole.Rollback:
+                RollBack(source, timestamp);
+                return new ValueTask<bool>(true);
             default:
-                // Every other role ends a group. A group that ends in a real ROLLBACK holds only what the server could
-                // not roll back (changes of non-transactional tables), so it goes out like a commit. An XA group's
-                // changes are not in the batch (see below): its prepare and a rollback after it go out as transactions
-                // without rows, which move the position; an XA COMMIT goes out with the prepared changes the caller has
-                // read again and fed through HandlePreparedEvent before this.
+                // Every other role ends a group by a commit. An XA group's changes are not in the batch (see below): its
+                // prepare and a rollback after it go out as transactions without rows, which move the position; an XA
+                // COMMIT goes out with the prepared changes the caller has read again and fed through
+                // HandlePreparedEvent before this.
                 Commit(source, timestamp);
                 return new ValueTask<bool>(true);
         }
@@ -189,13 +195,16 @@ internal sealed class StreamSession(
     /// retract what follows it), or the group is a CREATE … SELECT (its DDL and rows go out in one batch).
     /// </summary>
     /// <remarks>A savepoint hold is bounded by <see cref="ShardStreamerOptions.SavepointHoldBytes"/> when the group can be read ahead.</remarks>
-    private bool HoldingGroup => _savepoints.Count > 0 || _holdGroup;
+    private bool HoldingGroup => _savepoints.Count > 0 || _holdGroup || (_mayRollBack && _plan is null);
 
     /// <summary>A group starts (GTID event): nothing of an earlier, unfinished group carries over.</summary>
     private void NewGroup(BinlogEvent gtid)
     {
         var header = gtid.Header;
         _groupIsDdl = gtid is MariaDbGtidEvent { IsDdl: true };
+        // MariaDB sets FL_TRANSACTIONAL on every group that changed only transactional tables; only a group without it
+        // (one that also touched a non-transactional table) can end in ROLLBACK, and then its row changes were undone.
+        _mayRollBack = gtid is MariaDbGtidEvent { IsTransactional: false, IsStandalone: false };
         _transactionTimestamp = header.Timestamp;
         _savepoints.Clear();
         _holdGroup = false;
@@ -220,8 +229,9 @@ internal sealed class StreamSession(
     /// inside a compressed transaction payload, whose events carry none).
     /// </summary>
     private bool MustReadAhead(EventHeader header) =>
-        _savepoints.Count > 0 && readSavepointsAhead is not null && _groupStart > 0 && header.NextPosition > _groupStart &&
-        _batchBytes - _savepoints[0].BatchBytes >= _options.SavepointHoldBytes;
+        (_savepoints.Count > 0 || (_mayRollBack && _plan is null)) && readSavepointsAhead is not null && _groupStart > 0 &&
+        header.NextPosition > _groupStart &&
+        _batchBytes - (_mayRollBack && _plan is null ? _groupBody.BatchBytes : _savepoints[0].BatchBytes) >= _options.SavepointHoldBytes;
 
     /// <summary>
     /// Reads the group's savepoint statements ahead and stops holding: what a later ROLLBACK TO undoes is dropped now
@@ -229,17 +239,26 @@ internal sealed class StreamSession(
     /// </summary>
     private async ValueTask<bool> PlanGroupAsync(ulong position, CancellationToken cancellationToken)
     {
-        var plan = SavepointPlan.Compute(await readSavepointsAhead!(_groupStart, cancellationToken).ConfigureAwait(false));
-        Savepoint? earliest = null;
+        var plan = SavepointPlan.Compute(await readSavepointsAhead!(_groupStart, cancellationToken).ConfigureAwait(false), _groupStart);
+        (int BatchCount, long BatchBytes)? earliest = null;
         foreach (var (from, to) in plan.Undone)
         {
             if (to <= position || from >= position)
                 continue; // undone already (the ROLLBACK TO was handled), or wholly ahead (skipped when it arrives)
-            var open = _savepoints.FindIndex(s => s.Position == from);
-            if (open < 0)
-                throw new InvalidOperationException($"The savepoint at offset {from} read ahead is not open in the stream (group at {_groupStart}).");
-            if (earliest is null || _savepoints[open].BatchCount < earliest.Value.BatchCount)
-                earliest = _savepoints[open];
+            (int BatchCount, long BatchBytes) point;
+            if (from == _groupStart)
+            {
+                point = _groupBody;
+            }
+            else
+            {
+                var open = _savepoints.FindIndex(s => s.Position == from);
+                if (open < 0)
+                    throw new InvalidOperationException($"The savepoint at offset {from} read ahead is not open in the stream (group at {_groupStart}).");
+                point = (_savepoints[open].BatchCount, _savepoints[open].BatchBytes);
+            }
+            if (earliest is null || point.BatchCount < earliest.Value.BatchCount)
+                earliest = point;
         }
         if (earliest is { } undone)
             Retract(undone.BatchCount, undone.BatchBytes);
@@ -256,7 +275,16 @@ internal sealed class StreamSession(
     {
         var index = name is null ? -1 : _savepoints.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
         if (index < 0)
+        {
+            // The server logs SAVEPOINT x only once the group has changes: a ROLLBACK TO an x it did not log goes back
+            // to the group's start.
+            if (_inTransaction)
+            {
+                _savepoints.Clear();
+                Retract(_groupBody.BatchCount, _groupBody.BatchBytes);
+            }
             return;
+        }
         var savepoint = _savepoints[index];
         _savepoints.RemoveRange(index + 1, _savepoints.Count - index - 1);
         Retract(savepoint.BatchCount, savepoint.BatchBytes);
@@ -399,6 +427,7 @@ internal sealed class StreamSession(
         _inTransaction = true;
         _transactionTimestamp = timestamp;
         Emit(VEventType.Begin, timestamp);
+        _groupBody = (_batch.Count, _batchBytes);
     }
 
     private void Commit(IStreamPosition source, uint timestamp)
@@ -410,7 +439,21 @@ internal sealed class StreamSession(
         _inTransaction = false;
         _savepoints.Clear();
         _holdGroup = false;
+        _mayRollBack = false;
         _plan = null;
+    }
+
+    /// <summary>
+    /// A group that ends in a real ROLLBACK: MariaDB writes one when a transaction that also changed a non-transactional
+    /// table rolls back (those changes went out as a group of their own); every row change in it was undone, so none
+    /// reaches clients, and the group goes out as BEGIN, GTID, COMMIT (its position moves).
+    /// </summary>
+    private void RollBack(IStreamPosition source, uint timestamp)
+    {
+        // Held since the group's start (see _mayRollBack); with a read-ahead plan, its rows were dropped as they came.
+        if (_inTransaction && _plan is null && _groupBody.BatchCount <= _batch.Count)
+            Retract(_groupBody.BatchCount, _groupBody.BatchBytes);
+        Commit(source, timestamp);
     }
 
     /// <summary>Appends a GTID event with the source's current position.</summary>

@@ -116,7 +116,7 @@ public sealed class TopologyValidatorTests
         Assert.Contains("Health:Timeout must be positive (is -00:00:05)", problems);
         Assert.Contains("Health:MaxReplicationLag must not be negative (is -00:00:01)", problems);
         Assert.Contains("SkewTimeout must be positive (is 00:00:00)", problems);
-        Assert.Equal(9, problems.Count);
+        Assert.Equal(10, problems.Count);
     }
 
     [Fact]
