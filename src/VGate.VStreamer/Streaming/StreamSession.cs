@@ -72,6 +72,8 @@ internal sealed class StreamSession(
         // this one instead of growing 4 → 8 → … → 2048 and copying each time.
         _batch = new List<VEvent>(Math.Min(batch.Count, MaxInitialBatchCapacity));
         _batchBytes = 0;
+        // Handed on mid-group (nothing was held): what a ROLLBACK can still take back starts with the new batch.
+        _groupBody = (0, 0);
         return batch;
     }
 
@@ -451,7 +453,7 @@ internal sealed class StreamSession(
     private void RollBack(IStreamPosition source, uint timestamp)
     {
         // Held since the group's start (see _mayRollBack); with a read-ahead plan, its rows were dropped as they came.
-        if (_inTransaction && _plan is null && _groupBody.BatchCount <= _batch.Count)
+        if (_inTransaction && _plan is null)
             Retract(_groupBody.BatchCount, _groupBody.BatchBytes);
         Commit(source, timestamp);
     }
