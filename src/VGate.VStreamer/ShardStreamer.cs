@@ -152,19 +152,21 @@ public sealed class ShardStreamer
             switch (transactions.LastRole)
             {
                 case TransactionEventRole.XaPrepare when transactions.Xid is { } prepared:
-                    preparedXa.Remember(XaId.Parse(prepared), groupStart);
+                    preparedXa.Remember(prepared, groupStart);
                     break;
-                case TransactionEventRole.XaCommit when transactions.Xid is { } committed:
-                    await foreach (var batch in DeliverPreparedXaAsync(session, preparedXa, XaId.Parse(committed), prepareStart: null, groupStart, cancellationToken).ConfigureAwait(false))
+                case TransactionEventRole.XaCommit:
+                    var committed = transactions.Xid ?? throw VStreamException.Internal(
+                        $"{_options.Keyspace}/{_options.Shard}: cannot read the XA id of '{(binlogEvent as QueryEvent)?.Query}' at {client.LastEventStart}: its prepared rows cannot be found");
+                    await foreach (var batch in DeliverPreparedXaAsync(session, preparedXa, committed, prepareStart: null, groupStart, cancellationToken).ConfigureAwait(false))
                         yield return batch;
                     break;
                 case TransactionEventRole.XaCommitOnePhase when transactions.GroupIsXa && transactions.Xid is { } onePhase:
                     // MySQL's XA COMMIT … ONE PHASE: the group just read is the transaction; its rows were held back like any XA group's.
-                    await foreach (var batch in DeliverPreparedXaAsync(session, preparedXa, XaId.Parse(onePhase), groupStart, groupStart, cancellationToken).ConfigureAwait(false))
+                    await foreach (var batch in DeliverPreparedXaAsync(session, preparedXa, onePhase, groupStart, groupStart, cancellationToken).ConfigureAwait(false))
                         yield return batch;
                     break;
                 case TransactionEventRole.XaRollback when transactions.Xid is { } rolledBack:
-                    preparedXa.Forget(XaId.Parse(rolledBack));
+                    preparedXa.Forget(rolledBack);
                     break;
             }
 

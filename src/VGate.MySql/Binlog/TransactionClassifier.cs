@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using VGate.MySql.Binlog.Events;
 
@@ -40,10 +39,9 @@ public sealed class TransactionClassifier
     /// <summary>
     /// The XA transaction id of the last event, when its role is an XA role (<see cref="TransactionEventRole.XaPrepare"/>,
     /// <see cref="TransactionEventRole.XaCommitOnePhase"/>, <see cref="TransactionEventRole.XaCommit"/>,
-    /// <see cref="TransactionEventRole.XaRollback"/>), in the servers' form <c>X'gtrid',X'bqual',formatId</c> (hex in
-    /// lower case); else null.
+    /// <see cref="TransactionEventRole.XaRollback"/>) and the id could be read; else null.
     /// </summary>
-    public string? Xid { get; private set; }
+    public XaId? Xid { get; private set; }
 
     /// <summary>
     /// True from the start of an XA transaction's group (a MariaDB GTID with FL_PREPARED_XA, or XA START) to its end,
@@ -97,7 +95,7 @@ public sealed class TransactionClassifier
 
     private TransactionEventRole OnXaPrepare(XaPrepareEvent prepare)
     {
-        Xid = FormatXid(prepare.GlobalTransactionId.Span, prepare.BranchQualifier.Span, prepare.FormatId);
+        Xid = XaId.From(prepare);
         return prepare.OnePhase ? TransactionEventRole.XaCommitOnePhase : TransactionEventRole.XaPrepare;
     }
 
@@ -109,7 +107,7 @@ public sealed class TransactionClassifier
         return role;
     }
 
-    private TransactionEventRole Statement(string sql, out string? savepoint, out string? xid)
+    private TransactionEventRole Statement(string sql, out string? savepoint, out XaId? xid)
     {
         savepoint = null;
         xid = null;
@@ -156,14 +154,14 @@ public sealed class TransactionClassifier
                         {
                             var rest = words.Rest();
                             var onePhase = EndsWithOnePhase(ref rest);
-                            xid = NormalizeXid(rest);
+                            xid = ReadXid(rest);
                             return onePhase ? TransactionEventRole.XaCommitOnePhase : TransactionEventRole.XaCommit;
                         }
                     case "ROLLBACK":
-                        xid = NormalizeXid(words.Rest());
+                        xid = ReadXid(words.Rest());
                         return TransactionEventRole.XaRollback;
                     case "PREPARE":
-                        xid = NormalizeXid(words.Rest());
+                        xid = ReadXid(words.Rest());
                         return TransactionEventRole.XaPrepare;
                     default:
                         // XA END (written before XA_PREPARE) and anything else: a statement of the group.
@@ -186,61 +184,7 @@ public sealed class TransactionClassifier
         return true;
     }
 
-    /// <summary>An xid as the servers write it (<c>X'…',X'…',n</c>), reformatted; other text is kept as it is, trimmed.</summary>
-    private static string NormalizeXid(ReadOnlySpan<char> text)
-    {
-        text = text.Trim();
-        if (TryParseHexXid(text, out var gtrid, out var bqual, out var formatId))
-            return FormatXid(gtrid, bqual, formatId);
-        return text.ToString();
-    }
-
-    private static bool TryParseHexXid(ReadOnlySpan<char> text, out byte[] gtrid, out byte[] bqual, out int formatId)
-    {
-        gtrid = [];
-        bqual = [];
-        formatId = 1;
-        if (!TryReadHexLiteral(ref text, out gtrid))
-            return false;
-        text = text.TrimStart();
-        if (text.IsEmpty)
-            return true;
-        if (text[0] != ',')
-            return false;
-        text = text[1..].TrimStart();
-        if (!TryReadHexLiteral(ref text, out bqual))
-            return false;
-        text = text.TrimStart();
-        if (text.IsEmpty)
-            return true;
-        if (text[0] != ',')
-            return false;
-        return int.TryParse(text[1..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out formatId);
-    }
-
-    private static bool TryReadHexLiteral(ref ReadOnlySpan<char> text, out byte[] value)
-    {
-        value = [];
-        text = text.TrimStart();
-        if (text.Length < 3 || (text[0] != 'X' && text[0] != 'x') || text[1] != '\'')
-            return false;
-        var end = text[2..].IndexOf('\'');
-        if (end < 0 || end % 2 != 0)
-            return false;
-        try
-        {
-            value = Convert.FromHexString(text.Slice(2, end));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        text = text[(end + 3)..];
-        return true;
-    }
-
-    private static string FormatXid(ReadOnlySpan<byte> gtrid, ReadOnlySpan<byte> bqual, int formatId) =>
-        string.Create(CultureInfo.InvariantCulture, $"X'{Convert.ToHexStringLower(gtrid)}',X'{Convert.ToHexStringLower(bqual)}',{formatId}");
+    private static XaId? ReadXid(ReadOnlySpan<char> text) => XaId.TryParse(text.Trim(), out var id) ? id : null;
 
     /// <summary>Reads the words of a statement's head: upper-cased keywords, identifiers; skips white space and comments.</summary>
     private ref struct Words(string text)

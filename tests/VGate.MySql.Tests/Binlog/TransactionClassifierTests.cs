@@ -196,16 +196,16 @@ public sealed class TransactionClassifierTests
         Assert.Equal(TransactionEventRole.Begin, Next(MySqlEvents.QueryBytes("XA START X'7831',X'',1")));
         Assert.Equal(TransactionEventRole.None, Next(MySqlEvents.QueryBytes("XA END X'7831',X'',1")));
         Assert.Equal(TransactionEventRole.XaPrepare, Next(MySqlEvents.XaPrepare(onePhase: false, "x1")));
-        Assert.Equal("X'7831',X'',1", classifier.Xid);
+        Assert.Equal("X'7831',X'',1", classifier.Xid?.ToString());
         Assert.False(classifier.InGroup);
 
         Assert.Equal(TransactionEventRole.None, Next(MySqlEvents.Gtid(9)));
         Assert.Equal(TransactionEventRole.XaCommit, Next(MySqlEvents.QueryBytes("XA COMMIT X'7831',X'',1")));
-        Assert.Equal("X'7831',X'',1", classifier.Xid);
+        Assert.Equal("X'7831',X'',1", classifier.Xid?.ToString());
 
         Assert.Equal(TransactionEventRole.None, Next(MySqlEvents.Gtid(10)));
         Assert.Equal(TransactionEventRole.XaRollback, Next(MySqlEvents.QueryBytes("XA ROLLBACK X'7832',X'',1")));
-        Assert.Equal("X'7832',X'',1", classifier.Xid);
+        Assert.Equal("X'7832',X'',1", classifier.Xid?.ToString());
     }
 
     [Fact]
