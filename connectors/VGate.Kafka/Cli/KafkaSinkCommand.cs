@@ -43,6 +43,7 @@ public static class KafkaSinkCommand
           --tombstones true|false      tombstone after each delete (default true)
           --unavailable-value-placeholder TEXT   value of BLOB/TEXT columns a NOBLOB image left out
                                        (default __debezium_unavailable_value)
+          --skip-statement-dml true|false   skip statement-based DML instead of stopping (default false)
           --schema-changes true|false  DDL records in topic PREFIX (default false)
           --decimal-handling MODE      precise (default), string or double
           --binary-handling MODE       base64 (default), base64-string, base64-url-safe or hex

@@ -44,6 +44,7 @@ internal static class SinkCommandLine
         ["transaction-metadata"] = ("TransactionMetadata", Shape.Single),
         ["tombstones"] = ("TombstonesOnDelete", Shape.Single),
         ["unavailable-value-placeholder"] = ("UnavailableValuePlaceholder", Shape.Single),
+        ["skip-statement-dml"] = ("SkipStatementDml", Shape.Single),
         ["schema-changes"] = ("IncludeSchemaChanges", Shape.Single),
         ["decimal-handling"] = ("DecimalHandling", Shape.Single),
         ["binary-handling"] = ("BinaryHandling", Shape.Single),

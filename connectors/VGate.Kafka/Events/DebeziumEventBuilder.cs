@@ -182,6 +182,11 @@ public sealed class DebeziumEventBuilder : IDisposable
             case VEventType.Heartbeat:
                 Heartbeat(_ready);
                 break;
+            case VEventType.Insert or VEventType.Update or VEventType.Delete or VEventType.Replace when !_options.SkipStatementDml:
+                throw new DebeziumEventException(
+                    $"{Origin(vevent)}: a statement-based {vevent.Type} (a source session with binlog_format=STATEMENT) carries SQL, not " +
+                    $"rows, so it cannot become change records: {vevent.Dml}. Log every session in ROW format; to go on without " +
+                    "its changes (they will be missing from Kafka), set SkipStatementDml (--skip-statement-dml true).");
             default:
                 break;
         }

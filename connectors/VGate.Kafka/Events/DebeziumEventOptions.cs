@@ -37,6 +37,14 @@ public sealed class DebeziumEventOptions
     /// </summary>
     public string UnavailableValuePlaceholder { get; init; } = "__debezium_unavailable_value";
 
+    /// <summary>
+    /// What to do with statement-based DML (INSERT/UPDATE/DELETE/REPLACE events carrying only SQL, from a source session
+    /// with <c>binlog_format=STATEMENT</c>): false (default) stops with an error naming the statement, because its
+    /// changes cannot become records and would otherwise be missing from Kafka without a word; true skips it (the
+    /// changes are then missing from Kafka).
+    /// </summary>
+    public bool SkipStatementDml { get; init; }
+
     /// <summary><c>decimal.handling.mode</c>. Default <see cref="DecimalHandling.Precise"/>.</summary>
     public DecimalHandling DecimalHandling { get; init; } = DecimalHandling.Precise;
 

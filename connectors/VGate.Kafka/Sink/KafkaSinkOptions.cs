@@ -91,6 +91,9 @@ public sealed class KafkaSinkOptions
     /// <summary>The value written for BLOB/TEXT columns a NOBLOB row image left out (Debezium <c>unavailable.value.placeholder</c>); null = the event mapping's default.</summary>
     public string? UnavailableValuePlaceholder { get; set; }
 
+    /// <summary>Skip statement-based DML (SQL without rows, from a STATEMENT-format session) instead of stopping with an error. Default false.</summary>
+    public bool SkipStatementDml { get; set; }
+
     /// <summary>Write DDL to the schema change topic <c>&lt;prefix&gt;</c>. Default false.</summary>
     public bool IncludeSchemaChanges { get; set; }
 

@@ -149,6 +149,7 @@ public static class SinkSettings
             TransactionMetadata = options.TransactionMetadata,
             TombstonesOnDelete = options.TombstonesOnDelete,
             UnavailableValuePlaceholder = options.UnavailableValuePlaceholder ?? defaults.UnavailableValuePlaceholder,
+            SkipStatementDml = options.SkipStatementDml,
             DecimalHandling = ParseEnum<DecimalHandling>(options.DecimalHandling) ?? defaults.DecimalHandling,
             BinaryHandling = ParseEnum<BinaryHandling>(options.BinaryHandling) ?? defaults.BinaryHandling,
             TimePrecisionMode = ParseEnum<TimePrecisionMode>(options.TimePrecisionMode) ?? defaults.TimePrecisionMode,

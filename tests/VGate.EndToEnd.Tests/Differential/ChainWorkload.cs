@@ -27,8 +27,8 @@ public class ChainWorkload : IAsyncLifetime
     /// group ending in ROLLBACK must send no rows). Off, with what each one does today:
     /// <list type="bullet">
     /// <item><c>statement</c>: a STATEMENT-format session's DML now reaches VStream clients as INSERT/UPDATE/DELETE events
-    /// carrying the SQL (as Vitess sends them), which this judge's row replay cannot apply, and which the Kafka sink
-    /// does not turn into records.</item>
+    /// carrying the SQL (as Vitess sends them), which this judge's row replay cannot apply; the Kafka sink stops at
+    /// them with an error naming the statement (SkipStatementDml to go on without them).</item>
     /// <item><c>modify</c> is off for good here: a MODIFY COLUMN changes the stored form of rows that no later event
     /// touches, so a replay cannot be compared with SELECT (the binlog-client differential test covers it).</item>
     /// </list>

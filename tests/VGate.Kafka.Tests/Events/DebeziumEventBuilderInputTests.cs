@@ -466,5 +466,30 @@ public sealed class DebeziumEventBuilderInputTests
         Assert.Throws<ArgumentNullException>(() => new DebeziumEventBuilder(null!));
     }
 
+    [Fact]
+    public void Add_StatementBasedDml_ThrowsNamingTheStatementUnlessSkipped()
+    {
+        // What VStream carries for a source session with binlog_format=STATEMENT: SQL, no rows.
+        var dml = new VEvent { Type = VEventType.Insert, Dml = "INSERT INTO t VALUES (1, 'a')", Keyspace = "ks", Shard = "0" };
+        using (var builder = NewBuilder())
+        {
+            var output = new List<ChangeRecord>();
+            builder.Add(Begin(), output);
+
+            var error = Assert.Throws<DebeziumEventException>(() => builder.Add(dml, output));
+
+            Assert.Contains("ks/0", error.Message, StringComparison.Ordinal);
+            Assert.Contains("INSERT INTO t VALUES (1, 'a')", error.Message, StringComparison.Ordinal);
+            Assert.Contains("--skip-statement-dml", error.Message, StringComparison.Ordinal);
+            Assert.Empty(output);
+        }
+
+        using var skipping = new DebeziumEventBuilder(new DebeziumEventOptions { TopicPrefix = "dbz", TimeProvider = new FixedTimeProvider(), SkipStatementDml = true });
+        var records = new List<ChangeRecord>();
+        skipping.Add(Begin(), records);
+        skipping.Add(dml, records);
+        Assert.Empty(records);
+    }
+
     private static DebeziumEventBuilder NewBuilder() => new(new DebeziumEventOptions { TopicPrefix = "dbz", TimeProvider = new FixedTimeProvider() });
 }
