@@ -51,6 +51,22 @@ public sealed class ShardStreamerTests(MariaDbFixture fixture) : IClassFixture<M
     }
 
     [ServerFact]
+    public async Task Stream_EnumMembersInLatin1AndUcs2_DecodedInTheColumnsCharacterSet()
+    {
+        var spec = await StreamSpec.CreateAsync(fixture,
+            "CREATE TABLE {db}.e (id INT PRIMARY KEY, l ENUM('a','cçc') CHARACTER SET latin1, u ENUM('a','bb') CHARACTER SET ucs2, " +
+            "s SET('x','ÿ') CHARACTER SET latin1)");
+        var start = await spec.PositionAsync();
+        await spec.ExecuteAsync("INSERT INTO {db}.e VALUES (1, 'cçc', 'bb', 'x,ÿ')");
+
+        var events = await spec.StreamAsync(start, transactionEnds: 1);
+
+        var field = events.Single(e => e.Type == VEventType.Field).FieldEvent;
+        Assert.Equal(["int(11)", "enum('a','cçc')", "enum('a','bb')", "set('x','ÿ')"], field.Fields.Select(f => f.ColumnType));
+        Assert.Equal("row:e insert(1,'cçc','bb','x,ÿ')", StreamSpec.Format(events).Single(e => e.StartsWith("row:", StringComparison.Ordinal)));
+    }
+
+    [ServerFact]
     public async Task Stream_MultiTableTransaction_OneBeginOneFieldPerTableOneCommit()
     {
         var spec = await StreamSpec.CreateAsync(fixture,

@@ -244,10 +244,10 @@ public sealed class TableMapEvent : BinlogEvent
                         result.Names[i] = Encoding.UTF8.GetString(value.ReadLengthEncodedBytes());
                     break;
                 case OptionalMetadataField.SetStrValue:
-                    ReadStringLists(ref value, layout, ColumnType.Set, result.SetValues);
+                    ReadStringLists(ref value, layout, ColumnType.Set, result.SetBytes);
                     break;
                 case OptionalMetadataField.EnumStrValue:
-                    ReadStringLists(ref value, layout, ColumnType.Enum, result.EnumValues);
+                    ReadStringLists(ref value, layout, ColumnType.Enum, result.EnumBytes);
                     break;
                 case OptionalMetadataField.GeometryType:
                     ReadIntegers(ref value, layout, ColumnType.Geometry, result.GeometryTypes);
@@ -277,7 +277,21 @@ public sealed class TableMapEvent : BinlogEvent
             }
         }
 
+        // Member names are in the column's own character set, which the server writes after them (ENUM_AND_SET_…_CHARSET).
+        for (var i = 0; i < count; i++)
+        {
+            result.EnumValues[i] = Decode(result.EnumBytes[i], result.Collations[i]);
+            result.SetValues[i] = Decode(result.SetBytes[i], result.Collations[i]);
+        }
         return result;
+    }
+
+    private static string[]? Decode(byte[][]? members, int collationId)
+    {
+        if (members is null)
+            return null;
+        var encoding = MySqlCharsets.GetEncoding(collationId);
+        return Array.ConvertAll(members, encoding.GetString);
     }
 
     private static bool IsEnumOrSet(ColumnType type) => type is ColumnType.Enum or ColumnType.Set;
@@ -335,7 +349,7 @@ public sealed class TableMapEvent : BinlogEvent
         }
     }
 
-    private static void ReadStringLists(ref PacketReader value, ColumnLayout layout, ColumnType type, IReadOnlyList<string>?[] target)
+    private static void ReadStringLists(ref PacketReader value, ColumnLayout layout, ColumnType type, byte[][]?[] target)
     {
         for (var i = 0; i < layout.Types.Length && value.Remaining > 0; i++)
         {
@@ -344,10 +358,10 @@ public sealed class TableMapEvent : BinlogEvent
             var count = value.ReadLengthEncodedLength();
             if (count > value.Remaining)
                 throw BinlogFormatException.CreateForShortBuffer(value.Offset, count, value.Remaining);
-            var strings = new string[count];
+            var members = new byte[count][];
             for (var s = 0; s < count; s++)
-                strings[s] = Encoding.UTF8.GetString(value.ReadLengthEncodedBytes());
-            target[i] = strings;
+                members[s] = value.ReadLengthEncodedBytes().ToArray();
+            target[i] = members;
         }
     }
 
@@ -438,6 +452,8 @@ public sealed class TableMapEvent : BinlogEvent
             Collations = new int[count];
             EnumValues = new IReadOnlyList<string>?[count];
             SetValues = new IReadOnlyList<string>?[count];
+            EnumBytes = new byte[][]?[count];
+            SetBytes = new byte[][]?[count];
             PrimaryKeyPrefix = new int[count];
             Array.Fill(PrimaryKeyPrefix, -1);
             GeometryTypes = new int?[count];
@@ -455,6 +471,11 @@ public sealed class TableMapEvent : BinlogEvent
         public IReadOnlyList<string>?[] EnumValues { get; }
 
         public IReadOnlyList<string>?[] SetValues { get; }
+
+        // The member names as written, decoded once the columns' character sets are known.
+        public byte[][]?[] EnumBytes { get; }
+
+        public byte[][]?[] SetBytes { get; }
 
         // -1 = not in the primary key; otherwise the prefix length (0 = whole column).
         public int[] PrimaryKeyPrefix { get; }
