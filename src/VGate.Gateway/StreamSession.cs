@@ -62,7 +62,7 @@ internal sealed class StreamSession : IDisposable
     /// How big the sender lets a response grow by merging queued ones (never above <see cref="GatewayOptions.MaxResponseBytes"/>).
     /// Merging saves per-message costs, which stop mattering long before this; much bigger messages only make the client
     /// wait for a whole message before it can start on it: a client catching up that got the maximum (3 MiB) every time
-    /// received 30 % fewer row events per second than with messages of a few hundred KiB (bench/README.md).
+    /// received 30 % fewer row events per second than with messages of a few hundred KiB (bench/results/README-history-until-2026-12-07.md).
     /// </summary>
     private const int MergedResponseBytes = 256 * 1024;
 

@@ -13,7 +13,7 @@ namespace VGate.Kafka.Producing;
 /// defaults that memory is trimmed back to the kernel (and large buffers are <c>mmap</c>ed and unmapped each time), so
 /// the next batch takes a page fault for every 4 KB page again. Profiles of bench/kafka-sink.sh showed page faults and
 /// <c>sysmalloc</c> in librdkafka's threads and the produce path; keeping the memory roughly halved the CPU of
-/// librdkafka's broker threads (bench/README.md).</para>
+/// librdkafka's broker threads (bench/results/README-history-until-2026-12-07.md).</para>
 /// <para><b>Cost.</b> The process keeps up to the given amount of freed C heap per allocator arena instead of
 /// returning it, i.e. its resident memory stays near its peak after a burst. The settings are process-wide, so only
 /// the program that owns the process (the <c>vgate-kafka</c> / <c>vgate kafka-sink</c> command) applies them, not

@@ -126,7 +126,7 @@ public sealed class KafkaSinkOptions
     /// <summary>
     /// Producer compression: <c>lz4</c> (default), <c>none</c>, <c>gzip</c>, <c>snappy</c> or <c>zstd</c>. lz4 because every
     /// record with schemas repeats its table's Connect schema, so batches shrink a lot for little CPU, and fewer bytes
-    /// are copied, sent and stored (bench/README.md). Consumers decompress transparently.
+    /// are copied, sent and stored (bench/results/README-history-until-2026-12-07.md). Consumers decompress transparently.
     /// </summary>
     public string Compression { get; set; } = "lz4";
 

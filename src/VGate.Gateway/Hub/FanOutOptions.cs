@@ -23,7 +23,7 @@ public sealed class FanOutOptions
     /// client that reconnects at a recent position attaches at once instead of catching up on a connection of its own. The
     /// ring grows beyond this only for subscribers that are behind. Kept small on purpose: whatever the ring holds survives
     /// the garbage collector's young generations, and a ring full of already-read history made every transaction survive
-    /// them, which cost 30–90 ms of collection pauses a second at 5,000 transactions a second (bench/README.md). Default
+    /// them, which cost 30–90 ms of collection pauses a second at 5,000 transactions a second (bench/results/README-history-until-2026-12-07.md). Default
     /// 1 MiB; at most <see cref="RingBytes"/>.
     /// </summary>
     public long ReplayBytes { get; set; } = 1024 * 1024;

@@ -6,7 +6,7 @@ namespace VGate.Gateway.Hub;
 /// </summary>
 /// <remarks>
 /// <para><b>Why.</b> What each extra subscriber of a hub costs is almost all per delivery, not per byte: a thread-pool wake-up,
-/// a pass of its session, a gRPC message, an HTTP/2 frame and a socket write (bench/README.md, "100 subscribers"). At 1,000
+/// a pass of its session, a gRPC message, an HTTP/2 frame and a socket write (bench/results/README-history-until-2026-12-07.md, "100 subscribers"). At 1,000
 /// single-row transactions a second, 100 subscribers are 100,000 deliveries a second. Woken every 5 ms instead, each
 /// subscriber takes every transaction that arrived meanwhile in one pass, and its session sends them as one response: the
 /// same bytes in a fraction of the deliveries, for at most one interval of added latency.</para>

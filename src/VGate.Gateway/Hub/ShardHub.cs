@@ -42,7 +42,7 @@ internal sealed class ShardHub
     /// message objects (VEvent, RowEvent, RowChange, Row, the lengths list, the value bytes: two to three times the serialized
     /// size plus about 400 bytes of object headers for a row) and the encoding the streams cache on it (once more the size).
     /// A ROW event from the binlog is born encoded (<see cref="VEvent.HasEncodedRowChanges"/>): its encoding, possibly a
-    /// second form (with or without the keyspace prefix) framed on demand, and a few small objects (VEvent, RowEvent). Counting serialized bytes alone let a 64 MiB ring keep over 500 MB alive (bench/README.md, end-to-end
+    /// second form (with or without the keyspace prefix) framed on demand, and a few small objects (VEvent, RowEvent). Counting serialized bytes alone let a 64 MiB ring keep over 500 MB alive (bench/results/README-history-until-2026-12-07.md, end-to-end
     /// throughput).
     /// </summary>
     private const long EntryOverhead = 128;
@@ -544,7 +544,7 @@ internal sealed class ShardHub
     /// <summary>
     /// Drops the oldest entries that every attached subscriber has read, beyond <see cref="FanOutOptions.ReplayBytes"/> of
     /// them. Whatever the ring holds outlives the garbage collector's young generations; a ring kept full of history no one
-    /// needed made every transaction survive them, and those collections were the latency tail (bench/README.md). Only
+    /// needed made every transaction survive them, and those collections were the latency tail (bench/results/README-history-until-2026-12-07.md). Only
     /// subscribers that are behind make the ring larger, up to <see cref="FanOutOptions.RingBytes"/>.
     /// </summary>
     private void DropRead()

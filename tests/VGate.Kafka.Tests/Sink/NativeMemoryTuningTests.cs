@@ -4,7 +4,7 @@ namespace VGate.Kafka.Tests.Sink;
 
 /// <summary>
 /// <see cref="NativeMemoryTuning"/>: the glibc malloc settings the <c>vgate-kafka</c> process applies for
-/// <c>RetainNativeMemoryMb</c> (what they gain is measured in bench/README.md, not here).
+/// <c>RetainNativeMemoryMb</c> (what they gain is measured in bench/results/README-history-until-2026-12-07.md, not here).
 /// </summary>
 public sealed class NativeMemoryTuningTests
 {
