@@ -206,32 +206,17 @@ public sealed class ShardStreamer
     private async IAsyncEnumerable<BinlogEvent> ReadPreparedXaAsync(PreparedXaReader preparedXa, XaId xid, BinlogFilePosition? prepareStart,
         BinlogFilePosition commitStart, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IAsyncEnumerator<BinlogEvent> events;
+        BinlogFilePosition start;
         try
         {
-            var start = prepareStart ?? await preparedXa.LocateAsync(xid, commitStart, cancellationToken).ConfigureAwait(false);
-            events = preparedXa.ReadGroupAsync(xid, start, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            start = prepareStart ?? await preparedXa.LocateAsync(xid, commitStart, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard);
         }
-        await using (events.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await events.MoveNextAsync().ConfigureAwait(false))
-                        yield break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    throw SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard);
-                }
-                yield return events.Current;
-            }
-        }
+        await foreach (var binlogEvent in WithSourceErrors(preparedXa.ReadGroupAsync(xid, start, cancellationToken), cancellationToken).ConfigureAwait(false))
+            yield return binlogEvent;
     }
 
     /// <summary>
