@@ -27,12 +27,10 @@ namespace VGate.Gateway;
 /// nothing interleaves. Once a piece is out, the transaction cannot be re-sent inside this stream: a failure of that shard
 /// ends the VStream with UNAVAILABLE, and the client resumes from its last VGTID (which is before the transaction), so it
 /// gets the transaction exactly once.</para>
-/// </remarks>
-/// <remarks>
-/// Responses are assembled from encoded events (<see cref="EncodedVStreamResponse"/>): a shard's events come from its
+/// <para>Responses are assembled from encoded events (<see cref="EncodedVStreamResponse"/>): a shard's events come from its
 /// streamer or a fan-out hub shared by many streams, and each is serialized once (<see cref="VEvent.GetEncoded"/>), with the
 /// <c>keyspace.</c> table-name prefix when the client did not set <c>exclude_keyspace_from_table_name</c>. Only what is
-/// this stream's own (its VGTID events, the global COPY_COMPLETED, heartbeats) is encoded here.
+/// this stream's own (its VGTID events, the global COPY_COMPLETED, heartbeats) is encoded here.</para>
 /// </remarks>
 internal sealed class StreamSession : IDisposable
 {
