@@ -8,6 +8,7 @@
 #   SCHEMAS=false bench/large-transaction.sh …   records without the JSON converter's schema part
 #   SINK_ARGS="--retain-native-memory-mb 0" bench/large-transaction.sh …   extra vgate-kafka options
 #   SKIP_BUILD=1 bench/large-transaction.sh …   use the Release builds already in artifacts/
+#   RSS_TRACE=file.csv bench/large-transaction.sh …   also write seconds,gateway_rss_mb,sink_rss_mb every 0.5 s
 set -euo pipefail
 MB=${1:-200}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,7 +68,11 @@ dotnet "$sink" --gateway "127.0.0.1:$port" --keyspace bench \
     --bootstrap-servers "$bootstrap" --topic-prefix bench --offsets-topic bench-offsets --status-interval 1 \
     --schemas "${SCHEMAS:-true}" --kafka transaction.timeout.ms=900000 ${SINK_ARGS:-} >"$run/sink.log" 2>&1 &
 sink_pid=$!
+rss() { awk '/VmRSS/{printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null; }
+[ -n "${RSS_TRACE:-}" ] && echo "seconds,gateway_rss_mb,sink_rss_mb" >"$RSS_TRACE"
 until grep -q "MariaDB/$end" "$run/sink.log"; do
+    [ -n "${RSS_TRACE:-}" ] && printf '%.1f,%s,%s\n' "$(echo "$(date +%s.%N) - $sink_start" | bc -l)" \
+        "$(rss "$gateway_pid")" "$(rss "$sink_pid")" >>"$RSS_TRACE"
     kill -0 "$sink_pid" 2>/dev/null || { echo "the sink exited:" >&2; tail -20 "$run/sink.log" >&2; exit 1; }
     kill -0 "$gateway_pid" 2>/dev/null || { echo "the gateway exited:" >&2; tail -20 "$run/gateway.log" >&2; exit 1; }
     sleep 0.5

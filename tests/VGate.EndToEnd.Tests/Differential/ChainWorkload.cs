@@ -22,18 +22,14 @@ public class ChainWorkload : IAsyncLifetime
     public const int DefaultTransactions = 150;
 
     /// <summary>
-    /// The features on by default: those every judge passes today (XA, savepoints, CTAS, YEAR 0 and BINARY padding
+    /// The features on by default: every feature but <c>modify</c> (XA, savepoints, CTAS, YEAR 0 and BINARY padding
     /// passed once the issue 13 fixes were merged; <c>nontx</c>, an Aria table changed inside a rolled-back savepoint, found that a
-    /// group ending in ROLLBACK must send no rows). Off, with what each one does today:
-    /// <list type="bullet">
-    /// <item><c>statement</c>: a STATEMENT-format session's DML now reaches VStream clients as INSERT/UPDATE/DELETE events
-    /// carrying the SQL (as Vitess sends them), which this judge's row replay cannot apply; the Kafka sink stops at
-    /// them with an error naming the statement (SkipStatementDml to go on without them).</item>
-    /// <item><c>modify</c> is off for good here: a MODIFY COLUMN changes the stored form of rows that no later event
-    /// touches, so a replay cannot be compared with SELECT (the binlog-client differential test covers it).</item>
-    /// </list>
+    /// group ending in ROLLBACK must send no rows; <c>statement</c>, a STATEMENT-format session, is judged by applying the
+    /// delivered statements with SQL, see <see cref="StatementTables"/>).
+    /// <c>modify</c> is off for good here: a MODIFY COLUMN changes the stored form of rows that no later event
+    /// touches, so a replay cannot be compared with SELECT (the binlog-client differential test covers it).
     /// </summary>
-    public static WorkloadOptions DefaultFeatures { get; } = new WorkloadOptions { ModifyColumns = false, StatementFormat = false, LargeTransactionRows = 3_000 };
+    public static WorkloadOptions DefaultFeatures { get; } = new WorkloadOptions { ModifyColumns = false, LargeTransactionRows = 3_000 };
 
     private readonly WorkloadOptions _defaults;
 
@@ -72,6 +68,12 @@ public class ChainWorkload : IAsyncLifetime
 
     /// <summary>Whether <see cref="BinlogRows"/> is filled (only the <c>vgate binlog</c> judge needs it).</summary>
     protected virtual bool DecodesBinlogRows => false;
+
+    /// <summary>
+    /// The tables a STATEMENT-format session writes (<c>statement</c> feature): a VStream judge replays them with SQL
+    /// (<see cref="StatementMirror"/>); the Kafka sink skips statements by configuration, so its judge leaves them out.
+    /// </summary>
+    public IReadOnlyList<string> StatementTables => Features.StatementFormat ? ["sbr"] : [];
 
     /// <summary>How many <c>ROLLBACK TO</c> statements MariaDB wrote to the binlog (savepoints with non-transactional changes).</summary>
     public int SavepointRollbacksInBinlog { get; private set; }

@@ -13,7 +13,9 @@ namespace VGate.EndToEnd.Tests.Differential;
 /// its start position, disconnecting at random points and resuming from the VGTID of the last unit it finished,
 /// sometimes pausing (a slow consumer), with or without <c>transaction_chunk_size</c>. Every event goes through
 /// <see cref="StreamChecker"/> (grammar, one shard per transaction, VGTIDs); each committed transaction's row changes
-/// are replayed into a <see cref="Replica"/>, which must equal SELECT. No transaction may arrive twice.
+/// are replayed into a <see cref="Replica"/>, which must equal SELECT. No transaction may arrive twice. With the
+/// <c>statement</c> feature, the tables a STATEMENT-format session writes are replayed with SQL instead, statements
+/// and row images in delivery order, into a <see cref="StatementMirror"/>, which must equal SELECT too.
 /// </summary>
 internal static class VStreamJudge
 {
@@ -22,7 +24,8 @@ internal static class VStreamJudge
         var judge = workload.Judge(chunkSize > 0 ? $"VStream (transaction_chunk_size {chunkSize})" : "VStream");
         await using var gateway = await GatewayHost.StartAsync(workload.GatewaySettings());
         var end = Positions.Sequence(workload.End)!.Value;
-        var replica = new Replica(workload.Snapshot);
+        await using var mirror = await StatementMirror.CreateAsync(workload.Server, workload.Snapshot, workload.StatementTables, cancellationToken);
+        var replica = new Replica(workload.Snapshot.Without([.. mirror.Tables]));
         var resume = new VGtid();
         resume.ShardGtids.Add(new ShardGtid { Keyspace = ChainWorkload.Keyspace, Shard = "0", Gtid = workload.Start });
         var delivered = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -40,7 +43,8 @@ internal static class VStreamJudge
                 Vgtid = resume.Clone(),
                 Flags = new VStreamFlags { TransactionChunkSize = chunkSize },
             };
-            List<ReplayChange>? open = null;
+            // Row changes (ReplayChange) and statements (string), in the order they came.
+            List<object>? open = null;
             var finished = false;
             using (var call = gateway.Client.VStream(request, cancellationToken: cancellationToken))
             {
@@ -73,13 +77,25 @@ internal static class VStreamJudge
                                 foreach (var change in e.RowEvent.RowChanges)
                                     open!.Add(new ReplayChange(table, Decode(fields[table], change.Before), Decode(fields[table], change.After), ""));
                                 break;
+                            case VEventType.Insert or VEventType.Update or VEventType.Delete or VEventType.Replace:
+                                open!.Add(e.Dml);
+                                break;
                             case VEventType.Commit:
                                 var unit = checker.Transactions[^1];
                                 delivered[unit.Position] = delivered.GetValueOrDefault(unit.Position) + 1;
                                 transactions++;
                                 var origin = workload.Describe(unit.Position);
                                 for (var i = 0; i < open!.Count; i++)
-                                    replica.Apply(open[i] with { Origin = string.Create(CultureInfo.InvariantCulture, $"change {i + 1} of {open.Count} of transaction {origin}") });
+                                {
+                                    var where = string.Create(CultureInfo.InvariantCulture, $"change {i + 1} of {open.Count} of transaction {origin}");
+                                    if (open[i] is string statement)
+                                        await mirror.ExecuteAsync(statement, where, cancellationToken);
+                                    else if (open[i] is ReplayChange change && mirror.Tables.Contains(change.Table))
+                                        await mirror.ApplyAsync(change with { Origin = where }, cancellationToken);
+                                    else
+                                        replica.Apply((ReplayChange)open[i] with { Origin = where });
+                                }
+
                                 open = null;
                                 break;
                         }
@@ -111,11 +127,16 @@ internal static class VStreamJudge
         var twice = delivered.Where(p => p.Value > 1).Select(p => p.Key).ToList();
         if (twice.Count > 0)
             throw new Xunit.Sdk.XunitException($"{judge}: {twice.Count} transaction(s) delivered more than once across reconnects, first {twice[0]}");
-        replica.AssertMatches(workload.Snapshot, judge, workload.Workload.AddedColumnDefaults);
+        replica.AssertMatches(workload.Snapshot.Without([.. mirror.Tables]), judge, workload.Workload.AddedColumnDefaults);
+        await mirror.AssertMatchesAsync(workload.Snapshot, judge, cancellationToken);
+        if (workload.Features.StatementFormat && mirror.Statements == 0)
+            throw new Xunit.Sdk.XunitException($"{judge}: the workload ran STATEMENT-format transactions, the stream delivered no statement");
         if (chunkSize > 0 && spread < 2)
             throw new Xunit.Sdk.XunitException($"{judge}: no transaction was sent in more than one response; the chunking was not tested");
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{judge}: {rounds} connections ({cuts} cut mid-transaction), {pauses} pauses, {events} events, {transactions} transactions (up to {spread} responses each), {replica.Applied} row changes replayed = SELECT");
+        if (mirror.Tables.Count > 0)
+            summary += string.Create(CultureInfo.InvariantCulture, $", {mirror.Statements} statements and {mirror.RowChanges} row changes applied with SQL = SELECT");
         log(summary);
         return summary;
     }

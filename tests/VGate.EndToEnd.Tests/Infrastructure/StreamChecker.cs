@@ -162,6 +162,13 @@ internal sealed class StreamChecker
                 Complete(e, e.Shard, _loneVgtid.Vgtid, [], 0, copy: false, _responses);
                 _loneVgtid = null;
                 break;
+            case VEventType.Insert or VEventType.Update or VEventType.Delete or VEventType.Replace:
+                // A statement logged in STATEMENT format, carrying its SQL (vstream-spec: statement-based DML).
+                RequireOpen(e);
+                Expect(e.Dml.Length > 0, e, $"{e.Type} without its statement (dml)");
+                Expect(e.Shard == _open!.Shard, e, $"{e.Type} of {e.Shard} inside a transaction of {_open.Shard}");
+                _open.Statements++;
+                break;
             case VEventType.Heartbeat:
                 Expect(e.Keyspace.Length == 0 && e.Shard.Length == 0, e, "a gateway HEARTBEAT carries a keyspace/shard");
                 Heartbeats++;
@@ -249,6 +256,9 @@ internal sealed class StreamChecker
         public List<RowChangeText> Changes { get; } = [];
 
         public long RowCount { get; set; }
+
+        /// <summary>Statement-format DML events (INSERT/UPDATE/DELETE/REPLACE with <c>dml</c>).</summary>
+        public int Statements { get; set; }
 
         public VGtid? Vgtid { get; set; }
 
