@@ -9,6 +9,7 @@
 #   SINK_ARGS="--retain-native-memory-mb 0" bench/large-transaction.sh …   extra vgate-kafka options
 #   SKIP_BUILD=1 bench/large-transaction.sh …   use the Release builds already in artifacts/
 #   RSS_TRACE=file.csv bench/large-transaction.sh …   also write seconds,gateway_rss_mb,sink_rss_mb every 0.5 s
+#   SINK_LOG=file bench/large-transaction.sh …   keep the sink's log (with --status-interval 1: memory every second)
 set -euo pipefail
 MB=${1:-200}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -84,3 +85,4 @@ records=$(grep -o '[0-9]* records' "$run/sink.log" | tail -1)
 printf 'RESULT mb=%d rows=%d seconds=%.1f gateway_peak_rss_mb=%s sink_peak_rss_mb=%s mock_kafka_peak_rss_mb=%s (%s)\n' \
     "$MB" "$rows" "$seconds" "$(hwm "$gateway_pid")" "$(hwm "$sink_pid")" "$(hwm "$mock_pid")" "$records"
 grep -i 'spill\|Progress\|checkpoint' "$run/sink.log" | tail -3
+[ -n "${SINK_LOG:-}" ] && cp "$run/sink.log" "$SINK_LOG"

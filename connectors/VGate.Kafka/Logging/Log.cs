@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(8005, LogLevel.Warning, "Record {Identity} at {Topic}/{Partition}@{Offset} was not replayed by the source; it stays in Kafka as written", EventName = "RecoveryPruned")]
     public static partial void RecoveryPruned(ILogger logger, string identity, string topic, int partition, long offset);
 
-    [LoggerMessage(8006, LogLevel.Information, "{Records} records ({Rate:F0}/s), {Transactions} source transactions, {Checkpoints} checkpoints; commit latency p50 {P50:F1} ms, p99 {P99:F1} ms; position {Vgtid}", EventName = "Progress")]
-    public static partial void Progress(ILogger logger, long records, double rate, long transactions, long checkpoints, double p50, double p99, string vgtid);
+    [LoggerMessage(8006, LogLevel.Information, "{Records} records ({Rate:F0}/s), {Transactions} source transactions, {Checkpoints} checkpoints; commit latency p50 {P50:F1} ms, p99 {P99:F1} ms; memory {ResidentMb} MB resident, managed heap {HeapMb} MB ({CommittedMb} MB committed); position {Vgtid}", EventName = "Progress")]
+    public static partial void Progress(ILogger logger, long records, double rate, long transactions, long checkpoints, double p50, double p99, long residentMb, long heapMb, long committedMb, string vgtid);
 
     [LoggerMessage(8007, LogLevel.Warning, "VStream failed ({Reason}); reconnecting in {DelayMs} ms (attempt {Attempt})", EventName = "GatewayRetry")]
     public static partial void GatewayRetry(ILogger logger, string reason, int delayMs, int attempt);

@@ -550,7 +550,9 @@ public sealed class KafkaSink
                 last = Stopwatch.GetTimestamp();
                 var checkpoint = LastCheckpoint;
                 Log.Progress(_logger, records, (records - lastRecords) / Math.Max(seconds, 0.001), Statistics.Transactions, Statistics.Checkpoints,
-                    Statistics.CommitLatency.Percentile(0.5), Statistics.CommitLatency.Percentile(0.99), checkpoint is null ? "-" : VGtidJson.Format(checkpoint.Vgtid));
+                    Statistics.CommitLatency.Percentile(0.5), Statistics.CommitLatency.Percentile(0.99),
+                    Environment.WorkingSet / (1024 * 1024), GC.GetTotalMemory(false) / (1024 * 1024), GC.GetGCMemoryInfo().TotalCommittedBytes / (1024 * 1024),
+                    checkpoint is null ? "-" : VGtidJson.Format(checkpoint.Vgtid));
                 lastRecords = records;
             }
         }
