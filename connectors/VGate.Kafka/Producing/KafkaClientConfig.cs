@@ -69,8 +69,10 @@ public static class KafkaClientConfig
         config.Set("linger.ms", options.LingerMs.ToString(CultureInfo.InvariantCulture));
         config.Set("compression.type", options.Compression.ToLowerInvariant());
         // librdkafka's default queue (1 GiB) would let one large source transaction, produced at its COMMIT, take that
-        // much memory; 64 MiB is far more than a batch needs in flight (the sink waits for room when it is full).
-        config.Set("queue.buffering.max.kbytes", "65536");
+        // much memory. The limit counts keys and values only: with 64 MiB, librdkafka's threads held 100-220 MB more
+        // while a 2 GB transaction was produced (headers, batches, compression buffers); with 16 MiB, about 35 MB
+        // (bench/results/large-transaction-2026-12-07b.txt). The sink waits for room when it is full.
+        config.Set("queue.buffering.max.kbytes", "16384");
         foreach (var (key, value) in UserSettings(options))
             config.Set(key, value);
         // Exactly-once requirements (validated above, so these only restate the user's value or fill it in).

@@ -141,7 +141,7 @@ public sealed class KafkaSinkOptions
     /// keeps in memory until its COMMIT (its records need the VGTID that comes just before the COMMIT). The rest goes to a
     /// temporary file in <see cref="SpillDirectory"/> and is read back in order when the transaction commits; its records
     /// are then produced into one Kafka transaction, with librdkafka's queue bounded (<c>queue.buffering.max.kbytes</c>,
-    /// default 64 MiB here). Default 8 MiB; at least 64 KiB.
+    /// default 16 MiB here). Default 8 MiB; at least 64 KiB.
     /// </summary>
     public long TransactionBufferBytes { get; set; } = 8L * 1024 * 1024;
 
