@@ -6,6 +6,7 @@ using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
 using VGate.VStreamer.CopyPhase;
 using VGate.VStreamer.Schema;
@@ -296,7 +297,7 @@ public sealed class ShardStreamer
         try
         {
             await using var connection = new MySqlConnection(_options.Source.ToMySqlConnectorConnectionString());
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqlSession.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
             return await SchemaCatalog.LoadAsync(connection, _options.Database, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MySqlException or IOException or TimeoutException)

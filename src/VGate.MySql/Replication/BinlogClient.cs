@@ -236,7 +236,7 @@ public sealed class BinlogClient : IAsyncDisposable
 
         await using (var sql = new MySqlConnection(connectionOptions.ToMySqlConnectorConnectionString()))
         {
-            await sql.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqlSession.OpenAsync(sql, cancellationToken).ConfigureAwait(false);
             ServerVersion = sql.ServerVersion;
             flavor = ServerFlavor.Detect(await ScalarStringAsync(sql, "SELECT VERSION()", cancellationToken).ConfigureAwait(false) ?? "");
             IsMariaDb = flavor is MariaDbFlavor;
