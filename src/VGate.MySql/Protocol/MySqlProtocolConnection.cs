@@ -226,6 +226,20 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     }
 
     /// <summary>
+    /// Largest reply payload accepted (split packets reassembled); default
+    /// <see cref="PacketChannel.DefaultMaxPayloadLength"/>. A longer one fails the read with <see cref="BinlogFormatException"/>.
+    /// </summary>
+    public int MaxPacketBytes
+    {
+        get => _channel.MaxPayloadLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, PacketChannel.MaxPacketPayload);
+            _channel.MaxPayloadLength = value;
+        }
+    }
+
+    /// <summary>
     /// Called whenever bytes arrive while <see cref="ReadPacketAsync"/> waits, also in the middle of a packet (a silence
     /// watchdog judges the source by it); null for none.
     /// </summary>
