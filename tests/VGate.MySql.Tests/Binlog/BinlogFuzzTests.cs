@@ -244,6 +244,29 @@ public sealed class BinlogFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BinlogFileReader_TruncatedEventDeclaringOneGiB_FailsWithoutAllocatingIt()
+    {
+        // A file whose second event header declares 1 GiB but the file ends 100 bytes later.
+        var original = TestData.Bytes("mariadb/mariadb-10.11-stop.000003");
+        var fdeLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(original.AsSpan(4 + 9));
+        var bytes = original[..(4 + fdeLength + EventHeader.Size + 100)];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4 + fdeLength + 9), (1u << 30) - 1);
+        using var reader = new BinlogFileReader(new MemoryStream(bytes), new BinlogEventParser());
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BinlogFormatException>(() =>
+        {
+            foreach (var binlogEvent in reader.ReadEvents())
+                GC.KeepAlive(binlogEvent);
+        });
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        output.WriteLine($"{error.Message}; allocated {allocated} bytes");
+        Assert.Contains("declares 1073741823 bytes", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 4 * 1024 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
     public async Task PacketChannel_EndlessSplitPacket_StopsAtTheLimit()
     {
         // 0xFFFFFF-byte packets one after the other never end a payload: the channel must give up at its limit.
