@@ -113,6 +113,7 @@ public sealed class ShardStreamer
             Start = start,
             HeartbeatInterval = _options.HeartbeatInterval,
             TimeProvider = _options.TimeProvider,
+            MaxEventBytes = _options.MaxEventBytes,
         });
         var session = new StreamSession(_options, _planner, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), LoadCatalogAsync,
             tableFilter, sendHeartbeats: stopAt is null,
@@ -236,6 +237,7 @@ public sealed class ShardStreamer
                 Start = BinlogStartPosition.FromFile(new BinlogFilePosition(file, groupStart)),
                 HeartbeatInterval = _options.HeartbeatInterval,
                 TimeProvider = _options.TimeProvider,
+                MaxEventBytes = _options.MaxEventBytes,
             });
             var inGroup = false;
             await foreach (var binlogEvent in client.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
