@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A long run of the hostile-bytes fuzz test (issue 14 §5, tests/VGate.MySql.Tests/Binlog/BinlogFuzzTests.cs): mutated
-# events of the captured MariaDB and MySQL binlogs through the event parser and the row decoding of every cell, and
-# mutated packet framings through the packet channel. CI runs 20,000 cases with a fixed seed; this runs COUNT cases
-# (the packet channel gets COUNT/10) with SEED, printing both. A failure names the seed, the case and the bytes.
+# events of the captured MariaDB and MySQL binlogs through the event parser and the row decoding of every cell, whole
+# files through the file reader, binary JSON values through its decoder, and mutated packet framings through the packet
+# channel. CI runs 20,000 event cases with a fixed seed; this runs COUNT event cases (and COUNT JSON values, COUNT/20
+# files, COUNT/10 packet framings) with SEED, printing both. A failure names the seed, the case and the bytes.
 #
 #   bench/fuzz.sh [COUNT=2000000] [SEED=random]
 #

@@ -132,6 +132,96 @@ public sealed class BinlogFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MutatedFiles_FixedSeed_FileReaderOnlyFormatErrorsBoundedAllocation()
+    {
+        // Whole files through BinlogFileReader (the path of `vgate binlog FILE`): one mutated event per file, CRC fixed up,
+        // then every event parsed and decoded in order, so later events run against the state the mutation left.
+        var seed = EnvironmentInt("VGATE_FUZZ_SEED", DefaultSeed);
+        var iterations = EnvironmentInt("VGATE_FUZZ_ITERATIONS", DefaultIterations) / 20;
+        output.WriteLine($"file reader: seed={seed.ToString(CultureInfo.InvariantCulture)} iterations={iterations.ToString(CultureInfo.InvariantCulture)}");
+        var random = new Random(seed);
+        var corpus = SharedCorpus.Value;
+        for (var iteration = 0; iteration < iterations; iteration++)
+        {
+            var file = corpus.Files[random.Next(corpus.Files.Count)];
+            var index = random.Next(file.Events.Count);
+            var crc = file.Events.Count > 0 && IsFormatDescriptionWithCrc(file.Events[0]);
+            var (mutated, mutation) = Mutate(random, file.Events[index], corpus, crc);
+            var bytes = new List<byte>([0xFE, 0x62, 0x69, 0x6E]);
+            for (var i = 0; i < file.Events.Count; i++)
+                bytes.AddRange(i == index ? mutated : file.Events[i]);
+            var what = $"seed {seed}, iteration {iteration}: {mutation} of event {index} of {file.Name}";
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                using var reader = new BinlogFileReader(new MemoryStream([.. bytes]));
+                var steps = 0;
+                foreach (var binlogEvent in reader.ReadEvents())
+                    Consume(binlogEvent, ref steps);
+            }
+            catch (BinlogFormatException)
+            {
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"{what}: {ex.GetType().Name} escaped: {ex.Message}\n{ex}");
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < AllocationLimit, $"{what}: allocated {allocated} bytes, more than {AllocationLimit}");
+        }
+    }
+
+    [Fact]
+    public void MutatedJsonValues_FixedSeed_OnlyFormatErrors()
+    {
+        // The binary JSON decoder on its own, from Vitess's 37 JSONB vectors (JsonBinaryDecoderTests.VitessVectors):
+        // nested offsets and counts are where a length is most easily trusted.
+        var seed = EnvironmentInt("VGATE_FUZZ_SEED", DefaultSeed);
+        var iterations = EnvironmentInt("VGATE_FUZZ_ITERATIONS", DefaultIterations);
+        output.WriteLine($"binary JSON: seed={seed.ToString(CultureInfo.InvariantCulture)} iterations={iterations.ToString(CultureInfo.InvariantCulture)}");
+        var vectors = Rows.JsonBinaryDecoderTests.VitessVectors.Select(row => Convert.FromHexString((string)row[1])).Where(v => v.Length > 0).ToList();
+        var random = new Random(seed);
+        var writer = new ArrayBufferWriter<byte>();
+        for (var iteration = 0; iteration < iterations; iteration++)
+        {
+            var value = (byte[])vectors[random.Next(vectors.Count)].Clone();
+            var mutation = random.Next(3);
+            switch (mutation)
+            {
+                case 0:
+                    value[random.Next(value.Length)] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    value[random.Next(value.Length)] = BoundaryBytes[random.Next(BoundaryBytes.Length)];
+                    break;
+                default:
+                    value = value[..random.Next(value.Length)];
+                    break;
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                writer.ResetWrittenCount();
+                JsonBinaryDecoder.WriteJson(value, writer);
+                writer.ResetWrittenCount();
+                JsonBinaryDecoder.WriteSqlExpression(value, writer);
+            }
+            catch (BinlogFormatException)
+            {
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"seed {seed}, iteration {iteration}, mutation {mutation} of {Convert.ToHexString(value)}: {ex.GetType().Name} escaped: {ex.Message}\n{ex}");
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < AllocationLimit, $"seed {seed}, iteration {iteration}: allocated {allocated} bytes");
+        }
+    }
+
+    [Fact]
     public async Task MutatedPacketFramings_FixedSeed_OnlyFormatOrEndOfStreamErrors()
     {
         var seed = EnvironmentInt("VGATE_FUZZ_SEED", DefaultSeed);
