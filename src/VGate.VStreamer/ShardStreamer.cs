@@ -6,6 +6,7 @@ using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
 using VGate.VStreamer.CopyPhase;
 using VGate.VStreamer.Schema;
@@ -112,6 +113,7 @@ public sealed class ShardStreamer
             Start = start,
             HeartbeatInterval = _options.HeartbeatInterval,
             TimeProvider = _options.TimeProvider,
+            MaxEventBytes = _options.MaxEventBytes,
         });
         var session = new StreamSession(_options, _planner, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), LoadCatalogAsync,
             tableFilter, sendHeartbeats: stopAt is null,
@@ -235,6 +237,7 @@ public sealed class ShardStreamer
                 Start = BinlogStartPosition.FromFile(new BinlogFilePosition(file, groupStart)),
                 HeartbeatInterval = _options.HeartbeatInterval,
                 TimeProvider = _options.TimeProvider,
+                MaxEventBytes = _options.MaxEventBytes,
             });
             var inGroup = false;
             await foreach (var binlogEvent in client.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
@@ -296,7 +299,7 @@ public sealed class ShardStreamer
         try
         {
             await using var connection = new MySqlConnection(_options.Source.ToMySqlConnectorConnectionString());
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqlSession.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
             return await SchemaCatalog.LoadAsync(connection, _options.Database, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MySqlException or IOException or TimeoutException)

@@ -54,4 +54,10 @@ public sealed class ShardStreamerOptions
 
     /// <summary>Clock for <c>current_time</c>; tests inject a fake. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Largest binlog event (and decompressed event part) accepted from the source, see
+    /// <see cref="VGate.MySql.Replication.BinlogClientOptions.MaxEventBytes"/>. Default 1 GiB.
+    /// </summary>
+    public int MaxEventBytes { get; init; } = VGate.MySql.Binlog.BinlogEventParser.DefaultMaxEventSize;
 }

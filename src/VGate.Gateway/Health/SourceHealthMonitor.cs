@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 using VGate.Gateway.Logging;
+using VGate.MySql.Protocol;
 using VGate.Gateway.Topology;
 
 namespace VGate.Gateway.Health;
@@ -159,7 +160,7 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
             var connection = new MySqlConnection(builder.ConnectionString);
             await using (connection.ConfigureAwait(false))
             {
-                await connection.OpenAsync(linked.Token).ConfigureAwait(false);
+                await SqlSession.OpenAsync(connection, linked.Token).ConfigureAwait(false);
                 var version = (string?)await ScalarAsync(connection, "SELECT VERSION()", linked.Token).ConfigureAwait(false) ?? "";
                 var health = new SourceHealth
                 {

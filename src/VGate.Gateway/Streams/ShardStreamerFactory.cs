@@ -68,6 +68,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
                 TablePKs = request.TablePKs,
                 TablesToCopy = request.TablesToCopy,
                 TimeProvider = _timeProvider,
+                MaxEventBytes = _options.MaxEventBytes,
             },
             _loggerFactory.CreateLogger<ShardStreamer>());
         var batches = streamer.StreamAsync();

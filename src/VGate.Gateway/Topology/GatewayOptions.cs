@@ -29,6 +29,15 @@ public sealed class GatewayOptions
     /// </summary>
     public long TransactionBufferBytes { get; set; } = 4L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest binlog event a source may send, in bytes, and the most a compressed event (MariaDB compressed QUERY/ROWS,
+    /// an inner event of a MySQL TRANSACTION_PAYLOAD) may inflate to; a bigger one fails the shard stream with an error
+    /// naming the event, its position and this limit. Memory is otherwise bounded by the bytes that really arrive, never by
+    /// a declared length. Default 1 GiB (the largest <c>max_allowed_packet</c>); between
+    /// <see cref="TopologyValidator.MinimumMaxEventBytes"/> and 1 GiB.
+    /// </summary>
+    public int MaxEventBytes { get; set; } = VGate.MySql.Binlog.BinlogEventParser.DefaultMaxEventSize;
+
     /// <summary>Consecutive failures of one shard's stream before the whole VStream fails with UNAVAILABLE. Default 3.</summary>
     public int MaxConsecutiveShardFailures { get; set; } = 3;
 

@@ -17,6 +17,9 @@ public static class TopologyValidator
     /// <summary>The smallest accepted <see cref="GatewayOptions.TransactionBufferBytes"/>: 64 KiB.</summary>
     public const long MinimumTransactionBufferBytes = 64 * 1024;
 
+    /// <summary>Smallest <see cref="GatewayOptions.MaxEventBytes"/> accepted.</summary>
+    public const int MinimumMaxEventBytes = 64 * 1024;
+
     /// <summary>Returns every problem found in <paramref name="options"/>; empty when the topology is usable.</summary>
     public static IReadOnlyList<string> Validate(GatewayOptions options)
     {
@@ -28,6 +31,8 @@ public static class TopologyValidator
             problems.Add($"MaxResponseBytes must be positive (is {options.MaxResponseBytes})");
         if (options.TransactionBufferBytes < MinimumTransactionBufferBytes)
             problems.Add($"TransactionBufferBytes must be at least {MinimumTransactionBufferBytes} (is {options.TransactionBufferBytes})");
+        if (options.MaxEventBytes is < MinimumMaxEventBytes or > VGate.MySql.Binlog.BinlogEventParser.DefaultMaxEventSize)
+            problems.Add($"MaxEventBytes must be between {MinimumMaxEventBytes} and {VGate.MySql.Binlog.BinlogEventParser.DefaultMaxEventSize} (is {options.MaxEventBytes})");
         if (options.MaxConsecutiveShardFailures <= 0)
             problems.Add($"MaxConsecutiveShardFailures must be positive (is {options.MaxConsecutiveShardFailures})");
         if (options.RetryDelay < TimeSpan.Zero)

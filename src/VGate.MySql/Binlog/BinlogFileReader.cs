@@ -70,9 +70,19 @@ public sealed class BinlogFileReader : IAsyncDisposable, IDisposable
                     continue;
                 }
 
-                buffer = EnsureCapacity(buffer, (int)length);
-                var bodyRead = await ReadFullyAsync(buffer.AsMemory(EventHeader.Size, (int)length - EventHeader.Size), cancellationToken).ConfigureAwait(false);
-                CheckBody(bodyRead, length, position);
+                // The buffer grows only as the body's bytes really arrive (see EnsureCapacity).
+                var filled = EventHeader.Size;
+                while (filled < length)
+                {
+                    buffer = EnsureCapacity(buffer, filled, length);
+                    var wanted = (int)Math.Min(length, buffer.Length) - filled;
+                    var read = await ReadFullyAsync(buffer.AsMemory(filled, wanted), cancellationToken).ConfigureAwait(false);
+                    filled += read;
+                    if (read < wanted)
+                        break;
+                }
+
+                CheckBody(filled - EventHeader.Size, length, position);
                 position += length;
                 yield return Parser.Parse(buffer.AsMemory(0, (int)length));
             }
@@ -115,8 +125,18 @@ public sealed class BinlogFileReader : IAsyncDisposable, IDisposable
                         continue;
                     }
 
-                    buffer = EnsureCapacity(buffer, (int)length);
-                    CheckBody(ReadFully(buffer.AsSpan(EventHeader.Size, (int)length - EventHeader.Size)), length, position);
+                    var filled = EventHeader.Size;
+                    while (filled < length)
+                    {
+                        buffer = EnsureCapacity(buffer, filled, length);
+                        var wanted = (int)Math.Min(length, buffer.Length) - filled;
+                        var read = ReadFully(buffer.AsSpan(filled, wanted));
+                        filled += read;
+                        if (read < wanted)
+                            break;
+                    }
+
+                    CheckBody(filled - EventHeader.Size, length, position);
                     position += length;
                     yield return Parser.Parse(buffer.AsMemory(0, (int)length));
                 }
@@ -162,12 +182,15 @@ public sealed class BinlogFileReader : IAsyncDisposable, IDisposable
             throw BinlogFormatException.Create($"Binlog file ends inside the event at file offset {position}: it declares {length} bytes, {EventHeader.Size + bodyRead} remain");
     }
 
-    private static byte[] EnsureCapacity(byte[] buffer, int length)
+    // Called when the first filled bytes of a length-byte event are in the buffer: doubles it (up to length) once it is
+    // full. Growing only as bytes arrive means a header declaring a gigabyte in a truncated or hostile file costs the
+    // bytes that are really there, not the declared length.
+    private static byte[] EnsureCapacity(byte[] buffer, int filled, long length)
     {
-        if (buffer.Length >= length)
+        if (filled < buffer.Length || buffer.Length >= length)
             return buffer;
-        var larger = ArrayPool<byte>.Shared.Rent(length);
-        buffer.AsSpan(0, EventHeader.Size).CopyTo(larger);
+        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, (long)buffer.Length * 2));
+        buffer.AsSpan(0, filled).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(buffer);
         return larger;
     }

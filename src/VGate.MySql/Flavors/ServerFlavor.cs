@@ -1,6 +1,7 @@
 using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
 
 namespace VGate.MySql.Flavors;
@@ -114,7 +115,7 @@ internal abstract class ServerFlavor
             payload.Add((byte)(value >> (8 * i)));
     }
 
-    protected static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
+    protected static string Quote(string value) => SqlSession.QuoteString(value);
 
     /// <summary>
     /// Follows GTIDs through the event stream: a GTID event opens a transaction, and

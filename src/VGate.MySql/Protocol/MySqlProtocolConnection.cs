@@ -95,7 +95,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
 
     /// <summary>
     /// Connects over TCP (Nagle off) or a Unix socket, reads the Initial Handshake, upgrades to TLS as
-    /// <see cref="MySqlConnectionOptions.SslMode"/> says, and authenticates.
+    /// <see cref="MySqlConnectionOptions.SslMode"/> says, authenticates, and pins the session's <c>sql_mode</c> to <see cref="SqlSession.SqlMode"/>.
     /// </summary>
     /// <param name="options">Where to connect and as whom. The options are copied.</param>
     /// <param name="logger">Logger for connection events; none when null.</param>
@@ -174,6 +174,9 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
             await authenticator.CompleteAsync(endpoint, timeout.Token).ConfigureAwait(false);
 
             var connection = new MySqlProtocolConnection(channel, logger, endpoint, handshake, capabilities, useTls, authenticator.PluginName, clientCertificate);
+
+            // The source's global sql_mode must not change what VGate's statements mean (see SqlSession).
+            await connection.ExecuteAsync(SqlSession.SetSqlModeStatement, timeout.Token).ConfigureAwait(false);
             Log.Connected(logger, endpoint, connection.ServerVersion, connection.ConnectionId, connection.AuthPluginName, useTls);
             return connection;
         }
@@ -220,6 +223,20 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _channel.ResetSequence();
         await _channel.WritePacketAsync(payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Largest reply payload accepted (split packets reassembled); default
+    /// <see cref="PacketChannel.DefaultMaxPayloadLength"/>. A longer one fails the read with <see cref="BinlogFormatException"/>.
+    /// </summary>
+    public int MaxPacketBytes
+    {
+        get => _channel.MaxPayloadLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, PacketChannel.MaxPacketPayload);
+            _channel.MaxPayloadLength = value;
+        }
     }
 
     /// <summary>

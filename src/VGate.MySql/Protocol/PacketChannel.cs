@@ -20,6 +20,12 @@ internal sealed class PacketChannel : IAsyncDisposable
     /// <summary>The largest payload one packet can carry; a packet of exactly this size continues in the next packet.</summary>
     public const int MaxPacketPayload = 0xFF_FFFF;
 
+    /// <summary>
+    /// Default <see cref="MaxPayloadLength"/>: 1 GiB (the largest event a server sends, see
+    /// <see cref="Binlog.BinlogEventParser.DefaultMaxEventSize"/>) plus 4 KiB for the reply's own header bytes.
+    /// </summary>
+    public const int DefaultMaxPayloadLength = (1 << 30) + 4096;
+
     private const int HeaderLength = 4;
     private const int PipeBufferSize = 64 * 1024;
 
@@ -51,6 +57,12 @@ internal sealed class PacketChannel : IAsyncDisposable
 
     /// <summary>Called after each receive that brought bytes during <see cref="ReadPacketAsync"/> (null for none).</summary>
     public Action? DataReceived { get; set; }
+
+    /// <summary>
+    /// Largest reassembled payload accepted. A server (or anything in its place) that keeps sending 0xFFFFFF-byte
+    /// packets is cut off here with a <see cref="BinlogFormatException"/> instead of growing the buffer without end.
+    /// </summary>
+    public int MaxPayloadLength { get; set; } = DefaultMaxPayloadLength;
 
     /// <summary>The sequence id the next packet read or written must carry.</summary>
     public byte SequenceId => _sequenceId;
@@ -149,6 +161,13 @@ internal sealed class PacketChannel : IAsyncDisposable
                 }
 
                 // One fragment of a split packet: append it to the pooled reassembly buffer.
+                if ((long)assembled + length > MaxPayloadLength)
+                {
+                    _reader.AdvanceTo(payload.End);
+                    throw BinlogFormatException.Create(
+                        $"A split packet grows past {assembled + (long)length} bytes, more than the limit of {MaxPayloadLength} (max event bytes)");
+                }
+
                 var target = EnsureCapacity(assembled + length, preserve: assembled);
                 payload.CopyTo(target.AsSpan(assembled));
                 assembled += length;

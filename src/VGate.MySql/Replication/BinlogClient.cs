@@ -105,7 +105,7 @@ public sealed class BinlogClient : IAsyncDisposable
 
         var session = await PrepareAsync(cancellationToken).ConfigureAwait(false);
         var connection = _connection!;
-        var parser = new BinlogEventParser(session.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None);
+        var parser = new BinlogEventParser(session.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None, _options.MaxEventBytes);
         var tracker = session.Flavor.CreateTracker(session.StartGtid);
         Position = tracker.Position;
         FilePosition = _options.Start.File;
@@ -236,7 +236,7 @@ public sealed class BinlogClient : IAsyncDisposable
 
         await using (var sql = new MySqlConnection(connectionOptions.ToMySqlConnectorConnectionString()))
         {
-            await sql.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqlSession.OpenAsync(sql, cancellationToken).ConfigureAwait(false);
             ServerVersion = sql.ServerVersion;
             flavor = ServerFlavor.Detect(await ScalarStringAsync(sql, "SELECT VERSION()", cancellationToken).ConfigureAwait(false) ?? "");
             IsMariaDb = flavor is MariaDbFlavor;
@@ -270,6 +270,7 @@ public sealed class BinlogClient : IAsyncDisposable
         try
         {
             connection = await MySqlProtocolConnection.ConnectAsync(connectionOptions, cancellationToken).ConfigureAwait(false);
+            connection.MaxPacketBytes = (int)Math.Min(int.MaxValue, Math.Max((long)_options.MaxEventBytes + 4096, PacketChannel.MaxPacketPayload));
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or TimeoutException)
         {

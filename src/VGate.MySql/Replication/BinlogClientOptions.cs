@@ -1,3 +1,4 @@
+using VGate.MySql.Binlog;
 using VGate.MySql.Protocol;
 
 namespace VGate.MySql.Replication;
@@ -43,6 +44,15 @@ public sealed class BinlogClientOptions
     /// (the BINLOG_DUMP_NON_BLOCK flag). Default: false.
     /// </summary>
     public bool StopAtEnd { get; init; }
+
+    /// <summary>
+    /// Largest binlog event accepted, in bytes, and the most a compressed event (MariaDB compressed QUERY/ROWS, each inner
+    /// event of a MySQL TRANSACTION_PAYLOAD) may inflate to; the replication packet is capped at this plus 4 KiB.
+    /// Default <see cref="BinlogEventParser.DefaultMaxEventSize"/> (1 GiB, the largest <c>max_allowed_packet</c> a server
+    /// accepts). A longer event fails the stream with a <see cref="BinlogFormatException"/> naming the event and the limit
+    /// (an inner event of a TRANSACTION_PAYLOAD is skipped as an <see cref="Binlog.Events.OversizedEvent"/>).
+    /// </summary>
+    public int MaxEventBytes { get; init; } = BinlogEventParser.DefaultMaxEventSize;
 
     /// <summary>Time source for heartbeat supervision; tests inject a fake. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -157,7 +157,7 @@ public sealed class PreparedXaReader
     {
         var files = new List<string>();
         await using var connection = new MySqlConnection(_source.ToMySqlConnectorConnectionString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await SqlSession.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

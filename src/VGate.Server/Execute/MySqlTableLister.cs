@@ -13,7 +13,7 @@ internal sealed class MySqlTableLister : ITableLister
         if (source.PasswordEnvironmentVariable is { Length: > 0 } variable)
             options.Password = Environment.GetEnvironmentVariable(variable) ?? "";
         await using var connection = new MySqlConnection(options.ToMySqlConnectorConnectionString());
-        await connection.OpenAsync(cancellationToken);
+        await SqlSession.OpenAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME";
         command.Parameters.AddWithValue("@db", database);

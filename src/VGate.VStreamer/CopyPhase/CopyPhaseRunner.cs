@@ -122,7 +122,7 @@ internal sealed class CopyPhaseRunner
         CopySchemaLoader schema;
         await using (var connection = new MySqlConnection(_options.Source.ToMySqlConnectorConnectionString()))
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await SqlSession.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
             schema = await CopySchemaLoader.LoadAsync(connection, _options.Database, cancellationToken).ConfigureAwait(false);
         }
         var requests = CopyTableSelection.Select(schema.TableNames, _options.Filter, _planner, _options.TablesToCopy, _options.TablePKs, hasPosition);

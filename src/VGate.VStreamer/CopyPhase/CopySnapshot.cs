@@ -32,8 +32,7 @@ internal abstract class CopySnapshot
         return rows.Count > 0 && rows[0].Length > 0 ? rows[0][0] ?? "" : "";
     }
 
-    protected static string QuoteIdentifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+    protected static string QuoteIdentifier(string name) => SqlSession.QuoteIdentifier(name);
 
-    protected static string QuoteString(string value) =>
-        "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
+    protected static string QuoteString(string value) => SqlSession.QuoteString(value);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using VGate.MySql.Binlog;
+using VGate.MySql.Protocol;
 
 namespace VGate.VStreamer.CopyPhase;
 
@@ -207,5 +208,5 @@ internal static class LastPk
         return digits > 0;
     }
 
-    internal static string QuoteIdentifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+    internal static string QuoteIdentifier(string name) => SqlSession.QuoteIdentifier(name);
 }

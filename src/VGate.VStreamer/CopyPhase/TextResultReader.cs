@@ -61,7 +61,10 @@ internal sealed class TextResultReader
         if (span[0] == OkHeader)
             throw CopyQueryException.Malformed("the copy query returned no result set");
         var offset = 0;
-        var columnCount = checked((int)ReadLength(span, ref offset));
+        var declared = ReadLength(span, ref offset);
+        if (declared > int.MaxValue)
+            throw CopyQueryException.Malformed($"the copy query's result declares {declared} columns");
+        var columnCount = (int)declared;
         var reader = new TextResultReader(connection, columnCount);
         for (var i = 0; i < columnCount; i++)
         {

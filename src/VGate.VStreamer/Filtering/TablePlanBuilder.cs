@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using VGate.VStreamer.Filtering.Sql;
 
 namespace VGate.VStreamer.Filtering;
@@ -21,7 +22,7 @@ namespace VGate.VStreamer.Filtering;
 /// Keywords are case-insensitive; identifiers may be backquoted; column names match case-insensitively; the table
 /// name must equal the rule's (case-sensitive).
 /// </remarks>
-public sealed class TablePlanBuilder
+public sealed partial class TablePlanBuilder
 {
     private readonly IVindexResolver? _vindexes;
     private readonly IKeyRangeParser? _keyRanges;
@@ -275,8 +276,32 @@ public sealed class TablePlanBuilder
         }
 
         var index = FindColumn(table, source);
-        return $"convert_tz({SqlKeywords.Quote(table.Columns[index].Name)}, {from}, {to})";
+        CheckTimeZone(from, call);
+        CheckTimeZone(to, call);
+        return $"convert_tz({SqlKeywords.Quote(table.Columns[index].Name)}, {from.ToServerSql()}, {to.ToServerSql()})";
     }
+
+    /// <summary>
+    /// A convert_tz argument must be a time zone: <c>SYSTEM</c>, an offset <c>±hh:mm</c>, or a named zone (letters,
+    /// digits, <c>_ / + -</c>, e.g. <c>Europe/Paris</c>, <c>Etc/GMT+5</c>). Anything else is refused before it can reach
+    /// the copy query.
+    /// </summary>
+    private static void CheckTimeZone(SqlLiteral zone, SqlFunctionCall call)
+    {
+        var text = zone.Text;
+        if (text.Length is > 0 and <= 64 && (TimeZoneOffset().IsMatch(text) || TimeZoneName().IsMatch(text)))
+        {
+            return;
+        }
+
+        throw VStreamFilterException.Create($"unsupported: {call}: {zone} is not a time zone (SYSTEM, ±hh:mm or a zone name)", zone.ToString());
+    }
+
+    [GeneratedRegex(@"^[+-][0-9]{1,2}:[0-9]{2}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex TimeZoneOffset();
+
+    [GeneratedRegex(@"^[A-Za-z_/+\-0-9]+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex TimeZoneName();
 
     private void AnalyzeTerm(TableSchema table, SqlExpression term, List<RowPredicate> predicates, List<KeyRangeFilter> keyRanges)
     {
@@ -304,7 +329,7 @@ public sealed class TablePlanBuilder
                 var high = TermLiteral(between.High, between, allowNull: false);
                 var kind = table.Columns[index].Kind;
                 var op = between.Negated ? PredicateOperator.NotBetween : PredicateOperator.Between;
-                var sql = $"{SqlKeywords.Quote(table.Columns[index].Name)} {(between.Negated ? "not between" : "between")} {low} and {high}";
+                var sql = $"{SqlKeywords.Quote(table.Columns[index].Name)} {(between.Negated ? "not between" : "between")} {low.ToServerSql()} and {high.ToServerSql()}";
                 predicates.Add(new RowPredicate(op, index, [low.ToString(), high.ToString()], sql, [LiteralComparand.Create(kind, low), LiteralComparand.Create(kind, high)]));
                 break;
             }
@@ -338,12 +363,12 @@ public sealed class TablePlanBuilder
             }
 
             var literals = tuple.Items.Select(item => TermLiteral(item, comparison, allowNull: true)).ToArray();
-            var sql = $"{column} in ({string.Join(", ", literals.Select(l => l.ToString()))})";
+            var sql = $"{column} in ({string.Join(", ", literals.Select(l => l.ToServerSql()))})";
             return new RowPredicate(op, index, literals.Select(l => l.ToString()).ToArray(), sql, literals.Select(l => LiteralComparand.Create(kind, l)).ToArray());
         }
 
         var literal = TermLiteral(comparison.Right, comparison, allowNull: false);
-        return new RowPredicate(op, index, [literal.ToString()], $"{column} {comparison.Operator} {literal}", [LiteralComparand.Create(kind, literal)]);
+        return new RowPredicate(op, index, [literal.ToString()], $"{column} {comparison.Operator} {literal.ToServerSql()}", [LiteralComparand.Create(kind, literal)]);
     }
 
     private KeyRangeFilter AnalyzeInKeyRange(TableSchema table, SqlFunctionCall call)

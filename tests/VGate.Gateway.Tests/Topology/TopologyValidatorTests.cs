@@ -103,9 +103,11 @@ public sealed class TopologyValidatorTests
         options.Health.MaxReplicationLag = TimeSpan.FromSeconds(-1);
         options.SkewTimeout = TimeSpan.Zero;
         options.TransactionBufferBytes = 1000;
+        options.MaxEventBytes = 1000;
 
         var problems = TopologyValidator.Validate(options);
 
+        Assert.Contains("MaxEventBytes must be between 65536 and 1073741824 (is 1000)", problems);
         Assert.Contains("TransactionBufferBytes must be at least 65536 (is 1000)", problems);
         Assert.Contains("FanOut:RingBytes must be at least 1048576 (is 1000)", problems);
         Assert.Contains("FanOut:ReplayBytes must not be negative (is -1)", problems);
@@ -116,7 +118,7 @@ public sealed class TopologyValidatorTests
         Assert.Contains("Health:Timeout must be positive (is -00:00:05)", problems);
         Assert.Contains("Health:MaxReplicationLag must not be negative (is -00:00:01)", problems);
         Assert.Contains("SkewTimeout must be positive (is 00:00:00)", problems);
-        Assert.Equal(10, problems.Count);
+        Assert.Equal(11, problems.Count);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class QueryEvent : BinlogEvent
         string query;
         if (isCompressed)
         {
-            query = Encoding.UTF8.GetString(MariaDbCompression.Decompress(body[reader.Offset..], maxEventSize));
+            query = Encoding.UTF8.GetString(MariaDbCompression.Decompress(body[reader.Offset..], maxEventSize, header));
         }
         else
         {

@@ -156,7 +156,7 @@ public sealed class RowsEvent : BinlogEvent
 
         var rows = body[reader.Offset..];
         if (isCompressed)
-            rows = MariaDbCompression.Decompress(rows, maxEventSize);
+            rows = MariaDbCompression.Decompress(rows, maxEventSize, header);
 
         var tableMap = resolveTable(tableId) ?? throw BinlogFormatException.Create(
             $"{type} event for table id {tableId} at log position {header.NextPosition} has no preceding TABLE_MAP for that table id");

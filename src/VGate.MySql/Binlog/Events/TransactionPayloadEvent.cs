@@ -93,17 +93,28 @@ public sealed class TransactionPayloadEvent : BinlogEvent
                         continue;
                     }
 
-                    if (buffer.Length < length)
+                    // The buffer grows (doubling) only as the payload really inflates: the declared length of a
+                    // corrupt or hostile inner header must not make the parser allocate before the bytes exist.
+                    var filled = EventHeader.Size;
+                    while (filled < length)
                     {
-                        var larger = ArrayPool<byte>.Shared.Rent((int)length);
-                        buffer.AsSpan(0, EventHeader.Size).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
+                        if (filled == buffer.Length)
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, (long)buffer.Length * 2));
+                            buffer.AsSpan(0, filled).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+
+                        var wanted = (int)Math.Min(length, buffer.Length) - filled;
+                        var read = ReadFully(input, buffer.AsSpan(filled, wanted));
+                        filled += read;
+                        if (read < wanted)
+                            break;
                     }
 
-                    var bodyRead = ReadFully(input, buffer.AsSpan(EventHeader.Size, (int)length - EventHeader.Size));
-                    if (bodyRead < length - EventHeader.Size)
-                        throw BinlogFormatException.Create($"Inner {innerHeader.Type} event of TRANSACTION_PAYLOAD declares {length} bytes but the payload ends after {EventHeader.Size + bodyRead}");
+                    if (filled < length)
+                        throw BinlogFormatException.Create($"Inner {innerHeader.Type} event of TRANSACTION_PAYLOAD at log position {header.NextPosition} declares {length} bytes but the payload ends after {filled}");
                     consumed += length;
                     yield return parser.ParseInner(buffer.AsMemory(0, (int)length));
                 }
@@ -188,6 +199,11 @@ public sealed class TransactionPayloadEvent : BinlogEvent
         catch (ZstdException ex)
         {
             throw BinlogFormatException.Create("TRANSACTION_PAYLOAD is not a valid zstd stream: " + ex.Message, -1, ex);
+        }
+        catch (EndOfStreamException ex)
+        {
+            // ZstdSharp reports a frame cut short this way (found by BinlogFuzzTests).
+            throw BinlogFormatException.Create("TRANSACTION_PAYLOAD's zstd stream ends inside a frame: " + ex.Message, -1, ex);
         }
 
         return total;

@@ -1,4 +1,5 @@
 using System.Text;
+using VGate.MySql.Protocol;
 
 namespace VGate.VStreamer.Filtering.Sql;
 
@@ -36,8 +37,21 @@ internal sealed record SqlLiteral(SqlLiteralKind Kind, string Text, byte[] HexBy
     }
 
     /// <summary>
-    /// Quotes a string with MySQL backslash escapes (as Vitess does; the receiving session must not run with
-    /// NO_BACKSLASH_ESCAPES).
+    /// The literal as SQL for the source: strings through <see cref="SqlSession.QuoteString"/> (hex with a
+    /// <c>_utf8mb4</c> introducer unless plainly safe), hex literals as <c>X'…'</c> of their bytes, numbers and keywords as
+    /// the tokenizer checked them. <see cref="Render"/>'s backslash-escaped form is for messages and for this parser
+    /// only: a source running with <c>NO_BACKSLASH_ESCAPES</c> would read <c>\'</c> as the end of the string.
+    /// </summary>
+    public string ToServerSql() => Kind switch
+    {
+        SqlLiteralKind.String => SqlSession.QuoteString(Text),
+        SqlLiteralKind.Hex => SqlSession.QuoteBytes(HexBytes),
+        _ => ToString(),
+    };
+
+    /// <summary>
+    /// Quotes a string with MySQL backslash escapes, as Vitess renders it: for messages and for text this parser reads
+    /// back, never for SQL sent to a source (see <see cref="ToServerSql"/>).
     /// </summary>
     public static void AppendQuoted(StringBuilder builder, string value)
     {
