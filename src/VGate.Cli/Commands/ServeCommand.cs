@@ -135,10 +135,5 @@ internal static class ServeCommand
         return value;
     }
 
-    private static string Redact(string value)
-    {
-        var at = value.LastIndexOf('@');
-        var scheme = value.IndexOf("://", StringComparison.Ordinal);
-        return at > scheme && scheme >= 0 ? string.Concat(value.AsSpan(0, scheme + 3), "***", value.AsSpan(at)) : value;
-    }
+    private static string Redact(string value) => MySqlConnectionOptions.Redact(value);
 }
