@@ -57,8 +57,9 @@ public static class SinkConfiguration
 
     /// <summary>
     /// Replaces <c>{env:NAME}</c> and <c>{file:PATH}</c> in <see cref="KafkaSinkOptions.Password"/> and in the values
-    /// of <see cref="KafkaSinkOptions.Kafka"/> (e.g. <c>sasl.password</c>, <c>ssl.key.password</c>) by the secret they
-    /// name, so no secret need be on the command line or in the file.
+    /// of <see cref="KafkaSinkOptions.Kafka"/> (e.g. <c>sasl.password</c>, <c>ssl.key.password</c>) and
+    /// <see cref="KafkaSinkOptions.GrpcHeaders"/> (e.g. a bearer token) by the secret they name, so no secret need be on
+    /// the command line or in the file.
     /// </summary>
     private static void ResolveSecrets(KafkaSinkOptions options)
     {
@@ -70,6 +71,11 @@ public static class SinkConfiguration
             {
                 if (SecretReference.IsReference(options.Kafka[key]))
                     options.Kafka[key] = SecretReference.Resolve(options.Kafka[key], $"Kafka setting '{key}'");
+            }
+            foreach (var key in options.GrpcHeaders.Keys.ToList())
+            {
+                if (SecretReference.IsReference(options.GrpcHeaders[key]))
+                    options.GrpcHeaders[key] = SecretReference.Resolve(options.GrpcHeaders[key], $"gRPC header '{key}'");
             }
         }
         catch (FormatException ex)

@@ -128,11 +128,13 @@ public sealed class SinkConfigurationTests : IDisposable
         try
         {
             var options = Load([.. QuickStart, "--username", "cdc", "--password", $"{{env:{variable}}}",
-                "--kafka", $"sasl.password={{file:{file}}}", "--kafka", "client.id={notareference}"]);
+                "--kafka", $"sasl.password={{file:{file}}}", "--kafka", "client.id={notareference}",
+                "--grpc-header", $"authorization={{env:{variable}}}"]);
 
             Assert.Equal("gw/?@#%secret", options.Password);
             Assert.Equal("kafka/?@#%secret", options.Kafka["sasl.password"]);
             Assert.Equal("{notareference}", options.Kafka["client.id"]);
+            Assert.Equal("gw/?@#%secret", options.GrpcHeaders["authorization"]);
         }
         finally
         {
