@@ -148,6 +148,11 @@ public sealed class SecretRedactionTests(ITestOutputHelper output) : IDisposable
                 null, token);
             Assert.NotEqual(0, sinkNoGateway);
 
+            // vgate stream takes its password from a file and streams.
+            Assert.Equal(0, await RunAsync(["stream", "--gateway", gateway.Address.Replace("http://", "", StringComparison.Ordinal),
+                "--keyspace", "good", "--username", SinkUser, "--password", $"{{file:{passwordFile}}}", "--heartbeat", "1", "--max-events", "1"],
+                null, token));
+
             var log = ReadShared(gateway.OutputFile);
             Collect("vgate serve log", log);
             Assert.Contains("is connected over plaintext", log, StringComparison.Ordinal);
