@@ -28,6 +28,30 @@ public sealed class BinlogCommandTests(MariaDbFixture fixture) : IClassFixture<M
     private string Source => fixture.Server.ReplicationUri.ToString();
 
     [ServerFact]
+    public async Task Binlog_PasswordFromFileReference_Streams()
+    {
+        var db = await fixture.CreateDatabaseAsync();
+        await fixture.Server.ExecuteAsync($"CREATE TABLE {db}.t (id INT PRIMARY KEY)");
+        var start = "MariaDB/" + await fixture.Server.GetGtidBinlogPosAsync();
+        await fixture.Server.ExecuteAsync($"INSERT INTO {db}.t VALUES (7)");
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, fixture.Server.ReplicationPassword + "\n");
+            var source = $"mysql://{fixture.Server.ReplicationUser}:{{file:{file}}}@{MariaDbServer.Host}:{fixture.Server.Port}?ssl-mode=disabled";
+
+            var (exit, lines, error) = await RunAsync("--source", source, "--from", start, "--stop-at-end");
+
+            Assert.True(exit == 0, error);
+            Assert.Contains(lines, l => l.GetProperty("type").GetString() == "write_rows");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [ServerFact]
     public async Task Binlog_RowChanges_PrintsOneJsonObjectPerEventWithTypedValues()
     {
         var db = await fixture.CreateDatabaseAsync();
@@ -152,6 +176,9 @@ public sealed class BinlogCommandTests(MariaDbFixture fixture) : IClassFixture<M
     [InlineData(new[] { "--source", "mysql://u:p@h", "--until-idle", "-1" }, "--until-idle")]
     [InlineData(new[] { "--source", "mysql://u:p@h", "--frm", "current" }, "--frm")]
     [InlineData(new[] { "--source" }, "--source")]
+    [InlineData(new[] { "--source", "mysql://u:{env:VGATE_TEST_SURELY_UNSET_77}@h" }, "'VGATE_TEST_SURELY_UNSET_77'")]
+    [InlineData(new[] { "--source", "mysql://u:{file:/nonexistent/vgate-pw}@h" }, "'/nonexistent/vgate-pw'")]
+    [InlineData(new[] { "--source", "mysql://u:Zq/Wv7Xk@h" }, "percent-encode")]
     public async Task Binlog_BadCommandLine_ThrowsUsageErrorNamingTheProblem(string[] args, string expected)
     {
         var error = await Assert.ThrowsAsync<UsageException>(() => RunAsync(args));

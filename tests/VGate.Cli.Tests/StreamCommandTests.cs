@@ -122,6 +122,14 @@ public sealed class StreamCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_PasswordReferenceToUnsetVariable_UsageErrorNamingIt()
+    {
+        var error = await Assert.ThrowsAsync<UsageException>(
+            () => RunAsync("--keyspace", "commerce", "--username", "cdc", "--password", "{env:VGATE_TEST_SURELY_UNSET_93}"));
+        Assert.Contains("'VGATE_TEST_SURELY_UNSET_93'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stream_BadFrom_UsageError() =>
         await Assert.ThrowsAsync<UsageException>(() => RunAsync("--keyspace", "commerce", "--from", "yesterday"));
 

@@ -20,7 +20,8 @@ public static class KafkaSinkCommand
         source:
           --gateway HOST:PORT          VStream server; https://HOST:PORT or --ca for TLS (required)
           --username USER              static auth user (with --password)
-          --password PASSWORD          static auth password
+          --password SECRET            static auth password: {env:NAME} or {file:PATH} (a literal is visible
+                                       in `ps`); --kafka values such as sasl.password take the same forms
           --ca FILE                    CA certificate (PEM) of the gateway's TLS certificate
           --tls-cert FILE              client certificate (PEM) for mutual TLS; --tls-key FILE its key
           --grpc-header KEY=VALUE      extra gRPC metadata (repeatable)

@@ -1,6 +1,7 @@
 using System.Collections;
 using Microsoft.Extensions.Configuration;
 using VGate.Kafka.Sink;
+using VGate.Secrets;
 
 namespace VGate.Kafka.Cli;
 
@@ -50,7 +51,37 @@ public static class SinkConfiguration
         {
             throw new KafkaSinkException(SinkFailure.Configuration, $"Configuration file '{parsed.ConfigFile}' is not valid JSON: {ex.Message}", ex);
         }
+        ResolveSecrets(options);
         return options;
+    }
+
+    /// <summary>
+    /// Replaces <c>{env:NAME}</c> and <c>{file:PATH}</c> in <see cref="KafkaSinkOptions.Password"/> and in the values
+    /// of <see cref="KafkaSinkOptions.Kafka"/> (e.g. <c>sasl.password</c>, <c>ssl.key.password</c>) and
+    /// <see cref="KafkaSinkOptions.GrpcHeaders"/> (e.g. a bearer token) by the secret they name, so no secret need be on
+    /// the command line or in the file.
+    /// </summary>
+    private static void ResolveSecrets(KafkaSinkOptions options)
+    {
+        try
+        {
+            if (options.Password is { } password)
+                options.Password = SecretReference.Resolve(password, "Password");
+            foreach (var key in options.Kafka.Keys.ToList())
+            {
+                if (SecretReference.IsReference(options.Kafka[key]))
+                    options.Kafka[key] = SecretReference.Resolve(options.Kafka[key], $"Kafka setting '{key}'");
+            }
+            foreach (var key in options.GrpcHeaders.Keys.ToList())
+            {
+                if (SecretReference.IsReference(options.GrpcHeaders[key]))
+                    options.GrpcHeaders[key] = SecretReference.Resolve(options.GrpcHeaders[key], $"gRPC header '{key}'");
+            }
+        }
+        catch (FormatException ex)
+        {
+            throw new KafkaSinkException(SinkFailure.Configuration, ex.Message, ex);
+        }
     }
 
     /// <summary><c>VGATE_KAFKA__A__B=v</c> → <c>VGate:KafkaSink:A:B = v</c>.</summary>

@@ -17,7 +17,9 @@ internal static class BinlogCommand
 
         options:
           --source URI               the server: mysql://user:password@host[:port][?ssl-mode=required&ssl-ca=ca.pem]
-                                     or mysql://user:password@localhost?socket=/path/to/mysqld.sock (required)
+                                     or mysql://user:password@localhost?socket=/path/to/mysqld.sock (required);
+                                     password {env:NAME} or {file:PATH} keeps it out of `ps`; ssl-mode disabled,
+                                     preferred (default), required, verify-ca (default with ssl-ca), verify-identity
           --from POSITION            where to start: current (default), a GTID set (uuid:1-5), a MariaDB GTID list
                                      (0-1-100), a Vitess position (MySQL56/…, MariaDB/…), or file:position
           --max-events N             stop after printing N events

@@ -18,8 +18,9 @@ internal static class ServeCommand
         options:
           --config FILE              JSON configuration (sections VGate and VGate:Server, optional Kestrel)
           --listen HOST:PORT         gRPC address (default localhost:15991; * or 0.0.0.0 for all interfaces)
-          --shard KS/SHARD=URI       a shard source, repeatable: commerce/0=mysql://user:pw@db1:3306 (unsharded
-                                     keyspaces use shard 0); use instead of keyspaces in --config
+          --shard KS/SHARD=URI       a shard source, repeatable: 'commerce/0=mysql://user:{env:DB_PW}@db1:3306'
+                                     (unsharded keyspaces use shard 0); use instead of keyspaces in --config. The
+                                     password: {env:NAME} or {file:PATH}, or percent-encoded (visible in `ps`)
           --users-file FILE          Vitess static auth file ([{"Username": …, "Password": …}]); off when absent
           --tls-cert FILE            TLS certificate chain (PEM); with --tls-key, the gRPC port speaks TLS
           --tls-key FILE             TLS private key (PEM)
@@ -135,10 +136,5 @@ internal static class ServeCommand
         return value;
     }
 
-    private static string Redact(string value)
-    {
-        var at = value.LastIndexOf('@');
-        var scheme = value.IndexOf("://", StringComparison.Ordinal);
-        return at > scheme && scheme >= 0 ? string.Concat(value.AsSpan(0, scheme + 3), "***", value.AsSpan(at)) : value;
-    }
+    private static string Redact(string value) => MySqlConnectionOptions.Redact(value);
 }

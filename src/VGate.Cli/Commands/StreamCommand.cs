@@ -6,6 +6,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using VGate.Kafka.Positions;
+using VGate.Secrets;
 using Vtgate;
 
 namespace VGate.Cli.Commands;
@@ -30,7 +31,8 @@ internal static class StreamCommand
           --resume-file PATH         after each COMMIT/DDL/OTHER, write the latest VGTID here (atomically); when the
                                      file exists at start, resume from it instead of --from
           --username USER            static auth user (sent as gRPC metadata)
-          --password PASSWORD        static auth password
+          --password SECRET          static auth password: {env:NAME} (an environment variable) or {file:PATH}
+                                     (a file); a literal password is visible to other users in `ps`
           --ca FILE                  CA certificate (PEM) that signed the server's TLS certificate
           --heartbeat SECONDS        ask for heartbeat events when idle
           --max-events N             stop after printing N events
@@ -65,6 +67,17 @@ internal static class StreamCommand
         arguments.ThrowOnUnknown();
         if (username is null != password is null)
             throw new UsageException("Options --username and --password must be given together.");
+        if (password is not null)
+        {
+            try
+            {
+                password = SecretReference.Resolve(password, "Option --password");
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+        }
 
         var request = new VStreamRequest { TabletType = tabletType, Flags = new VStreamFlags() };
         if (heartbeat is { } seconds)

@@ -6,6 +6,7 @@ using MySqlConnector;
 using VGate.Gateway.Logging;
 using VGate.MySql.Protocol;
 using VGate.Gateway.Topology;
+using VGate.MySql.Protocol;
 
 namespace VGate.Gateway.Health;
 
@@ -22,6 +23,8 @@ namespace VGate.Gateway.Health;
 /// <item><term><c>vgate.gateway.source.up</c></term><description>1 when the last check reached the source, 0 when not.</description></item>
 /// <item><term><c>vgate.gateway.source.healthy</c></term><description>1 when reachable and (for replicas) replicating within the maximum lag.</description></item>
 /// <item><term><c>vgate.gateway.source.replication_lag</c></term><description>Seconds behind its primary (replica and rdonly sources whose lag is known).</description></item>
+/// <item><term><c>vgate.gateway.source.transport_verified</c></term><description>Every configured source: 1 for verified TLS or a Unix socket,
+/// 0 for plaintext or unverified TLS; extra tag <c>transport</c> (plaintext, preferred, tls-unverified, tls-verified, unix-socket).</description></item>
 /// </list>
 /// The checking user needs no privilege for the reachability check; the replication state needs <c>REPLICATION CLIENT</c>
 /// (MySQL) or <c>SLAVE MONITOR</c>/<c>REPLICA MONITOR</c> (MariaDB). A denied status query counts as "not replicating".
@@ -34,6 +37,7 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Keyspace, string Shard, string Source), SourceHealth> _health = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Meter _meter;
+    private readonly List<SourceTransport> _transports;
     private Task _loop = Task.CompletedTask;
     private int _started;
 
@@ -51,15 +55,27 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
             "1 when the source is reachable and, for replicas, replicating within the maximum lag");
         _meter.CreateObservableGauge("vgate.gateway.source.replication_lag", MeasureLag, "s",
             "Replication lag of replica sources, in seconds");
+        _transports = DescribeTransports(options);
+        _meter.CreateObservableGauge("vgate.gateway.source.transport_verified", MeasureTransports, "{source}",
+            "1 when the source is reached over TLS with a verified certificate or a Unix socket, 0 over plaintext or unverified TLS");
     }
 
     /// <summary>The lag above which a replica is only a last resort.</summary>
     public TimeSpan MaxReplicationLag => _options.Health.MaxReplicationLag;
 
     /// <summary>Starts checking every <see cref="SourceHealthOptions.Interval"/> (the first round at once); does nothing when disabled.</summary>
+    /// <remarks>Also logs, once per source (even with the checks disabled), a warning for each source reached over plaintext or
+    /// unverified TLS.</remarks>
     public void Start()
     {
-        if (!_options.Health.Enabled || Interlocked.Exchange(ref _started, 1) != 0)
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+            return;
+        foreach (var transport in _transports)
+        {
+            if (transport.Risk is { } risk)
+                Log.SourceTransportInsecure(_logger, transport.Keyspace, transport.Shard, transport.Source, risk);
+        }
+        if (!_options.Health.Enabled)
             return;
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
@@ -248,6 +264,52 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
         }
     }
 
+    // From the configuration, not from connections: what each source's URI allows at best (ssl-mode preferred is counted as
+    // unverified, as it may fall back to plaintext and never verifies).
+    private static List<SourceTransport> DescribeTransports(GatewayOptions options)
+    {
+        var transports = new List<SourceTransport>();
+        foreach (var keyspace in options.Keyspaces)
+        {
+            foreach (var shard in keyspace.Shards)
+            {
+                foreach (var source in shard.Sources)
+                {
+                    MySqlConnectionOptions connection;
+                    try
+                    {
+                        connection = MySqlConnectionOptions.Parse(source.Uri);
+                    }
+                    catch (FormatException)
+                    {
+                        continue; // reported by the topology validation
+                    }
+
+                    var kind = connection.UnixSocket is { Length: > 0 } ? "unix-socket" : connection.SslMode switch
+                    {
+                        VGate.MySql.Protocol.MySqlSslMode.None => "plaintext",
+                        VGate.MySql.Protocol.MySqlSslMode.Preferred => "preferred",
+                        VGate.MySql.Protocol.MySqlSslMode.Required => "tls-unverified",
+                        _ => "tls-verified",
+                    };
+                    transports.Add(new SourceTransport(keyspace.Name, shard.Name, TopologyValidator.SourceName(source), source.Role, kind,
+                        connection.DescribeTransportRisk()));
+                }
+            }
+        }
+        return transports;
+    }
+
+    private IEnumerable<Measurement<int>> MeasureTransports() =>
+        _transports.Select(t => new Measurement<int>(t.Risk is null ? 1 : 0,
+        [
+            new("keyspace", t.Keyspace),
+            new("shard", t.Shard),
+            new("source", t.Source),
+            new("role", t.Role.ToString().ToLowerInvariant()),
+            new("transport", t.Kind),
+        ]));
+
     private IEnumerable<Measurement<int>> Measure(Func<SourceHealth, int> value) =>
         _health.Values.Select(h => new Measurement<int>(value(h), Tags(h)));
 
@@ -263,4 +325,6 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
         new("source", health.Source),
         new("role", health.Role.ToString().ToLowerInvariant()),
     ];
+
+    private sealed record SourceTransport(string Keyspace, string Shard, string Source, SourceRole Role, string Kind, string? Risk);
 }

@@ -21,4 +21,5 @@ internal static class EventIds
     public const int SourceHealthy = 3301;
     public const int SourceLagging = 3302;
     public const int SourceLeaving = 3303;
+    public const int SourceTransportInsecure = 3304;
 }

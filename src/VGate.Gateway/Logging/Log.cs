@@ -48,6 +48,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.SourceLagging, LogLevel.Warning, "{Keyspace}/{Shard}: replica {Source} is not usable as a first choice: {Reason}")]
     public static partial void SourceLagging(ILogger logger, string keyspace, string shard, string source, string reason);
 
+    [LoggerMessage(EventIds.SourceTransportInsecure, LogLevel.Warning, "{Keyspace}/{Shard}: source {Source} is connected over {Risk}; set ssl-mode=verify-identity (or verify-ca) and ssl-ca in its URI, or use a Unix socket (docs/security/secrets.md)")]
+    public static partial void SourceTransportInsecure(ILogger logger, string keyspace, string shard, string source, string risk);
+
     [LoggerMessage(EventIds.SourceLeaving, LogLevel.Warning, "{Keyspace}/{Shard}: moving the stream off source {Source} ({Reason}) to a healthy one ({Better}) after the current transaction")]
     public static partial void SourceLeaving(ILogger logger, string keyspace, string shard, string source, string reason, string better);
 }

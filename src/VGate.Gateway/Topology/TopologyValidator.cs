@@ -129,7 +129,8 @@ public static class TopologyValidator
         }
         catch (FormatException)
         {
-            return source.Uri;
+            // An unparsable URI may hold a password anywhere before its last '@'; the name ends up in logs and metric labels.
+            return MySqlConnectionOptions.Redact(source.Uri);
         }
     }
 

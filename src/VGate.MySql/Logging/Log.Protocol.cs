@@ -14,8 +14,8 @@ internal static partial class Log
     public static partial void Connecting(ILogger logger, string endpoint, string user);
 
     [LoggerMessage(EventId = 1001, EventName = "Connected", Level = LogLevel.Information,
-        Message = "Connected to {Endpoint}: server {ServerVersion}, connection id {ConnectionId}, auth plugin {AuthPlugin}, TLS {IsSecure}")]
-    public static partial void Connected(ILogger logger, string endpoint, string serverVersion, uint connectionId, string authPlugin, bool isSecure);
+        Message = "Connected to {Endpoint}: server {ServerVersion}, connection id {ConnectionId}, auth plugin {AuthPlugin}, transport {Transport}")]
+    public static partial void Connected(ILogger logger, string endpoint, string serverVersion, uint connectionId, string authPlugin, VGate.MySql.Protocol.MySqlTransportSecurity transport);
 
     [LoggerMessage(EventId = 1002, EventName = "TlsEstablished", Level = LogLevel.Debug,
         Message = "TLS established with {Endpoint}: {TlsProtocol}, {CipherSuite}")]

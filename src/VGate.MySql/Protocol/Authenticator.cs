@@ -27,7 +27,8 @@ internal sealed class Authenticator
 
     private readonly PacketChannel _channel;
     private readonly MySqlConnectionOptions _options;
-    private readonly bool _isSecure;
+    private readonly MySqlTransportSecurity _transport;
+    private readonly string _endpoint;
     private readonly ILogger _logger;
     private string _plugin = NativePassword;
     private byte[] _nonce = [];
@@ -35,15 +36,23 @@ internal sealed class Authenticator
 
     /// <param name="channel">The connection's packet channel, in the middle of the connection phase.</param>
     /// <param name="options">Credentials and RSA key settings.</param>
-    /// <param name="isSecure">Whether the transport already protects the password (TLS or a Unix socket).</param>
+    /// <param name="transport">What the transport protects: a password goes in clear text only over a Unix socket or
+    /// verified TLS; over unverified TLS a man in the middle would collect it, and RSA encryption is not possible
+    /// (the server expects clear text on any TLS connection), so such a login is refused.</param>
+    /// <param name="endpoint">The server, for messages.</param>
     /// <param name="logger">Logger for authentication events.</param>
-    public Authenticator(PacketChannel channel, MySqlConnectionOptions options, bool isSecure, ILogger logger)
+    public Authenticator(PacketChannel channel, MySqlConnectionOptions options, MySqlTransportSecurity transport, string endpoint, ILogger logger)
     {
         _channel = channel;
         _options = options;
-        _isSecure = isSecure;
+        _transport = transport;
+        _endpoint = endpoint;
         _logger = logger;
     }
+
+    /// <summary>Whether a password may be sent in clear text over <paramref name="transport"/>.</summary>
+    public static bool MaySendClearPassword(MySqlTransportSecurity transport) =>
+        transport is MySqlTransportSecurity.UnixSocket or MySqlTransportSecurity.VerifiedTls;
 
     /// <summary>The plugin in use (the last one the server switched to).</summary>
     public string PluginName => _plugin;
@@ -52,10 +61,10 @@ internal sealed class Authenticator
     /// Chooses the plugin named in the Initial Handshake if it can be used for the first response, otherwise
     /// <c>mysql_native_password</c> (the server then switches to the plugin it wants).
     /// </summary>
-    public static string ChooseInitialPlugin(string? serverPlugin, bool isSecure) => serverPlugin switch
+    public static string ChooseInitialPlugin(string? serverPlugin, MySqlTransportSecurity transport) => serverPlugin switch
     {
         CachingSha2Password or NativePassword => serverPlugin,
-        Sha256Password or ClearPassword when isSecure => serverPlugin,
+        Sha256Password or ClearPassword when MaySendClearPassword(transport) => serverPlugin,
         _ => NativePassword,
     };
 
@@ -73,8 +82,10 @@ internal sealed class Authenticator
             case CachingSha2Password:
                 return AuthScrambles.CachingSha2Password(_nonce, password);
             case Sha256Password:
-                if (password.Length == 0 || _isSecure)
+                if (password.Length == 0 || MaySendClearPassword(_transport))
                     return AuthScrambles.NullTerminatedPassword(password);
+                if (_transport == MySqlTransportSecurity.UnverifiedTls)
+                    throw ProtocolErrors.CreateForUnverifiedTlsPassword(plugin, _endpoint, _options.SslMode);
                 if (_options.ServerRsaPublicKeyFile is { } keyFile)
                     return EncryptWithKey(ReadKeyFile(keyFile));
                 if (_options.AllowPublicKeyRetrieval)
@@ -86,8 +97,13 @@ internal sealed class Authenticator
 
                 throw ProtocolErrors.CreateForMissingRsaKey(plugin);
             case ClearPassword:
-                if (!_isSecure)
-                    throw ProtocolErrors.CreateForInsecureClearPassword(plugin);
+                if (!MaySendClearPassword(_transport))
+                {
+                    throw _transport == MySqlTransportSecurity.UnverifiedTls
+                        ? ProtocolErrors.CreateForUnverifiedTlsPassword(plugin, _endpoint, _options.SslMode)
+                        : ProtocolErrors.CreateForInsecureClearPassword(plugin, _endpoint);
+                }
+
                 return AuthScrambles.NullTerminatedPassword(password);
             case Ed25519:
                 return Ed25519Password.Sign(_nonce, password);
@@ -154,11 +170,14 @@ internal sealed class Authenticator
                 // The OK packet follows.
                 return null;
             case PerformFullAuthentication:
-                if (_isSecure)
+                if (MaySendClearPassword(_transport))
                 {
                     Log.FullAuthentication(_logger, endpoint, "clear text over a secure transport");
                     return AuthScrambles.NullTerminatedPassword(_options.Password);
                 }
+
+                if (_transport == MySqlTransportSecurity.UnverifiedTls)
+                    throw ProtocolErrors.CreateForUnverifiedTlsPassword(_plugin, endpoint, _options.SslMode);
 
                 if (_options.ServerRsaPublicKeyFile is { } keyFile)
                 {

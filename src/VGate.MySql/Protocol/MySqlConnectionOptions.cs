@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MySqlConnector;
+using VGate.Secrets;
 
 namespace VGate.MySql.Protocol;
 
@@ -12,8 +13,11 @@ namespace VGate.MySql.Protocol;
 /// <para>A URI form is accepted by <see cref="Parse(string)"/>:
 /// <c>mysql://user:password@host:port/database?ssl-mode=required&amp;ssl-ca=/path/ca.pem</c>, or
 /// <c>mysql://user:password@localhost?socket=/run/mysqld/mysqld.sock</c> for a Unix socket. <c>mariadb://</c> is an alias.
-/// User name, password and option values are percent-decoded.</para>
-/// <para>Recognised query options: <c>ssl-mode</c> (disabled|none, preferred, required, verify-ca, verify-full|verify-identity),
+/// User name, password and option values are percent-decoded; a password with <c>/ ? # @ %</c> must be percent-encoded,
+/// and a raw <c>/</c> or <c>?</c> before the host is refused with a message that quotes nothing of it. The password may
+/// instead be <c>{env:NAME}</c> or <c>{file:PATH}</c> (not encoded): the environment variable or the file's content.</para>
+/// <para>Recognised query options: <c>ssl-mode</c> (disabled|none, preferred, required, verify-ca, verify-identity|verify-full;
+/// default preferred, or verify-ca when <c>ssl-ca</c> is given, as in the MySQL clients),
 /// <c>ssl-ca</c>, <c>ssl-cert</c>, <c>ssl-key</c>, <c>socket</c>, <c>server-public-key-path</c>,
 /// <c>allow-public-key-retrieval</c> (or MySQL's <c>get-server-public-key</c>; true/false), <c>connect-timeout</c> (seconds).
 /// Underscores may be used instead of dashes.</para>
@@ -41,7 +45,10 @@ public sealed class MySqlConnectionOptions
     /// <summary>Optional default database (schema) selected at login.</summary>
     public string? Database { get; set; }
 
-    /// <summary>TLS mode; <see cref="MySqlSslMode.Preferred"/> by default, as MySqlConnector.</summary>
+    /// <summary>
+    /// TLS mode; <see cref="MySqlSslMode.Preferred"/> by default, as MySqlConnector (<see cref="Parse(string)"/> makes it
+    /// <see cref="MySqlSslMode.VerifyCA"/> when <c>ssl-ca</c> is given without <c>ssl-mode</c>).
+    /// </summary>
     public MySqlSslMode SslMode { get; set; } = MySqlSslMode.Preferred;
 
     /// <summary>PEM file with the CA certificate(s) trusted for <see cref="MySqlSslMode.VerifyCA"/> and <see cref="MySqlSslMode.VerifyFull"/>.</summary>
@@ -94,8 +101,22 @@ public sealed class MySqlConnectionOptions
             throw new FormatException($"Unsupported URI scheme '{scheme}': expected 'mysql' or 'mariadb'.");
 
         var rest = uri[(schemeEnd + 3)..];
+        var passwordReference = ExtractPasswordReference(ref rest);
         if (rest.Contains('#', StringComparison.Ordinal))
             throw new FormatException("Connection URI must not contain a fragment ('#'); percent-encode '#' in a password as %23.");
+
+        // A raw '/' or '?' before the last '@' means a password (or user name) with reserved characters that are not
+        // percent-encoded: parsed as a URI, part of the password would become the host, port, path or options and be
+        // quoted in the messages below. Refuse it here, quoting nothing. After this check everything before the last
+        // '@' is the user information, so every fragment quoted later comes from after it.
+        var lastAt = rest.LastIndexOf('@');
+        if (lastAt >= 0 && rest.AsSpan(0, lastAt).IndexOfAny('/', '?') >= 0)
+        {
+            throw new FormatException(
+                "The user name or password of the connection URI contains '/' or '?' that is not percent-encoded (or an option " +
+                "value contains '@'): percent-encode them (/ %2F, ? %3F, @ %40; also # %23 and % %25), " +
+                "or give the password as {env:NAME} or {file:PATH} (docs/security/secrets.md).");
+        }
 
         string? query = null;
         var queryStart = rest.IndexOf('?', StringComparison.Ordinal);
@@ -128,6 +149,7 @@ public sealed class MySqlConnectionOptions
             options.Database = Decode(path, "database name");
         }
 
+        var sslModeGiven = false;
         if (query is { Length: > 0 })
         {
             foreach (var part in query.Split('&'))
@@ -140,6 +162,7 @@ public sealed class MySqlConnectionOptions
                 var name = Decode(part[..equals], "option name");
                 var value = Decode(part[(equals + 1)..], $"value of option '{name}'");
                 ApplyOption(options, name, value);
+                sslModeGiven |= name.Replace('_', '-').ToLowerInvariant() is "ssl-mode" or "sslmode";
             }
         }
 
@@ -149,7 +172,58 @@ public sealed class MySqlConnectionOptions
             options.Host = "localhost";
         if (options.SslCertFile is null != options.SslKeyFile is null)
             throw new FormatException("Options 'ssl-cert' and 'ssl-key' must be given together.");
+
+        // As the MySQL clients: a CA without an explicit ssl-mode means "verify the server against it" (VERIFY_CA).
+        if (!sslModeGiven && options.SslCaFile is not null)
+            options.SslMode = MySqlSslMode.VerifyCA;
+        if (passwordReference is not null)
+            options.Password = SecretReference.Resolve(passwordReference, "The password of the connection URI");
         return options;
+    }
+
+    /// <summary>
+    /// <paramref name="uri"/> with everything between <c>://</c> and its last <c>@</c> (the user information: user name
+    /// and password, also when they are malformed) replaced by <c>***</c>, for messages about a URI that may not parse.
+    /// </summary>
+    public static string Redact(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var schemeEnd = uri.IndexOf("://", StringComparison.Ordinal);
+        var start = schemeEnd >= 0 ? schemeEnd + 3 : 0;
+        var at = uri.LastIndexOf('@');
+        return at >= start ? string.Concat(uri.AsSpan(0, start), "***", uri.AsSpan(at)) : uri;
+    }
+
+    /// <summary>
+    /// Describes what is unsafe about the transport these options give, or null when the connection is a Unix socket or
+    /// TLS with a verified server certificate. Used for the warning logged once per source.
+    /// </summary>
+    public string? DescribeTransportRisk() => UnixSocket is { Length: > 0 }
+        ? null
+        : SslMode switch
+        {
+            MySqlSslMode.None => "plaintext (ssl-mode=disabled): the replication stream and the login are readable on the network",
+            MySqlSslMode.Preferred => "TLS without certificate verification, or plaintext when the server does not offer TLS " +
+                "(ssl-mode=preferred): a man in the middle can read and change the stream",
+            MySqlSslMode.Required => "TLS without certificate verification (ssl-mode=required): a man in the middle can read and change the stream",
+            _ => null,
+        };
+
+    // {env:NAME} or {file:PATH} as the whole password: taken out before the URI is split, because a file path has '/'.
+    private static string? ExtractPasswordReference(ref string rest)
+    {
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || rest.AsSpan(0, colon).IndexOfAny("/?#@") >= 0)
+            return null;
+        var after = rest.AsSpan(colon + 1);
+        if (!after.StartsWith("{env:", StringComparison.Ordinal) && !after.StartsWith("{file:", StringComparison.Ordinal))
+            return null;
+        var end = rest.IndexOf("}@", colon + 1, StringComparison.Ordinal);
+        if (end < 0)
+            throw new FormatException("The password reference of the connection URI must be {env:NAME} or {file:PATH} followed by '@'.");
+        var reference = rest[(colon + 1)..(end + 1)];
+        rest = string.Concat(rest.AsSpan(0, colon), rest.AsSpan(end + 1));
+        return reference;
     }
 
     /// <summary>
@@ -228,11 +302,11 @@ public sealed class MySqlConnectionOptions
         Add("socket", UnixSocket);
         Add("ssl-mode", SslMode switch
         {
-            MySqlSslMode.None => "none",
+            MySqlSslMode.None => "disabled",
             MySqlSslMode.Preferred => "preferred",
             MySqlSslMode.Required => "required",
             MySqlSslMode.VerifyCA => "verify-ca",
-            _ => "verify-full",
+            _ => "verify-identity",
         });
         Add("ssl-ca", SslCaFile);
         Add("ssl-cert", SslCertFile);
@@ -297,7 +371,7 @@ public sealed class MySqlConnectionOptions
                     "verify-ca" or "verifyca" => MySqlSslMode.VerifyCA,
                     "verify-full" or "verifyfull" or "verify-identity" => MySqlSslMode.VerifyFull,
                     _ => throw new FormatException(
-                        $"Invalid value '{value}' for option 'ssl-mode': expected none, preferred, required, verify-ca or verify-full."),
+                        $"Invalid value '{value}' for option 'ssl-mode': expected disabled, preferred, required, verify-ca or verify-identity."),
                 };
                 break;
             case "ssl-ca":

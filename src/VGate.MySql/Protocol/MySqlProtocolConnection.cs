@@ -51,7 +51,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
         string endpoint,
         InitialHandshakePayload handshake,
         ProtocolCapabilities capabilities,
-        bool isSecure,
+        MySqlTransportSecurity transport,
         string authPluginName,
         X509Certificate2? clientCertificate)
     {
@@ -64,7 +64,7 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
         ConnectionId = handshake.ConnectionId;
         IsMariaDb = handshake.IsMariaDb;
         MariaDbCapabilities = handshake.MariaDbCapabilities;
-        IsSecure = isSecure;
+        TransportSecurity = transport;
         AuthPluginName = authPluginName;
     }
 
@@ -80,8 +80,11 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     /// <summary>MariaDB's extended capabilities offered by the server; <see cref="MariaDbCapabilities.None"/> for MySQL.</summary>
     public MariaDbCapabilities MariaDbCapabilities { get; }
 
-    /// <summary>Whether the connection is encrypted with TLS.</summary>
-    public bool IsSecure { get; }
+    /// <summary>Whether the connection is encrypted with TLS (verified or not: see <see cref="TransportSecurity"/>).</summary>
+    public bool IsSecure => TransportSecurity is MySqlTransportSecurity.VerifiedTls or MySqlTransportSecurity.UnverifiedTls;
+
+    /// <summary>What the transport protects: plaintext, unverified or verified TLS, or a Unix socket.</summary>
+    public MySqlTransportSecurity TransportSecurity { get; }
 
     /// <summary>The authentication plugin that completed the login (after any switch), e.g. <c>caching_sha2_password</c>.</summary>
     public string AuthPluginName { get; }
@@ -166,18 +169,22 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
                 Log.TlsEstablished(logger, endpoint, sslStream.SslProtocol, sslStream.NegotiatedCipherSuite);
             }
 
-            var authenticator = new Authenticator(channel, options, isSecure: useTls || isUnixSocket, logger);
-            var plugin = Authenticator.ChooseInitialPlugin(handshake.AuthPluginName, useTls || isUnixSocket);
+            var transport = isUnixSocket ? MySqlTransportSecurity.UnixSocket
+                : !useTls ? MySqlTransportSecurity.Plaintext
+                : options.SslMode is MySqlSslMode.VerifyCA or MySqlSslMode.VerifyFull ? MySqlTransportSecurity.VerifiedTls
+                : MySqlTransportSecurity.UnverifiedTls;
+            var authenticator = new Authenticator(channel, options, transport, endpoint, logger);
+            var plugin = Authenticator.ChooseInitialPlugin(handshake.AuthPluginName, transport);
             var authResponse = authenticator.CreateResponse(plugin, handshake.AuthPluginData);
             var response = CreateHandshakeResponse(options, capabilities, plugin, authResponse);
             await channel.WritePacketAsync(response.Payload, timeout.Token).ConfigureAwait(false);
             await authenticator.CompleteAsync(endpoint, timeout.Token).ConfigureAwait(false);
 
-            var connection = new MySqlProtocolConnection(channel, logger, endpoint, handshake, capabilities, useTls, authenticator.PluginName, clientCertificate);
+            var connection = new MySqlProtocolConnection(channel, logger, endpoint, handshake, capabilities, transport, authenticator.PluginName, clientCertificate);
 
             // The source's global sql_mode must not change what VGate's statements mean (see SqlSession).
             await connection.ExecuteAsync(SqlSession.SetSqlModeStatement, timeout.Token).ConfigureAwait(false);
-            Log.Connected(logger, endpoint, connection.ServerVersion, connection.ConnectionId, connection.AuthPluginName, useTls);
+            Log.Connected(logger, endpoint, connection.ServerVersion, connection.ConnectionId, connection.AuthPluginName, transport);
             return connection;
         }
         catch (Exception ex)

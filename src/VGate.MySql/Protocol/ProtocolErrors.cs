@@ -25,15 +25,22 @@ internal static class ProtocolErrors
 
     public static AuthenticationException CreateForUnsupportedPlugin(string plugin) =>
         new($"The server asked for authentication plugin '{plugin}', which VGate does not support. Supported plugins: " +
-            "mysql_native_password, caching_sha2_password, sha256_password, mysql_clear_password (TLS or socket only), client_ed25519.");
+            "mysql_native_password, caching_sha2_password, sha256_password, mysql_clear_password (verified TLS or socket only), client_ed25519.");
 
-    public static AuthenticationException CreateForInsecureClearPassword(string plugin) =>
-        new($"Authentication plugin '{plugin}' sends the password in clear text; VGate only does that over TLS or a Unix socket. " +
-            "Enable TLS (ssl-mode=required).");
+    public static AuthenticationException CreateForInsecureClearPassword(string plugin, string endpoint) =>
+        new($"The server at {endpoint} asked for authentication plugin '{plugin}', which sends the password in clear text; " +
+            "VGate only does that over a Unix socket or TLS with a verified server certificate. " +
+            "Enable TLS on the server and connect with ssl-mode=verify-identity (or verify-ca) and ssl-ca=CA.pem.");
+
+    public static AuthenticationException CreateForUnverifiedTlsPassword(string plugin, string endpoint, MySqlSslMode mode) =>
+        new($"The server at {endpoint} needs the password in clear text (authentication plugin '{plugin}'), but the TLS " +
+            $"connection does not verify the server certificate (ssl-mode {mode}), so a man in the middle could collect it; " +
+            "VGate refused to send it. Connect with ssl-mode=verify-identity (or verify-ca) and ssl-ca=CA.pem, or, for " +
+            "caching_sha2_password and sha256_password, with ssl-mode=disabled and server-public-key-path=KEY.pem (RSA).");
 
     public static AuthenticationException CreateForMissingRsaKey(string plugin) =>
         new($"Authentication plugin '{plugin}' needs the password sent securely, but the connection is neither TLS nor a Unix socket, " +
-            "and no RSA public key is available. Enable TLS (ssl-mode=required), set the server's public key file " +
+            "and no RSA public key is available. Enable TLS (ssl-mode=verify-identity or verify-ca with ssl-ca), set the server's public key file " +
             "(server-public-key-path / ServerRsaPublicKeyFile), or allow public key retrieval (allow-public-key-retrieval=true).");
 
     public static AuthenticationException CreateForBadRsaKey(string plugin, Exception inner) =>

@@ -1,6 +1,5 @@
 using MySqlConnector;
 using VGate.Gateway.Topology;
-using VGate.MySql.Protocol;
 
 namespace VGate.Server.Execute;
 
@@ -9,9 +8,7 @@ internal sealed class MySqlTableLister : ITableLister
 {
     public async Task<IReadOnlyList<string>> ListTablesAsync(SourceOptions source, string database, CancellationToken cancellationToken)
     {
-        var options = MySqlConnectionOptions.Parse(source.Uri);
-        if (source.PasswordEnvironmentVariable is { Length: > 0 } variable)
-            options.Password = Environment.GetEnvironmentVariable(variable) ?? "";
+        var options = TopologyValidator.ResolveConnection(source);
         await using var connection = new MySqlConnection(options.ToMySqlConnectorConnectionString());
         await SqlSession.OpenAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();

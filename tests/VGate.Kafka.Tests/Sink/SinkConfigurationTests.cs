@@ -119,6 +119,39 @@ public sealed class SinkConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_SecretReferences_AreResolvedFromEnvironmentAndFile()
+    {
+        var variable = "VGATE_TEST_SINK_PW_" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(_directory, "sasl");
+        File.WriteAllText(file, "kafka/?@#%secret\n");
+        Environment.SetEnvironmentVariable(variable, "gw/?@#%secret");
+        try
+        {
+            var options = Load([.. QuickStart, "--username", "cdc", "--password", $"{{env:{variable}}}",
+                "--kafka", $"sasl.password={{file:{file}}}", "--kafka", "client.id={notareference}",
+                "--grpc-header", $"authorization={{env:{variable}}}"]);
+
+            Assert.Equal("gw/?@#%secret", options.Password);
+            Assert.Equal("kafka/?@#%secret", options.Kafka["sasl.password"]);
+            Assert.Equal("{notareference}", options.Kafka["client.id"]);
+            Assert.Equal("gw/?@#%secret", options.GrpcHeaders["authorization"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void Load_SecretReferenceToNothing_ConfigurationErrorNamingTheVariable()
+    {
+        var ex = Assert.Throws<KafkaSinkException>(() => Load([.. QuickStart, "--username", "cdc", "--password", "{env:VGATE_TEST_SURELY_UNSET_42}"]));
+
+        Assert.Equal(SinkFailure.Configuration, ex.Failure);
+        Assert.Contains("'VGATE_TEST_SURELY_UNSET_42'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_NumberOptionWithText_ConfigurationErrorNamingTheKey()
     {
         var error = Assert.Throws<KafkaSinkException>(() => Load([.. QuickStart, "--max-batch-records", "many"]));

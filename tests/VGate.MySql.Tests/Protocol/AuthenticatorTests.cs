@@ -10,19 +10,46 @@ public sealed class AuthenticatorTests
     private static readonly byte[] Nonce = [.. "abcdefghijklmnopqrst"u8, 0];
 
     private static Authenticator Create(bool isSecure, MySqlConnectionOptions? options = null) =>
-        new(new PacketChannel(new MemoryStream()), options ?? new MySqlConnectionOptions { User = "u", Password = "pw" }, isSecure, NullLogger.Instance);
+        Create(isSecure ? MySqlTransportSecurity.VerifiedTls : MySqlTransportSecurity.Plaintext, options);
+
+    private static Authenticator Create(MySqlTransportSecurity transport, MySqlConnectionOptions? options = null) =>
+        new(new PacketChannel(new MemoryStream()), options ?? new MySqlConnectionOptions { User = "u", Password = "pw" }, transport, "db1:3306", NullLogger.Instance);
 
     [Theory]
-    [InlineData("caching_sha2_password", false, "caching_sha2_password")]
-    [InlineData("mysql_native_password", false, "mysql_native_password")]
-    [InlineData("sha256_password", false, "mysql_native_password")]
-    [InlineData("sha256_password", true, "sha256_password")]
-    [InlineData("mysql_clear_password", false, "mysql_native_password")]
-    [InlineData("client_ed25519", false, "mysql_native_password")]
-    [InlineData(null, false, "mysql_native_password")]
-    [InlineData("auth_gssapi_client", true, "mysql_native_password")]
-    public void ChooseInitialPlugin_PicksUsablePlugin(string? serverPlugin, bool isSecure, string expected) =>
-        Assert.Equal(expected, Authenticator.ChooseInitialPlugin(serverPlugin, isSecure));
+    [InlineData("caching_sha2_password", MySqlTransportSecurity.Plaintext, "caching_sha2_password")]
+    [InlineData("mysql_native_password", MySqlTransportSecurity.Plaintext, "mysql_native_password")]
+    [InlineData("sha256_password", MySqlTransportSecurity.Plaintext, "mysql_native_password")]
+    [InlineData("sha256_password", MySqlTransportSecurity.UnverifiedTls, "mysql_native_password")]
+    [InlineData("sha256_password", MySqlTransportSecurity.VerifiedTls, "sha256_password")]
+    [InlineData("sha256_password", MySqlTransportSecurity.UnixSocket, "sha256_password")]
+    [InlineData("mysql_clear_password", MySqlTransportSecurity.Plaintext, "mysql_native_password")]
+    [InlineData("mysql_clear_password", MySqlTransportSecurity.UnverifiedTls, "mysql_native_password")]
+    [InlineData("mysql_clear_password", MySqlTransportSecurity.VerifiedTls, "mysql_clear_password")]
+    [InlineData("client_ed25519", MySqlTransportSecurity.Plaintext, "mysql_native_password")]
+    [InlineData(null, MySqlTransportSecurity.Plaintext, "mysql_native_password")]
+    [InlineData("auth_gssapi_client", MySqlTransportSecurity.VerifiedTls, "mysql_native_password")]
+    public void ChooseInitialPlugin_PicksUsablePlugin(string? serverPlugin, MySqlTransportSecurity transport, string expected) =>
+        Assert.Equal(expected, Authenticator.ChooseInitialPlugin(serverPlugin, transport));
+
+    [Theory]
+    [InlineData("mysql_clear_password")]
+    [InlineData("sha256_password")]
+    public void CreateResponse_ClearTextPluginsOverUnverifiedTls_RefuseNamingTheOption(string plugin)
+    {
+        // RSA cannot help here: on any TLS connection the server expects the password in clear text.
+        var options = new MySqlConnectionOptions { User = "u", Password = "pw", SslMode = MySqlSslMode.Required, AllowPublicKeyRetrieval = true };
+        var ex = Assert.Throws<AuthenticationException>(() => Create(MySqlTransportSecurity.UnverifiedTls, options).CreateResponse(plugin, Nonce));
+        Assert.Contains("ssl-mode=verify-identity", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("db1:3306", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(plugin, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw", ex.Message.Replace("password", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mysql_clear_password")]
+    [InlineData("sha256_password")]
+    public void CreateResponse_ClearTextPluginsOverUnixSocket_SendPasswordWithNul(string plugin) =>
+        Assert.Equal("pw\0"u8.ToArray(), Create(MySqlTransportSecurity.UnixSocket).CreateResponse(plugin, Nonce));
 
     [Fact]
     public void CreateResponse_ClearPasswordOverInsecureTransport_Refuses()

@@ -125,21 +125,49 @@ public sealed class MySqlProtocolConnectionTests
         var ex = await Assert.ThrowsAsync<AuthenticationException>(() => MySqlProtocolConnection.ConnectAsync(Options(server), Timeout()));
 
         Assert.Contains("allow-public-key-retrieval", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("ssl-mode=required", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ssl-mode=verify-identity", ex.Message, StringComparison.Ordinal);
         Assert.Contains("server-public-key-path", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ConnectAsync_FullAuthOverTls_SendsClearPassword()
+    public async Task ConnectAsync_FullAuthOverVerifiedTls_SendsClearPassword()
     {
+        using var certificate = FakeMySqlServer.CreateSelfSignedCertificate();
+        var caFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(caFile, certificate.ExportCertificatePem());
+            await using var server = new FakeMySqlServer(FakeAuthMode.CachingSha2FullAuth, certificate: certificate);
+            var options = Options(server, sslMode: MySqlSslMode.VerifyCA);
+            options.SslCaFile = caFile;
+
+            await using var connection = await MySqlProtocolConnection.ConnectAsync(options, Timeout());
+
+            Assert.True(connection.IsSecure);
+            Assert.Equal(MySqlTransportSecurity.VerifiedTls, connection.TransportSecurity);
+            Assert.False(server.LastFullAuthUsedRsa);
+            Assert.Empty(server.Errors);
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
+    }
+
+    [Theory]
+    [InlineData(MySqlSslMode.Required)]
+    [InlineData(MySqlSslMode.Preferred)]
+    public async Task ConnectAsync_FullAuthOverUnverifiedTls_RefusesToSendThePassword(MySqlSslMode mode)
+    {
+        // A man in the middle with its own certificate would be "the server" here: the clear-text password must not go out.
         using var certificate = FakeMySqlServer.CreateSelfSignedCertificate();
         await using var server = new FakeMySqlServer(FakeAuthMode.CachingSha2FullAuth, certificate: certificate);
 
-        await using var connection = await MySqlProtocolConnection.ConnectAsync(Options(server, sslMode: MySqlSslMode.Required), Timeout());
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => MySqlProtocolConnection.ConnectAsync(Options(server, sslMode: mode), Timeout()));
 
-        Assert.True(connection.IsSecure);
-        Assert.False(server.LastFullAuthUsedRsa);
-        Assert.Empty(server.Errors);
+        Assert.Contains("verify-identity", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("caching_sha2_password", ex.Message, StringComparison.Ordinal);
+        Assert.Null(server.LastFullAuthUsedRsa);
     }
 
     [Fact]
