@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 using VGate.Gateway.Logging;
-using VGate.MySql.Protocol;
 using VGate.Gateway.Topology;
 using VGate.MySql.Protocol;
 

@@ -1,5 +1,6 @@
 using MySqlConnector;
 using VGate.Gateway.Topology;
+using VGate.MySql.Protocol;
 
 namespace VGate.Server.Execute;
 
