@@ -57,7 +57,15 @@ internal sealed class ResumingVStreamClient(string address, string keyspace, IRe
     /// <summary>Streams until every shard's saved position reaches <paramref name="end"/> (known once the workload stops).</summary>
     public async Task RunAsync(Func<IReadOnlyDictionary<string, long>?> end, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        // The channel has its own reconnect backoff (Grpc.Net.Client: up to 120 s by default), during which calls fail at
+        // once with "Error connecting to subchannel": it must not outgrow the client's own, or a restarted gateway is
+        // ignored for minutes.
+        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 64 << 20,
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(InitialBackoffMs),
+            MaxReconnectBackoff = TimeSpan.FromMilliseconds(MaxBackoffMs),
+        });
         var client = new Vtgateservice.Vitess.VitessClient(channel);
         var backoff = InitialBackoffMs;
         while (!Reached(end()))
