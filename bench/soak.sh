@@ -50,4 +50,4 @@ status=0
                    if (m) printf "#   sink:    first %s, last %s, peak %s (%d samples)\n", s[1], s[m], smax, m }' "$VGATE_FAULT_CSV" || true
     echo "# seed $seed: $([ $status = 0 ] && echo passed || echo FAILED)"
     [ $status = 0 ]
-} 2>&1 | tee "$out"
+} 2>&1 | sed -u "s#$repo/##g" | tee "$out"
