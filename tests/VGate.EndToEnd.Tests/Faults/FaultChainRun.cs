@@ -170,7 +170,6 @@ internal sealed class FaultChainRun(FaultChainOptions options, Action<string> lo
                     break;
                 case FaultKind.Sink:
                     await sink.KillAsync();
-        await gateway.KillAsync();
                     await Task.Delay(fault.Down, cancellationToken);
                     sink.Start();
                     break;
@@ -224,6 +223,7 @@ internal sealed class FaultChainRun(FaultChainOptions options, Action<string> lo
         if (sink.UnexpectedExit is { } sinkExit)
             problems.Add($"the sink exited on its own (code {sinkExit}):\n{sink.Tail()}");
         await sink.KillAsync();
+        await gateway.KillAsync();
 
         // Ground truth: what committed (the writers resolved every interrupted commit) and SELECT.
         var expected = new HashSet<string>(StringComparer.Ordinal);

@@ -57,9 +57,8 @@ internal sealed class ResumingVStreamClient(string address, string keyspace, IRe
     /// <summary>Streams until every shard's saved position reaches <paramref name="end"/> (known once the workload stops).</summary>
     public async Task RunAsync(Func<IReadOnlyDictionary<string, long>?> end, CancellationToken cancellationToken)
     {
-        // The channel has its own reconnect backoff (Grpc.Net.Client: up to 120 s by default), during which calls fail at
-        // once with "Error connecting to subchannel": it must not outgrow the client's own, or a restarted gateway is
-        // ignored for minutes.
+        // The channel has a connection backoff of its own (Grpc.Net.Client: up to 120 s by default); it is held to the
+        // client's, so that how soon the client is back after a gateway restart is the client's choice.
         using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 64 << 20,
