@@ -61,6 +61,43 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
         });
 
     /// <summary>
+    /// The source connection stays stalled through every reconnect attempt (each gives up after the URI's
+    /// <c>connect-timeout</c>): after <c>MaxConsecutiveShardFailures</c> the VStream ends with UNAVAILABLE naming the shard.
+    /// The client resumes from its last VGTID once the route is back and has every row once.
+    /// </summary>
+    [ServerFact]
+    public Task SourceConnection_StalledThroughEveryRetry_UnavailableThenTheResumedClientGetsEveryRowOnce() =>
+        Scenario.RunAsync(output, HangDeadline, async scenario =>
+        {
+            var token = scenario.Deadline;
+            await using var cluster = await ShardCluster.StartAsync(1, token);
+            var server = cluster.Shards[0].Server;
+            await using var proxy = TcpFaultProxy.Start(MariaDbServer.Host, server.Port);
+            var settings = cluster.GatewaySettings(shard => proxy.Rewrite(shard.Server.ReplicationUri).ToString() + "?connect-timeout=2");
+            settings["VGate:RetryDelay"] = "00:00:00.200";
+            await using var gateway = await GatewayHost.StartAsync(settings);
+            scenario.Gateway = gateway;
+
+            using var client = new RowClient(() => gateway.Client, await FaultWorkload.CurrentAsync(cluster, token));
+            await FaultWorkload.InsertAsync(server, 1, 500, 50, token);
+            await client.ReadUntilAsync(c => c.HasAll(1, 500), resumeOnError: false, token);
+
+            proxy.Stall();
+            await FaultWorkload.InsertAsync(server, 501, 1000, 50, token);
+            var error = await client.ReadToErrorAsync(token);
+            scenario.Log($"{error.StatusCode}: {error.Status.Detail}");
+            Assert.Equal(Grpc.Core.StatusCode.Unavailable, error.StatusCode);
+            FaultWorkload.AssertMentions(error.Status.Detail, "ks/0", "giving up after 3 consecutive failures");
+            client.AssertExactly(1, 500, "client at the error");
+
+            proxy.CutAll();
+            proxy.Resume();
+            await FaultWorkload.InsertAsync(server, 1001, 1500, 50, token);
+            await client.ReadUntilAsync(c => c.HasAll(1, 1500), resumeOnError: true, token);
+            client.AssertExactly(1, 1500, "client after resuming");
+        });
+
+    /// <summary>
     /// One client's connection to the gateway stalls while another client streams the same shard directly. The other client
     /// keeps receiving everything (the fan-out hub detaches a subscriber that falls a ring behind instead of waiting for it);
     /// the stalled client gives up on its hung call, reconnects from its last committed VGTID and then has every row once.
