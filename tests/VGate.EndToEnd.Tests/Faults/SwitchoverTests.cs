@@ -72,6 +72,83 @@ public sealed class SwitchoverTests(ITestOutputHelper output)
             scenario.Log($"the stream is at {position} on the promoted replica");
         });
 
+    /// <summary>
+    /// The replica stopped replicating before the primary died, so it lacks transactions the client already has: it
+    /// refuses the stream's position, and the stream ends with an error naming the shard instead of going on from a server
+    /// whose history differs from what the client received (its later rows never arrive).
+    /// </summary>
+    [ServerFact]
+    public Task Stream_PrimaryKilledAndReplicaBehindTheClient_EndsWithAnErrorAndNoRowFromTheReplica() =>
+        Scenario.RunAsync(output, HangDeadline, async scenario =>
+        {
+            var token = scenario.Deadline;
+            await using var primary = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "swb-primary" }, token);
+            await using var replica = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = "swb-replica" }, token);
+            await primary.ExecuteAsync($"CREATE DATABASE {ShardCluster.Database}; USE {ShardCluster.Database}; {ShardCluster.TableDdl}", token);
+            await MariaDbReplication.WaitForCatchUpAsync(replica, primary, cancellationToken: token);
+            var settings = Settings(primary, replica, fanOut: true);
+            await using var gateway = await GatewayHost.StartAsync(settings);
+            scenario.Gateway = gateway;
+            var start = new Binlogdata.VGtid
+            {
+                ShardGtids = { new Binlogdata.ShardGtid { Keyspace = ShardCluster.Keyspace, Shard = "0", Gtid = "MariaDB/" + await primary.GetGtidBinlogPosAsync(token) } },
+            };
+            using var client = new RowClient(() => gateway.Client, start);
+
+            await FaultWorkload.InsertAsync(primary, 1, 100, 50, token);
+            await MariaDbReplication.WaitForCatchUpAsync(replica, primary, cancellationToken: token);
+            await MariaDbReplication.StopAsync(replica, token);
+            await FaultWorkload.InsertAsync(primary, 101, 200, 50, token);
+            await client.ReadUntilAsync(c => c.HasAll(1, 200), resumeOnError: false, token);
+            await primary.KillAsync();
+            await replica.ExecuteAsync("RESET SLAVE ALL; SET GLOBAL read_only = 0", token);
+            await FaultWorkload.InsertAsync(replica, 1001, 1100, 50, token);
+
+            var error = await client.ReadToErrorAsync(token);
+            scenario.Log($"{error.StatusCode}: {error.Status.Detail}");
+            Assert.NotEqual(Grpc.Core.StatusCode.OK, error.StatusCode);
+            FaultWorkload.AssertMentions(error.Status.Detail, "ks/0");
+            client.AssertExactly(1, 200, "client");
+            // It was tried, and refused the position it does not have.
+            var refusal = Assert.Single(gateway.Logs.Records, r => r.Message.Contains("stream from replica failed", StringComparison.Ordinal));
+            scenario.Log(refusal.ToString());
+            FaultWorkload.AssertMentions(refusal.Message, "GTIDSet Mismatch");
+        });
+
+    /// <summary>With <c>PrimaryFailoverToReplicas</c> off, a PRIMARY stream never reads a replica: the primary's death ends it with UNAVAILABLE.</summary>
+    [ServerFact]
+    public Task Stream_PrimaryKilledWithFailoverToReplicasOff_Unavailable() =>
+        Scenario.RunAsync(output, HangDeadline, async scenario =>
+        {
+            var token = scenario.Deadline;
+            await using var primary = await MariaDbServer.StartAsync(new MariaDbServerOptions { Name = "swo-primary" }, token);
+            await using var replica = await MariaDbReplication.StartReplicaAsync(primary, new MariaDbServerOptions { Name = "swo-replica" }, token);
+            await primary.ExecuteAsync($"CREATE DATABASE {ShardCluster.Database}; USE {ShardCluster.Database}; {ShardCluster.TableDdl}", token);
+            await MariaDbReplication.WaitForCatchUpAsync(replica, primary, cancellationToken: token);
+            var settings = Settings(primary, replica, fanOut: true);
+            settings["VGate:PrimaryFailoverToReplicas"] = "false";
+            await using var gateway = await GatewayHost.StartAsync(settings);
+            scenario.Gateway = gateway;
+            var start = new Binlogdata.VGtid
+            {
+                ShardGtids = { new Binlogdata.ShardGtid { Keyspace = ShardCluster.Keyspace, Shard = "0", Gtid = "MariaDB/" + await primary.GetGtidBinlogPosAsync(token) } },
+            };
+            using var client = new RowClient(() => gateway.Client, start);
+            await FaultWorkload.InsertAsync(primary, 1, 100, 50, token);
+            await client.ReadUntilAsync(c => c.HasAll(1, 100), resumeOnError: false, token);
+            await MariaDbReplication.WaitForCatchUpAsync(replica, primary, cancellationToken: token);
+            await primary.KillAsync();
+            await replica.ExecuteAsync("STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = 0", token);
+            await FaultWorkload.InsertAsync(replica, 101, 200, 50, token);
+
+            var error = await client.ReadToErrorAsync(token);
+            scenario.Log($"{error.StatusCode}: {error.Status.Detail}");
+            Assert.Equal(Grpc.Core.StatusCode.Unavailable, error.StatusCode);
+            FaultWorkload.AssertMentions(error.Status.Detail, "ks/0");
+            client.AssertExactly(1, 100, "client");
+            Assert.Equal(0, await MariaDbReplication.CountBinlogReadersAsync(replica, token));
+        });
+
     private static Dictionary<string, string?> Settings(MariaDbServer primary, MariaDbServer replica, bool fanOut) => new()
     {
         ["VGate:RetryDelay"] = "00:00:00.200",
