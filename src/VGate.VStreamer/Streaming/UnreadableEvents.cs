@@ -15,6 +15,9 @@ namespace VGate.VStreamer.Streaming;
 /// <item>INCIDENT (26): the source says changes may be missing from its binlog (MariaDB and MySQL write LOST_EVENTS when
 /// a statement's changes could not be logged, e.g. a non-transactional statement over <c>max_binlog_stmt_cache_size</c>).
 /// Replicas stop on it too.</item>
+/// <item>An event inside a compressed TRANSACTION_PAYLOAD larger than the parser's limit
+/// (<see cref="BinlogEventParser.MaxEventSize"/>): the parser streams past it without reading it
+/// (<see cref="OversizedEvent"/>), so its rows are not there to deliver.</item>
 /// <item>An event type VGate does not know (not in <see cref="EventType"/>) and not marked LOG_EVENT_IGNORABLE_F: a newer
 /// server's event that may carry changes. Events with the ignorable flag are skipped, as the servers' own replicas do,
 /// and so are the known types that carry nothing for change capture (LOAD DATA blocks of statement-based logging, view
@@ -43,6 +46,11 @@ internal static class UnreadableEvents
                     "Check the shard's tables against the source (re-copy them if needed), then resume from a position after the incident " +
                     "(MariaDB sends the incident to every stream that reads its binlog file: FLUSH BINARY LOGS on the source starts a new " +
                     "file, and a position in it is past the incident).");
+            case OversizedEvent oversized:
+                return VStreamException.Internal(
+                    $"{keyspace}/{shard}: a {oversized.Header.Type} event of {oversized.Header.EventLength} bytes inside a compressed " +
+                    $"transaction (TRANSACTION_PAYLOAD) {Describe(where, resumable)} is larger than the largest event VGate reads " +
+                    $"({oversized.Limit} bytes): its changes cannot be delivered, so the stream stops rather than skip it.");
             case UnknownEvent unknown when !unknown.IsIgnorable && !Enum.IsDefined(unknown.Header.Type):
                 return VStreamException.Internal(
                     $"{keyspace}/{shard}: unknown binlog event type {(byte)unknown.Header.Type} ({unknown.Header.EventLength} bytes, " +

@@ -144,5 +144,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             direct.AssertExactly(1, Last + 500, "direct client");
             Assert.Equal(1, direct.Calls);
             scenario.Log($"stalled client: {stalled.Calls} calls, failures: {string.Join(" | ", stalled.Failures)}");
+            foreach (var detached in gateway.Logs.Records.Where(r => r.Message.Contains("fell behind the fan-out hub's ring", StringComparison.Ordinal)))
+                scenario.Log(detached.ToString());
         });
 }
