@@ -123,7 +123,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
             await stalled.ReadUntilAsync(c => c.HasAll(1, 1000), resumeOnError: false, token);
             await direct.ReadUntilAsync(c => c.HasAll(1, 1000), resumeOnError: false, token);
 
-            // Far more than the socket buffers and the hub's 16 MiB ring (estimated at ~4x the encoded size) can hold.
+            // About 8 MB of row data while the stalled client can take none of it.
             proxy.Stall();
             const long Last = 60_000;
             await FaultWorkload.InsertAsync(server, 1001, Last, 1000, token);
