@@ -133,10 +133,18 @@ public sealed class ShardStreamer
                     yield break;
                 binlogEvent = events.Current;
             }
+            catch (VGate.MySql.BinlogFormatException ex)
+            {
+                throw UnreadableEvents.Unreadable(ex, _options.Keyspace, _options.Shard, client.CurrentFileName, client.Position);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 throw SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard);
             }
+
+            // An INCIDENT or an unknown event that may carry changes ends the stream: passing it would lose them silently.
+            if (UnreadableEvents.Check(binlogEvent, _options.Keyspace, _options.Shard, client.LastEventStart, client.Position) is { } unreadable)
+                throw unreadable;
 
             if (first && start.IsCurrent)
             {

@@ -13,7 +13,8 @@ namespace VGate.Gateway.Streams;
 /// this stream come first, then (with a <see cref="SourceHealthMonitor"/>) healthy ones, not yet checked ones, lagging or
 /// non-replicating ones, unreachable ones; then the least replication lag; then configuration order. With health checks, a
 /// stream whose source turns unhealthy while a healthy one is left moves to it after the current transaction
-/// (<see cref="HealthWatch"/>).
+/// (<see cref="HealthWatch"/>). A PRIMARY stream whose primary failed continues on a replica or rdonly source of the shard
+/// (<see cref="GatewayOptions.PrimaryFailoverToReplicas"/>).
 /// </summary>
 public sealed class ShardStreamerFactory : IShardStreamFactory
 {
@@ -43,7 +44,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         var shard = keyspace.Shards.FirstOrDefault(s => s.Name == request.Shard)
             ?? throw VStreamException.InvalidArgument($"unknown shard '{request.Shard}' in keyspace '{request.Keyspace}'");
 
-        var candidates = OrderSources(keyspace.Name, shard, request, _health);
+        var candidates = OrderSources(keyspace.Name, shard, request, _health, _options.PrimaryFailoverToReplicas);
         if (candidates.Count == 0)
         {
             throw VStreamException.Unavailable(
@@ -77,15 +78,25 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         return new OpenedShardStream(name, batches);
     }
 
-    /// <summary>The usable sources of the requested role, best first (see the class remarks).</summary>
-    internal static List<SourceOptions> OrderSources(string keyspace, ShardOptions shard, ShardStreamRequest request, SourceHealthMonitor? health)
+    /// <summary>
+    /// The usable sources of the requested role, best first (see the class remarks). With
+    /// <paramref name="primaryFailoverToReplicas"/>, a PRIMARY request may also use the shard's other sources: after the
+    /// sources of its role that have not failed for this stream, before those that have.
+    /// </summary>
+    internal static List<SourceOptions> OrderSources(string keyspace, ShardOptions shard, ShardStreamRequest request, SourceHealthMonitor? health,
+        bool primaryFailoverToReplicas = false)
     {
         var maxLag = health?.MaxReplicationLag ?? TimeSpan.MaxValue;
+        var anyRole = primaryFailoverToReplicas && request.Role == SourceRole.Primary;
         return shard.Sources
             .Select((source, index) => (Source: source, Index: index, Name: TopologyValidator.SourceName(source)))
-            .Where(c => c.Source.Role == request.Role && !request.ExcludedSources.Contains(c.Name))
+            .Where(c => (anyRole || c.Source.Role == request.Role) && !request.ExcludedSources.Contains(c.Name))
             .Select(c => (c.Source, c.Index, c.Name, Health: health?.Get(keyspace, shard.Name, c.Name)))
             .OrderBy(c => request.FailedSources.Contains(c.Name) ? 1 : 0)
+            // A switchover: the configured primary failed, and a replica (which has the primary's transactions under the
+            // same GTIDs, log_slave_updates) may be the new primary. A replica that lacks the stream's position refuses it
+            // (GTIDSet Mismatch) and is excluded, so no transaction is skipped.
+            .ThenBy(c => c.Source.Role == request.Role ? 0 : 1)
             .ThenBy(c => health is null ? 0 : SourceHealth.Rank(c.Health, maxLag))
             .ThenBy(c => c.Health?.ReplicationLag ?? TimeSpan.MaxValue)
             .ThenBy(c => c.Index)

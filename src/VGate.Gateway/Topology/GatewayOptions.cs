@@ -41,6 +41,16 @@ public sealed class GatewayOptions
     /// <summary>Consecutive failures of one shard's stream before the whole VStream fails with UNAVAILABLE. Default 3.</summary>
     public int MaxConsecutiveShardFailures { get; set; } = 3;
 
+    /// <summary>
+    /// Switchover and failover of the primary: when a PRIMARY stream's source fails, the shard stream is reopened on another
+    /// source of the shard (replica or rdonly, healthy first) before the failed primary is tried again. The configured roles
+    /// do not follow a switchover, so the promoted server is still listed as a replica; its binlog holds the old primary's
+    /// transactions under the same GTIDs when it writes what it replicates (<c>log_slave_updates=ON</c>), and a source
+    /// that lacks the stream's position refuses it and is skipped, so nothing is lost or repeated. REPLICA and RDONLY streams
+    /// never move to the primary. Default true.
+    /// </summary>
+    public bool PrimaryFailoverToReplicas { get; set; } = true;
+
     /// <summary>Pause before a failed shard stream is reopened. Default 1 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -31,6 +31,20 @@ internal sealed class MariaDbFlavor : ServerFlavor
         return new ReplicationPosition(MariaDbGtidList.Parse(text));
     }
 
+    public override async Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        string? first = null;
+        await using (var command = new MySqlCommand("SHOW BINARY LOGS", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                first = reader.GetString(0);
+        }
+        // The GTID list at the start of the first file is the position just before its first transaction: the oldest
+        // position the server can still stream from.
+        return first is null ? null : await ReadGtidAtFilePositionAsync(connection, new BinlogFilePosition(first, 4), cancellationToken).ConfigureAwait(false);
+    }
+
     public override async Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlConnection connection, BinlogFilePosition position, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand("SELECT BINLOG_GTID_POS(@file, @pos)", connection);

@@ -37,6 +37,14 @@ internal sealed class MySqlFlavor : ServerFlavor
         return new ReplicationPosition(MySqlGtidSet.Parse(text));
     }
 
+    public override async Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        // gtid_purged: the transactions no binlog holds any more; a dump must start at a position that includes them.
+        await using var command = new MySqlCommand("SELECT @@GLOBAL.gtid_purged", connection);
+        var text = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? "";
+        return new ReplicationPosition(MySqlGtidSet.Parse(text));
+    }
+
     public override Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlConnection connection, BinlogFilePosition position, CancellationToken cancellationToken) =>
         // MySQL has no function that maps a file offset to a GTID set; the tracker learns GTIDs as they stream.
         Task.FromResult<ReplicationPosition?>(null);

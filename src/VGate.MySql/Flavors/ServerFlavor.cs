@@ -55,6 +55,12 @@ internal abstract class ServerFlavor
             throw ReplicationException.SourceMisconfigured(name, actual, fix);
     }
 
+    /// <summary>
+    /// The oldest GTID position a dump can still start from (MariaDB: the GTID list at the start of the first binlog the
+    /// source has; MySQL: <c>gtid_purged</c>), or null when the source cannot tell. Named in purged-position errors.
+    /// </summary>
+    public abstract Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlConnection connection, CancellationToken cancellationToken);
+
     /// <summary>Reads the GTID position of everything the source has written so far.</summary>
     public abstract Task<ReplicationPosition> ReadCurrentPositionAsync(MySqlConnection connection, CancellationToken cancellationToken);
 

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(1102, LogLevel.Warning, "No data from the source for {Seconds} s; closing the binlog connection")]
     public static partial void SourceSilent(ILogger logger, double seconds);
+
+    [LoggerMessage(1150, LogLevel.Warning, "The start position is purged and the oldest position the source has could not be read: {Reason}")]
+    public static partial void OldestPositionUnknown(ILogger logger, string reason);
 }

@@ -141,7 +141,12 @@ public sealed class BinlogClient : IAsyncDisposable
                     throw BinlogFormatException.Create("Empty packet in the binlog stream");
                 var marker = packet.Span[0];
                 if (marker == ErrorMarker)
-                    throw ServerFlavor.ClassifyDumpError(ErrorPayload.Create(packet.Span).ToException(), _options.Start.ToString());
+                {
+                    var error = ServerFlavor.ClassifyDumpError(ErrorPayload.Create(packet.Span).ToException(), _options.Start.ToString());
+                    if (error.Kind == ReplicationErrorKind.PositionPurged)
+                        error = await WithOldestPositionAsync(error, session.Flavor, cancellationToken).ConfigureAwait(false);
+                    throw error;
+                }
                 if (marker == EofMarker && packet.Length < 9)
                 {
                     Log.BinlogStreamEnded(_logger, state.FileName, state.NextPosition);
@@ -294,6 +299,27 @@ public sealed class BinlogClient : IAsyncDisposable
         await connection.WriteCommandAsync(flavor.BuildDumpCommand(dumpStart, startGtid, _options.ReplicaServerId, _options.StopAtEnd), cancellationToken).ConfigureAwait(false);
         Log.BinlogStreamStarted(_logger, flavor.Name, ServerVersion ?? "", dumpStart.ToString());
         return new SessionInfo(flavor, startGtid, checksum);
+    }
+
+    /// <summary>
+    /// Adds the oldest position the source still has to a purged-position error (a client needs it to decide where to
+    /// start again); the error stays as it is when that cannot be read.
+    /// </summary>
+    private async Task<ReplicationException> WithOldestPositionAsync(ReplicationException error, ServerFlavor flavor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var sql = new MySqlConnection(_options.Connection.ToMySqlConnectorConnectionString());
+            await sql.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await flavor.ReadOldestPositionAsync(sql, cancellationToken).ConfigureAwait(false) is { } oldest
+                ? error.WithOldestAvailable(oldest)
+                : error;
+        }
+        catch (Exception ex) when (ex is MySqlException or IOException or TimeoutException or FormatException or InvalidCastException)
+        {
+            Log.OldestPositionUnknown(_logger, ex.Message);
+            return error;
+        }
     }
 
     private static async Task CheckFileExistsAsync(MySqlConnection sql, BinlogFilePosition file, CancellationToken cancellationToken)

@@ -6,8 +6,18 @@ namespace VGate.MySql.Replication;
 /// </summary>
 public sealed class ReplicationException : Exception
 {
-    private ReplicationException(ReplicationErrorKind kind, string message, Exception? inner)
-        : base(message, inner) => Kind = kind;
+    private ReplicationException(ReplicationErrorKind kind, string message, Exception? inner, Positions.ReplicationPosition? oldestAvailable = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+        OldestAvailablePosition = oldestAvailable;
+    }
+
+    /// <summary>
+    /// For <see cref="ReplicationErrorKind.PositionPurged"/>: the oldest position the source can still stream from, when
+    /// it could be read; else null.
+    /// </summary>
+    public Positions.ReplicationPosition? OldestAvailablePosition { get; }
 
     /// <summary>The category of the failure.</summary>
     public ReplicationErrorKind Kind { get; }
@@ -32,6 +42,10 @@ public sealed class ReplicationException : Exception
         new(ReplicationErrorKind.PositionPurged,
             $"The start position {position} is no longer available on the source: the binlogs that hold it have been purged. " +
             $"Start from 'current' or from a newer position (server said: {inner.ServerMessage})", inner);
+
+    /// <summary>This purged-position error with the oldest position the source still has named in its message.</summary>
+    internal ReplicationException WithOldestAvailable(Positions.ReplicationPosition oldest) =>
+        new(Kind, $"{Message} The oldest position the source still has is '{oldest}'.", InnerException, oldest);
 
     internal static ReplicationException PositionNotFound(string position, MySqlServerException inner) =>
         new(ReplicationErrorKind.PositionNotFound,
