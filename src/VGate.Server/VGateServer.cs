@@ -57,6 +57,10 @@ public static class VGateServer
 
         services.AddGrpc(options =>
         {
+            // VGate:Limits:MaxRequestBytes (docs/security/limits.md); 0 keeps gRPC's default.
+            var maxRequestBytes = configuration.GetValue<int?>("VGate:Limits:MaxRequestBytes") ?? new LimitsOptions().MaxRequestBytes;
+            if (maxRequestBytes > 0)
+                options.MaxReceiveMessageSize = maxRequestBytes;
             options.Interceptors.Add<StaticAuthInterceptor>();
             options.Interceptors.Add<ErrorMappingInterceptor>();
         });
@@ -70,6 +74,7 @@ public static class VGateServer
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ExecuteHandler>();
+        services.AddSingleton<StreamAdmission>();
         services.TryAddSingleton<ITableLister, MySqlTableLister>();
         // The merge gateway: source health checks, shard stream factory, fan-out hub and VStream merge.
         services.AddVGateGateway();
