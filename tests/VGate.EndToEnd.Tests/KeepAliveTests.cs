@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VGate.EndToEnd.Tests.Infrastructure;
 using VGate.Server.Services;
 using VGate.Testing;
+using Binlogdata;
 using Vtgate;
 
 namespace VGate.EndToEnd.Tests;
