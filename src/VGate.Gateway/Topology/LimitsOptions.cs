@@ -29,6 +29,13 @@ public sealed class LimitsOptions
     public int MaxFilterRegexRules { get; set; } = 100;
 
     /// <summary>
+    /// Binlog connections (<c>Binlog Dump</c> threads) the gateway holds open per shard and source role: one per fan-out hub
+    /// (streams with the same filter share it) plus one per stream reading on its own (copy phase, behind a hub's ring).
+    /// Keeps the gateway inside the sources' <c>max_connections</c> (MariaDB's default is 151). Default 100; 0 = no limit.
+    /// </summary>
+    public int MaxBinlogConnectionsPerShard { get; set; } = 100;
+
+    /// <summary>
     /// Largest request message the gRPC server accepts (its <c>MaxReceiveMessageSize</c>), in bytes. Default 1 MiB;
     /// 0 = gRPC's own default (4 MiB).
     /// </summary>

@@ -206,6 +206,7 @@ public static class TopologyValidator
         Check(limits.MaxFilterRules, "MaxFilterRules");
         Check(limits.MaxFilterRegexRules, "MaxFilterRegexRules");
         Check(limits.MaxRequestBytes, "MaxRequestBytes");
+        Check(limits.MaxBinlogConnectionsPerShard, "MaxBinlogConnectionsPerShard");
         Check(limits.MaxEventBytes, "MaxEventBytes");
         if (!Enum.IsDefined(limits.OversizeEvents))
             problems.Add($"Limits:OversizeEvents must be Fail, Skip or Send (is {limits.OversizeEvents})");
