@@ -14,6 +14,7 @@ namespace VGate.Gateway;
 /// <item><term><c>vgate.gateway.shard.retries</c></term><description>Shard streams reopened after a retriable error; tags <c>keyspace</c>, <c>shard</c>.</description></item>
 /// <item><term><c>vgate.gateway.transactions.chunked</c></term><description>Transactions larger than the stream's chunk size (<c>TransactionBufferBytes</c> or <c>transaction_chunk_size</c>) sent in pieces; tags <c>keyspace</c>, <c>shard</c>.</description></item>
 /// <item><term><c>vgate.gateway.transactions.cut</c></term><description>VStreams ended with UNAVAILABLE because a shard failed after part of a transaction was sent; tags <c>keyspace</c>, <c>shard</c>.</description></item>
+/// <item><term><c>vgate.gateway.events.oversize</c></term><description>ROW events over <c>Limits:MaxEventBytes</c> left out of a stream (<c>Limits:OversizeEvents=Skip</c>); tags <c>keyspace</c>, <c>shard</c>, <c>table</c>.</description></item>
 /// <item><term><c>vgate.gateway.hub.readers</c></term><description>Fan-out hubs with a running binlog reader.</description></item>
 /// <item><term><c>vgate.gateway.hub.subscribers</c></term><description>Shard streams attached to a hub now; tags <c>keyspace</c>, <c>shard</c>.</description></item>
 /// <item><term><c>vgate.gateway.hub.own_readers</c></term><description>Shard streams of a hub-enabled gateway reading on their own connection now (behind a hub's ring, ahead of it, or copying); tags <c>keyspace</c>, <c>shard</c>.</description></item>
@@ -39,6 +40,7 @@ public static class GatewayMetrics
     internal static readonly Counter<long> ShardRetries = Meter.CreateCounter<long>("vgate.gateway.shard.retries", "{retry}", "Shard streams reopened after a retriable error");
     internal static readonly Counter<long> TransactionsChunked = Meter.CreateCounter<long>("vgate.gateway.transactions.chunked", "{transaction}", "Transactions sent to a client in pieces");
     internal static readonly Counter<long> TransactionsCut = Meter.CreateCounter<long>("vgate.gateway.transactions.cut", "{transaction}", "VStreams ended because a shard failed in the middle of a transaction sent in pieces");
+    internal static readonly Counter<long> EventsOversize = Meter.CreateCounter<long>("vgate.gateway.events.oversize", "{event}", "ROW events over the event size limit left out of a stream");
     internal static readonly UpDownCounter<long> HubReaders = Meter.CreateUpDownCounter<long>("vgate.gateway.hub.readers", "{reader}", "Fan-out hubs with a running binlog reader");
     internal static readonly UpDownCounter<long> HubSubscribers = Meter.CreateUpDownCounter<long>("vgate.gateway.hub.subscribers", "{stream}", "Shard streams attached to a fan-out hub");
     internal static readonly UpDownCounter<long> HubOwnReaders = Meter.CreateUpDownCounter<long>("vgate.gateway.hub.own_readers", "{stream}", "Shard streams reading on their own connection instead of a hub");

@@ -4,6 +4,7 @@ using Topodata;
 using VGate.Gateway.Topology;
 using VGate.MySql.Replication;
 using VGate.VStreamer;
+using VGate.VStreamer.Filtering;
 using Vtgate;
 
 namespace VGate.Gateway;
@@ -24,6 +25,7 @@ internal static class RequestResolver
         var filter = request.Filter ?? new Filter { Rules = { new Rule { Match = "/.*" } } };
         if (filter.Rules.Count == 0)
             filter.Rules.Add(new Rule { Match = "/.*" });
+        CheckFilterLimits(filter, topology.Limits);
         ValidateRuleRegexes(filter);
         var flags = request.Flags ?? new VStreamFlags();
 
@@ -116,12 +118,43 @@ internal static class RequestResolver
                 continue;
             try
             {
-                _ = new Regex(match.Trim('/'), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+                // The same compiled instance the shard streams' FilterRules then use (FilterRegexCache).
+                _ = FilterRegexCache.Get(match.Trim('/'));
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
                 throw Invalid($"filter rule #{i + 1} match '{match}': error parsing regexp: {ex.Message}");
             }
+        }
+    }
+
+    /// <summary>
+    /// RESOURCE_EXHAUSTED for a filter over <see cref="LimitsOptions.MaxFilterRules"/> rules or
+    /// <see cref="LimitsOptions.MaxFilterRegexRules"/> regular-expression rules, before anything is compiled or opened.
+    /// </summary>
+    private static void CheckFilterLimits(Filter filter, LimitsOptions? limits)
+    {
+        if (limits is null)
+            return;
+        var rules = filter.Rules.Count;
+        if (limits.MaxFilterRules > 0 && rules > limits.MaxFilterRules)
+        {
+            throw VStreamException.ResourceExhausted(
+                $"the filter has {rules} rules; at most {limits.MaxFilterRules} are allowed (setting VGate:Limits:MaxFilterRules)");
+        }
+        if (limits.MaxFilterRegexRules <= 0)
+            return;
+        var regexes = 0;
+        foreach (var rule in filter.Rules)
+        {
+            if (rule.Match.StartsWith('/'))
+                regexes++;
+        }
+        if (regexes > limits.MaxFilterRegexRules)
+        {
+            throw VStreamException.ResourceExhausted(
+                $"the filter has {regexes} rules matching by regular expression; at most {limits.MaxFilterRegexRules} are allowed " +
+                "(setting VGate:Limits:MaxFilterRegexRules; list exact table names instead, or combine expressions with |)");
         }
     }
 

@@ -81,6 +81,9 @@ internal sealed class StreamSession : IDisposable
 
     private readonly Channel<EncodedVStreamResponse> _output;
 
+    /// <summary>Largest ROW event passed on as it is (<see cref="LimitsOptions.MaxEventBytes"/>; int.MaxValue when unchecked).</summary>
+    private readonly int _maxEventBytes;
+
     /// <summary>Aligns shards by event time when the request sets <c>minimize_skew</c>; null otherwise.</summary>
     private readonly SkewAligner? _skew;
 
@@ -113,6 +116,7 @@ internal sealed class StreamSession : IDisposable
         _vgtidEncoder = new VgtidEventEncoder(_vgtid);
         _prefixTableNames = !request.Flags.ExcludeKeyspaceFromTableName;
         _mergeLimit = Math.Min(options.MaxResponseBytes, MergedResponseBytes);
+        _maxEventBytes = options.Limits is { MaxEventBytes: > 0, OversizeEvents: not OversizeEventAction.Send } limits ? limits.MaxEventBytes : int.MaxValue;
         _output = Channel.CreateBounded<EncodedVStreamResponse>(new BoundedChannelOptions(Math.Max(1, options.ResponseQueueCapacity))
         {
             SingleReader = true,
@@ -580,6 +584,10 @@ internal sealed class StreamSession : IDisposable
         {
             encoded = vevent.GetEncoded(_prefixTableNames ? shard.Keyspace : null);
             size = encoded.Length;
+            if (vevent.Type == VEventType.Field && vevent.FieldEvent is { } field)
+                shard.Fields[field.TableName] = field;
+            else if (vevent.Type == VEventType.Row && size > _maxEventBytes && !KeepOversize(shard, vevent, size))
+                return;
         }
 
         if (shard.InTransaction && shard.QueuedBytes + size > _chunkSize && shard.Queue.Count > 0)
@@ -596,6 +604,27 @@ internal sealed class StreamSession : IDisposable
         }
         shard.Enqueue(vevent, encoded, size);
         _statistics?.ObserveQueuedBytes(shard.QueuedBytes);
+    }
+
+    /// <summary>
+    /// A ROW event over <see cref="LimitsOptions.MaxEventBytes"/>: no client with the default receive limit can take it, and
+    /// an event cannot be split. Fails the stream with RESOURCE_EXHAUSTED naming the row, or (with
+    /// <see cref="OversizeEventAction.Skip"/>) logs and counts it and returns false to leave it out.
+    /// </summary>
+    private bool KeepOversize(ShardState shard, VEvent vevent, int size)
+    {
+        var limits = _options.Limits;
+        var what = $"{shard.Keyspace}/{shard.Shard}: {OversizeEvent.Describe(vevent, shard.Fields.GetValueOrDefault(OversizeEvent.TableOf(vevent)), size)}";
+        if (limits.OversizeEvents == OversizeEventAction.Skip)
+        {
+            Log.OversizeEventSkipped(_logger, what, limits.MaxEventBytes);
+            GatewayMetrics.EventsOversize.Add(1, [new("keyspace", shard.Keyspace), new("shard", shard.Shard), new("table", OversizeEvent.TableOf(vevent))]);
+            return false;
+        }
+        throw VStreamException.ResourceExhausted(
+            $"{what}: a ROW event over VGate:Limits:MaxEventBytes ({limits.MaxEventBytes} bytes), more than a gRPC client receives by " +
+            "default (4 MiB); the stream stops before it. Raise VGate:Limits:MaxEventBytes together with the client's receive limit, " +
+            "or set VGate:Limits:OversizeEvents to Skip to leave such rows out (logged and counted in vgate.gateway.events.oversize)");
     }
 
     /// <summary>Sends everything the shard queued, a piece of its open transaction, keeping the send lock until its COMMIT.</summary>
@@ -690,6 +719,9 @@ internal sealed class StreamSession : IDisposable
 
         /// <summary>The metric tags of this shard (made once: metrics are recorded per response).</summary>
         public KeyValuePair<string, object?>[] Tags { get; } = [new("keyspace", keyspace), new("shard", shard)];
+
+        /// <summary>The latest FIELD of each table, to name the primary key of a row over the event size limit.</summary>
+        public Dictionary<string, FieldEvent> Fields { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The queued events with their encodings (null for GTID and LASTPK, which become VGTID events).</summary>
         public List<(VEvent Event, byte[]? Encoded)> Queue { get; } = [];

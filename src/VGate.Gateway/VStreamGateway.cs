@@ -31,6 +31,7 @@ public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
     private readonly GatewayOptions _options;
     private readonly IShardStreamFactory _factory;
     private readonly FanOutShardStreamFactory? _fanOut;
+    private readonly BinlogConnectionLimiter _limiter;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly StreamStatistics _statistics = new();
@@ -43,6 +44,9 @@ public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        // Every stream the real factory opens is a binlog connection: the limiter bounds them per shard, hubs included.
+        _limiter = new BinlogConnectionLimiter(factory, options.Limits ?? new LimitsOptions());
+        factory = _limiter;
         if (options.FanOut?.Enabled ?? false)
             _fanOut = new FanOutShardStreamFactory(factory, options, _timeProvider, _logger);
         _factory = _fanOut ?? factory;
@@ -50,6 +54,9 @@ public sealed class VStreamGateway : IVStreamGateway, IAsyncDisposable
 
     /// <summary>Figures over every stream this gateway ran (for tests and diagnostics).</summary>
     internal StreamStatistics Statistics => _statistics;
+
+    /// <summary>Binlog connections open now for a shard and role (VGate:Limits:MaxBinlogConnectionsPerShard counts them).</summary>
+    public int OpenBinlogConnections(string keyspace, string shard, SourceRole role) => _limiter.OpenConnections(keyspace, shard, role);
 
     /// <summary>The fan-out layer in front of the factory; null when <see cref="Hub.FanOutOptions.Enabled"/> is false.</summary>
     public FanOutShardStreamFactory? FanOut => _fanOut;

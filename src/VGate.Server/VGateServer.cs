@@ -57,6 +57,10 @@ public static class VGateServer
 
         services.AddGrpc(options =>
         {
+            // VGate:Limits:MaxRequestBytes (docs/security/limits.md); 0 keeps gRPC's default.
+            var maxRequestBytes = configuration.GetValue<int?>("VGate:Limits:MaxRequestBytes") ?? new LimitsOptions().MaxRequestBytes;
+            if (maxRequestBytes > 0)
+                options.MaxReceiveMessageSize = maxRequestBytes;
             options.Interceptors.Add<StaticAuthInterceptor>();
             options.Interceptors.Add<ErrorMappingInterceptor>();
         });
@@ -70,6 +74,7 @@ public static class VGateServer
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ExecuteHandler>();
+        services.AddSingleton<StreamAdmission>();
         services.TryAddSingleton<ITableLister, MySqlTableLister>();
         // The merge gateway: source health checks, shard stream factory, fan-out hub and VStream merge.
         services.AddVGateGateway();
@@ -78,10 +83,11 @@ public static class VGateServer
 
     private static void ConfigureKestrel(IConfiguration configuration, KestrelServerOptions kestrel)
     {
-        if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
-            return; // Kestrel's own endpoint configuration wins.
         var options = new ServerListenOptions();
         configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        ConfigureKeepAlive(kestrel, options);
+        if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+            return; // Kestrel's own endpoint configuration wins.
         X509Certificate2? certificate = null;
         if (options.TlsCertificateFile is { Length: > 0 } || options.TlsKeyFile is { Length: > 0 })
         {
@@ -103,6 +109,30 @@ public static class VGateServer
         });
         if (options.MetricsListen is { Length: > 0 } metrics)
             Listen(kestrel, metrics, "VGate:Server:MetricsListen", listen => listen.Protocols = HttpProtocols.Http1);
+    }
+
+    /// <summary>
+    /// HTTP/2 keepalive on every endpoint: after <c>KeepAlivePingDelay</c> without a frame from the client Kestrel sends a PING,
+    /// and a client that has not acknowledged it within <c>KeepAlivePingTimeout</c> is dead: its connection is closed, which
+    /// cancels its calls and frees their streams (a half-open TCP connection would otherwise hold them for ever).
+    /// </summary>
+    private static void ConfigureKeepAlive(KestrelServerOptions kestrel, ServerListenOptions options)
+    {
+        kestrel.Limits.Http2.KeepAlivePingDelay = Checked(options.KeepAlivePingDelay, "KeepAlivePingDelay");
+        kestrel.Limits.Http2.KeepAlivePingTimeout = Checked(options.KeepAlivePingTimeout, "KeepAlivePingTimeout");
+
+        // Kestrel turns the ping off with TimeSpan.MaxValue; configuration says Infinite (-00:00:00.001).
+        static TimeSpan Checked(TimeSpan value, string name)
+        {
+            if (value == Timeout.InfiniteTimeSpan)
+                return TimeSpan.MaxValue;
+            if (value < TimeSpan.FromSeconds(1))
+            {
+                throw new OptionsValidationException(ServerOptions.SectionName, typeof(ServerOptions),
+                    [$"VGate:Server:{name} must be at least 1 s, or Infinite (-00:00:00.001) to turn keepalive off (is {value})."]);
+            }
+            return value;
+        }
     }
 
     private static void Listen(KestrelServerOptions kestrel, string address, string setting, Action<ListenOptions> configure)
@@ -137,5 +167,11 @@ public static class VGateServer
         public string? TlsCertificateFile { get; set; }
 
         public string? TlsKeyFile { get; set; }
+
+        /// <summary>Idle time on a connection before the server pings the client. Default 30 s.</summary>
+        public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long the client has to acknowledge a ping before its connection is closed. Default 20 s.</summary>
+        public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
     }
 }

@@ -27,6 +27,9 @@ public sealed class VStreamException : Exception
     /// <summary>The stream was given up on by the gateway itself (e.g. it waited too long for shards to align).</summary>
     public static VStreamException Canceled(string message, Exception? inner = null) => new(Code.Canceled, message, inner);
 
+    /// <summary>The request or stream is over one of the gateway's limits; the message names the limit and its setting.</summary>
+    public static VStreamException ResourceExhausted(string message, Exception? inner = null) => new(Code.ResourceExhausted, message, inner);
+
     /// <summary>A defect or an unexpected state.</summary>
     public static VStreamException Internal(string message, Exception? inner = null) => new(Code.Internal, message, inner);
 }

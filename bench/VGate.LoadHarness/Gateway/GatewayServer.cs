@@ -28,7 +28,15 @@ internal sealed class GatewayServer : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var port = FreePort.GetAvailableTcpPort();
         var root = new JsonObject();
-        foreach (var (key, value) in settings.Append(new("VGate:Server:Listen", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"))))
+        // The benchmarks run hundreds of streams from 127.0.0.1 without users: no stream limits unless a run sets them.
+        var unlimited = new Dictionary<string, string>
+        {
+            ["VGate:Limits:MaxStreams"] = "0",
+            ["VGate:Limits:MaxStreamsPerUser"] = "0",
+            ["VGate:Limits:MaxBinlogConnectionsPerShard"] = "0",
+        };
+        foreach (var (key, value) in unlimited.Where(u => !settings.ContainsKey(u.Key)).Concat(settings)
+            .Append(new("VGate:Server:Listen", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"))))
         {
             var node = root;
             var parts = key.Split(':');

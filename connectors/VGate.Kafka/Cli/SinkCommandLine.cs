@@ -47,6 +47,7 @@ internal static class SinkCommandLine
         ["skip-statement-dml"] = ("SkipStatementDml", Shape.Single),
         ["schema-changes"] = ("IncludeSchemaChanges", Shape.Single),
         ["decimal-handling"] = ("DecimalHandling", Shape.Single),
+        ["oversize-records"] = ("OversizeRecords", Shape.Single),
         ["binary-handling"] = ("BinaryHandling", Shape.Single),
         ["time-precision"] = ("TimePrecisionMode", Shape.Single),
         ["bigint-unsigned-handling"] = ("BigIntUnsignedHandling", Shape.Single),

@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(8021, LogLevel.Information, "Native memory: {Tuning}", EventName = "NativeMemoryTuned")]
     public static partial void NativeMemoryTuned(ILogger logger, string tuning);
+
+    [LoggerMessage(8022, LogLevel.Warning, "Left out a record of {Size} bytes for {Topic} (key {Key}, from {Keyspace}/{Shard} at {Gtid}): it is over message.max.bytes ({Limit}) and OversizeRecords is skip", EventName = "OversizeRecordSkipped")]
+    public static partial void OversizeRecordSkipped(ILogger logger, int size, string topic, string key, string keyspace, string shard, string gtid, int limit);
 }

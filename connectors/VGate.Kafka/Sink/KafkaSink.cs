@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Binlogdata;
 using Confluent.Kafka;
@@ -64,6 +66,9 @@ public sealed class KafkaSink
     private VGtid? _transactionVgtid;
     private bool _sessionReceived;
 
+    /// <summary>The producer's <c>message.max.bytes</c> (librdkafka's default unless set under <c>Kafka</c>).</summary>
+    private int _maxRecordBytes = 1_000_000;
+
     /// <summary>Creates a sink; nothing connects until <see cref="RunAsync"/>.</summary>
     public KafkaSink(KafkaSinkOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -98,6 +103,8 @@ public sealed class KafkaSink
             throw new KafkaSinkException(SinkFailure.Configuration, "Invalid configuration: " + string.Join(" ", errors));
         _eventOptions = SinkSettings.EventOptions(_options, _time);
         _start = SinkSettings.StartPosition(_options);
+        if (KafkaClientConfig.UserSettings(_options).TryGetValue("message.max.bytes", out var maxRecordBytes))
+            _maxRecordBytes = int.Parse(maxRecordBytes, CultureInfo.InvariantCulture);
         var bootstrap = KafkaClientConfig.UserSettings(_options)["bootstrap.servers"];
         Log.Starting(_logger, _options.EffectiveConnectorName, _options.Gateway!, _options.Keyspace!, bootstrap, _options.OffsetsTopic, _options.Transactional);
 
@@ -339,6 +346,9 @@ public sealed class KafkaSink
         var partitions = await TopicPartitionsAsync(record.Topic, cancellationToken).ConfigureAwait(false);
         // Heartbeats go to partition 0, as Debezium's do; everything else by key.
         var partition = partitions[record.Position.Kind == RecordKind.Heartbeat ? 0 : KafkaPartitioner.Partition(record.Key.GetValueOrDefault().Span, partitions.Length, record.Key is null)];
+        var headers = PositionHeaders.Create(_positionHeaders, record.Position, copy, record.Headers);
+        if (RecordBytes(record, headers) is var size && size > _maxRecordBytes && !KeepOversize(record, size))
+            return;
         if (_dedupe is not null)
         {
             if (RecordIdentity.Of(record.Position, copy, record.Topic, record.Key) is { } identity && _dedupe.TryMatch(identity))
@@ -353,10 +363,46 @@ public sealed class KafkaSink
         _kafka!.EnsureTransaction();
         if (_batchStarted == 0)
             _batchStarted = Stopwatch.GetTimestamp();
-        var headers = PositionHeaders.Create(_positionHeaders, record.Position, copy, record.Headers);
         await _kafka.ProduceAsync(partition, record.Key, record.Value, headers, cancellationToken).ConfigureAwait(false);
         _batchRecords++;
         FaultInjection?.Invoke("produced");
+    }
+
+    /// <summary>What librdkafka weighs against <c>message.max.bytes</c>: key, value and headers.</summary>
+    private static int RecordBytes(RecordView record, Headers? headers)
+    {
+        var size = (record.Key?.Length ?? 0) + (record.Value?.Length ?? 0);
+        if (headers is not null)
+        {
+            foreach (var header in headers)
+                size += header.Key.Length + (header.GetValueBytes()?.Length ?? 0);
+        }
+        return size;
+    }
+
+    /// <summary>
+    /// A record Kafka would refuse (over <c>message.max.bytes</c>), found before it is produced so that nothing of it
+    /// reaches the transaction: stops the sink with an error naming it, or with <c>OversizeRecords=skip</c> logs and counts
+    /// it and returns false to leave it out.
+    /// </summary>
+    private bool KeepOversize(RecordView record, int size)
+    {
+        var key = record.Key is { } keyBytes ? Encoding.UTF8.GetString(keyBytes.Span) : "(none)";
+        // Long enough for a key with its Connect schema (the payload comes last).
+        if (key.Length > 1000)
+            key = key[..1000] + "…";
+        var position = record.Position;
+        if (_options.OversizeRecords == "skip")
+        {
+            Log.OversizeRecordSkipped(_logger, size, record.Topic, key, position.Keyspace, position.Shard, position.Gtid, _maxRecordBytes);
+            Statistics.AddOversize();
+            return false;
+        }
+        throw new KafkaSinkException(SinkFailure.Kafka,
+            $"A record for {record.Topic} with key {key} (from {position.Keyspace}/{position.Shard} at {position.Gtid}) is {size} bytes, " +
+            $"over the producer's message.max.bytes ({_maxRecordBytes}); Kafka cannot take it, and a restart would stop here again. " +
+            "Raise Kafka:message.max.bytes (and the topic's max.message.bytes on the brokers), or set OversizeRecords=skip " +
+            "(--oversize-records skip) to leave such records out (logged, counted).");
     }
 
     /// <summary>

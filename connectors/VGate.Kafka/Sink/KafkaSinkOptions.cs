@@ -173,6 +173,16 @@ public sealed class KafkaSinkOptions
     /// </summary>
     public int RetainNativeMemoryMb { get; set; } = 512;
 
+    /// <summary>
+    /// What the sink does with a record larger than the producer's <c>message.max.bytes</c> (set under <see cref="Kafka"/>;
+    /// librdkafka's default 1,000,000): <c>fail</c> (default) stops the sink with exit code 3 and an error naming the topic,
+    /// key and size, before anything of the record's transaction is committed (a restart stops at the same record: raise
+    /// the limits, or choose <c>skip</c>); <c>skip</c> leaves the record out, logs it (event 8022, topic, key, size) and
+    /// counts it in <see cref="SinkStatistics.RecordsOversize"/>. Kafka Connect's nearest setting is <c>errors.tolerance</c>
+    /// (<c>none</c>/<c>all</c>), which covers every error; this one covers only oversize records.
+    /// </summary>
+    public string OversizeRecords { get; set; } = "fail";
+
     /// <summary>Seconds between progress log lines; 0 = off. Default 10.</summary>
     public int StatusIntervalSeconds { get; set; } = 10;
 

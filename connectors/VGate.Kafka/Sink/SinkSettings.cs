@@ -79,6 +79,10 @@ public static class SinkSettings
             if (SplitColumns(columns).Count == 0)
                 errors.Add($"KeyColumns entry '{table}' names no column.");
         }
+        if (options.OversizeRecords is not ("fail" or "skip"))
+            errors.Add($"OversizeRecords must be fail or skip, not '{options.OversizeRecords}'.");
+        if (KafkaClientConfig.UserSettings(options).TryGetValue("message.max.bytes", out var maxBytes) && (!int.TryParse(maxBytes, out var max) || max <= 0))
+            errors.Add($"Kafka:message.max.bytes must be a positive integer, not '{maxBytes}'.");
         CheckEnum<DecimalHandling>(errors, "DecimalHandling", options.DecimalHandling);
         CheckEnum<BinaryHandling>(errors, "BinaryHandling", options.BinaryHandling);
         CheckEnum<TimePrecisionMode>(errors, "TimePrecisionMode", options.TimePrecisionMode);

@@ -5,6 +5,7 @@ public sealed class SinkStatistics
 {
     private long _recordsWritten;
     private long _recordsSkipped;
+    private long _recordsOversize;
     private long _transactions;
     private long _checkpoints;
     private long _batches;
@@ -17,6 +18,9 @@ public sealed class SinkStatistics
 
     /// <summary>Records not written again because a restart found them already in Kafka.</summary>
     public long RecordsSkipped => Interlocked.Read(ref _recordsSkipped);
+
+    /// <summary>Records left out because they were larger than <c>message.max.bytes</c> (<c>OversizeRecords=skip</c>).</summary>
+    public long RecordsOversize => Interlocked.Read(ref _recordsOversize);
 
     /// <summary>Source transactions (and DDL/OTHER positions) whose records are in Kafka.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
@@ -45,6 +49,8 @@ public sealed class SinkStatistics
     internal void AddWritten(long records) => Interlocked.Add(ref _recordsWritten, records);
 
     internal void AddSkipped() => Interlocked.Increment(ref _recordsSkipped);
+
+    internal void AddOversize() => Interlocked.Increment(ref _recordsOversize);
 
     internal void AddTransactions(long count) => Interlocked.Add(ref _transactions, count);
 

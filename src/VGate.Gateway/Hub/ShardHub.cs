@@ -661,6 +661,7 @@ internal sealed class ShardHub
             Vtrpc.Code.FailedPrecondition => VStreamException.FailedPrecondition(original.Message, original),
             Vtrpc.Code.InvalidArgument => VStreamException.InvalidArgument(original.Message, original),
             Vtrpc.Code.Canceled => VStreamException.Canceled(original.Message, original),
+            Vtrpc.Code.ResourceExhausted => VStreamException.ResourceExhausted(original.Message, original),
             _ => VStreamException.Internal(original.Message, original),
         };
         return RetryPolicy.MarkGivenUp(copy);

@@ -7,6 +7,7 @@ internal static class EventIds
     public const int StreamEnded = 3001;
     public const int StreamFailed = 3002;
     public const int ChunkingIgnoredWithMinimizeSkew = 3004;
+    public const int OversizeEventSkipped = 3005;
 
     public const int ShardOpened = 3100;
     public const int ShardRetrying = 3101;

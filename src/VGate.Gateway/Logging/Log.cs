@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.ChunkingIgnoredWithMinimizeSkew, LogLevel.Warning, "transaction_chunk_size {ChunkSize} is ignored because minimize_skew is set (as in Vitess); transactions larger than {Limit} bytes are still sent in pieces")]
     public static partial void ChunkingIgnoredWithMinimizeSkew(ILogger logger, long chunkSize, long limit);
 
+    [LoggerMessage(EventIds.OversizeEventSkipped, LogLevel.Warning, "{Event}: a ROW event over VGate:Limits:MaxEventBytes ({Limit} bytes) was left out of the stream (VGate:Limits:OversizeEvents is Skip)")]
+    public static partial void OversizeEventSkipped(ILogger logger, string @event, int limit);
+
     [LoggerMessage(EventIds.ShardOpened, LogLevel.Debug, "{Keyspace}/{Shard}: streaming from {Source} at '{Position}'")]
     public static partial void ShardOpened(ILogger logger, string keyspace, string shard, string source, string position);
 

@@ -72,6 +72,9 @@ public sealed class GatewayOptions
     /// <summary>The fan-out hub: one binlog reader shared by the subscribers of a shard (section <c>VGate:FanOut</c>).</summary>
     public FanOutOptions FanOut { get; set; } = new();
 
+    /// <summary>What one client may ask: streams, filter size, request and event sizes (section <c>VGate:Limits</c>).</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
     /// <summary>Source health checks: reachability and replication lag (section <c>VGate:Health</c>).</summary>
     public SourceHealthOptions Health { get; set; } = new();
 }

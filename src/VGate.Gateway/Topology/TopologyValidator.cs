@@ -60,6 +60,7 @@ public static class TopologyValidator
             if (options.FanOut.CoalesceInterval < TimeSpan.Zero || options.FanOut.CoalesceInterval > TimeSpan.FromSeconds(1))
                 problems.Add($"FanOut:CoalesceInterval must be between 0 and 1 s (is {options.FanOut.CoalesceInterval})");
         }
+        ValidateLimits(options.Limits, problems);
         if (options.Health is null)
         {
             problems.Add("Health must not be null");
@@ -196,6 +197,30 @@ public static class TopologyValidator
             }
             if (vindex.Columns.Count == 0)
                 problems.Add($"{where} table '{table}': the vindex names no columns");
+        }
+    }
+
+    private static void ValidateLimits(LimitsOptions? limits, List<string> problems)
+    {
+        if (limits is null)
+        {
+            problems.Add("Limits must not be null");
+            return;
+        }
+        Check(limits.MaxStreams, "MaxStreams");
+        Check(limits.MaxStreamsPerUser, "MaxStreamsPerUser");
+        Check(limits.MaxFilterRules, "MaxFilterRules");
+        Check(limits.MaxFilterRegexRules, "MaxFilterRegexRules");
+        Check(limits.MaxRequestBytes, "MaxRequestBytes");
+        Check(limits.MaxBinlogConnectionsPerShard, "MaxBinlogConnectionsPerShard");
+        Check(limits.MaxEventBytes, "MaxEventBytes");
+        if (!Enum.IsDefined(limits.OversizeEvents))
+            problems.Add($"Limits:OversizeEvents must be Fail, Skip or Send (is {limits.OversizeEvents})");
+
+        void Check(int value, string name)
+        {
+            if (value < 0)
+                problems.Add($"Limits:{name} must not be negative (is {value}; 0 means no limit)");
         }
     }
 }

@@ -13,11 +13,12 @@ namespace VGate.Server.Services;
 /// turned into statuses by <see cref="Errors.ErrorMappingInterceptor"/>. Bound through <see cref="VitessBinding"/>, so VStream
 /// writes the gateway's pre-encoded responses.
 /// </summary>
-internal sealed class VitessService(IVStreamGateway gateway, ExecuteHandler executeHandler, ServerMetrics metrics, ILogger<VitessService> logger)
+internal sealed class VitessService(IVStreamGateway gateway, ExecuteHandler executeHandler, ServerMetrics metrics, StreamAdmission admission, ILogger<VitessService> logger)
     : VitessBinding.ServiceBase
 {
     public override async Task VStream(VStreamRequest request, IServerStreamWriter<EncodedVStreamResponse> responseStream, ServerCallContext context)
     {
+        using var admitted = Admit(context);
         var keyspaces = request.Vgtid is null ? "" : string.Join(",", request.Vgtid.ShardGtids.Select(s => s.Shard.Length == 0 ? s.Keyspace : $"{s.Keyspace}/{s.Shard}").Distinct());
         Log.VStreamStarted(logger, keyspaces, context.Peer);
         metrics.VStreamStarted();
@@ -37,6 +38,9 @@ internal sealed class VitessService(IVStreamGateway gateway, ExecuteHandler exec
             Log.VStreamEnded(logger, context.Peer, sent);
         }
     }
+
+    /// <summary>The limits on running streams (StreamAdmission): RESOURCE_EXHAUSTED before the gateway opens anything.</summary>
+    private StreamAdmission.Lease Admit(ServerCallContext context) => admission.Admit(context);
 
     public override Task<ExecuteResponse> Execute(ExecuteRequest request, ServerCallContext context) =>
         executeHandler.ExecuteAsync(request, context.CancellationToken);

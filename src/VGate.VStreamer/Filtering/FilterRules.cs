@@ -30,9 +30,9 @@ public sealed class FilterRules
 
             try
             {
-                _regexes[i] = new Regex(Rules[i].Match.Trim('/'), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+                _regexes[i] = FilterRegexCache.Get(Rules[i].Match.Trim('/'));
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
                 _regexErrors[i] = e.Message;
             }

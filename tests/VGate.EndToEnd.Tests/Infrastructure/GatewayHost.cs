@@ -36,6 +36,9 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public LogSink Logs { get; }
 
+    /// <summary>The server's services (its gateway, stream admission).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A client on a default channel (plaintext; for TLS use <see cref="CreateChannel"/> with the CA).</summary>
     public Vtgateservice.Vitess.VitessClient Client { get; }
 

@@ -381,9 +381,43 @@ public sealed class KafkaSinkTests(KafkaTestCluster kafka, ITestOutputHelper out
 
         Assert.Equal(SinkFailure.Kafka, error.Failure);
         Assert.Contains(prefix + ".ks.t", error.Message, StringComparison.Ordinal);
-        Assert.Contains("MsgSizeTooLarge", error.Message, StringComparison.Ordinal);
+        // The error names the record (its key), where it came from, its size, the limit and the way through.
+        Assert.Contains("\"id\":2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MariaDB/0-1-2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("message.max.bytes (20000)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OversizeRecords=skip", error.Message, StringComparison.Ordinal);
         var stored = TopicReader.ReadAll(kafka.BootstrapServers, [options.OffsetsTopic]);
         Assert.Equal("MariaDB/0-1-1", CheckpointCodec.Decode(stored[^1].Value).Vgtid.ShardGtids[0].Gtid);
+    }
+
+    [Fact]
+    public async Task Run_RecordLargerThanKafkaAllowsWithSkip_LeftOutLoggedCountedAndTheRestDelivered()
+    {
+        var gateway = new ScriptedGateway();
+        gateway.Add([.. Transaction("MariaDB/0-1-1", "0", Field("t"), Insert("t", 1, "a"))]);
+        await using var host = await GatewayHost.StartAsync(gateway);
+        var prefix = KafkaTestCluster.NewPrefix();
+        var options = Options(host, prefix, transactional: true);
+        options.Kafka["message.max.bytes"] = "20000";
+        options.OversizeRecords = "skip";
+
+        await using var run = SinkRun.Start(options, _log);
+        await run.WaitForCheckpointAsync(c => At(c, "MariaDB/0-1-1"));
+        gateway.Add(Transaction("MariaDB/0-1-2", "0", Insert("t", 2, new string('x', 50_000)), Insert("t", 3, "c")));
+        await run.WaitForCheckpointAsync(c => At(c, "MariaDB/0-1-2"));
+
+        Assert.Equal([1, 3], DataRecords(prefix).Select(r => r.Payload.GetProperty("after").GetProperty("id").GetInt32()).Order());
+        Assert.Equal(1, run.Sink.Statistics.RecordsOversize);
+        Assert.Contains(_log.Lines, l => l.Contains("Left out a record of", StringComparison.Ordinal)
+            && l.Contains(prefix + ".ks.t", StringComparison.Ordinal) && l.Contains("\"id\":2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_UnknownOversizeRecords_ConfigurationError()
+    {
+        var options = new KafkaSinkOptions { Gateway = "localhost:1", Keyspace = "ks", TopicPrefix = "p", BootstrapServers = "localhost:9092", OversizeRecords = "truncate" };
+
+        Assert.Contains(SinkSettings.Validate(options), e => e.Contains("OversizeRecords must be fail or skip, not 'truncate'", StringComparison.Ordinal));
     }
 
     [MockKafkaFact]
