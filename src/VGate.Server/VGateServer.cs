@@ -1,6 +1,6 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -40,10 +40,16 @@ public static class VGateServer
         var app = builder.Build();
         // Listen before any VGate meter creates instruments, so none are missed.
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        var security = app.Services.GetRequiredService<SecurityState>();
+        var metricsOpen = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.MetricsAllowUnauthenticated;
         app.MapGrpcService<VitessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
-        app.MapGet("/metrics", () => Results.Text(exporter.Write(), PrometheusExporter.ContentType));
+        // With authentication on, /metrics (keyspace, shard and source names, rates) needs the same credentials as gRPC,
+        // on every port, unless the operator serves it open on purpose.
+        app.MapGet("/metrics", (HttpContext http) => metricsOpen || MetricsAccess.IsAllowed(http, security)
+            ? Results.Text(exporter.Write(), PrometheusExporter.ContentType)
+            : MetricsAccess.Challenge(http));
         return app;
     }
 
@@ -54,6 +60,10 @@ public static class VGateServer
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        services.AddSingleton<SecurityState>();
+        services.AddHostedService<SecurityReloadService>();
 
         services.AddGrpc(options =>
         {
@@ -80,26 +90,27 @@ public static class VGateServer
     {
         if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
             return; // Kestrel's own endpoint configuration wins.
-        var options = new ServerListenOptions();
+        var options = new SecurityOptions();
         configuration.GetSection(ServerOptions.SectionName).Bind(options);
-        X509Certificate2? certificate = null;
-        if (options.TlsCertificateFile is { Length: > 0 } || options.TlsKeyFile is { Length: > 0 })
-        {
-            if (options.TlsCertificateFile is not { Length: > 0 } certificateFile || options.TlsKeyFile is not { Length: > 0 } keyFile)
-                throw new OptionsValidationException(ServerOptions.SectionName, typeof(ServerOptions), ["VGate:Server:TlsCertificateFile and TlsKeyFile must be given together."]);
-            certificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
-        }
+        var tls = options.TlsCertificateFile is { Length: > 0 } && options.TlsKeyFile is { Length: > 0 };
         Listen(kestrel, options.Listen, "VGate:Server:Listen", listen =>
         {
-            if (certificate is null)
+            if (!tls)
             {
                 listen.Protocols = HttpProtocols.Http2; // cleartext gRPC needs HTTP/2 with prior knowledge
+                return;
             }
-            else
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            // The certificate and the client CAs come from SecurityState at each handshake, so a renewed file is used
+            // without a restart (SecurityReloadService).
+            var state = kestrel.ApplicationServices.GetRequiredService<SecurityState>();
+            listen.UseHttps(new HttpsConnectionAdapterOptions
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificate);
-            }
+                ServerCertificateSelector = (_, _) => state.ServerCertificate,
+                ClientCertificateMode = options.ClientCertificateMode,
+                ClientCertificateValidation = (certificate, _, _) => state.ValidateClientCertificate(certificate),
+                CheckCertificateRevocation = false,
+            });
         });
         if (options.MetricsListen is { Length: > 0 } metrics)
             Listen(kestrel, metrics, "VGate:Server:MetricsListen", listen => listen.Protocols = HttpProtocols.Http1);
@@ -125,17 +136,5 @@ public static class VGateServer
         if (colon < 0 || !int.TryParse(address.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
             throw new OptionsValidationException(ServerOptions.SectionName, typeof(ServerOptions), [$"{setting} '{address}' is not host:port."]);
         return (address[..colon], port);
-    }
-
-    /// <summary>The listening settings of <c>VGate:Server</c>, read while Kestrel is configured.</summary>
-    private sealed class ServerListenOptions
-    {
-        public string Listen { get; set; } = "localhost:15991";
-
-        public string? MetricsListen { get; set; }
-
-        public string? TlsCertificateFile { get; set; }
-
-        public string? TlsKeyFile { get; set; }
     }
 }
