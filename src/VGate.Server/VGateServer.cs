@@ -40,14 +40,13 @@ public static class VGateServer
         var app = builder.Build();
         // Listen before any VGate meter creates instruments, so none are missed.
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
-        var security = app.Services.GetRequiredService<SecurityState>();
-        var metricsOpen = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.MetricsAllowUnauthenticated;
         app.MapGrpcService<VitessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         // With authentication on, /metrics (keyspace, shard and source names, rates) needs the same credentials as gRPC,
         // on every port, unless the operator serves it open on purpose.
-        app.MapGet("/metrics", (HttpContext http) => metricsOpen || MetricsAccess.IsAllowed(http, security)
+        app.MapGet("/metrics", (HttpContext http, SecurityState security, IOptions<SecurityOptions> options) =>
+            options.Value.MetricsAllowUnauthenticated || MetricsAccess.IsAllowed(http, security)
             ? Results.Text(exporter.Write(), PrometheusExporter.ContentType)
             : MetricsAccess.Challenge(http));
         return app;

@@ -9,7 +9,8 @@ namespace VGate.Server.Auth;
 /// The security material in use: the users file, the server certificate and the trusted client CAs, each loaded from
 /// its file and swapped whole when the file changes (<see cref="Reload"/>, called by <see cref="SecurityReloadService"/>).
 /// A changed file that does not load keeps the previous material and logs an error: a half-written or broken file must
-/// neither lock everybody out nor let everybody in. The start-up validator has already refused broken files, so the
+/// neither lock everybody out nor let everybody in (the error is logged when the broken file is still there at the
+/// next poll, so that a renewal that writes certificate and key one after the other logs nothing). The start-up validator has already refused broken files, so the
 /// first load only fails if a file changed in between.
 /// </summary>
 internal sealed class SecurityState : IDisposable
@@ -124,13 +125,22 @@ internal sealed class SecurityState : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            if (!fingerprint.Failed)
+            if (!fingerprint.Reported)
                 Log.SecurityReloadFailed(_logger, what, file, ex.Message);
-            fingerprint = fingerprint with { Failed = true };
+            fingerprint = fingerprint with { Failed = true, Reported = true };
             return;
         }
         if (current.SameAs(fingerprint))
+        {
+            // A failure is reported when the broken content is still there one period later: renewing a certificate and
+            // its key writes two files, and a poll between the two writes must not cry wolf.
+            if (fingerprint.Failed && !fingerprint.Reported)
+            {
+                Log.SecurityReloadFailed(_logger, what, file, fingerprint.Error ?? "");
+                fingerprint = fingerprint with { Reported = true };
+            }
             return;
+        }
         var first = fingerprint.Hash is null;
         try
         {
@@ -141,9 +151,9 @@ internal sealed class SecurityState : IDisposable
         }
         catch (Exception ex) when (ex is IOException or FormatException or CryptographicException or UnauthorizedAccessException)
         {
-            // Remember the broken content so the error is logged once per change, not every period.
-            fingerprint = current with { Failed = true };
-            Log.SecurityReloadFailed(_logger, what, file, ex.Message);
+            fingerprint = current with { Failed = true, Reported = first, Error = ex.Message };
+            if (first)
+                Log.SecurityReloadFailed(_logger, what, file, ex.Message);
         }
     }
 
@@ -158,7 +168,7 @@ internal sealed class SecurityState : IDisposable
     }
 
     /// <summary>What identifies a file's version: length and time first (cheap), content hash to be sure.</summary>
-    private readonly record struct Fingerprint(long Length, DateTime Written, byte[]? Hash, bool Failed = false)
+    private readonly record struct Fingerprint(long Length, DateTime Written, byte[]? Hash, bool Failed = false, bool Reported = false, string? Error = null)
     {
         public static Fingerprint Of(string file, string? second)
         {

@@ -77,8 +77,8 @@ internal sealed class StaticUsers
             {
                 if (entry.ValueKind != JsonValueKind.Object)
                     throw new FormatException($"entry {index}: expected an object.");
-                CheckKeys(entry, ArrayKeys, $"entry {index}");
                 var user = GetString(entry, "Username", $"entry {index}");
+                CheckKeys(entry, ArrayKeys, string.IsNullOrEmpty(user) ? $"entry {index}" : $"entry {index} (user '{user}')");
                 if (string.IsNullOrEmpty(user))
                     throw new FormatException($"entry {index} has no Username.");
                 if (users.ContainsKey(user))
