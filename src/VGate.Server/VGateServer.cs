@@ -107,7 +107,7 @@ public static class VGateServer
             {
                 ServerCertificateSelector = (_, _) => state.ServerCertificate,
                 ClientCertificateMode = options.ClientCertificateMode,
-                ClientCertificateValidation = (certificate, _, _) => state.ValidateClientCertificate(certificate),
+                ClientCertificateValidation = (certificate, chain, _) => state.ValidateClientCertificate(certificate, chain),
                 CheckCertificateRevocation = false,
             });
         });

@@ -237,6 +237,20 @@ public sealed class ClientCertificateTests : IDisposable
         Assert.Contains("holds no PEM certificate", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("CN=reporter, O=VGate tests", "reporter")]
+    [InlineData("O=reporter, OU=ops", null)]
+    [InlineData("E=reporter@example.com", null)]
+    [InlineData("CN=a, CN=b", null)]
+    public void CommonName_OnlyASingleCnNamesAUser(string subject, string? expected)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+
+        Assert.Equal(expected, VGate.Server.Auth.Caller.CommonName(certificate));
+    }
+
     /// <summary>The real server on Kestrel at 127.0.0.1 (port chosen by the OS) with the scripted gateway and table lister.</summary>
     private sealed class KestrelHost : IAsyncDisposable
     {

@@ -17,7 +17,8 @@ internal static class ServeCommand
 
         options:
           --config FILE              JSON configuration (sections VGate and VGate:Server, optional Kestrel)
-          --listen HOST:PORT         gRPC address (default localhost:15991; * or 0.0.0.0 for all interfaces)
+          --listen HOST:PORT         gRPC address (default localhost:15991; * or 0.0.0.0 for all interfaces,
+                                     which needs --users-file or --allow-unauthenticated)
           --shard KS/SHARD=URI       a shard source, repeatable: commerce/0=mysql://user:pw@db1:3306 (unsharded
                                      keyspaces use shard 0); use instead of keyspaces in --config
           --users-file FILE          users, passwords and Allow lists ([{"Username": …, "Password": …}]); off when absent

@@ -20,10 +20,22 @@ internal sealed record Caller(string Name, AccessRules Rules)
 
     public void AttachTo(ServerCallContext context) => context.UserState[Key] = this;
 
-    /// <summary>The common name of a certificate's subject (the last CN when there are several), or null.</summary>
+    /// <summary>
+    /// The common name (OID 2.5.4.3) of a certificate's subject, or null when it has none or more than one. Read from
+    /// the RDNs, not with <c>GetNameInfo(SimpleName)</c>, which falls back to other attributes (O, OU, e-mail): a
+    /// certificate without a CN must not become a user named after its organisation.
+    /// </summary>
     public static string? CommonName(X509Certificate2 certificate)
     {
-        var name = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
-        return string.IsNullOrEmpty(name) ? null : name;
+        string? commonName = null;
+        foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
+        {
+            if (rdn.HasMultipleElements || rdn.GetSingleElementType().Value != "2.5.4.3")
+                continue;
+            if (commonName is not null)
+                return null;
+            commonName = rdn.GetSingleElementValue();
+        }
+        return string.IsNullOrEmpty(commonName) ? null : commonName;
     }
 }

@@ -75,13 +75,19 @@ internal sealed class SecurityState : IDisposable
     /// chain must end at one of them, ignoring the system store, and the certificate must allow client authentication
     /// when it lists extended key usages.
     /// </summary>
-    public bool ValidateClientCertificate(X509Certificate2 certificate)
+    public bool ValidateClientCertificate(X509Certificate2 certificate, X509Chain? presented = null)
     {
         if (_clientCas is not { Count: > 0 } cas)
             return false;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(cas);
+        // Intermediates the client sent may complete the chain; only the CAs of the bundle are trusted as roots.
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+        }
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
         var valid = chain.Build(certificate);
