@@ -106,7 +106,7 @@ public static class VGateServer
             listen.UseHttps(new HttpsConnectionAdapterOptions
             {
                 ServerCertificateSelector = (_, _) => state.ServerCertificate,
-                ClientCertificateMode = options.ClientCertificateMode,
+                ClientCertificateMode = options.ClientCertificates ?? ClientCertificateMode.NoCertificate,
                 ClientCertificateValidation = (certificate, chain, _) => state.ValidateClientCertificate(certificate, chain),
                 CheckCertificateRevocation = false,
             });

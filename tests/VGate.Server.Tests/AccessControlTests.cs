@@ -196,6 +196,20 @@ public sealed class AccessControlTests : IDisposable
         Assert.Contains("ClientCertificateMode RequireCertificate needs ClientCaFile", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Required")]
+    [InlineData("DelayCertificate")]
+    [InlineData("2")]
+    public async Task Start_UnknownClientCertificateMode_RefusedNamingTheSetting(string mode)
+    {
+        var builder = TestServerHost.CreateBuilder(new Dictionary<string, string?> { ["VGate:Server:ClientCertificateMode"] = mode }, withTopology: true, ExpectingErrors());
+        await using var app = VGateServer.Build(builder);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains($"VGate:Server:ClientCertificateMode must be NoCertificate, AllowCertificate or RequireCertificate, not '{mode}'.", error.Message, StringComparison.Ordinal);
+    }
+
     // --- VStream authorization ---------------------------------------------------------------------------------------
 
     [Fact]

@@ -237,6 +237,29 @@ public sealed class ClientCertificateTests : IDisposable
         Assert.Contains("holds no PEM certificate", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MetricsListen_WithUsersFile_AsksForCredentialsOverHttp1()
+    {
+        var metricsPort = FreePort.GetAvailableTcpPort();
+        var settings = new Dictionary<string, string?>
+        {
+            ["VGate:Server:UsersFile"] = Write("users.json", Users),
+            ["VGate:Server:MetricsListen"] = $"127.0.0.1:{metricsPort}",
+        };
+        await using var host = await KestrelHost.StartAsync(settings);
+        using var http = new HttpClient();
+        var uri = new Uri($"http://127.0.0.1:{metricsPort}/metrics");
+
+        using var anonymous = await http.GetAsync(uri);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("cdc:cdc-pw")));
+        using var authorized = await http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, authorized.StatusCode);
+        Assert.Contains("# TYPE", await authorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("CN=reporter, O=VGate tests", "reporter")]
     [InlineData("O=reporter, OU=ops", null)]
@@ -288,7 +311,9 @@ public sealed class ClientCertificateTests : IDisposable
                 await app.DisposeAsync();
                 throw;
             }
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            var metricsPort = settings.TryGetValue("VGate:Server:MetricsListen", out var metrics) && metrics is not null ? ":" + metrics.Split(':')[^1] : null;
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+                .Single(a => metricsPort is null || !a.EndsWith(metricsPort, StringComparison.Ordinal));
             return new KestrelHost(app, logs, address);
         }
 

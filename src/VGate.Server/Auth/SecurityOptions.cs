@@ -21,8 +21,20 @@ internal sealed class SecurityOptions
     /// <summary>PEM private key matching <see cref="TlsCertificateFile"/>.</summary>
     public string? TlsKeyFile { get; set; }
 
-    /// <summary>Client certificates on the TLS port: <c>NoCertificate</c> (default), <c>AllowCertificate</c> or <c>RequireCertificate</c>.</summary>
-    public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.NoCertificate;
+    /// <summary>
+    /// Client certificates on the TLS port: <c>NoCertificate</c> (default), <c>AllowCertificate</c> or
+    /// <c>RequireCertificate</c>. A string, so that a misspelt value is reported by the validator with the setting's name
+    /// instead of failing the configuration binder.
+    /// </summary>
+    public string ClientCertificateMode { get; set; } = nameof(Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate);
+
+    /// <summary><see cref="ClientCertificateMode"/> parsed (case-insensitive); null when it names no mode VGate supports.</summary>
+    public ClientCertificateMode? ClientCertificates =>
+        Enum.TryParse<ClientCertificateMode>(ClientCertificateMode, ignoreCase: true, out var mode)
+        && mode is Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate or Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate or Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate
+        && !int.TryParse(ClientCertificateMode, out _)
+            ? mode
+            : null;
 
     /// <summary>PEM bundle of the CAs client certificates must chain to.</summary>
     public string? ClientCaFile { get; set; }
@@ -41,5 +53,5 @@ internal sealed class SecurityOptions
 
     /// <summary>True when every call must be authenticated: a users file, or TLS that requires a client certificate.</summary>
     public bool AuthenticationRequired =>
-        UsersFile is { Length: > 0 } || (ClientCertificateMode == ClientCertificateMode.RequireCertificate && TlsCertificateFile is { Length: > 0 });
+        UsersFile is { Length: > 0 } || (ClientCertificates == Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate && TlsCertificateFile is { Length: > 0 });
 }

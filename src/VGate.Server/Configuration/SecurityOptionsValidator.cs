@@ -64,16 +64,17 @@ internal sealed class SecurityOptionsValidator(IConfiguration configuration) : I
             }
         }
 
-        if (options.ClientCertificateMode is not (ClientCertificateMode.NoCertificate or ClientCertificateMode.AllowCertificate or ClientCertificateMode.RequireCertificate))
-            failures.Add($"{Section}:ClientCertificateMode must be NoCertificate, AllowCertificate or RequireCertificate, not {options.ClientCertificateMode}.");
-        if (options.ClientCertificateMode != ClientCertificateMode.NoCertificate)
+        var clientCertificates = options.ClientCertificates;
+        if (clientCertificates is null)
+            failures.Add($"{Section}:ClientCertificateMode must be NoCertificate, AllowCertificate or RequireCertificate, not '{options.ClientCertificateMode}'.");
+        if (clientCertificates is ClientCertificateMode.AllowCertificate or ClientCertificateMode.RequireCertificate)
         {
             if (!tls)
-                failures.Add($"{Section}:ClientCertificateMode {options.ClientCertificateMode} needs TLS: set TlsCertificateFile and TlsKeyFile.");
+                failures.Add($"{Section}:ClientCertificateMode {clientCertificates} needs TLS: set TlsCertificateFile and TlsKeyFile.");
             if (kestrelEndpoints.Count > 0)
                 failures.Add($"{Section}:ClientCertificateMode applies to Listen; with a Kestrel:Endpoints section configure client certificates there instead.");
             if (options.ClientCaFile is not { Length: > 0 })
-                failures.Add($"{Section}:ClientCertificateMode {options.ClientCertificateMode} needs ClientCaFile (PEM bundle of the CAs client certificates must chain to).");
+                failures.Add($"{Section}:ClientCertificateMode {clientCertificates} needs ClientCaFile (PEM bundle of the CAs client certificates must chain to).");
         }
         if (options.ClientCaFile is { Length: > 0 } caFile && CheckReadable(caFile, "ClientCaFile", failures))
         {
