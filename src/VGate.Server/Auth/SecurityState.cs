@@ -57,13 +57,8 @@ internal sealed class SecurityState : IDisposable
                 ReloadOne(usersFile, "users file", ref _usersFingerprint, () => _users = StaticUsers.Load(usersFile), () => _users?.Count ?? 0);
             if (_options.TlsCertificateFile is { Length: > 0 } certificateFile && _options.TlsKeyFile is { Length: > 0 } keyFile)
             {
-                ReloadOne(certificateFile, "TLS certificate", ref _certificateFingerprint, () =>
-                {
-                    var loaded = LoadServerCertificate(certificateFile, keyFile);
-                    var old = _serverCertificate;
-                    _serverCertificate = loaded;
-                    _ = old; // not disposed: a handshake in progress may still use it.
-                }, () => 1, keyFile);
+                // The replaced certificate is not disposed: a handshake in progress may still use it.
+                ReloadOne(certificateFile, "TLS certificate", ref _certificateFingerprint, () => _serverCertificate = LoadServerCertificate(certificateFile, keyFile), () => 1, keyFile);
             }
             if (_options.ClientCaFile is { Length: > 0 } caFile)
                 ReloadOne(caFile, "client CA bundle", ref _clientCaFingerprint, () => _clientCas = LoadCaBundle(caFile), () => _clientCas?.Count ?? 0);
