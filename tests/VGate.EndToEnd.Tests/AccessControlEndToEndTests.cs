@@ -128,6 +128,19 @@ public sealed class AccessControlEndToEndTests(ITestOutputHelper output) : IDisp
     }
 
     [Fact]
+    public async Task Serve_SecuritySettingNotOfItsType_RefusesToStartWithOneLine()
+    {
+        using var deadline = TestDeadline.CreateTokenSource(TestDeadline.ServerStart);
+        var config = Write("vgate.json", """{"VGate": {"Server": {"ReloadInterval": "every five seconds"}}}""");
+
+        var (exit, _, error) = await CliProcess.RunAsync(["serve", "--config", config, "--listen", $"127.0.0.1:{FreePort.GetAvailableTcpPort()}", "--shard", "ks/0=mysql://vgate:pw@127.0.0.1:1"], deadline.Token);
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("vgate: invalid configuration: Failed to convert configuration value 'every five seconds' at 'VGate:Server:ReloadInterval'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_AllInterfacesWithAllowUnauthenticated_StartsAndServes()
     {
         using var deadline = TestDeadline.CreateTokenSource(TestDeadline.ServerStart);

@@ -60,6 +60,12 @@ internal static class ServeCommand
             await error.WriteLineAsync($"vgate: invalid configuration: {string.Join(" ", ex.Failures)}");
             return 1;
         }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The configuration binder's own error (a number or duration that is not one): a line, not a crash.
+            await error.WriteLineAsync($"vgate: invalid configuration: {ex.Message}");
+            return 1;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 0;
