@@ -11,8 +11,9 @@ public sealed class ServerOptions
 
     /// <summary>
     /// A Vitess <c>grpc-auth-static-password-file</c>: a JSON array of <c>{"Username": …, "Password": …}</c> entries (or
-    /// <c>SHA256HashedPassword</c>). When set, every VStream/Execute call needs matching <c>username</c> and <c>password</c>
-    /// metadata. Unset: no authentication.
+    /// <c>SHA256HashedPassword</c>), plus VGate's per-user <c>Allow</c> lists and <c>ClientCertificate</c> users. When set,
+    /// every VStream/Execute call needs matching <c>username</c> and <c>password</c> metadata (or a client certificate).
+    /// Unset: no authentication, and only loopback listening. The other security settings: <see cref="Auth.SecurityOptions"/>.
     /// </summary>
     public string? UsersFile { get; set; }
 

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -43,7 +43,12 @@ public static class VGateServer
         app.MapGrpcService<VitessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
-        app.MapGet("/metrics", () => Results.Text(exporter.Write(), PrometheusExporter.ContentType));
+        // With authentication on, /metrics (keyspace, shard and source names, rates) needs the same credentials as gRPC,
+        // on every port, unless the operator serves it open on purpose.
+        app.MapGet("/metrics", (HttpContext http, SecurityState security, IOptions<SecurityOptions> options) =>
+            options.Value.MetricsAllowUnauthenticated || MetricsAccess.IsAllowed(http, security)
+            ? Results.Text(exporter.Write(), PrometheusExporter.ContentType)
+            : MetricsAccess.Challenge(http));
         return app;
     }
 
@@ -54,6 +59,10 @@ public static class VGateServer
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        services.AddSingleton<SecurityState>();
+        services.AddHostedService<SecurityReloadService>();
 
         services.AddGrpc(options =>
         {
@@ -83,29 +92,32 @@ public static class VGateServer
 
     private static void ConfigureKestrel(IConfiguration configuration, KestrelServerOptions kestrel)
     {
-        var options = new ServerListenOptions();
-        configuration.GetSection(ServerOptions.SectionName).Bind(options);
-        ConfigureKeepAlive(kestrel, options);
+        var keepAlive = new KeepAliveOptions();
+        configuration.GetSection(ServerOptions.SectionName).Bind(keepAlive);
+        ConfigureKeepAlive(kestrel, keepAlive);
         if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
             return; // Kestrel's own endpoint configuration wins.
-        X509Certificate2? certificate = null;
-        if (options.TlsCertificateFile is { Length: > 0 } || options.TlsKeyFile is { Length: > 0 })
-        {
-            if (options.TlsCertificateFile is not { Length: > 0 } certificateFile || options.TlsKeyFile is not { Length: > 0 } keyFile)
-                throw new OptionsValidationException(ServerOptions.SectionName, typeof(ServerOptions), ["VGate:Server:TlsCertificateFile and TlsKeyFile must be given together."]);
-            certificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
-        }
+        var options = new SecurityOptions();
+        configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        var tls = options.TlsCertificateFile is { Length: > 0 } && options.TlsKeyFile is { Length: > 0 };
         Listen(kestrel, options.Listen, "VGate:Server:Listen", listen =>
         {
-            if (certificate is null)
+            if (!tls)
             {
                 listen.Protocols = HttpProtocols.Http2; // cleartext gRPC needs HTTP/2 with prior knowledge
+                return;
             }
-            else
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            // The certificate and the client CAs come from SecurityState at each handshake, so a renewed file is used
+            // without a restart (SecurityReloadService).
+            var state = kestrel.ApplicationServices.GetRequiredService<SecurityState>();
+            listen.UseHttps(new HttpsConnectionAdapterOptions
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificate);
-            }
+                ServerCertificateSelector = (_, _) => state.ServerCertificate,
+                ClientCertificateMode = options.ClientCertificates ?? ClientCertificateMode.NoCertificate,
+                ClientCertificateValidation = (certificate, chain, _) => state.ValidateClientCertificate(certificate, chain),
+                CheckCertificateRevocation = false,
+            });
         });
         if (options.MetricsListen is { Length: > 0 } metrics)
             Listen(kestrel, metrics, "VGate:Server:MetricsListen", listen => listen.Protocols = HttpProtocols.Http1);
@@ -116,7 +128,7 @@ public static class VGateServer
     /// and a client that has not acknowledged it within <c>KeepAlivePingTimeout</c> is dead: its connection is closed, which
     /// cancels its calls and frees their streams (a half-open TCP connection would otherwise hold them for ever).
     /// </summary>
-    private static void ConfigureKeepAlive(KestrelServerOptions kestrel, ServerListenOptions options)
+    private static void ConfigureKeepAlive(KestrelServerOptions kestrel, KeepAliveOptions options)
     {
         kestrel.Limits.Http2.KeepAlivePingDelay = Checked(options.KeepAlivePingDelay, "KeepAlivePingDelay");
         kestrel.Limits.Http2.KeepAlivePingTimeout = Checked(options.KeepAlivePingTimeout, "KeepAlivePingTimeout");
@@ -157,17 +169,9 @@ public static class VGateServer
         return (address[..colon], port);
     }
 
-    /// <summary>The listening settings of <c>VGate:Server</c>, read while Kestrel is configured.</summary>
-    private sealed class ServerListenOptions
+    /// <summary>The HTTP/2 keepalive settings of <c>VGate:Server</c>, read while Kestrel is configured.</summary>
+    private sealed class KeepAliveOptions
     {
-        public string Listen { get; set; } = "localhost:15991";
-
-        public string? MetricsListen { get; set; }
-
-        public string? TlsCertificateFile { get; set; }
-
-        public string? TlsKeyFile { get; set; }
-
         /// <summary>Idle time on a connection before the server pings the client. Default 30 s.</summary>
         public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -17,11 +17,15 @@ internal static class ServeCommand
 
         options:
           --config FILE              JSON configuration (sections VGate and VGate:Server, optional Kestrel)
-          --listen HOST:PORT         gRPC address (default localhost:15991; * or 0.0.0.0 for all interfaces)
+          --listen HOST:PORT         gRPC address (default localhost:15991; * or 0.0.0.0 for all interfaces,
+                                     which needs --users-file or --allow-unauthenticated)
           --shard KS/SHARD=URI       a shard source, repeatable: 'commerce/0=mysql://user:{env:DB_PW}@db1:3306'
                                      (unsharded keyspaces use shard 0); use instead of keyspaces in --config. The
                                      password: {env:NAME} or {file:PATH}, or percent-encoded (visible in `ps`)
-          --users-file FILE          Vitess static auth file ([{"Username": …, "Password": …}]); off when absent
+          --users-file FILE          users, passwords and Allow lists ([{"Username": …, "Password": …}]); off when absent
+          --allow-unauthenticated    let a server without authentication listen beyond loopback (refused otherwise)
+          --client-cert-mode MODE    NoCertificate (default), AllowCertificate or RequireCertificate (needs TLS)
+          --client-ca FILE           PEM bundle of the CAs client certificates must chain to
           --tls-cert FILE            TLS certificate chain (PEM); with --tls-key, the gRPC port speaks TLS
           --tls-key FILE             TLS private key (PEM)
           --metrics-listen HOST:PORT an extra HTTP/1.1 address for Prometheus scrapes of /metrics
@@ -34,7 +38,7 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken)
     {
-        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal), Repeatable);
+        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "allow-unauthenticated" }, Repeatable);
         var config = arguments.GetString("config");
         var settings = BuildSettings(arguments);
         arguments.ThrowOnUnknown();
@@ -55,6 +59,12 @@ internal static class ServeCommand
         catch (OptionsValidationException ex)
         {
             await error.WriteLineAsync($"vgate: invalid configuration: {string.Join(" ", ex.Failures)}");
+            return 1;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The configuration binder's own error (a number or duration that is not one): a line, not a crash.
+            await error.WriteLineAsync($"vgate: invalid configuration: {ex.Message}");
             return 1;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -78,6 +88,16 @@ internal static class ServeCommand
             settings["VGate:Server:MetricsListen"] = CheckHostPort(metrics, "metrics-listen");
         if (arguments.GetString("users-file") is { } users)
             settings["VGate:Server:UsersFile"] = users;
+        if (arguments.GetFlag("allow-unauthenticated"))
+            settings["VGate:Server:AllowUnauthenticated"] = "true";
+        if (arguments.GetString("client-cert-mode") is { } mode)
+        {
+            if (mode.ToUpperInvariant() is not ("NOCERTIFICATE" or "ALLOWCERTIFICATE" or "REQUIRECERTIFICATE"))
+                throw new UsageException($"Option --client-cert-mode must be NoCertificate, AllowCertificate or RequireCertificate, not '{mode}'.");
+            settings["VGate:Server:ClientCertificateMode"] = mode;
+        }
+        if (arguments.GetString("client-ca") is { } clientCa)
+            settings["VGate:Server:ClientCaFile"] = clientCa;
         var certificate = arguments.GetString("tls-cert");
         var key = arguments.GetString("tls-key");
         if (certificate is null != key is null)

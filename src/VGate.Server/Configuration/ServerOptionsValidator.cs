@@ -2,14 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace VGate.Server.Configuration;
 
-/// <summary>Start-up checks of <see cref="ServerOptions"/>.</summary>
+/// <summary>Start-up checks of <see cref="ServerOptions"/> (the security settings: <see cref="SecurityOptionsValidator"/>).</summary>
 internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 {
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         var failures = new List<string>();
-        if (options.UsersFile is { Length: > 0 } file && !File.Exists(file))
-            failures.Add($"VGate:Server:UsersFile '{file}' does not exist.");
         if (string.IsNullOrWhiteSpace(options.Cell))
             failures.Add("VGate:Server:Cell is empty.");
         if (options.MaxErrorMessageBytes < 64)

@@ -3,6 +3,7 @@ using Topodata;
 using Vtgate;
 using VGate.Gateway.Topology;
 using VGate.MySql.Protocol;
+using VGate.Server.Auth;
 using VGate.Server.Logging;
 
 namespace VGate.Server.Execute;
@@ -24,15 +25,17 @@ internal sealed class ExecuteHandler(
 {
     private readonly string _startTime = timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken cancellationToken)
+    /// <summary>Answers <paramref name="request"/>, listing only keyspaces, shards, tablets and tables <paramref name="access"/> lets the caller see.</summary>
+    public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken cancellationToken, AccessRules? access = null)
     {
+        access ??= AccessRules.All;
         var sql = request.Query?.Sql ?? "";
         var session = request.Session ?? new Session();
         Log.Execute(logger, sql, session.TargetString);
         var response = new ExecuteResponse { Session = session };
         try
         {
-            response.Result = await AnswerAsync(sql, TargetString.Parse(session.TargetString), cancellationToken);
+            response.Result = await AnswerAsync(sql, TargetString.Parse(session.TargetString), access, cancellationToken);
         }
         catch (ExecuteException ex)
         {
@@ -43,7 +46,7 @@ internal sealed class ExecuteHandler(
         return response;
     }
 
-    private async Task<Query.QueryResult> AnswerAsync(string sql, TargetString target, CancellationToken cancellationToken)
+    private async Task<Query.QueryResult> AnswerAsync(string sql, TargetString target, AccessRules access, CancellationToken cancellationToken)
     {
         if (ShowStatement.StripComments(sql).Length == 0)
             throw new ExecuteException(Vtrpc.Code.InvalidArgument, "Query was empty");
@@ -51,7 +54,9 @@ internal sealed class ExecuteHandler(
             Vtrpc.Code.Unimplemented,
             $"VGate answers only SHOW VITESS_SHARDS, SHOW VITESS_TABLETS, SHOW TABLES and SHOW DATABASES on Execute; not supported: {Shorten(sql)}");
         metrics.Executed(statement.Kind.ToString());
-        var topology = gatewayOptions.CurrentValue;
+        // A keyspace the caller may read nothing of is not there for it: not listed, and SHOW TABLES FROM it is "unknown".
+        var all = gatewayOptions.CurrentValue;
+        var topology = access.AllowsEverything ? all : new GatewayOptions { Keyspaces = [.. all.Keyspaces.Where(k => access.CanSeeKeyspace(k.Name))] };
         return statement.Kind switch
         {
             ShowKind.VitessShards => QueryResults.VarChar(["Shards"], ShardRows(topology, statement.Like)),
@@ -61,7 +66,7 @@ internal sealed class ExecuteHandler(
             ShowKind.Databases => QueryResults.VarChar(
                 ["Database"],
                 topology.Keyspaces.Where(k => ShowStatement.Matches(statement.Like, k.Name)).Select(k => new[] { k.Name })),
-            _ => await ShowTablesAsync(topology, statement, target, cancellationToken),
+            _ => await ShowTablesAsync(topology, statement, target, access, cancellationToken),
         };
     }
 
@@ -104,7 +109,7 @@ internal sealed class ExecuteHandler(
         }
     }
 
-    private async Task<Query.QueryResult> ShowTablesAsync(GatewayOptions topology, ShowStatement statement, TargetString target, CancellationToken cancellationToken)
+    private async Task<Query.QueryResult> ShowTablesAsync(GatewayOptions topology, ShowStatement statement, TargetString target, AccessRules access, CancellationToken cancellationToken)
     {
         var keyspaceName = statement.FromKeyspace ?? target.Keyspace ?? throw new ExecuteException(
             Vtrpc.Code.FailedPrecondition,
@@ -136,7 +141,7 @@ internal sealed class ExecuteHandler(
         }
         return QueryResults.VarChar(
             [$"Tables_in_{keyspace.Name}"],
-            tables.Where(t => ShowStatement.Matches(statement.Like, t)).Select(t => new[] { t }));
+            tables.Where(t => access.CanReadTable(keyspace.Name, t) && ShowStatement.Matches(statement.Like, t)).Select(t => new[] { t }));
     }
 
     private static string HostOf(SourceOptions source)

@@ -35,4 +35,21 @@ internal static partial class Log
 
     [LoggerMessage(7022, LogLevel.Warning, "Listing tables of {Keyspace}/{Shard} failed", EventName = "ListTablesFailed")]
     public static partial void ListTablesFailed(ILogger logger, string keyspace, string shard, Exception exception);
+    [LoggerMessage(7013, LogLevel.Information, "Reloaded the {What} '{File}' ({Count} entries)", EventName = "SecurityReloaded")]
+    public static partial void SecurityReloaded(ILogger logger, string what, string file, int count);
+
+    [LoggerMessage(7014, LogLevel.Error, "The {What} '{File}' changed but cannot be loaded; the previous one stays in use: {Reason}", EventName = "SecurityReloadFailed")]
+    public static partial void SecurityReloadFailed(ILogger logger, string what, string file, string reason);
+
+    [LoggerMessage(7015, LogLevel.Warning, "Client certificate {Subject} rejected: {Reason}", EventName = "ClientCertificateRejected")]
+    public static partial void ClientCertificateRejected(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(7016, LogLevel.Warning, "Call {Method} from {Peer}: user {User} may not read {What}", EventName = "AccessDenied")]
+    public static partial void AccessDenied(ILogger logger, string method, string peer, string user, string what);
+
+    [LoggerMessage(7017, LogLevel.Warning, "GET /metrics from {Peer} without valid credentials", EventName = "MetricsDenied")]
+    public static partial void MetricsDenied(ILogger logger, string peer);
+
+    [LoggerMessage(7018, LogLevel.Warning, "Listening on {Addresses} without authentication: anyone who reaches the port can read every keyspace (AllowUnauthenticated is set)", EventName = "OpenServer")]
+    public static partial void OpenServer(ILogger logger, string addresses);
 }

@@ -1,6 +1,9 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Vtgate;
 using VGate.Gateway;
+using VGate.Gateway.Topology;
+using VGate.Server.Auth;
 using VGate.Protocol.Encoding;
 using VGate.Server.Execute;
 using VGate.Server.Logging;
@@ -11,13 +14,30 @@ namespace VGate.Server.Services;
 /// <c>vtgateservice.Vitess</c>: VStream is forwarded to the <see cref="IVStreamGateway"/> (the only writer of the response
 /// stream), Execute answers the metadata statements CDC clients send, and every other RPC is UNIMPLEMENTED. Failures are
 /// turned into statuses by <see cref="Errors.ErrorMappingInterceptor"/>. Bound through <see cref="VitessBinding"/>, so VStream
-/// writes the gateway's pre-encoded responses.
+/// writes the gateway's pre-encoded responses. The caller's table ACLs apply to both: VStream requests are checked (and
+/// a <c>/regex</c> filter narrowed) by <see cref="VStreamAuthorizer"/>, Execute lists only what the caller may see.
 /// </summary>
-internal sealed class VitessService(IVStreamGateway gateway, ExecuteHandler executeHandler, ServerMetrics metrics, StreamAdmission admission, ILogger<VitessService> logger)
+internal sealed class VitessService(
+    IVStreamGateway gateway,
+    ExecuteHandler executeHandler,
+    IOptionsMonitor<GatewayOptions> topology,
+    ServerMetrics metrics,
+    StreamAdmission admission,
+    ILogger<VitessService> logger)
     : VitessBinding.ServiceBase
 {
     public override async Task VStream(VStreamRequest request, IServerStreamWriter<EncodedVStreamResponse> responseStream, ServerCallContext context)
     {
+        var caller = Caller.Of(context);
+        try
+        {
+            request = VStreamAuthorizer.Authorize(request, caller, topology.CurrentValue);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+        {
+            Log.AccessDenied(logger, context.Method, context.Peer, caller.Name, ex.Status.Detail);
+            throw;
+        }
         using var admitted = Admit(context);
         var keyspaces = request.Vgtid is null ? "" : string.Join(",", request.Vgtid.ShardGtids.Select(s => s.Shard.Length == 0 ? s.Keyspace : $"{s.Keyspace}/{s.Shard}").Distinct());
         Log.VStreamStarted(logger, keyspaces, context.Peer);
@@ -43,7 +63,7 @@ internal sealed class VitessService(IVStreamGateway gateway, ExecuteHandler exec
     private StreamAdmission.Lease Admit(ServerCallContext context) => admission.Admit(context);
 
     public override Task<ExecuteResponse> Execute(ExecuteRequest request, ServerCallContext context) =>
-        executeHandler.ExecuteAsync(request, context.CancellationToken);
+        executeHandler.ExecuteAsync(request, context.CancellationToken, Caller.Of(context).Rules);
 
     public override Task<ExecuteBatchResponse> ExecuteBatch(ExecuteBatchRequest request, ServerCallContext context) =>
         throw Unimplemented(nameof(ExecuteBatch));
