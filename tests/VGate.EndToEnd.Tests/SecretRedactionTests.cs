@@ -117,6 +117,9 @@ public sealed class SecretRedactionTests(ITestOutputHelper output) : IDisposable
             // The health checks of every source have run (and failed for two) before /metrics is read.
             var metricsAddress = "http://" + settings["VGate:Server:MetricsListen"] + "/metrics";
             using var http = new HttpClient();
+            // With a users file, /metrics asks for the same credentials as gRPC (docs/security/auth.md).
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(SinkUser + ":" + Password)));
             var metrics = "";
             await Eventually.AssertAsync(
                 async () =>

@@ -44,7 +44,16 @@ internal sealed class VStreamSource : IDisposable
         }
         if (options.TlsClientCertificateFile is { } certificateFile)
             handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(certificateFile, options.TlsClientKeyFile)];
-        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = handler, MaxReceiveMessageSize = options.GrpcMaxMessageBytes });
+        // The channel's own reconnect backoff (Grpc.Net.Client: 1 s growing to 120 s by default, during which every call
+        // fails at once with "Error connecting to subchannel") is held to the sink's: otherwise, after a gateway outage,
+        // the sink's attempts every ReconnectMaxDelayMs all fail fast and it reconnects only minutes after the gateway is back.
+        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            MaxReceiveMessageSize = options.GrpcMaxMessageBytes,
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(Math.Max(1, options.ReconnectInitialDelayMs)),
+            MaxReconnectBackoff = TimeSpan.FromMilliseconds(Math.Max(Math.Max(1, options.ReconnectInitialDelayMs), options.ReconnectMaxDelayMs)),
+        });
         _client = new Vtgateservice.Vitess.VitessClient(_channel);
         if (options.Username is not null)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Grpc.Net.Client;
 using VGate.EndToEnd.Tests.Infrastructure;
@@ -72,7 +71,7 @@ internal sealed class FaultChainRun(FaultChainOptions options, Action<string> lo
         settings["VGate:Server:Listen"] = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
         settings["VGate:RetryDelay"] = "00:00:00.200";
         var config = Path.Combine(directory, "vgate.json");
-        await File.WriteAllTextAsync(config, ToJson(settings).ToJsonString(), cancellationToken);
+        await File.WriteAllTextAsync(config, GatewayProcess.ToJson(settings).ToJsonString(), cancellationToken);
         await using var gateway = new RestartableProcess("gateway", Path.Combine(AppContext.BaseDirectory, "vgate.dll"), ["serve", "--config", config], Path.Combine(directory, "gateway.log"));
         var from = JsonSerializer.Serialize(start.Select(s => new { keyspace = ShardCluster.Keyspace, shard = s.Key, gtid = s.Value }));
         // `vgate kafka-sink` is vgate-kafka (the same command, VGate.Kafka.Cli) in the vgate executable, whose runtime
@@ -400,26 +399,5 @@ internal sealed class FaultChainRun(FaultChainOptions options, Action<string> lo
 
         differences.AddRange(replayed.Keys.Where(id => !selected.ContainsKey(id)).Select(id => $"id {id} is not in SELECT ({replayed[id]})"));
         return differences.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{differences.Count} rows differ ({replayed.Count} replayed, {selected.Count} selected), first: {string.Join("; ", differences.Take(5))}");
-    }
-
-    /// <summary>Configuration keys (<c>a:b:0:c</c>) as nested JSON objects (list indexes as object keys bind the same).</summary>
-    private static JsonObject ToJson(IReadOnlyDictionary<string, string?> settings)
-    {
-        var root = new JsonObject();
-        foreach (var (key, value) in settings)
-        {
-            var node = root;
-            var parts = key.Split(':');
-            foreach (var part in parts[..^1])
-            {
-                if (node[part] is not JsonObject child)
-                    node[part] = child = new JsonObject();
-                node = child;
-            }
-
-            node[parts[^1]] = value;
-        }
-
-        return root;
     }
 }

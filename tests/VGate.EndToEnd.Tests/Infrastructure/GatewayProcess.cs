@@ -130,7 +130,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     /// <summary>Configuration keys (<c>a:b:0:c</c>) as nested JSON objects; list indexes become object keys, which binds the same.</summary>
-    private static JsonObject ToJson(IReadOnlyDictionary<string, string?> settings)
+    internal static JsonObject ToJson(IReadOnlyDictionary<string, string?> settings)
     {
         var root = new JsonObject();
         foreach (var (key, value) in settings)

@@ -245,8 +245,8 @@ public sealed class SinkConfigurationTests : IDisposable
         Assert.Equal("50", producer["linger.ms"]);
         Assert.Equal("lz4", producer["compression.type"]);
         Assert.Equal("5000", producer["batch.num.messages"]);
-        // Bounded memory: librdkafka's queue is 64 MiB unless the user sets it.
-        Assert.Equal("65536", producer["queue.buffering.max.kbytes"]);
+        // Bounded memory: librdkafka's queue is 16 MiB unless the user sets it.
+        Assert.Equal("16384", producer["queue.buffering.max.kbytes"]);
         Assert.Equal("1000", KafkaClientConfig.Producer(Load([.. QuickStart, "--kafka", "queue.buffering.max.kbytes=1000"])).Get("queue.buffering.max.kbytes"));
         Assert.Equal("k1:9092,k2:9092", consumer["bootstrap.servers"]);
         Assert.Equal("read_committed", consumer["isolation.level"]);
