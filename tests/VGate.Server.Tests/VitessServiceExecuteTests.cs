@@ -124,6 +124,10 @@ public sealed class VitessServiceExecuteTests
     [InlineData("SELECT * FROM customer", Vtrpc.Code.Unimplemented)]
     [InlineData("SHOW FULL TABLES", Vtrpc.Code.Unimplemented)]
     [InlineData("/* only a comment */", Vtrpc.Code.InvalidArgument)]
+    [InlineData("SHOW VITESS_SHARDS LIKE 'customer/%' ESCAPE '|'", Vtrpc.Code.Unimplemented)]
+    [InlineData("SHOW VITESS_SHARDS LIKE 'customer/%' 'x' junk", Vtrpc.Code.Unimplemented)]
+    [InlineData("SHOW VITESS_SHARDS LIKE customer", Vtrpc.Code.InvalidArgument)]
+    [InlineData("SHOW VITESS_SHARDS WHERE Shards = 'customer/-80'", Vtrpc.Code.Unimplemented)]
     public async Task Execute_UnsupportedSql_ErrorInResponseNotStatus(string sql, Vtrpc.Code code)
     {
         await using var host = await TestServerHost.StartAsync();
@@ -183,6 +187,8 @@ public sealed class VitessServiceExecuteTests
     }
 
     [Theory]
+    [InlineData("show vitess_shards like 'my_ks/%';", new[] { "my_ks/0", "myXks/0" })]
+    [InlineData("SHOW VITESS_SHARDS LIKE 'my' '_ks/%'", new[] { "my_ks/0", "myXks/0" })]
     [InlineData("/*vt+ WORKLOAD_NAME=debezium */ SHOW VITESS_SHARDS LIKE 'my_ks/%'", new[] { "my_ks/0", "myXks/0" })]
     [InlineData("/*vt+ WORKLOAD_NAME=debezium */ SHOW VITESS_SHARDS LIKE '100%/%'", new[] { "100%/0", "1000/0" })]
     public async Task Execute_ShowVitessShardsWithUnescapedWildcards_MatchAsMySqlDoes(string sql, string[] expected)

@@ -36,7 +36,7 @@ internal sealed partial record ShowStatement(ShowKind Kind, string? Like, string
                 return null;
             var position = likeMatch.Length;
             if (!TryReadStringLiterals(rest, ref position, out like))
-                throw new ExecuteException(Vtrpc.Code.InvalidArgument, $"malformed string literal after LIKE: {rest}");
+                throw new ExecuteException(Vtrpc.Code.InvalidArgument, $"malformed string literal after LIKE (expected a terminated '…' or \"…\"):{rest}");
             if (rest.AsSpan(position).Trim().Length != 0)
                 return null; // e.g. LIKE … ESCAPE '|': not a form vtgate accepts either
         }
