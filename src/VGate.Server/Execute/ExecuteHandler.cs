@@ -26,12 +26,9 @@ internal sealed class ExecuteHandler(
     IOptions<ServerOptions> serverOptions,
     SourceHealthMonitor health,
     ITableLister tableLister,
-    TimeProvider timeProvider,
     ServerMetrics metrics,
     ILogger<ExecuteHandler> logger)
 {
-    private readonly string _startTime = timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>Answers <paramref name="request"/>, listing only keyspaces, shards, tablets and tables <paramref name="access"/> lets the caller see.</summary>
     public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken cancellationToken, AccessRules? access = null)
     {
@@ -118,8 +115,12 @@ internal sealed class ExecuteHandler(
                         SourceRole.Rdonly => TabletType.Rdonly,
                         _ => TabletType.Primary,
                     };
-                    var state = StateOf(checksEnabled ? health.Get(keyspace.Name, shard.Name, TopologyValidator.SourceName(source)) : null, checksEnabled);
-                    yield return [cell, keyspace.Name, shard.Name, TabletTypeName(type), state, alias, hostname, type == TabletType.Primary ? _startTime : ""];
+                    var checkedHealth = checksEnabled ? health.Get(keyspace.Name, shard.Name, TopologyValidator.SourceName(source)) : null;
+                    // A MySQL primary has been one since its server started, as far as anything here can tell.
+                    var termStart = type == TabletType.Primary && checkedHealth?.ServerStartedAt is { } started
+                        ? started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+                        : "";
+                    yield return [cell, keyspace.Name, shard.Name, TabletTypeName(type), StateOf(checkedHealth, checksEnabled), alias, hostname, termStart];
                 }
             }
         }
