@@ -28,6 +28,7 @@ internal static class RequestResolver
         CheckFilterLimits(filter, topology.Limits);
         ValidateRuleRegexes(filter);
         var flags = request.Flags ?? new VStreamFlags();
+        CheckFlags(flags);
 
         var requested = request.Vgtid?.ShardGtids;
         if (requested is null || requested.Count == 0)
@@ -101,6 +102,43 @@ internal static class RequestResolver
                 throw Invalid($"shard {entry.Keyspace}/{entry.Shard} is listed more than once");
             ValidatePosition(entry);
             resolved.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// Rejects, with INVALID_ARGUMENT naming the field, every VStreamFlags value VGate would otherwise ignore: a request
+    /// field is never dropped silently. The values accepted are the defaults and those that mean the same here (what stock
+    /// clients such as Debezium send by default: <c>stop_on_reshard=false</c>, <c>stream_keyspace_heartbeats=false</c>,
+    /// no <c>cells</c>). <c>minimize_skew</c>, <c>heartbeat_interval</c>, <c>tables_to_copy</c>,
+    /// <c>exclude_keyspace_from_table_name</c> and <c>transaction_chunk_size</c> are implemented by the stream session.
+    /// </summary>
+    private static void CheckFlags(VStreamFlags flags)
+    {
+        // VGate's topology is static: shards never split or merge, so no reshard journal is ever written. Accepting true
+        // would promise a stop (or journal events) that can never come; say so instead.
+        if (flags.StopOnReshard)
+            throw Invalid("flags.stop_on_reshard=true is not supported: VGate's topology is static (no resharding, no journal events); send false");
+        if (flags.IncludeReshardJournalEvents)
+            throw Invalid("flags.include_reshard_journal_events=true is not supported: VGate's topology is static (no resharding, no journal events); send false");
+        // vtgate streams the rows of the sidecar table _vt.heartbeat, written by vttablets; VGate's sources are plain
+        // MySQL/MariaDB servers with no such writer. heartbeat_interval gives idle-stream heartbeats instead.
+        if (flags.StreamKeyspaceHeartbeats)
+        {
+            throw Invalid("flags.stream_keyspace_heartbeats=true is not supported: VGate's sources have no Vitess sidecar heartbeat table " +
+                "(_vt.heartbeat); use heartbeat_interval for heartbeats on an idle stream");
+        }
+        // Sources carry no cell: VGate picks among a shard's sources by role and health.
+        if (flags.Cells.Length != 0)
+            throw Invalid($"flags.cells='{flags.Cells}' is not supported: VGate's sources have no cells (they are picked by role and health); send an empty cells");
+        if (flags.CellPreference.Length != 0 && !flags.CellPreference.Equals("PreferLocalWithAlias", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid($"flags.cell_preference='{flags.CellPreference}' is not supported: VGate's sources have no cells; " +
+                "send an empty cell_preference (or PreferLocalWithAlias, the default)");
+        }
+        if (flags.TabletOrder.Length != 0 && !flags.TabletOrder.Equals("Any", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid($"flags.tablet_order='{flags.TabletOrder}' is not supported: a request's tablet_type picks the source role; " +
+                "send an empty tablet_order (or Any, the default)");
         }
     }
 

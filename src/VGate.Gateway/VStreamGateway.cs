@@ -17,9 +17,9 @@ namespace VGate.Gateway;
 /// <remarks>
 /// Unless <see cref="Hub.FanOutOptions.Enabled"/> is false, the factory is wrapped in a <see cref="FanOutShardStreamFactory"/>
 /// so that streams of the same shard share one binlog reader; dispose the gateway to close those readers.
-/// Not yet honoured: resharding journals (<c>stop_on_reshard</c>,
-/// <c>include_reshard_journal_events</c>: JOURNAL events pass through as ordinary queued events), <c>cells</c>/
-/// <c>cell_preference</c>/<c>tablet_order</c> (sources are ranked by health, then configuration order).
+/// Flags with no meaning over a static topology of plain MySQL/MariaDB sources (<c>stop_on_reshard</c>,
+/// <c>include_reshard_journal_events</c>, <c>stream_keyspace_heartbeats</c>, <c>cells</c>, <c>cell_preference</c>,
+/// <c>tablet_order</c>) are rejected by <see cref="RequestResolver"/> unless they hold their default.
 /// <para>Memory is bounded per stream: a transaction larger than <see cref="GatewayOptions.TransactionBufferBytes"/> (or the
 /// request's <c>transaction_chunk_size</c>) is sent in pieces as it arrives, holding the stream's send turn until its COMMIT.
 /// Once a piece is out, the transaction is never re-sent inside the stream: if its shard fails, the VStream ends with

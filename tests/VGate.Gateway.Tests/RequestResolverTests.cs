@@ -97,4 +97,45 @@ public sealed class RequestResolverTests
         Assert.Equal("/.*", Assert.Single(resolved.Filter.Rules).Match);
         Assert.False(resolved.Flags.MinimizeSkew);
     }
+
+    /// <summary>A flag VGate cannot honour is refused, naming the field, never dropped.</summary>
+    [Theory]
+    [InlineData("stop_on_reshard")]
+    [InlineData("include_reshard_journal_events")]
+    [InlineData("stream_keyspace_heartbeats")]
+    [InlineData("cells")]
+    [InlineData("cell_preference")]
+    [InlineData("tablet_order")]
+    public void Resolve_FlagWithoutMeaningHere_InvalidArgumentNamingTheField(string field)
+    {
+        var request = TestTopology.Request(("ks", "", "current"));
+        request.Flags = field switch
+        {
+            "stop_on_reshard" => new VStreamFlags { StopOnReshard = true },
+            "include_reshard_journal_events" => new VStreamFlags { IncludeReshardJournalEvents = true },
+            "stream_keyspace_heartbeats" => new VStreamFlags { StreamKeyspaceHeartbeats = true },
+            "cells" => new VStreamFlags { Cells = "zone1" },
+            "cell_preference" => new VStreamFlags { CellPreference = "OnlySpecified" },
+            _ => new VStreamFlags { TabletOrder = "InOrder" },
+        };
+
+        Assert.Contains($"flags.{field}=", ResolveFails(request).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What Debezium's VitessReplicationConnection sends by default (stop_on_reshard from vitess.stop_on_reshard, false;
+    /// heartbeat_interval; stream_keyspace_heartbeats false; cells only when configured), and the documented defaults of
+    /// the cell flags spelled out, resolve.
+    /// </summary>
+    [Fact]
+    public void Resolve_DefaultFlagValues_Accepted()
+    {
+        var debezium = TestTopology.Request(("ks", "", "current"));
+        debezium.Flags = new VStreamFlags { StopOnReshard = false, HeartbeatInterval = 5, StreamKeyspaceHeartbeats = false };
+        Assert.Equal(["ks/-80=current", "ks/80-=current"], Resolve(debezium));
+
+        var spelledOut = TestTopology.Request(("ks", "", "current"));
+        spelledOut.Flags = new VStreamFlags { CellPreference = "preferlocalwithalias", TabletOrder = "any", Cells = "" };
+        Assert.Equal(["ks/-80=current", "ks/80-=current"], Resolve(spelledOut));
+    }
 }

@@ -32,6 +32,12 @@ public sealed record SourceHealth
     /// <summary>Why the source is unreachable or not replicating; null when all is well.</summary>
     public string? Problem { get; init; }
 
+    /// <summary>
+    /// When the source's server started: the check's time minus the server's <c>Uptime</c> status, to the second. Null for
+    /// unreachable sources and when the status could not be read.
+    /// </summary>
+    public DateTimeOffset? ServerStartedAt { get; init; }
+
     /// <summary>When the check finished.</summary>
     public required DateTimeOffset CheckedAt { get; init; }
 

@@ -177,6 +177,8 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
             {
                 await SqlSession.OpenAsync(connection, linked.Token).ConfigureAwait(false);
                 var version = (string?)await ScalarAsync(connection, "SELECT VERSION()", linked.Token).ConfigureAwait(false) ?? "";
+                var uptime = await ReadUptimeAsync(connection, linked.Token).ConfigureAwait(false);
+                var now = _time.GetUtcNow();
                 var health = new SourceHealth
                 {
                     Keyspace = keyspace,
@@ -184,7 +186,8 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
                     Source = name,
                     Role = source.Role,
                     Reachable = true,
-                    CheckedAt = _time.GetUtcNow(),
+                    ServerStartedAt = uptime is { } seconds ? TruncateToSecond(now - TimeSpan.FromSeconds(seconds)) : null,
+                    CheckedAt = now,
                 };
                 if (source.Role == SourceRole.Primary)
                     return health;
@@ -238,6 +241,29 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
         }
         return ReplicationStatus.Read(rows);
     }
+
+    /// <summary>
+    /// The server's <c>Uptime</c> status in seconds (<c>SHOW GLOBAL STATUS</c> needs no privilege, on MySQL and MariaDB
+    /// alike); null when it cannot be read. Reported by <c>SHOW VITESS_TABLETS</c> as a primary's term start.
+    /// </summary>
+    private static async Task<long?> ReadUptimeAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = await RowsAsync(connection, "SHOW GLOBAL STATUS LIKE 'Uptime'", cancellationToken).ConfigureAwait(false);
+            return rows.Count == 1 && rows[0].TryGetValue("Value", out var value)
+                && long.TryParse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                ? seconds
+                : null;
+        }
+        catch (MySqlException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset TruncateToSecond(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, time.Offset);
 
     private static async Task<object?> ScalarAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
     {

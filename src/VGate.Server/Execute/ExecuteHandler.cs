@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Topodata;
 using Vtgate;
+using VGate.Gateway.Health;
 using VGate.Gateway.Topology;
 using VGate.MySql.Protocol;
 using VGate.Server.Auth;
@@ -11,20 +12,23 @@ namespace VGate.Server.Execute;
 /// <summary>
 /// Answers the Execute subset CDC clients need from the configured topology (vstream-spec §2.14):
 /// <c>SHOW VITESS_SHARDS [LIKE 'ks/%']</c> (column <c>Shards</c>, rows <c>ks/shard</c>), <c>SHOW VITESS_TABLETS [LIKE 'host']</c>
-/// (Cell, Keyspace, Shard, TabletType, State, Alias, Hostname, PrimaryTermStartTime: one row per source),
+/// (Cell, Keyspace, Shard, TabletType, State, Alias, Hostname, PrimaryTermStartTime: one row per source, its state from
+/// the <see cref="SourceHealthMonitor"/>),
 /// <c>SHOW TABLES [FROM ks]</c> (targeted with the session's <c>ks:shard@type</c>; read from the shard's source) and
 /// <c>SHOW DATABASES</c>. Anything else is answered with an RPCError, as vtgate reports query errors.
 /// </summary>
+/// <remarks>
+/// Reads the topology loaded at start (<see cref="IOptions{TOptions}"/>), the one VStream and the health monitor use: a
+/// client must never be told about a shard that VStream then does not know, or miss one it streams.
+/// </remarks>
 internal sealed class ExecuteHandler(
-    IOptionsMonitor<GatewayOptions> gatewayOptions,
+    IOptions<GatewayOptions> gatewayOptions,
     IOptions<ServerOptions> serverOptions,
+    SourceHealthMonitor health,
     ITableLister tableLister,
-    TimeProvider timeProvider,
     ServerMetrics metrics,
     ILogger<ExecuteHandler> logger)
 {
-    private readonly string _startTime = timeProvider.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>Answers <paramref name="request"/>, listing only keyspaces, shards, tablets and tables <paramref name="access"/> lets the caller see.</summary>
     public async Task<ExecuteResponse> ExecuteAsync(ExecuteRequest request, CancellationToken cancellationToken, AccessRules? access = null)
     {
@@ -55,14 +59,14 @@ internal sealed class ExecuteHandler(
             $"VGate answers only SHOW VITESS_SHARDS, SHOW VITESS_TABLETS, SHOW TABLES and SHOW DATABASES on Execute; not supported: {Shorten(sql)}");
         metrics.Executed(statement.Kind.ToString());
         // A keyspace the caller may read nothing of is not there for it: not listed, and SHOW TABLES FROM it is "unknown".
-        var all = gatewayOptions.CurrentValue;
+        var all = gatewayOptions.Value;
         var topology = access.AllowsEverything ? all : new GatewayOptions { Keyspaces = [.. all.Keyspaces.Where(k => access.CanSeeKeyspace(k.Name))] };
         return statement.Kind switch
         {
             ShowKind.VitessShards => QueryResults.VarChar(["Shards"], ShardRows(topology, statement.Like)),
             ShowKind.VitessTablets => QueryResults.VarChar(
                 ["Cell", "Keyspace", "Shard", "TabletType", "State", "Alias", "Hostname", "PrimaryTermStartTime"],
-                TabletRows(topology, statement.Like)),
+                TabletRows(all, access, statement.Like)),
             ShowKind.Databases => QueryResults.VarChar(
                 ["Database"],
                 topology.Keyspaces.Where(k => ShowStatement.Matches(statement.Like, k.Name)).Select(k => new[] { k.Name })),
@@ -83,17 +87,25 @@ internal sealed class ExecuteHandler(
         }
     }
 
-    private IEnumerable<string[]> TabletRows(GatewayOptions topology, string? like)
+    /// <summary>
+    /// One row per source. The alias is <c>cell-uid</c>, the uid numbering every source of the configured topology from 100
+    /// in configuration order, so a source keeps its alias whoever asks (sources the caller may not see still count).
+    /// </summary>
+    private IEnumerable<string[]> TabletRows(GatewayOptions all, AccessRules access, string? like)
     {
         var cell = serverOptions.Value.Cell;
         var uid = 100;
-        foreach (var keyspace in topology.Keyspaces)
+        var checksEnabled = all.Health.Enabled;
+        foreach (var keyspace in all.Keyspaces)
         {
+            var visible = access.AllowsEverything || access.CanSeeKeyspace(keyspace.Name);
             foreach (var shard in keyspace.Shards)
             {
                 foreach (var source in shard.Sources)
                 {
                     var alias = $"{cell}-{uid++:D10}";
+                    if (!visible)
+                        continue;
                     var hostname = HostOf(source);
                     if (!ShowStatement.Matches(like, hostname))
                         continue;
@@ -103,11 +115,31 @@ internal sealed class ExecuteHandler(
                         SourceRole.Rdonly => TabletType.Rdonly,
                         _ => TabletType.Primary,
                     };
-                    yield return [cell, keyspace.Name, shard.Name, TabletTypeName(type), "SERVING", alias, hostname, type == TabletType.Primary ? _startTime : ""];
+                    var checkedHealth = checksEnabled ? health.Get(keyspace.Name, shard.Name, TopologyValidator.SourceName(source)) : null;
+                    // A MySQL primary has been one since its server started, as far as anything here can tell.
+                    var termStart = type == TabletType.Primary && checkedHealth?.ServerStartedAt is { } started
+                        ? started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+                        : "";
+                    yield return [cell, keyspace.Name, shard.Name, TabletTypeName(type), StateOf(checkedHealth, checksEnabled), alias, hostname, termStart];
                 }
             }
         }
     }
+
+    /// <summary>
+    /// SERVING when the last health check reached the source and, for a replica or rdonly source, found replication running
+    /// (a lagging replica still serves, as a lagging Vitess tablet does); NOT_SERVING when it did not; UNKNOWN before the
+    /// first check or with <c>VGate:Health:Enabled=false</c>, since nothing then says either.
+    /// </summary>
+    private static string StateOf(SourceHealth? health, bool checksEnabled) => health switch
+    {
+        _ when !checksEnabled => "UNKNOWN",
+        null => "UNKNOWN",
+        { Reachable: false } => "NOT_SERVING",
+        { Role: SourceRole.Primary } => "SERVING",
+        { ReplicationRunning: true } => "SERVING",
+        _ => "NOT_SERVING",
+    };
 
     private async Task<Query.QueryResult> ShowTablesAsync(GatewayOptions topology, ShowStatement statement, TargetString target, AccessRules access, CancellationToken cancellationToken)
     {

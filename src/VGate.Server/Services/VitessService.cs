@@ -15,12 +15,13 @@ namespace VGate.Server.Services;
 /// stream), Execute answers the metadata statements CDC clients send, and every other RPC is UNIMPLEMENTED. Failures are
 /// turned into statuses by <see cref="Errors.ErrorMappingInterceptor"/>. Bound through <see cref="VitessBinding"/>, so VStream
 /// writes the gateway's pre-encoded responses. The caller's table ACLs apply to both: VStream requests are checked (and
-/// a <c>/regex</c> filter narrowed) by <see cref="VStreamAuthorizer"/>, Execute lists only what the caller may see.
+/// a <c>/regex</c> filter narrowed) by <see cref="VStreamAuthorizer"/>, Execute lists only what the caller may see. Both read
+/// the topology loaded at start, the one the gateway streams from.
 /// </summary>
 internal sealed class VitessService(
     IVStreamGateway gateway,
     ExecuteHandler executeHandler,
-    IOptionsMonitor<GatewayOptions> topology,
+    IOptions<GatewayOptions> topology,
     ServerMetrics metrics,
     StreamAdmission admission,
     ILogger<VitessService> logger)
@@ -31,7 +32,7 @@ internal sealed class VitessService(
         var caller = Caller.Of(context);
         try
         {
-            request = VStreamAuthorizer.Authorize(request, caller, topology.CurrentValue);
+            request = VStreamAuthorizer.Authorize(request, caller, topology.Value);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
         {

@@ -55,6 +55,8 @@ internal sealed class TestServerHost : IAsyncDisposable
 
     public Vtgateservice.Vitess.VitessClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public HttpClient CreateHttpClient() => _app.GetTestServer().CreateClient();
 
     public static async Task<TestServerHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool withTopology = true, LogSink? logs = null)
