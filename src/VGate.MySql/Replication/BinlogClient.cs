@@ -98,6 +98,12 @@ public sealed class BinlogClient : IBinlogEventReader
     /// </summary>
     internal Action<ReadOnlyMemory<byte>>? PacketReceived { get; init; }
 
+    /// <summary>A parser whose table definitions this client's parser starts with (see <see cref="BinlogEventParser.ImportTableMaps"/>).</summary>
+    internal BinlogEventParser? TableMapsFrom { get; init; }
+
+    /// <summary>This client's parser, once streaming has started.</summary>
+    internal BinlogEventParser? Parser { get; private set; }
+
     /// <summary>The source's flavour, known once streaming has started.</summary>
     internal ServerFlavor? Flavor { get; private set; }
 
@@ -119,7 +125,9 @@ public sealed class BinlogClient : IBinlogEventReader
         Flavor = session.Flavor;
         ChecksumEnabled = session.ChecksumEnabled;
         var connection = _connection!;
-        var parser = new BinlogEventParser(session.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None, _options.MaxEventBytes);
+        var parser = Parser = new BinlogEventParser(session.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None, _options.MaxEventBytes);
+        if (TableMapsFrom is { } previous)
+            parser.ImportTableMaps(previous);
         var tracker = session.Flavor.CreateTracker(session.StartGtid);
         Position = tracker.Position;
         FilePosition = _options.Start.File;

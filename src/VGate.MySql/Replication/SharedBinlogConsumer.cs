@@ -24,6 +24,9 @@ internal sealed class SharedBinlogConsumer(SharedBinlogReaders registry, string 
     private TransactionEventRole _ringLastRole;
     private bool _ringIsMariaDb;
 
+    /// <summary>The parser read last (own connection or ring): the next one takes over its table definitions.</summary>
+    private BinlogEventParser? _lastParser;
+
     /// <summary>True while the events come from the shared ring (for tests and diagnostics).</summary>
     public bool OnSharedReader => _own is null && _ringState is not null;
 
@@ -76,7 +79,7 @@ internal sealed class SharedBinlogConsumer(SharedBinlogReaders registry, string 
                 var lease = new LeaseHolder(acquireConnection?.Invoke());
                 try
                 {
-                    var own = new BinlogClient(options.WithStart(start));
+                    var own = new BinlogClient(options.WithStart(start)) { TableMapsFrom = _lastParser };
                     await using (own.ConfigureAwait(false))
                     {
                         _own = own;
@@ -93,6 +96,7 @@ internal sealed class SharedBinlogConsumer(SharedBinlogReaders registry, string 
                                 break;
                             }
                         }
+                        _lastParser = own.Parser;
                         if (cursor is null)
                             yield break; // StopAtEnd
                         _ringIsMariaDb = own.IsMariaDb;
@@ -196,6 +200,9 @@ internal sealed class SharedBinlogConsumer(SharedBinlogReaders registry, string 
         var parser = new BinlogEventParser(reader.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None, options.MaxEventBytes);
         if (boundary.FormatDescription is { } formatDescription)
             parser.Parse(formatDescription);
+        if (_lastParser is { } previous)
+            parser.ImportTableMaps(previous);
+        _lastParser = parser;
         return (parser, flavor.CreateTracker(boundary.Position));
     }
 
