@@ -134,7 +134,12 @@ internal sealed class SharedBinlogReader
                     return packet;
                 }
                 if (_failure is { } failure)
+                {
+                    // Every consumer gets the reader's error, as it would from a connection of its own.
+                    if (failure is ReplicationException replication)
+                        throw replication.Copy();
                     ExceptionDispatchInfo.Throw(failure);
+                }
                 if (Ended)
                     throw ReplicationException.ConnectionLost("the shared replication connection was closed");
                 appended = _appended.Task;
