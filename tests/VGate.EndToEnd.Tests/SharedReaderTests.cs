@@ -72,11 +72,6 @@ public sealed class SharedReaderTests(ITestOutputHelper output)
                 var got = Normalize(events, skipCurrentAnnouncement: position == "current");
                 var want = Normalize(expected, skipCurrentAnnouncement: false);
                 scenario.Log($"{filter} from {position}: {got.Count} events, {got.Count(e => e.StartsWith("Row ", StringComparison.Ordinal))} row events");
-                if (Environment.GetEnvironmentVariable("VGATE_SHARED_DUMP") is { } dump)
-                {
-                    await File.WriteAllLinesAsync($"{dump}.{i}.got", got, token);
-                    await File.WriteAllLinesAsync($"{dump}.{i}.want", want, token);
-                }
                 Assert.Equal(want, got);
                 Assert.Contains(got, e => e.StartsWith("Row ", StringComparison.Ordinal));
             }
