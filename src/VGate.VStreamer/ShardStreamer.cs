@@ -107,14 +107,16 @@ public sealed class ShardStreamer
         ReplicationPosition? stopAt,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var client = new BinlogClient(new BinlogClientOptions
+        var clientOptions = new BinlogClientOptions
         {
             Connection = _options.Source,
             Start = start,
             HeartbeatInterval = _options.HeartbeatInterval,
             TimeProvider = _options.TimeProvider,
             MaxEventBytes = _options.MaxEventBytes,
-        });
+        };
+        // The copy phase's catch-up passes read on a connection of their own; the stream proper may share one (EventReaders).
+        await using var client = stopAt is null && _options.EventReaders is { } open ? open(clientOptions) : new BinlogClient(clientOptions);
         var session = new StreamSession(_options, _planner, await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), LoadCatalogAsync,
             tableFilter, sendHeartbeats: stopAt is null,
             readSavepointsAhead: (groupStart, token) => ReadSavepointsAheadAsync(client.CurrentFileName, groupStart, token));
@@ -317,7 +319,7 @@ public sealed class ShardStreamer
     }
 
     /// <summary>The client as the session sees it: flavor and the position after the last complete transaction.</summary>
-    private sealed class ClientPosition(BinlogClient client) : IStreamPosition
+    private sealed class ClientPosition(IBinlogEventReader client) : IStreamPosition
     {
         public bool IsMariaDb => client.IsMariaDb;
 

@@ -1,5 +1,6 @@
 using Binlogdata;
 using VGate.MySql.Protocol;
+using VGate.MySql.Replication;
 
 namespace VGate.VStreamer;
 
@@ -60,4 +61,12 @@ public sealed class ShardStreamerOptions
     /// <see cref="VGate.MySql.Replication.BinlogClientOptions.MaxEventBytes"/>. Default 1 GiB.
     /// </summary>
     public int MaxEventBytes { get; init; } = VGate.MySql.Binlog.BinlogEventParser.DefaultMaxEventSize;
+
+    /// <summary>
+    /// Opens the binlog reader of the stream proper (after any copy phase) for the given client options; null reads on a
+    /// <see cref="BinlogClient"/> of its own. The gateway passes readers of a <see cref="SharedBinlogReaders"/>, so the
+    /// streams of one source share one replication connection whatever their filters. The copy phase's catch-up passes,
+    /// the savepoint read-ahead and the read-back of prepared XA transactions always use short-lived connections of their own.
+    /// </summary>
+    public Func<BinlogClientOptions, IBinlogEventReader>? EventReaders { get; init; }
 }

@@ -41,4 +41,21 @@ public sealed class FanOutOptions
 
     /// <summary>The shared clock's period for hubs with at least <see cref="CoalesceSubscribers"/> subscribers. Default 5 ms.</summary>
     public TimeSpan CoalesceInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Whether the streams of one shard and source share one replication connection whatever their filters (one
+    /// <c>Binlog Dump</c> thread per shard and source role): every hub's reader, and every stream that reads on its own,
+    /// parses the raw events of one shared reader with its own filter. Default true; false gives every hub (every distinct
+    /// filter) its own connection. Only with <see cref="Enabled"/>.
+    /// </summary>
+    public bool ShareReaders { get; set; } = true;
+
+    /// <summary>
+    /// How many bytes of raw binlog events (as received) a shared reader keeps for the streams that read it. A stream that
+    /// falls this far behind the fastest one continues on a connection of its own (at a transaction boundary; in the middle
+    /// of a transaction it reopens at its last position) and joins again once it caught up; the reader waits while even the
+    /// fastest stream has not read its oldest event. Already-read events are kept up to a quarter of this, so a stream that
+    /// restarts at a recent position finds it. Default 16 MiB per shard and source; at least 1 MiB.
+    /// </summary>
+    public long SharedReaderRingBytes { get; set; } = 16L * 1024 * 1024;
 }

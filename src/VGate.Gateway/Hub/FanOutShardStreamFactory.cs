@@ -15,6 +15,10 @@ namespace VGate.Gateway.Hub;
 /// <see cref="FanOutOptions.Enabled"/> is false.
 /// </summary>
 /// <remarks>
+/// <para>Hubs share the events of one filter. Below them, with <see cref="FanOutOptions.ShareReaders"/>, the real factory
+/// (<see cref="ShardStreamerFactory"/>) makes every shard stream it opens — each hub's reader, each stream on its own — read
+/// the raw events of one replication connection per shard and source (<see cref="VGate.MySql.Replication.SharedBinlogReaders"/>),
+/// so distinct filters do not cost a <c>Binlog Dump</c> thread each.</para>
 /// <para>Exactly-once across moves: a subscriber only attaches or detaches between transactions, at the position after its
 /// last complete transaction, and positions are compared as GTID sets; the hub or the new connection then delivers exactly
 /// the transactions after that position. A subscriber detached in the middle of a transaction (it fell behind the ring, or

@@ -16,4 +16,10 @@ public sealed record OpenedShardStream(string Source, IAsyncEnumerable<IReadOnly
     /// when no source is at fault. When not set, <see cref="Source"/> is blamed.
     /// </summary>
     public Func<string?>? CurrentSource { get; init; }
+
+    /// <summary>
+    /// True when the stream counts its replication connections itself through <see cref="ShardStreamRequest.AcquireConnection"/>
+    /// (it may share one with other streams); false when the whole stream is one connection.
+    /// </summary>
+    public bool CountsConnections { get; init; }
 }

@@ -32,4 +32,11 @@ public sealed record ShardStreamRequest
 
     /// <summary>Sources that failed recently: used only when no other source of the role is left.</summary>
     public IReadOnlySet<string> FailedSources { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Set by the connection limiter (<see cref="BinlogConnectionLimiter"/>): called before each replication connection the
+    /// stream opens, the result disposed when it closes; throws RESOURCE_EXHAUSTED over the limit. Factories that share
+    /// connections call it themselves and say so with <see cref="OpenedShardStream.CountsConnections"/>.
+    /// </summary>
+    public Func<IDisposable>? AcquireConnection { get; init; }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VGate.Gateway.Health;
 using VGate.Gateway.Topology;
+using VGate.MySql.Replication;
 using VGate.VStreamer;
 using VGate.VStreamer.Filtering;
 
@@ -23,6 +24,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
     private readonly ILoggerFactory _loggerFactory;
     private readonly SourceHealthMonitor? _health;
     private readonly ILogger _logger;
+    private readonly SharedBinlogReaders? _shared;
 
     /// <summary>Creates the factory over a validated topology; <paramref name="health"/> (optional) ranks the sources.</summary>
     public ShardStreamerFactory(GatewayOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, SourceHealthMonitor? health = null)
@@ -33,7 +35,12 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _health = health;
         _logger = _loggerFactory.CreateLogger<ShardStreamerFactory>();
+        if (options.FanOut is { Enabled: true, ShareReaders: true } fanOut)
+            _shared = new SharedBinlogReaders(fanOut.SharedReaderRingBytes);
     }
+
+    /// <summary>The replication connections shared by the streams of one source; null when not shared (for tests and diagnostics).</summary>
+    public SharedBinlogReaders? SharedReaders => _shared;
 
     /// <inheritdoc />
     public OpenedShardStream Open(ShardStreamRequest request)
@@ -70,12 +77,15 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
                 TablesToCopy = request.TablesToCopy,
                 TimeProvider = _timeProvider,
                 MaxEventBytes = _options.MaxEventBytes,
+                EventReaders = _shared is { } shared
+                    ? clientOptions => shared.Open($"{keyspace.Name}/{shard.Name}/{request.Role}/{name}", clientOptions, request.AcquireConnection)
+                    : null,
             },
             _loggerFactory.CreateLogger<ShardStreamer>());
         var batches = streamer.StreamAsync();
         if (_health is not null && _options.Health.LeaveUnhealthySource)
             batches = HealthWatch.LeaveWhenUnhealthyAsync(batches, _health, keyspace.Name, shard, source, request, _logger);
-        return new OpenedShardStream(name, batches);
+        return new OpenedShardStream(name, batches) { CountsConnections = _shared is not null };
     }
 
     /// <summary>

@@ -51,6 +51,8 @@ public static class TopologyValidator
                 problems.Add($"FanOut:RingBytes must be at least {MinimumRingBytes} (is {options.FanOut.RingBytes})");
             else if (options.FanOut.ReplayBytes > options.FanOut.RingBytes)
                 problems.Add($"FanOut:ReplayBytes must not exceed FanOut:RingBytes ({options.FanOut.RingBytes}) (is {options.FanOut.ReplayBytes})");
+            if (options.FanOut.SharedReaderRingBytes < MinimumRingBytes)
+                problems.Add($"FanOut:SharedReaderRingBytes must be at least {MinimumRingBytes} (is {options.FanOut.SharedReaderRingBytes})");
             if (options.FanOut.ReplayBytes < 0)
                 problems.Add($"FanOut:ReplayBytes must not be negative (is {options.FanOut.ReplayBytes})");
             if (options.FanOut.Linger < TimeSpan.Zero)

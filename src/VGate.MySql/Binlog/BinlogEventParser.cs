@@ -265,6 +265,17 @@ public sealed class BinlogEventParser
         }
     }
 
+    /// <summary>
+    /// Takes over <paramref name="other"/>'s table definitions, so a table the other parser knew keeps its
+    /// <see cref="TableMapEvent"/> (and column list) instance here: a reader that moves its stream to another parser at a
+    /// transaction boundary (<see cref="Replication.SharedBinlogReaders"/>) does not look like a table definition change.
+    /// </summary>
+    internal void ImportTableMaps(BinlogEventParser other)
+    {
+        foreach (var (tableId, tableMap) in other._tables)
+            _tables[tableId] = tableMap;
+    }
+
     private TableMapEvent ParseTableMap(EventHeader header, ReadOnlySpan<byte> body)
     {
         var postHeaderLength = PostHeaderLength(EventType.TableMap);

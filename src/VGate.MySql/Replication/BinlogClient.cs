@@ -26,7 +26,7 @@ namespace VGate.MySql.Replication;
 /// <para>Buffers: row data in yielded events points into the receive buffer and is valid only until the next
 /// event is requested.</para>
 /// </remarks>
-public sealed class BinlogClient : IAsyncDisposable
+public sealed class BinlogClient : IBinlogEventReader
 {
     /// <summary>First byte of a packet that carries a binlog event.</summary>
     private const byte EventMarker = 0x00;
@@ -93,6 +93,24 @@ public sealed class BinlogClient : IAsyncDisposable
     public TransactionClassifier Transactions { get; } = new();
 
     /// <summary>
+    /// Called with the bytes of every event packet received (without the packet's marker byte), before it is parsed; the
+    /// bytes are only valid during the call. The shared reader (<see cref="SharedBinlogReader"/>) copies them into its ring.
+    /// </summary>
+    internal Action<ReadOnlyMemory<byte>>? PacketReceived { get; init; }
+
+    /// <summary>A parser whose table definitions this client's parser starts with (see <see cref="BinlogEventParser.ImportTableMaps"/>).</summary>
+    internal BinlogEventParser? TableMapsFrom { get; init; }
+
+    /// <summary>This client's parser, once streaming has started.</summary>
+    internal BinlogEventParser? Parser { get; private set; }
+
+    /// <summary>The source's flavour, known once streaming has started.</summary>
+    internal ServerFlavor? Flavor { get; private set; }
+
+    /// <summary>True when the source writes CRC32 checksums, known once streaming has started.</summary>
+    internal bool ChecksumEnabled { get; private set; }
+
+    /// <summary>
     /// Connects, checks the source's settings, starts the dump at the configured position and yields every event.
     /// The enumeration ends normally only with <see cref="BinlogClientOptions.StopAtEnd"/>; otherwise it runs until
     /// cancelled or until an error (<see cref="ReplicationException"/>, <see cref="MySqlServerException"/> for a
@@ -104,8 +122,12 @@ public sealed class BinlogClient : IAsyncDisposable
             throw new InvalidOperationException("A BinlogClient reads one stream; create a new client to read again.");
 
         var session = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        Flavor = session.Flavor;
+        ChecksumEnabled = session.ChecksumEnabled;
         var connection = _connection!;
-        var parser = new BinlogEventParser(session.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None, _options.MaxEventBytes);
+        var parser = Parser = new BinlogEventParser(session.ChecksumEnabled ? ChecksumAlgorithm.Crc32 : ChecksumAlgorithm.None, _options.MaxEventBytes);
+        if (TableMapsFrom is { } previous)
+            parser.ImportTableMaps(previous);
         var tracker = session.Flavor.CreateTracker(session.StartGtid);
         Position = tracker.Position;
         FilePosition = _options.Start.File;
@@ -155,6 +177,7 @@ public sealed class BinlogClient : IAsyncDisposable
                 if (marker != EventMarker)
                     throw BinlogFormatException.Create($"Unexpected packet marker 0x{marker:X2} in the binlog stream", 0);
 
+                PacketReceived?.Invoke(packet[1..]);
                 var binlogEvent = parser.Parse(packet[1..]);
                 LastEventStart = StartOf(parser.LastHeader, state);
                 if (binlogEvent is TransactionPayloadEvent payload && _options.ExpandTransactionPayloads)
@@ -191,7 +214,7 @@ public sealed class BinlogClient : IAsyncDisposable
         }
     }
 
-    private static BinlogFilePosition StartOf(EventHeader header, StreamState state) =>
+    internal static BinlogFilePosition StartOf(EventHeader header, StreamState state) =>
         header.NextPosition >= header.EventLength && !header.IsArtificial
             ? new BinlogFilePosition(state.FileName, header.NextPosition - header.EventLength)
             : default;
@@ -358,7 +381,7 @@ public sealed class BinlogClient : IAsyncDisposable
     private sealed record SessionInfo(ServerFlavor Flavor, ReplicationPosition? StartGtid, bool ChecksumEnabled);
 
     /// <summary>Where the stream is: the current file and the offset of the next event.</summary>
-    private sealed class StreamState(string fileName, ulong nextPosition)
+    internal sealed class StreamState(string fileName, ulong nextPosition)
     {
         public string FileName { get; private set; } = fileName;
 

@@ -56,4 +56,18 @@ public sealed class BinlogClientOptions
 
     /// <summary>Time source for heartbeat supervision; tests inject a fake. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>These options with another start position (a new replica server id: two dumps must not share one).</summary>
+    internal BinlogClientOptions WithStart(BinlogStartPosition start) => new()
+    {
+        Connection = Connection,
+        Start = start,
+        HeartbeatInterval = HeartbeatInterval,
+        HeartbeatTimeoutFactor = HeartbeatTimeoutFactor,
+        CheckPrerequisites = CheckPrerequisites,
+        ExpandTransactionPayloads = ExpandTransactionPayloads,
+        StopAtEnd = StopAtEnd,
+        MaxEventBytes = MaxEventBytes,
+        TimeProvider = TimeProvider,
+    };
 }

@@ -44,6 +44,9 @@ public sealed class ReplicationException : Exception
             $"Start from 'current' or from a newer position (server said: {inner.ServerMessage})", inner);
 
     /// <summary>This purged-position error with the oldest position the source still has named in its message.</summary>
+    /// <summary>The same error as a new instance: one exception must not be thrown on several threads at once.</summary>
+    internal ReplicationException Copy() => new(Kind, Message, InnerException, OldestAvailablePosition);
+
     internal ReplicationException WithOldestAvailable(Positions.ReplicationPosition oldest) =>
         new(Kind, $"{Message} The oldest position the source still has is '{oldest}'.", InnerException, oldest);
 

@@ -98,6 +98,7 @@ public sealed class TopologyValidatorTests
         options.FanOut.Linger = TimeSpan.FromSeconds(-1);
         options.FanOut.CoalesceSubscribers = -1;
         options.FanOut.CoalesceInterval = TimeSpan.FromSeconds(2);
+        options.FanOut.SharedReaderRingBytes = 1000;
         options.Health.Interval = TimeSpan.Zero;
         options.Health.Timeout = TimeSpan.FromSeconds(-5);
         options.Health.MaxReplicationLag = TimeSpan.FromSeconds(-1);
@@ -111,6 +112,7 @@ public sealed class TopologyValidatorTests
         Assert.Contains("TransactionBufferBytes must be at least 65536 (is 1000)", problems);
         Assert.Contains("FanOut:RingBytes must be at least 1048576 (is 1000)", problems);
         Assert.Contains("FanOut:ReplayBytes must not be negative (is -1)", problems);
+        Assert.Contains("FanOut:SharedReaderRingBytes must be at least 1048576 (is 1000)", problems);
         Assert.Contains("FanOut:Linger must not be negative (is -00:00:01)", problems);
         Assert.Contains("FanOut:CoalesceSubscribers must not be negative (is -1; 0 turns coalescing off)", problems);
         Assert.Contains("FanOut:CoalesceInterval must be between 0 and 1 s (is 00:00:02)", problems);
@@ -118,7 +120,7 @@ public sealed class TopologyValidatorTests
         Assert.Contains("Health:Timeout must be positive (is -00:00:05)", problems);
         Assert.Contains("Health:MaxReplicationLag must not be negative (is -00:00:01)", problems);
         Assert.Contains("SkewTimeout must be positive (is 00:00:00)", problems);
-        Assert.Equal(11, problems.Count);
+        Assert.Equal(12, problems.Count);
     }
 
     [Fact]

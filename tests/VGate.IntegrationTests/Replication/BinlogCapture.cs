@@ -34,7 +34,7 @@ public static class BinlogCapture
         return events;
     }
 
-    public static CapturedEvent Capture(BinlogEvent binlogEvent, BinlogClient client)
+    public static CapturedEvent Capture(BinlogEvent binlogEvent, IBinlogEventReader client)
     {
         var resume = client.LastEventCompletedTransaction ? client.Position?.ToString() : null;
         return binlogEvent switch
