@@ -24,4 +24,4 @@ echo "fuzz: seed=$seed count=$count" | tee "$out"
 VGATE_FUZZ_SEED=$seed VGATE_FUZZ_ITERATIONS=$count \
     dotnet test "$repo/tests/VGate.MySql.Tests" -c Release --no-build \
     --filter "FullyQualifiedName~BinlogFuzzTests.Mutated" \
-    --logger "console;verbosity=detailed" 2>&1 | grep -Ev '^\s+at |^$' | tee -a "$out"
+    --logger "console;verbosity=detailed" 2>&1 | grep -Ev '^\s+at |^$' | sed "s|$repo/||g" | tee -a "$out"
