@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Binlogdata;
@@ -224,35 +223,11 @@ public sealed class SecretRedactionTests(ITestOutputHelper output) : IDisposable
     /// <summary>Runs the <c>vgate</c> CLI as a process; collects its output and error; returns the exit code.</summary>
     private async Task<int> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(GatewayProcess.DotnetHost())
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vgate.dll"));
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[variable] = value;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("vgate did not start");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw;
-        }
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(arguments, environment, cancellationToken);
         var name = arguments[0];
-        Collect($"vgate {name} exit {process.ExitCode.ToString(CultureInfo.InvariantCulture)} (stdout)", await stdout);
-        Collect($"vgate {name} (stderr)", await stderr);
-        output.WriteLine((await stderr).Length > 2000 ? (await stderr)[..2000] : await stderr);
-        return process.ExitCode;
+        Collect($"vgate {name} exit {exit.ToString(CultureInfo.InvariantCulture)} (stdout)", stdout);
+        Collect($"vgate {name} (stderr)", stderr);
+        output.WriteLine(stderr.Length > 2000 ? stderr[..2000] : stderr);
+        return exit;
     }
 }
