@@ -25,8 +25,4 @@ public sealed class MySqlServerException : Exception
 
     internal static MySqlServerException Create(int errorCode, string sqlState, string message) =>
         new(errorCode, sqlState, message);
-
-    /// <summary>The same error as reported by MySqlConnector (used for the SQL side of a replication session).</summary>
-    internal static MySqlServerException FromConnector(MySqlConnector.MySqlException exception) =>
-        new(exception.Number, exception.SqlState ?? "HY000", exception.Message, exception);
 }

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Binlogdata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Positions;
@@ -308,11 +307,10 @@ public sealed class ShardStreamer
     {
         try
         {
-            await using var connection = new MySqlConnection(_options.Source.ToMySqlConnectorConnectionString());
-            await SqlSession.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using var connection = await MySqlProtocolConnection.ConnectAsync(_options.Source, cancellationToken).ConfigureAwait(false);
             return await SchemaCatalog.LoadAsync(connection, _options.Database, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MySqlException or IOException or TimeoutException)
+        catch (Exception ex) when (SourceSqlErrors.IsSourceFailure(ex))
         {
             throw SourceErrors.ToVStreamException(ex, _options.Keyspace, _options.Shard);
         }

@@ -1,4 +1,5 @@
-using MySqlConnector;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using VGate.MySql;
 using VGate.MySql.Replication;
 
@@ -21,10 +22,10 @@ internal static class SourceErrors
             VStreamException.Unavailable($"{keyspace}/{shard}: {e.Message}", e),
         ReplicationException e => VStreamException.FailedPrecondition($"{keyspace}/{shard}: {e.Message}", e),
         MySqlServerException e => VStreamException.FailedPrecondition($"{keyspace}/{shard}: the source refused: {e.Message}", e),
-        // The source answered but refuses these settings (wrong password, missing grant or database): not a lost connection.
-        MySqlException { ErrorCode: MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied or MySqlErrorCode.UnknownDatabase } e =>
-            VStreamException.FailedPrecondition($"{keyspace}/{shard}: the source refused: {e.Message}", e),
-        MySqlException e => VStreamException.Unavailable($"{keyspace}/{shard}: {e.Message}", e),
+        // TLS or the login cannot be set up as configured (certificate rejected, a password that would go in clear text
+        // over unverified TLS): a setting to fix, not a lost connection.
+        AuthenticationException e => VStreamException.FailedPrecondition($"{keyspace}/{shard}: {e.Message}", e),
+        SocketException e => VStreamException.Unavailable($"{keyspace}/{shard}: {e.Message}", e),
         BinlogFormatException e => VStreamException.Internal($"{keyspace}/{shard}: unreadable binlog data: {e.Message}", e),
         IOException or TimeoutException => VStreamException.Unavailable($"{keyspace}/{shard}: {exception.Message}", exception),
         FormatException or ArgumentException => VStreamException.InvalidArgument($"{keyspace}/{shard}: {exception.Message}", exception),

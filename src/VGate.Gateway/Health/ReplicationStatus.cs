@@ -12,7 +12,7 @@ internal static class ReplicationStatus
     /// Whether every channel replicates (IO and SQL threads <c>Yes</c>), the largest lag among them (null when any is
     /// unknown), and a description of what is wrong.
     /// </summary>
-    public static (bool Running, TimeSpan? Lag, string? Problem) Read(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+    public static (bool Running, TimeSpan? Lag, string? Problem) Read(IReadOnlyList<IReadOnlyDictionary<string, string?>> rows)
     {
         if (rows.Count == 0)
             return (false, null, "replication is not configured (no replication channel)");
@@ -43,12 +43,10 @@ internal static class ReplicationStatus
         return (running, lag, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
-    private static string? Text(IReadOnlyDictionary<string, object?> row, string column) =>
-        row.TryGetValue(column, out var value) && value is not null and not DBNull
-            ? Convert.ToString(value, CultureInfo.InvariantCulture)
-            : null;
+    private static string? Text(IReadOnlyDictionary<string, string?> row, string column) =>
+        row.TryGetValue(column, out var value) ? value : null;
 
-    private static double? Number(IReadOnlyDictionary<string, object?> row, string column) =>
+    private static double? Number(IReadOnlyDictionary<string, string?> row, string column) =>
         Text(row, column) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MySqlConnector;
+using VGate.MySql;
 using VGate.Gateway.Logging;
 using VGate.Gateway.Topology;
 using VGate.MySql.Protocol;
@@ -166,17 +166,13 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var builder = new MySqlConnectionStringBuilder(TopologyValidator.ResolveConnection(source).ToMySqlConnectorConnectionString())
-            {
-                // A pooled connection to a server that was killed would look alive until used: always connect anew.
-                Pooling = false,
-                ConnectionTimeout = (uint)Math.Max(1, Math.Ceiling(timeout.TotalSeconds)),
-            };
-            var connection = new MySqlConnection(builder.ConnectionString);
+            // Always a new connection: a kept one to a server that was killed would look alive until used.
+            var options = TopologyValidator.ResolveConnection(source).Clone();
+            options.ConnectTimeout = timeout;
+            var connection = await MySqlProtocolConnection.ConnectAsync(options, linked.Token).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                await SqlSession.OpenAsync(connection, linked.Token).ConfigureAwait(false);
-                var version = (string?)await ScalarAsync(connection, "SELECT VERSION()", linked.Token).ConfigureAwait(false) ?? "";
+                var version = await connection.QueryScalarAsync("SELECT VERSION()", linked.Token).ConfigureAwait(false) ?? "";
                 var uptime = await ReadUptimeAsync(connection, linked.Token).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
                 var health = new SourceHealth
@@ -196,8 +192,7 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
                 return health with { ReplicationRunning = running, ReplicationLag = lag, Problem = problem, CheckedAt = _time.GetUtcNow() };
             }
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is MySqlException or IOException or TimeoutException
-            or OperationCanceledException or FormatException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (SourceSqlErrors.IsSourceFailure(ex) || ex is OperationCanceledException))
         {
             var reason = ex is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : ex.Message;
             return new SourceHealth
@@ -213,81 +208,62 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
         }
     }
 
+    // Server error codes the checks tell apart: ER_PARSE_ERROR (SHOW REPLICA STATUS before MySQL 8.0.22),
+    // ER_ACCESS_DENIED_ERROR and ER_SPECIFIC_ACCESS_DENIED_ERROR (a missing REPLICATION CLIENT / SLAVE MONITOR grant).
+    private const int ParseError = 1064;
+    private const int AccessDenied = 1045;
+    private const int SpecificAccessDenied = 1227;
+
     private static async Task<(bool Running, TimeSpan? Lag, string? Problem)> ReadReplicationAsync(
-        MySqlConnection connection, string version, CancellationToken cancellationToken)
+        MySqlProtocolConnection connection, string version, CancellationToken cancellationToken)
     {
-        List<IReadOnlyDictionary<string, object?>> rows;
+        SqlResult rows;
         try
         {
             if (version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
             {
-                rows = await RowsAsync(connection, "SHOW ALL SLAVES STATUS", cancellationToken).ConfigureAwait(false);
+                rows = await connection.QueryResultAsync("SHOW ALL SLAVES STATUS", cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 try
                 {
-                    rows = await RowsAsync(connection, "SHOW REPLICA STATUS", cancellationToken).ConfigureAwait(false);
+                    rows = await connection.QueryResultAsync("SHOW REPLICA STATUS", cancellationToken).ConfigureAwait(false);
                 }
-                catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.ParseError)
+                catch (MySqlServerException ex) when (ex.ErrorCode == ParseError)
                 {
-                    rows = await RowsAsync(connection, "SHOW SLAVE STATUS", cancellationToken).ConfigureAwait(false);
+                    // MySQL before 8.0.22.
+                    rows = await connection.QueryResultAsync("SHOW SLAVE STATUS", cancellationToken).ConfigureAwait(false);
                 }
             }
         }
-        catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.SpecifiedAccessDeniedError or MySqlErrorCode.AccessDenied)
+        catch (MySqlServerException ex) when (ex.ErrorCode is SpecificAccessDenied or AccessDenied)
         {
-            return (false, null, $"cannot read the replication status: {ex.Message} (grant REPLICATION CLIENT, or SLAVE MONITOR on MariaDB)");
+            return (false, null, $"cannot read the replication status: {ex.ServerMessage} (grant REPLICATION CLIENT, or SLAVE MONITOR on MariaDB)");
         }
-        return ReplicationStatus.Read(rows);
+        return ReplicationStatus.Read(rows.ToDictionaries());
     }
 
     /// <summary>
     /// The server's <c>Uptime</c> status in seconds (<c>SHOW GLOBAL STATUS</c> needs no privilege, on MySQL and MariaDB
     /// alike); null when it cannot be read. Reported by <c>SHOW VITESS_TABLETS</c> as a primary's term start.
     /// </summary>
-    private static async Task<long?> ReadUptimeAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<long?> ReadUptimeAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
     {
         try
         {
-            var rows = await RowsAsync(connection, "SHOW GLOBAL STATUS LIKE 'Uptime'", cancellationToken).ConfigureAwait(false);
-            return rows.Count == 1 && rows[0].TryGetValue("Value", out var value)
-                && long.TryParse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            var rows = await connection.QueryAsync("SHOW GLOBAL STATUS LIKE 'Uptime'", cancellationToken).ConfigureAwait(false);
+            return rows.Count == 1 && long.TryParse(rows[0][1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
                 ? seconds
                 : null;
         }
-        catch (MySqlException)
+        catch (MySqlServerException)
         {
             return null;
         }
     }
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, time.Offset);
-
-    private static async Task<object?> ScalarAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        using var command = new MySqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<List<IReadOnlyDictionary<string, object?>>> RowsAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        using var command = new MySqlCommand(sql, connection);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            var rows = new List<IReadOnlyDictionary<string, object?>>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var row = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-                for (var i = 0; i < reader.FieldCount; i++)
-                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                rows.Add(row);
-            }
-            return rows;
-        }
-    }
 
     // From the configuration, not from connections: what each source's URI allows at best (ssl-mode preferred is counted as
     // unverified, as it may fall back to plaintext and never verifies).

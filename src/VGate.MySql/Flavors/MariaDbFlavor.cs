@@ -1,7 +1,7 @@
-using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
 
 namespace VGate.MySql.Flavors;
@@ -24,33 +24,24 @@ internal sealed class MariaDbFlavor : ServerFlavor
     public override IReadOnlyList<string> PrerequisiteVariables { get; } =
         ["log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata", "binlog_checksum", "version"];
 
-    public override async Task<ReplicationPosition> ReadCurrentPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    public override async Task<ReplicationPosition> ReadCurrentPositionAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand("SELECT @@GLOBAL.gtid_binlog_pos", connection);
-        var text = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? "";
+        var text = await connection.QueryScalarAsync("SELECT @@GLOBAL.gtid_binlog_pos", cancellationToken).ConfigureAwait(false) ?? "";
         return new ReplicationPosition(MariaDbGtidList.Parse(text));
     }
 
-    public override async Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    public override async Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
     {
-        string? first = null;
-        await using (var command = new MySqlCommand("SHOW BINARY LOGS", connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                first = reader.GetString(0);
-        }
+        var first = await connection.QueryScalarAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false);
         // The GTID list at the start of the first file is the position just before its first transaction: the oldest
         // position the server can still stream from.
         return first is null ? null : await ReadGtidAtFilePositionAsync(connection, new BinlogFilePosition(first, 4), cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlConnection connection, BinlogFilePosition position, CancellationToken cancellationToken)
+    public override async Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlProtocolConnection connection, BinlogFilePosition position, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand("SELECT BINLOG_GTID_POS(@file, @pos)", connection);
-        command.Parameters.AddWithValue("@file", position.FileName);
-        command.Parameters.AddWithValue("@pos", position.Position);
-        var text = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        var sql = FormattableString.Invariant($"SELECT BINLOG_GTID_POS({SqlSession.QuoteString(position.FileName)}, {position.Position})");
+        var text = await connection.QueryScalarAsync(sql, cancellationToken).ConfigureAwait(false);
         return text is null ? null : new ReplicationPosition(MariaDbGtidList.Parse(text));
     }
 

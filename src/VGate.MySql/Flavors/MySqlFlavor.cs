@@ -1,7 +1,7 @@
-using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
 using VGate.MySql.Replication;
 
 namespace VGate.MySql.Flavors;
@@ -30,22 +30,20 @@ internal sealed class MySqlFlavor : ServerFlavor
             "Turn GTIDs on (gtid_mode=ON with enforce_gtid_consistency=ON) so positions survive failover and resume exactly.");
     }
 
-    public override async Task<ReplicationPosition> ReadCurrentPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    public override async Task<ReplicationPosition> ReadCurrentPositionAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand("SELECT @@GLOBAL.gtid_executed", connection);
-        var text = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? "";
+        var text = await connection.QueryScalarAsync("SELECT @@GLOBAL.gtid_executed", cancellationToken).ConfigureAwait(false) ?? "";
         return new ReplicationPosition(MySqlGtidSet.Parse(text));
     }
 
-    public override async Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    public override async Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
     {
         // gtid_purged: the transactions no binlog holds any more; a dump must start at a position that includes them.
-        await using var command = new MySqlCommand("SELECT @@GLOBAL.gtid_purged", connection);
-        var text = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? "";
+        var text = await connection.QueryScalarAsync("SELECT @@GLOBAL.gtid_purged", cancellationToken).ConfigureAwait(false) ?? "";
         return new ReplicationPosition(MySqlGtidSet.Parse(text));
     }
 
-    public override Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlConnection connection, BinlogFilePosition position, CancellationToken cancellationToken) =>
+    public override Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlProtocolConnection connection, BinlogFilePosition position, CancellationToken cancellationToken) =>
         // MySQL has no function that maps a file offset to a GTID set; the tracker learns GTIDs as they stream.
         Task.FromResult<ReplicationPosition?>(null);
 

@@ -1,4 +1,3 @@
-using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
@@ -59,15 +58,15 @@ internal abstract class ServerFlavor
     /// The oldest GTID position a dump can still start from (MariaDB: the GTID list at the start of the first binlog the
     /// source has; MySQL: <c>gtid_purged</c>), or null when the source cannot tell. Named in purged-position errors.
     /// </summary>
-    public abstract Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlConnection connection, CancellationToken cancellationToken);
+    public abstract Task<ReplicationPosition?> ReadOldestPositionAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Reads the GTID position of everything the source has written so far.</summary>
-    public abstract Task<ReplicationPosition> ReadCurrentPositionAsync(MySqlConnection connection, CancellationToken cancellationToken);
+    public abstract Task<ReplicationPosition> ReadCurrentPositionAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken);
 
     /// <summary>
     /// For a file-position start, the GTID position that corresponds to it, when the flavor can tell; else null.
     /// </summary>
-    public abstract Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlConnection connection, BinlogFilePosition position, CancellationToken cancellationToken);
+    public abstract Task<ReplicationPosition?> ReadGtidAtFilePositionAsync(MySqlProtocolConnection connection, BinlogFilePosition position, CancellationToken cancellationToken);
 
     /// <summary>Session variables to set on the replication connection before the dump command.</summary>
     public abstract IEnumerable<string> SessionSetup(BinlogStartPosition start, ReplicationPosition? startGtid, TimeSpan heartbeat);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using MySqlConnector;
 using VGate.Secrets;
 
 namespace VGate.MySql.Protocol;
@@ -224,51 +223,6 @@ public sealed class MySqlConnectionOptions
         var reference = rest[(colon + 1)..(end + 1)];
         rest = string.Concat(rest.AsSpan(0, colon), rest.AsSpan(end + 1));
         return reference;
-    }
-
-    /// <summary>
-    /// Builds an equivalent MySqlConnector connection string (server, port or socket, credentials, TLS and RSA key settings,
-    /// connect timeout), for SQL queries done through MySqlConnector.
-    /// </summary>
-    public string ToMySqlConnectorConnectionString()
-    {
-        var builder = new MySqlConnectionStringBuilder
-        {
-            UserID = User,
-            Password = Password,
-            SslMode = SslMode switch
-            {
-                MySqlSslMode.None => MySqlConnector.MySqlSslMode.None,
-                MySqlSslMode.Preferred => MySqlConnector.MySqlSslMode.Preferred,
-                MySqlSslMode.Required => MySqlConnector.MySqlSslMode.Required,
-                MySqlSslMode.VerifyCA => MySqlConnector.MySqlSslMode.VerifyCA,
-                _ => MySqlConnector.MySqlSslMode.VerifyFull,
-            },
-            AllowPublicKeyRetrieval = AllowPublicKeyRetrieval,
-            ConnectionTimeout = (uint)Math.Max(1, Math.Ceiling(ConnectTimeout.TotalSeconds)),
-        };
-        if (UnixSocket is { Length: > 0 })
-        {
-            builder.Server = UnixSocket;
-            builder.ConnectionProtocol = MySqlConnectionProtocol.UnixSocket;
-        }
-        else
-        {
-            builder.Server = Host;
-            builder.Port = (uint)Port;
-        }
-
-        if (Database is { Length: > 0 })
-            builder.Database = Database;
-        if (SslCaFile is not null)
-            builder.SslCa = SslCaFile;
-        if (SslCertFile is not null)
-            builder.SslCert = SslCertFile;
-        if (SslKeyFile is not null)
-            builder.SslKey = SslKeyFile;
-        if (ServerRsaPublicKeyFile is not null)
-            builder.ServerRsaPublicKeyFile = ServerRsaPublicKeyFile;
-        return builder.ConnectionString;
     }
 
     /// <summary>A URI describing these options with the password replaced by <c>***</c>.</summary>

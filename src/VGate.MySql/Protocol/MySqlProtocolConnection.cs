@@ -215,10 +215,27 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     /// empty list when the statement returns no result set. Further result sets are read and discarded.
     /// </summary>
     /// <exception cref="MySqlServerException">The server answered with ERR.</exception>
-    public async Task<IReadOnlyList<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string?[]>> QueryAsync(string sql, CancellationToken cancellationToken = default) =>
+        (await QueryResultAsync(sql, cancellationToken).ConfigureAwait(false)).Rows;
+
+    /// <summary>
+    /// Runs a query with COM_QUERY and returns its first result set, column names included, values as the server's text
+    /// (NULL as <c>null</c>); an empty result when the statement returns no result set. Further result sets are read and
+    /// discarded.
+    /// </summary>
+    /// <exception cref="MySqlServerException">The server answered with ERR.</exception>
+    public async Task<SqlResult> QueryResultAsync(string sql, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return await RunQueryAsync(sql, collect: true, cancellationToken).ConfigureAwait(false) ?? [];
+        return await RunQueryAsync(sql, collect: true, cancellationToken).ConfigureAwait(false) ?? SqlResult.Empty;
+    }
+
+    /// <summary>The first value of the first row of <paramref name="sql"/>'s result, or null (no row, or NULL).</summary>
+    /// <exception cref="MySqlServerException">The server answered with ERR.</exception>
+    public async Task<string?> QueryScalarAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        var rows = (await QueryResultAsync(sql, cancellationToken).ConfigureAwait(false)).Rows;
+        return rows.Count > 0 && rows[0].Length > 0 ? rows[0][0] : null;
     }
 
     /// <summary>
@@ -408,13 +425,13 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     private static string ClientVersion =>
         typeof(MySqlProtocolConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    private async Task<List<string?[]>?> RunQueryAsync(string sql, bool collect, CancellationToken cancellationToken)
+    private async Task<SqlResult?> RunQueryAsync(string sql, bool collect, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var command = new PayloadBuilder(sql.Length + 8).WriteByte(ComQuery).WriteString(sql);
         await WriteCommandAsync(command.Payload, cancellationToken).ConfigureAwait(false);
 
-        List<string?[]>? rows = null;
+        SqlResult? result = null;
         while (true)
         {
             var packet = await _channel.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
@@ -426,13 +443,13 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
             }
             else
             {
-                var target = collect && rows is null ? new List<string?[]>() : null;
+                var target = collect && result is null ? new SqlResult(new string[columnCount], []) : null;
                 status = await ReadResultSetAsync(columnCount, target, cancellationToken).ConfigureAwait(false);
-                rows ??= target;
+                result ??= target;
             }
 
             if ((status & ServerStatus.MoreResultsExist) == 0)
-                return rows;
+                return result;
         }
     }
 
@@ -458,13 +475,15 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     }
 
     // Text result set: https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_query_response_text_resultset.html
-    private async Task<ServerStatus> ReadResultSetAsync(int columnCount, List<string?[]>? rows, CancellationToken cancellationToken)
+    private async Task<ServerStatus> ReadResultSetAsync(int columnCount, SqlResult? result, CancellationToken cancellationToken)
     {
         for (var i = 0; i < columnCount; i++)
         {
             var definition = await _channel.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
             if (ErrorPayload.IsError(definition.Span))
                 throw ErrorPayload.Create(definition.Span).ToException();
+            if (result is not null)
+                result.ColumnNames[i] = ReadColumnName(definition.Span);
         }
 
         if (!DeprecateEof)
@@ -479,8 +498,18 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
             var packet = await _channel.ReadPacketAsync(cancellationToken).ConfigureAwait(false);
             if (TryReadResultSetEnd(packet.Span, DeprecateEof, out var status))
                 return status;
-            rows?.Add(ParseTextRow(packet.Span, columnCount));
+            result?.RowList.Add(ParseTextRow(packet.Span, columnCount));
         }
+    }
+
+    // Column Definition 41: catalog, schema, table, org_table, then the name as the query labels it.
+    // https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_query_response_text_resultset_column_definition.html
+    private static string ReadColumnName(ReadOnlySpan<byte> definition)
+    {
+        var reader = new PacketReader(definition);
+        for (var i = 0; i < 4; i++)
+            reader.Skip(reader.ReadLengthEncodedLength());
+        return reader.ReadLengthEncodedString();
     }
 
     private static bool TryReadResultSetEnd(ReadOnlySpan<byte> packet, bool deprecateEof, out ServerStatus status)

@@ -1,5 +1,4 @@
 using System.Text;
-using MySqlConnector;
 
 namespace VGate.MySql.Protocol;
 
@@ -24,18 +23,6 @@ public static class SqlSession
 
     /// <summary>The statement that pins <see cref="SqlMode"/> for the session.</summary>
     public const string SetSqlModeStatement = "SET SESSION sql_mode = '" + SqlMode + "'";
-
-    /// <summary>
-    /// Opens a MySqlConnector connection and pins the session's <c>sql_mode</c> (also after a pooled connection was
-    /// reset, which restores the global mode).
-    /// </summary>
-    public static async Task OpenAsync(MySqlConnection connection, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new MySqlCommand(SetSqlModeStatement, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>A backquoted identifier, inner backquotes doubled: <c>a`b</c> → <c>`a``b`</c>.</summary>
     public static string QuoteIdentifier(string name)

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Flavors;
@@ -233,67 +232,7 @@ public sealed class BinlogClient : IBinlogEventReader
 
     private async Task<SessionInfo> PrepareAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            return await PrepareCoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (MySqlException ex) when (!IsClientSide(ex))
-        {
-            // A server error on the SQL side (access denied, missing privilege): report it like one from our protocol code.
-            throw MySqlServerException.FromConnector(ex);
-        }
-        catch (MySqlException ex)
-        {
-            throw ReplicationException.ConnectionLost($"could not talk to {_options.Connection.Endpoint}: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>
-    /// True for MySqlConnector's own errors (could not connect, connection lost: codes below 1000, the CR_* range
-    /// 2000–2999, and 1042), false for errors the server sent.
-    /// </summary>
-    private static bool IsClientSide(MySqlException exception) =>
-        exception.ErrorCode == MySqlErrorCode.UnableToConnectToHost || exception.Number is < 1000 or (>= 2000 and < 3000);
-
-    private async Task<SessionInfo> PrepareCoreAsync(CancellationToken cancellationToken)
-    {
         var connectionOptions = _options.Connection;
-        ServerFlavor flavor;
-        ReplicationPosition? startGtid;
-        bool checksum;
-
-        await using (var sql = new MySqlConnection(connectionOptions.ToMySqlConnectorConnectionString()))
-        {
-            await SqlSession.OpenAsync(sql, cancellationToken).ConfigureAwait(false);
-            ServerVersion = sql.ServerVersion;
-            flavor = ServerFlavor.Detect(await ScalarStringAsync(sql, "SELECT VERSION()", cancellationToken).ConfigureAwait(false) ?? "");
-            IsMariaDb = flavor is MariaDbFlavor;
-            var variables = await ReadVariablesAsync(sql, flavor.PrerequisiteVariables, cancellationToken).ConfigureAwait(false);
-            if (_options.CheckPrerequisites)
-                flavor.CheckPrerequisites(variables);
-            checksum = variables.TryGetValue("binlog_checksum", out var alg) && !alg.Equals("NONE", StringComparison.OrdinalIgnoreCase);
-
-            var start = _options.Start;
-            if (start.IsCurrent)
-            {
-                startGtid = await flavor.ReadCurrentPositionAsync(sql, cancellationToken).ConfigureAwait(false);
-            }
-            else if (start.File is { } file)
-            {
-                await CheckFileExistsAsync(sql, file, cancellationToken).ConfigureAwait(false);
-                startGtid = await flavor.ReadGtidAtFilePositionAsync(sql, file, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var requested = start.Gtid!.Value;
-                var expected = flavor is MariaDbFlavor ? PositionFlavor.MariaDb : PositionFlavor.MySql56;
-                if (requested.Flavor != expected)
-                    throw new ArgumentException(
-                        $"The start position {requested} is a {requested.Flavor} position but the source is {flavor.Name} ({ServerVersion}).");
-                startGtid = requested;
-            }
-        }
-
         MySqlProtocolConnection connection;
         try
         {
@@ -303,6 +242,51 @@ public sealed class BinlogClient : IBinlogEventReader
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or TimeoutException)
         {
             throw ReplicationException.ConnectionLost($"could not open the replication connection to {connectionOptions.Endpoint}: {ex.Message}", ex);
+        }
+
+        try
+        {
+            return await PrepareSessionAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // The prerequisite checks and position queries run on the replication connection itself, before the dump command:
+    // one login per session, and every statement goes through VGate's own protocol code, which never sends a password
+    // in clear text over TLS whose certificate it did not verify.
+    private async Task<SessionInfo> PrepareSessionAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
+    {
+        ServerVersion = connection.ServerVersion;
+        var flavor = ServerFlavor.Detect(await connection.QueryScalarAsync("SELECT VERSION()", cancellationToken).ConfigureAwait(false) ?? "");
+        IsMariaDb = flavor is MariaDbFlavor;
+        var variables = await ReadVariablesAsync(connection, flavor.PrerequisiteVariables, cancellationToken).ConfigureAwait(false);
+        if (_options.CheckPrerequisites)
+            flavor.CheckPrerequisites(variables);
+        var checksum = variables.TryGetValue("binlog_checksum", out var alg) && !alg.Equals("NONE", StringComparison.OrdinalIgnoreCase);
+
+        ReplicationPosition? startGtid;
+        var start = _options.Start;
+        if (start.IsCurrent)
+        {
+            startGtid = await flavor.ReadCurrentPositionAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        else if (start.File is { } file)
+        {
+            await CheckFileExistsAsync(connection, file, cancellationToken).ConfigureAwait(false);
+            startGtid = await flavor.ReadGtidAtFilePositionAsync(connection, file, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var requested = start.Gtid!.Value;
+            var expected = flavor is MariaDbFlavor ? PositionFlavor.MariaDb : PositionFlavor.MySql56;
+            if (requested.Flavor != expected)
+                throw new ArgumentException(
+                    $"The start position {requested} is a {requested.Flavor} position but the source is {flavor.Name} ({ServerVersion}).");
+            startGtid = requested;
         }
 
         _connection = connection;
@@ -332,28 +316,21 @@ public sealed class BinlogClient : IBinlogEventReader
     {
         try
         {
-            await using var sql = new MySqlConnection(_options.Connection.ToMySqlConnectorConnectionString());
-            await sql.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var sql = await MySqlProtocolConnection.ConnectAsync(_options.Connection, cancellationToken).ConfigureAwait(false);
             return await flavor.ReadOldestPositionAsync(sql, cancellationToken).ConfigureAwait(false) is { } oldest
                 ? error.WithOldestAvailable(oldest)
                 : error;
         }
-        catch (Exception ex) when (ex is MySqlException or IOException or TimeoutException or FormatException or InvalidCastException)
+        catch (Exception ex) when (SourceSqlErrors.IsSourceFailure(ex))
         {
             Log.OldestPositionUnknown(_logger, ex.Message);
             return error;
         }
     }
 
-    private static async Task CheckFileExistsAsync(MySqlConnection sql, BinlogFilePosition file, CancellationToken cancellationToken)
+    private static async Task CheckFileExistsAsync(MySqlProtocolConnection sql, BinlogFilePosition file, CancellationToken cancellationToken)
     {
-        var files = new List<string>();
-        await using (var command = new MySqlCommand("SHOW BINARY LOGS", sql))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                files.Add(reader.GetString(0));
-        }
+        var files = (await sql.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false)).Select(row => row[0] ?? "").ToList();
         if (files.Contains(file.FileName, StringComparer.Ordinal))
             return;
         var error = MySqlServerException.Create(1236, "HY000", $"Binlog file '{file.FileName}' is not among the source's binlogs ({string.Join(", ", files)}).");
@@ -361,20 +338,12 @@ public sealed class BinlogClient : IBinlogEventReader
         throw purged ? ReplicationException.PositionPurged(file.ToString(), error) : ReplicationException.PositionNotFound(file.ToString(), error);
     }
 
-    private static async Task<string?> ScalarStringAsync(MySqlConnection sql, string text, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand(text, sql);
-        return (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<Dictionary<string, string>> ReadVariablesAsync(MySqlConnection sql, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, string>> ReadVariablesAsync(MySqlProtocolConnection sql, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var list = string.Join(",", names.Select(n => "'" + n + "'"));
-        await using var command = new MySqlCommand($"SHOW GLOBAL VARIABLES WHERE Variable_name IN ({list})", sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result[reader.GetString(0)] = reader.IsDBNull(1) ? "" : reader.GetString(1);
+        var list = string.Join(",", names.Select(SqlSession.QuoteString));
+        foreach (var row in await sql.QueryAsync($"SHOW GLOBAL VARIABLES WHERE Variable_name IN ({list})", cancellationToken).ConfigureAwait(false))
+            result[row[0] ?? ""] = row[1] ?? "";
         return result;
     }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MySqlConnector;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Positions;
@@ -155,13 +154,7 @@ public sealed class PreparedXaReader
 
     private async Task<List<string>> ListBinlogFilesAsync(CancellationToken cancellationToken)
     {
-        var files = new List<string>();
-        await using var connection = new MySqlConnection(_source.ToMySqlConnectorConnectionString());
-        await SqlSession.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
-        await using var command = new MySqlCommand("SHOW BINARY LOGS", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            files.Add(reader.GetString(0));
-        return files;
+        await using var connection = await MySqlProtocolConnection.ConnectAsync(_source, cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false)).Select(row => row[0] ?? "").ToList();
     }
 }

@@ -1,4 +1,3 @@
-using MySqlConnector;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
 
@@ -104,11 +103,10 @@ public sealed class SharedBinlogReaders
         ReplicationPosition current;
         try
         {
-            await using var sql = new MySqlConnection(options.Connection.ToMySqlConnectorConnectionString());
-            await SqlSession.OpenAsync(sql, cancellationToken).ConfigureAwait(false);
+            await using var sql = await MySqlProtocolConnection.ConnectAsync(options.Connection, cancellationToken).ConfigureAwait(false);
             current = await flavor.ReadCurrentPositionAsync(sql, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MySqlException or IOException or TimeoutException or FormatException or InvalidCastException)
+        catch (Exception ex) when (SourceSqlErrors.IsSourceFailure(ex))
         {
             return null;
         }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Binlogdata;
 using Google.Protobuf;
-using MySqlConnector;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
 using VGate.VStreamer.Filtering;
@@ -120,11 +119,8 @@ internal sealed class CopyPhaseRunner
     private async Task<List<CopyTable>> PrepareAsync(bool hasPosition, CancellationToken cancellationToken)
     {
         CopySchemaLoader schema;
-        await using (var connection = new MySqlConnection(_options.Source.ToMySqlConnectorConnectionString()))
-        {
-            await SqlSession.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (var connection = await MySqlProtocolConnection.ConnectAsync(_options.Source, cancellationToken).ConfigureAwait(false))
             schema = await CopySchemaLoader.LoadAsync(connection, _options.Database, cancellationToken).ConfigureAwait(false);
-        }
         var requests = CopyTableSelection.Select(schema.TableNames, _options.Filter, _planner, _options.TablesToCopy, _options.TablePKs, hasPosition);
         return requests.Select(r =>
         {

@@ -1,4 +1,5 @@
-using MySqlConnector;
+using System.Globalization;
+using VGate.MySql.Protocol;
 using VGate.VStreamer.Schema;
 
 namespace VGate.VStreamer.CopyPhase;
@@ -21,7 +22,7 @@ internal sealed class CopySchemaLoader
     /// <summary>The base tables of the database, in ordinal (case-sensitive) name order.</summary>
     public IReadOnlyList<string> TableNames => _columns.Keys.Order(StringComparer.Ordinal).ToList();
 
-    public static async Task<CopySchemaLoader> LoadAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
+    public static async Task<CopySchemaLoader> LoadAsync(MySqlProtocolConnection connection, string database, CancellationToken cancellationToken)
     {
         const string ColumnsSql = """
             SELECT c.TABLE_NAME, c.COLUMN_NAME, LOWER(c.DATA_TYPE), c.COLUMN_TYPE, c.IS_NULLABLE = 'YES',
@@ -31,59 +32,50 @@ internal sealed class CopySchemaLoader
                    COALESCE(LOWER(c.COLUMN_DEFAULT) LIKE 'current_timestamp%', 0)
             FROM information_schema.COLUMNS c
             JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-            WHERE c.TABLE_SCHEMA = @database AND t.TABLE_TYPE = 'BASE TABLE'
+            WHERE c.TABLE_SCHEMA = {0} AND t.TABLE_TYPE = 'BASE TABLE'
             ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
             """;
         const string IndexesSql = """
             SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME
             FROM information_schema.STATISTICS
-            WHERE TABLE_SCHEMA = @database AND NON_UNIQUE = 0
+            WHERE TABLE_SCHEMA = {0} AND NON_UNIQUE = 0
             ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
             """;
         // Ids by name, not joined in SQL: MariaDB's UCA 14.0 collations are not in COLLATIONS under a column's name (CollationIds).
         var collationIds = await CollationIds.LoadAsync(connection, cancellationToken).ConfigureAwait(false);
+        var schemaLiteral = SqlSession.QuoteString(database);
         var columns = new Dictionary<string, List<InformationSchemaColumn>>(StringComparer.Ordinal);
-        await using (var command = new MySqlCommand(ColumnsSql, connection))
+        foreach (var row in await connection.QueryAsync(string.Format(CultureInfo.InvariantCulture, ColumnsSql, schemaLiteral), cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("@database", database);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var table = row[0]!;
+            if (!columns.TryGetValue(table, out var list))
+                columns[table] = list = [];
+            list.Add(new InformationSchemaColumn
             {
-                var table = reader.GetString(0);
-                if (!columns.TryGetValue(table, out var list))
-                    columns[table] = list = [];
-                list.Add(new InformationSchemaColumn
-                {
-                    Name = reader.GetString(1),
-                    DataType = reader.GetString(2),
-                    ColumnType = reader.GetString(3),
-                    IsNullable = reader.GetInt64(4) != 0,
-                    OctetLength = NullableInt64(reader, 5),
-                    NumericPrecision = NullableInt64(reader, 6),
-                    NumericScale = NullableInt64(reader, 7),
-                    DatetimePrecision = NullableInt64(reader, 8),
-                    CharsetName = reader.IsDBNull(9) ? null : reader.GetString(9),
-                    CollationName = reader.IsDBNull(10) ? null : reader.GetString(10),
-                    CollationId = reader.IsDBNull(10) ? 0 : collationIds.GetValueOrDefault(reader.GetString(10)),
-                    ColumnKey = reader.IsDBNull(12) ? "" : reader.GetString(12),
-                    Extra = reader.IsDBNull(13) ? "" : reader.GetString(13),
-                    HasDefault = reader.GetInt64(14) != 0,
-                    DefaultIsNow = reader.GetInt64(15) != 0,
-                });
-            }
+                Name = row[1]!,
+                DataType = row[2]!,
+                ColumnType = row[3]!,
+                IsNullable = Flag(row[4]),
+                OctetLength = NullableInt64(row[5]),
+                NumericPrecision = NullableInt64(row[6]),
+                NumericScale = NullableInt64(row[7]),
+                DatetimePrecision = NullableInt64(row[8]),
+                CharsetName = row[9],
+                CollationName = row[10],
+                CollationId = row[10] is { } collation ? collationIds.GetValueOrDefault(collation) : 0,
+                ColumnKey = row[12] ?? "",
+                Extra = row[13] ?? "",
+                HasDefault = Flag(row[14]),
+                DefaultIsNow = Flag(row[15]),
+            });
         }
         var indexes = new Dictionary<string, List<IndexColumn>>(StringComparer.Ordinal);
-        await using (var command = new MySqlCommand(IndexesSql, connection))
+        foreach (var row in await connection.QueryAsync(string.Format(CultureInfo.InvariantCulture, IndexesSql, schemaLiteral), cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("@database", database);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var table = reader.GetString(0);
-                if (!indexes.TryGetValue(table, out var list))
-                    indexes[table] = list = [];
-                list.Add(new IndexColumn(reader.GetString(1), reader.GetString(2)));
-            }
+            var table = row[0]!;
+            if (!indexes.TryGetValue(table, out var list))
+                indexes[table] = list = [];
+            list.Add(new IndexColumn(row[1]!, row[2]!));
         }
         return new CopySchemaLoader(columns, indexes);
     }
@@ -120,8 +112,10 @@ internal sealed class CopySchemaLoader
         return new CopyTableSchema(table, copyColumns, keyIndexes, key.Name);
     }
 
-    private static long? NullableInt64(MySqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+    private static long? NullableInt64(string? text) => text is null ? null : long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    // A boolean expression's value as the server prints it: 0 or 1 (NULL counts as false).
+    private static bool Flag(string? text) => text is not null && long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) != 0;
 
     private sealed record IndexColumn(string IndexName, string ColumnName);
 }

@@ -1,4 +1,6 @@
-using MySqlConnector;
+using System.Globalization;
+using VGate.MySql;
+using VGate.MySql.Protocol;
 
 namespace VGate.VStreamer.Schema;
 
@@ -17,7 +19,7 @@ internal static class CollationIds
     private const int BadFieldError = 1054;
 
     /// <summary>Every collation name of the server with its id (ordinal, case-insensitive names).</summary>
-    public static async Task<Dictionary<string, int>> LoadAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, int>> LoadAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
     {
         var ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         await ReadAsync(connection, "SELECT COLLATION_NAME, ID FROM information_schema.COLLATIONS WHERE ID IS NOT NULL", ids, cancellationToken)
@@ -27,21 +29,19 @@ internal static class CollationIds
             await ReadAsync(connection, "SELECT FULL_COLLATION_NAME, ID FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY", ids, cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (MySqlException ex) when (ex.Number == BadFieldError)
+        catch (MySqlServerException ex) when (ex.ErrorCode == BadFieldError)
         {
             // MySQL and MariaDB before 10.10: every collation has its own row in COLLATIONS.
         }
         return ids;
     }
 
-    private static async Task ReadAsync(MySqlConnection connection, string sql, Dictionary<string, int> ids, CancellationToken cancellationToken)
+    private static async Task ReadAsync(MySqlProtocolConnection connection, string sql, Dictionary<string, int> ids, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var row in await connection.QueryAsync(sql, cancellationToken).ConfigureAwait(false))
         {
-            if (!reader.IsDBNull(0) && !reader.IsDBNull(1))
-                ids[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+            if (row[0] is { } name && row[1] is { } id)
+                ids[name] = int.Parse(id, NumberStyles.Integer, CultureInfo.InvariantCulture);
         }
     }
 }

@@ -1,9 +1,10 @@
-using MySqlConnector;
+using System.Globalization;
+using VGate.MySql.Protocol;
 
 namespace VGate.VStreamer.Schema;
 
 /// <summary>
-/// The current information_schema description of one database's tables, loaded through MySqlConnector and reloaded
+/// The current information_schema description of one database's tables, loaded over VGate's own protocol connection and reloaded
 /// after DDL. Immutable: a reload builds a new catalog.
 /// </summary>
 internal sealed class SchemaCatalog
@@ -29,7 +30,7 @@ internal sealed class SchemaCatalog
     public IReadOnlyList<CatalogColumn>? GetColumns(string table) => _tables.GetValueOrDefault(table);
 
     /// <summary>Reads every base table's columns of <paramref name="database"/>.</summary>
-    public static async Task<SchemaCatalog> LoadAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
+    public static async Task<SchemaCatalog> LoadAsync(MySqlProtocolConnection connection, string database, CancellationToken cancellationToken)
     {
         const string Sql = """
             SELECT c.TABLE_NAME, c.COLUMN_NAME, LOWER(c.DATA_TYPE), c.COLUMN_TYPE, c.COLUMN_KEY, LOWER(c.EXTRA),
@@ -37,29 +38,21 @@ internal sealed class SchemaCatalog
                    COALESCE(LOWER(c.COLUMN_DEFAULT) LIKE 'current_timestamp%', 0)
             FROM information_schema.COLUMNS c
             JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-            WHERE c.TABLE_SCHEMA = @database AND t.TABLE_TYPE = 'BASE TABLE'
+            WHERE c.TABLE_SCHEMA = {0} AND t.TABLE_TYPE = 'BASE TABLE'
             ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
             """;
         var tables = new Dictionary<string, List<CatalogColumn>>(StringComparer.Ordinal);
-        await using (var command = new MySqlCommand(Sql, connection))
+        var sql = string.Format(CultureInfo.InvariantCulture, Sql, SqlSession.QuoteString(database));
+        foreach (var row in await connection.QueryAsync(sql, cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("@database", database);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var table = reader.GetString(0);
-                if (!tables.TryGetValue(table, out var columns))
-                    tables[table] = columns = [];
-                columns.Add(new CatalogColumn(
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.IsDBNull(4) ? "" : reader.GetString(4),
-                    reader.IsDBNull(5) ? "" : reader.GetString(5),
-                    reader.GetInt64(6) != 0,
-                    reader.GetInt64(7) != 0));
-            }
+            var table = row[0]!;
+            if (!tables.TryGetValue(table, out var columns))
+                tables[table] = columns = [];
+            columns.Add(new CatalogColumn(row[1]!, row[2]!, row[3]!, row[4] ?? "", row[5] ?? "", Flag(row[6]), Flag(row[7])));
         }
         return new SchemaCatalog(database, tables.ToDictionary(p => p.Key, p => (IReadOnlyList<CatalogColumn>)p.Value, StringComparer.Ordinal));
     }
+
+    // A boolean expression's value as the server prints it: 0 or 1 (NULL counts as false).
+    private static bool Flag(string? text) => text is not null && long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) != 0;
 }

@@ -8,8 +8,9 @@ namespace VGate.Gateway.Tests.Health;
 /// <summary>Reading replication status rows, ranking sources, and the order in which a shard stream tries them.</summary>
 public sealed class SourceHealthTests
 {
-    private static Dictionary<string, object?> Row(params (string Column, object? Value)[] cells) =>
-        cells.ToDictionary(c => c.Column, c => c.Value, StringComparer.OrdinalIgnoreCase);
+    // A row as the server's text protocol gives it: every value as text, NULL as null.
+    private static Dictionary<string, string?> Row(params (string Column, object? Value)[] cells) =>
+        cells.ToDictionary(c => c.Column, c => Convert.ToString(c.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
 
     [Fact]
     public void Read_MariaDbReplicaRunning_LagFromSecondsBehindMaster()

@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using VGate.MySql;
 using VGate.MySql.Protocol;
 using VGate.Testing;
+using VGate.Testing.Network;
 
 namespace VGate.IntegrationTests.Protocol;
 
@@ -119,6 +120,50 @@ public sealed class SourceTlsTests(ClearPasswordServerFixture fixture) : IClassF
         // comes from the server (1045), not from VGate.
         var user = await CreatePamUserAsync();
         var options = MySqlConnectionOptions.Parse(Uri($"?ssl-ca={System.Uri.EscapeDataString(fixture.Tls.CaCertificateFile)}", user, "Pam/?@#%Secret"));
+
+        var ex = await Assert.ThrowsAsync<MySqlServerException>(() => MySqlProtocolConnection.ConnectAsync(options, Timeout()));
+
+        Assert.Equal(1045, ex.ErrorCode);
+    }
+
+    // Every connection VGate opens to a source (binlog, schema, positions, health checks, copy phase, SHOW TABLES,
+    // prepared XA) is a MySqlProtocolConnection. The tests above reach the server on loopback; these reach it through a
+    // proxy on one of this machine's own non-loopback addresses, so the client sees a peer that could be a man in the
+    // middle (some clients, MySqlConnector among them, trust loopback peers with a clear-text password), and traffic
+    // stays on this machine.
+    private static TcpFaultProxy StartRemoteLookingProxy(int port)
+    {
+        var address = LocalAddresses.FirstNonLoopbackIPv4()
+            ?? throw new InvalidOperationException("This machine has no non-loopback IPv4 interface; the test needs one to look remote to the client.");
+        return TcpFaultProxy.Start(MariaDbServer.Host, port, new ProxyOptions { ListenAddress = address });
+    }
+
+    private static string RemoteUri(TcpFaultProxy proxy, string query, string user, string password) =>
+        $"mysql://{user}:{System.Uri.EscapeDataString(password)}@{proxy.Host}:{proxy.Port}{query}";
+
+    [ServerTheory]
+    [InlineData("?ssl-mode=required")]
+    [InlineData("?ssl-mode=preferred")]
+    public async Task ConnectAsync_ClearPasswordPluginOverUnverifiedTlsToARemotePeer_RefusesToSendIt(string query)
+    {
+        var user = await CreatePamUserAsync();
+        await using var proxy = StartRemoteLookingProxy(fixture.Server.Port);
+        var options = MySqlConnectionOptions.Parse(RemoteUri(proxy, query, user, "Pam/?@#%Secret"));
+
+        var ex = await Assert.ThrowsAsync<AuthenticationException>(() => MySqlProtocolConnection.ConnectAsync(options, Timeout()));
+
+        Assert.Contains("mysql_clear_password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pam/", ex.Message, StringComparison.Ordinal);
+        Assert.True(proxy.AcceptedConnections > 0, "the connection went through the proxy");
+    }
+
+    [ServerFact]
+    public async Task ConnectAsync_ClearPasswordPluginOverVerifiedTlsToARemotePeer_SendsItAndTheServerDecides()
+    {
+        var user = await CreatePamUserAsync();
+        await using var proxy = StartRemoteLookingProxy(fixture.Server.Port);
+        var options = MySqlConnectionOptions.Parse(
+            RemoteUri(proxy, $"?ssl-ca={System.Uri.EscapeDataString(fixture.Tls.CaCertificateFile)}", user, "Pam/?@#%Secret"));
 
         var ex = await Assert.ThrowsAsync<MySqlServerException>(() => MySqlProtocolConnection.ConnectAsync(options, Timeout()));
 

@@ -1,4 +1,3 @@
-using MySqlConnector;
 using VGate.MySql.Protocol;
 using MySqlSslMode = VGate.MySql.Protocol.MySqlSslMode;
 
@@ -219,38 +218,5 @@ public sealed class MySqlConnectionOptionsTests
 
         Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
         Assert.Equal("mysql://repl:***@db1:3307?ssl-mode=verify-ca&ssl-ca=%2Fca.pem", text);
-    }
-
-    [Fact]
-    public void ToMySqlConnectorConnectionString_Tcp_IsEquivalent()
-    {
-        var options = MySqlConnectionOptions.Parse(
-            "mysql://re%3Bpl:p%3Bw%3D@db1:3307/inv?ssl-mode=verify-full&ssl-ca=/ca.pem&ssl-cert=/c.pem&ssl-key=/k.pem&server-public-key-path=/rsa.pem&allow-public-key-retrieval=true&connect-timeout=7");
-
-        var builder = new MySqlConnectionStringBuilder(options.ToMySqlConnectorConnectionString());
-
-        Assert.Equal("db1", builder.Server);
-        Assert.Equal(3307u, builder.Port);
-        Assert.Equal("re;pl", builder.UserID);
-        Assert.Equal("p;w=", builder.Password);
-        Assert.Equal("inv", builder.Database);
-        Assert.Equal(MySqlConnector.MySqlSslMode.VerifyFull, builder.SslMode);
-        Assert.Equal("/ca.pem", builder.SslCa);
-        Assert.Equal("/c.pem", builder.SslCert);
-        Assert.Equal("/k.pem", builder.SslKey);
-        Assert.Equal("/rsa.pem", builder.ServerRsaPublicKeyFile);
-        Assert.True(builder.AllowPublicKeyRetrieval);
-        Assert.Equal(7u, builder.ConnectionTimeout);
-    }
-
-    [Fact]
-    public void ToMySqlConnectorConnectionString_UnixSocket_UsesSocketProtocol()
-    {
-        var options = MySqlConnectionOptions.Parse("mysql://u:p@localhost?socket=/run/mysqld/mysqld.sock&ssl-mode=none");
-        var builder = new MySqlConnectionStringBuilder(options.ToMySqlConnectorConnectionString());
-
-        Assert.Equal("/run/mysqld/mysqld.sock", builder.Server);
-        Assert.Equal(MySqlConnectionProtocol.UnixSocket, builder.ConnectionProtocol);
-        Assert.Equal(MySqlConnector.MySqlSslMode.None, builder.SslMode);
     }
 }

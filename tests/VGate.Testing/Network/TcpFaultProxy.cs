@@ -56,14 +56,15 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         _targetHost = targetHost;
         _targetPort = targetPort;
         _options = options;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(options.ListenAddress ?? IPAddress.Loopback, 0);
         _listener.Start();
+        Host = ((IPEndPoint)_listener.LocalEndpoint).Address.ToString();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The proxy's address (always loopback).</summary>
-    public const string Host = "127.0.0.1";
+    /// <summary>The proxy's address: loopback unless <see cref="ProxyOptions.ListenAddress"/> says otherwise.</summary>
+    public string Host { get; }
 
     /// <summary>The port the proxy listens on.</summary>
     public int Port { get; }
@@ -94,7 +95,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     public ProxyDirection Stalled =>
         (_toTarget.IsClosed ? ProxyDirection.ToTarget : ProxyDirection.None) | (_toClient.IsClosed ? ProxyDirection.ToClient : ProxyDirection.None);
 
-    /// <summary>Starts a proxy on a free loopback port that forwards to <paramref name="targetHost"/>:<paramref name="targetPort"/>.</summary>
+    /// <summary>Starts a proxy on a free port (of loopback by default) that forwards to <paramref name="targetHost"/>:<paramref name="targetPort"/>.</summary>
     public static TcpFaultProxy Start(string targetHost, int targetPort, ProxyOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetHost);
@@ -384,6 +385,13 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 /// <summary>Settings of a <see cref="TcpFaultProxy"/>.</summary>
 public sealed record ProxyOptions
 {
+    /// <summary>
+    /// The local address to listen on; null means loopback. A test that needs a client to see a non-loopback peer (as a
+    /// man in the middle would be) uses one of this machine's own addresses (<see cref="LocalAddresses"/>), so traffic
+    /// still never leaves the machine.
+    /// </summary>
+    public IPAddress? ListenAddress { get; init; }
+
     /// <summary>Makes one rewriter per connection for the bytes going to the client; null forwards them unchanged.</summary>
     public Func<IStreamRewriter>? ToClientRewriter { get; init; }
 }

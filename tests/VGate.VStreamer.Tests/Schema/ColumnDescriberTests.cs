@@ -33,7 +33,7 @@ public sealed class ColumnDescriberTests(MariaDbFixture fixture) : IClassFixture
             if (binlogEvent is TableMapEvent map && map.Table == table)
                 captured = map.Columns;
         }
-        await using var connection = await server.OpenConnectionAsync();
+        await using var connection = await MySqlProtocolConnection.ConnectAsync(MySqlConnectionOptions.Parse(server.ReplicationUri.ToString()));
         return (captured!, await SchemaCatalog.LoadAsync(connection, db, deadline.Token));
     }
 
@@ -104,7 +104,7 @@ public sealed class ColumnDescriberTests(MariaDbFixture fixture) : IClassFixture
         var db = await fixture.CreateDatabaseAsync();
         var (columns, _) = await CaptureAsync(db, "altered", "id INT PRIMARY KEY, v VARCHAR(10)", "1, 'a'");
         await fixture.Server.ExecuteAsync($"ALTER TABLE {db}.altered MODIFY v VARCHAR(30)");
-        await using var connection = await fixture.Server.OpenConnectionAsync();
+        await using var connection = await MySqlProtocolConnection.ConnectAsync(MySqlConnectionOptions.Parse(fixture.Server.ReplicationUri.ToString()));
         var catalog = await SchemaCatalog.LoadAsync(connection, db, CancellationToken.None);
 
         var v = ColumnDescriber.Describe(columns[1], catalog.GetColumns("altered")![1]);
