@@ -46,10 +46,15 @@ public static class KafkaSinkCommand
                                        (default __debezium_unavailable_value)
           --skip-statement-dml true|false   skip statement-based DML instead of stopping (default false)
           --schema-changes true|false  DDL records in topic PREFIX (default false)
-          --decimal-handling MODE      precise (default), string or double
+          --decimal-handling MODE      string (default), precise or double
           --binary-handling MODE       base64 (default), base64-string, base64-url-safe or hex
           --time-precision MODE        adaptive_time_microseconds (default), connect or iso_string
           --bigint-unsigned-handling MODE   string (default), long or precise
+          --float-handling MODE        FLOAT as double (default) or float
+          --bits-byte-order ORDER      BIT(n>1) bytes big-endian (default) or little-endian
+          --include-unknown-datatypes true|false   spatial columns as bytes instead of left out (default false)
+          --geometry-struct true|false spatial columns as Debezium MySQL's Geometry struct (default false)
+          --copy-row-op OP             copy-phase rows: create (default, op c) or read (op r, snapshot "true")
           --heartbeat-topic-prefix P   heartbeat topic is P.PREFIX (default __debezium-heartbeat)
 
         kafka:

@@ -58,7 +58,7 @@ internal sealed class ColumnConverter
             case ColumnKind.Float32:
                 _schemaType = "float";
                 break;
-            case ColumnKind.Float64 or ColumnKind.DecimalDouble:
+            case ColumnKind.Float64 or ColumnKind.DecimalDouble or ColumnKind.Float32AsDouble:
                 _schemaType = "double";
                 break;
             case ColumnKind.Boolean:
@@ -106,10 +106,10 @@ internal sealed class ColumnConverter
             case ColumnKind.Year:
                 (_schemaType, _logicalName, _version) = ("int32", "io.debezium.time.Year", 1);
                 break;
-            case ColumnKind.Bytes:
+            case ColumnKind.Bytes or ColumnKind.UnknownBytes:
                 _schemaType = _binary == BinaryHandling.Base64 ? "bytes" : "string";
                 break;
-            case ColumnKind.Bits:
+            case ColumnKind.Bits or ColumnKind.BitsBigEndian:
                 _bits = ColumnTypeText.FirstNumber(field.ColumnType) ?? (int)field.ColumnLength;
                 (_schemaType, _logicalName, _version) = ("bytes", "io.debezium.data.Bits", 1);
                 _parameters = [new("length", _bits.ToString(CultureInfo.InvariantCulture))];
@@ -126,7 +126,7 @@ internal sealed class ColumnConverter
             case ColumnKind.Json:
                 (_schemaType, _logicalName, _version) = ("string", "io.debezium.data.Json", 1);
                 break;
-            case ColumnKind.Geometry or ColumnKind.FloatVector:
+            case ColumnKind.Geometry or ColumnKind.FloatVector or ColumnKind.Omitted:
                 break;
             default:
                 throw new DebeziumEventException($"{context}: no schema for column kind {kind}");
@@ -144,6 +144,12 @@ internal sealed class ColumnConverter
 
     /// <summary>How values are written.</summary>
     public ColumnKind Kind { get; }
+
+    /// <summary>
+    /// True when the column is left out of schemas and rows (a type the Vitess connector has no mapping for, without
+    /// <c>include.unknown.datatypes</c>).
+    /// </summary>
+    public bool IsOmitted => Kind == ColumnKind.Omitted;
 
     /// <summary>True when the column may be NULL (no NOT_NULL flag): its schema is optional.</summary>
     public bool Optional { get; }
@@ -166,7 +172,7 @@ internal sealed class ColumnConverter
                 BigIntUnsignedHandling.Precise => ColumnKind.UInt64Precise,
                 _ => ColumnKind.UInt64String,
             },
-            Query.Type.Float32 => ColumnKind.Float32,
+            Query.Type.Float32 => options.FloatHandling == FloatHandling.Float ? ColumnKind.Float32 : ColumnKind.Float32AsDouble,
             Query.Type.Float64 => ColumnKind.Float64,
             Query.Type.Decimal => options.DecimalHandling switch
             {
@@ -199,11 +205,14 @@ internal sealed class ColumnConverter
             Query.Type.Binary or Query.Type.Varbinary when ColumnTypeText.Is(field.ColumnType, "enum") => ColumnKind.Enum,
             Query.Type.Binary or Query.Type.Varbinary when ColumnTypeText.Is(field.ColumnType, "set") => ColumnKind.EnumSet,
             Query.Type.Blob or Query.Type.Varbinary or Query.Type.Binary => ColumnKind.Bytes,
-            Query.Type.Bit => (ColumnTypeText.FirstNumber(field.ColumnType) ?? (int)field.ColumnLength) <= 1 ? ColumnKind.Boolean : ColumnKind.Bits,
+            Query.Type.Bit => (ColumnTypeText.FirstNumber(field.ColumnType) ?? (int)field.ColumnLength) <= 1 ? ColumnKind.Boolean
+                : options.BitsByteOrder == BitsByteOrder.LittleEndian ? ColumnKind.Bits : ColumnKind.BitsBigEndian,
             Query.Type.Enum => ColumnKind.Enum,
             Query.Type.Set => ColumnKind.EnumSet,
             Query.Type.Json => ColumnKind.Json,
-            Query.Type.Geometry => ColumnKind.Geometry,
+            // The Vitess connector has no mapping for spatial types (VitessType resolves them to Types.OTHER).
+            Query.Type.Geometry => options.GeometryAsStruct ? ColumnKind.Geometry
+                : options.IncludeUnknownDatatypes ? ColumnKind.UnknownBytes : ColumnKind.Omitted,
             Query.Type.Vector => ColumnKind.FloatVector,
             _ => throw new DebeziumEventException(
                 $"{context}: column type {TypeName(field.Type)} ({(int)field.Type}, column_type '{field.ColumnType}') has no Debezium mapping"),
@@ -226,6 +235,8 @@ internal sealed class ColumnConverter
     {
         switch (Kind)
         {
+            case ColumnKind.Omitted:
+                return;
             case ColumnKind.Geometry:
                 ConnectSchemaWriter.BeginStruct(writer);
                 ConnectSchemaWriter.Primitive(writer, "bytes", optional: false, "wkb");
@@ -248,6 +259,8 @@ internal sealed class ColumnConverter
     {
         switch (Kind)
         {
+            case ColumnKind.Omitted:
+                throw new InvalidOperationException($"{_context}: an omitted column has no value to write");
             case ColumnKind.Null:
                 writer.WriteNullValue();
                 return;
@@ -276,6 +289,11 @@ internal sealed class ColumnConverter
                 return;
             case ColumnKind.Float32:
                 writer.WriteNumberValue(float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var f32) && float.IsFinite(f32) ? f32 : throw Bad(value, "a FLOAT"));
+                return;
+            case ColumnKind.Float32AsDouble:
+                // Java's Float.valueOf(text).doubleValue(), which the Vitess connector writes: the float's exact value
+                // as a double (1.1 → 1.100000023841858), printed as the shortest text that reads back as that double.
+                writer.WriteNumberValue(float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var f32d) && float.IsFinite(f32d) ? (double)f32d : throw Bad(value, "a FLOAT"));
                 return;
             case ColumnKind.Float64:
             case ColumnKind.DecimalDouble:
@@ -336,7 +354,7 @@ internal sealed class ColumnConverter
                 else
                     WriteText(writer, value, scratch);
                 return;
-            case ColumnKind.Bytes:
+            case ColumnKind.Bytes or ColumnKind.UnknownBytes:
                 WriteBytes(writer, value, scratch);
                 return;
             case ColumnKind.Boolean:
@@ -349,6 +367,22 @@ internal sealed class ColumnConverter
                     var bytes = scratch.Bytes(size);
                     for (var i = 0; i < size; i++)
                         bytes[i] = i < value.Length ? value[value.Length - 1 - i] : (byte)0;
+                    writer.WriteBase64StringValue(bytes);
+                    return;
+                }
+            case ColumnKind.BitsBigEndian:
+                {
+                    // VStream sends (n+7)/8 bytes, most significant first, which the Vitess connector passes on.
+                    var size = (_bits + 7) / 8;
+                    if (value.Length == size)
+                    {
+                        writer.WriteBase64StringValue(value);
+                        return;
+                    }
+                    // Any other length (not seen from MySQL or MariaDB) keeps the value: right-aligned, zero-filled.
+                    var bytes = scratch.Bytes(size);
+                    for (var i = 1; i <= size; i++)
+                        bytes[size - i] = i <= value.Length ? value[value.Length - i] : (byte)0;
                     writer.WriteBase64StringValue(bytes);
                     return;
                 }

@@ -14,7 +14,10 @@ internal enum ColumnKind
     UInt64String,
     /// <summary>BIGINT UNSIGNED as Connect Decimal, scale 0.</summary>
     UInt64Precise,
+    /// <summary>FLOAT as a Connect float32.</summary>
     Float32,
+    /// <summary>FLOAT read as float32 and written as a Connect float64 (the Vitess connector).</summary>
+    Float32AsDouble,
     Float64,
     DecimalPrecise,
     DecimalString,
@@ -41,8 +44,10 @@ internal enum ColumnKind
     Bytes,
     /// <summary>BIT(1) as boolean.</summary>
     Boolean,
-    /// <summary>BIT(n>1) as io.debezium.data.Bits (little-endian bytes).</summary>
+    /// <summary>BIT(n>1) as io.debezium.data.Bits, little-endian bytes (Debezium MySQL).</summary>
     Bits,
+    /// <summary>BIT(n>1) as io.debezium.data.Bits, VStream's big-endian bytes (the Vitess connector).</summary>
+    BitsBigEndian,
     Enum,
     EnumSet,
     Json,
@@ -50,4 +55,8 @@ internal enum ColumnKind
     Geometry,
     /// <summary>VECTOR as io.debezium.data.FloatVector (array of float32).</summary>
     FloatVector,
+    /// <summary>A type the Vitess connector has no mapping for, with include.unknown.datatypes: VStream's bytes per binary.handling.mode.</summary>
+    UnknownBytes,
+    /// <summary>A type the Vitess connector has no mapping for, without include.unknown.datatypes: left out of schema and rows.</summary>
+    Omitted,
 }

@@ -8,7 +8,7 @@ namespace VGate.Kafka.Events;
 /// writes them (docs/kafka-events.md). A transaction's rows are buffered from BEGIN until its VGTID and COMMIT (the
 /// connector does the same, so <c>source.vgtid</c> is the VGTID after the transaction) and then returned together.
 /// FIELD events are tracked per keyspace, shard and table; copy-phase rows (timestamp 0, after image only) give op
-/// <c>r</c>.
+/// <c>c</c>, as in the Vitess connector, or <c>r</c> with <see cref="DebeziumEventOptions.CopyRowOperation"/> Read.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -74,6 +74,7 @@ public sealed class DebeziumEventBuilder : IDisposable
     private int _planNext;
     private TableSchema? _planTable;
     private bool _planCopy;
+    private bool _planCopyCreate;
     private int _keyId;
 
     /// <summary>Creates a builder; throws <see cref="ArgumentException"/> for an empty topic prefix.</summary>
@@ -429,14 +430,16 @@ public sealed class DebeziumEventBuilder : IDisposable
                 _before.MarkUnavailable(bits, table.Columns);
         }
         _planTable = table;
-        _planCopy = row.Copy;
+        // Copy-phase rows are marked only in CopyRowOperation.Read; by default they are inserts, as in the Vitess connector.
+        _planCopy = row.Copy && _options.CopyRowOperation == CopyRowOperation.Read;
+        _planCopyCreate = row.Copy && !_planCopy;
         _planCount = 0;
         _planNext = 0;
 
         if (before is null)
         {
             var key = Key(table, _after, _keyA);
-            Plan(new PlannedRecord(row.Copy ? (byte)'r' : (byte)'c', HasBefore: false, HasAfter: true, key, null, 0, null));
+            Plan(new PlannedRecord(_planCopy ? (byte)'r' : (byte)'c', HasBefore: false, HasAfter: true, key, null, 0, null));
         }
         else if (after is null)
         {
@@ -468,8 +471,8 @@ public sealed class DebeziumEventBuilder : IDisposable
 
     private void PlanTombstone(ReadOnlyMemory<byte>? key, byte[]? ownedKey, int keyId)
     {
-        // A tombstone only helps compaction, which needs a key: keyless tables get none.
-        if (_options.TombstonesOnDelete && key is not null)
+        // As in Debezium (EventDispatcher), a keyless table's delete is followed by a tombstone too, with a null key.
+        if (_options.TombstonesOnDelete)
             Plan(new PlannedRecord(0, HasBefore: false, HasAfter: false, key, ownedKey, keyId, null));
     }
 
@@ -478,7 +481,7 @@ public sealed class DebeziumEventBuilder : IDisposable
         var table = _planTable!;
         if (planned.Op == 0)
             return new RecordView(table.Topic, planned.Key, planned.OwnedKey, planned.KeyId, null, _context.Next(RecordKind.Tombstone), null);
-        var value = Data(table, planned.Op, planned.HasBefore, planned.HasAfter, _planCopy);
+        var value = Data(table, planned.Op, planned.HasBefore, planned.HasAfter, _planCopy, _planCopyCreate);
         return new RecordView(table.Topic, planned.Key, planned.OwnedKey, planned.KeyId, value, _context.Next(RecordKind.Change), planned.Headers);
     }
 
@@ -493,7 +496,12 @@ public sealed class DebeziumEventBuilder : IDisposable
     }
 
     /// <summary>Writes a change event's value into the shared buffer and returns it (valid until the next record).</summary>
-    private ReadOnlyMemory<byte> Data(TableSchema table, byte op, bool hasBefore, bool hasAfter, bool copy)
+    /// <remarks>
+    /// <paramref name="copyRead"/>: a copy-phase row marked as a read (processing time, snapshot "true");
+    /// <paramref name="copyCreate"/>: a copy-phase row written as the Vitess connector does (an insert whose
+    /// <c>source.ts_ms</c> is the copy transaction's BEGIN time, 0 in a VStream copy).
+    /// </remarks>
+    private ReadOnlyMemory<byte> Data(TableSchema table, byte op, bool hasBefore, bool hasAfter, bool copyRead, bool copyCreate)
     {
         ref var context = ref _context;
         context.TotalOrder++;
@@ -522,7 +530,8 @@ public sealed class DebeziumEventBuilder : IDisposable
             WriteRow(writer, table, _after);
         else
             writer.WriteNullValue();
-        WriteSource(writer, table.KeyspaceText, table.TableText, table.ShardText, copy ? context.NowMs : context.CommitMs, copy, context.Vgtid);
+        var sourceMs = copyRead ? context.NowMs : copyCreate ? 0 : context.CommitMs;
+        WriteSource(writer, table.KeyspaceText, table.TableText, table.ShardText, sourceMs, copyRead, context.Vgtid);
         writer.WriteString(DebeziumJson.Op, OpText(op));
         writer.WriteNumber(DebeziumJson.TsMs, context.NowMs);
         writer.WriteNumber(DebeziumJson.TsUs, context.NowUs);
@@ -560,6 +569,8 @@ public sealed class DebeziumEventBuilder : IDisposable
         for (var i = 0; i < columns.Length; i++)
         {
             var column = columns[i];
+            if (column.IsOmitted)
+                continue;
             writer.WritePropertyName(column.EncodedName);
             if (!cells.IsNull(i))
                 column.WriteValue(writer, cells.Cell(i), _scratch);

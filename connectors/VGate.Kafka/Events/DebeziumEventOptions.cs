@@ -26,7 +26,10 @@ public sealed class DebeziumEventOptions
     /// </summary>
     public bool TransactionMetadata { get; init; }
 
-    /// <summary><c>tombstones.on.delete</c>: a null-value record with the same key after each delete. Default true.</summary>
+    /// <summary>
+    /// <c>tombstones.on.delete</c>: a null-value record with the same key after each delete. Default true. As in
+    /// Debezium, a table without a key gets one too (null key, null value).
+    /// </summary>
     public bool TombstonesOnDelete { get; init; } = true;
 
     /// <summary>
@@ -45,8 +48,36 @@ public sealed class DebeziumEventOptions
     /// </summary>
     public bool SkipStatementDml { get; init; }
 
-    /// <summary><c>decimal.handling.mode</c>. Default <see cref="DecimalHandling.Precise"/>.</summary>
-    public DecimalHandling DecimalHandling { get; init; } = DecimalHandling.Precise;
+    /// <summary>
+    /// <c>decimal.handling.mode</c>. Default <see cref="DecimalHandling.String"/>: the Vitess connector writes DECIMAL as
+    /// its text whatever this property says; <see cref="DecimalHandling.Precise"/> and <see cref="DecimalHandling.Double"/>
+    /// are what Debezium's MySQL connector does with them.
+    /// </summary>
+    public DecimalHandling DecimalHandling { get; init; } = DecimalHandling.String;
+
+    /// <summary>How FLOAT columns are written. Default <see cref="FloatHandling.Double"/>, as the Vitess connector does.</summary>
+    public FloatHandling FloatHandling { get; init; } = FloatHandling.Double;
+
+    /// <summary>The byte order of <c>BIT(n &gt; 1)</c> values. Default <see cref="BitsByteOrder.BigEndian"/>, as the Vitess connector does.</summary>
+    public BitsByteOrder BitsByteOrder { get; init; } = BitsByteOrder.BigEndian;
+
+    /// <summary>
+    /// <c>include.unknown.datatypes</c>: what happens to a column of a type the Vitess connector has no mapping for
+    /// (GEOMETRY and the other spatial types): false (default) leaves the column out of the schema and the rows, as the
+    /// Vitess connector does; true writes VStream's bytes in the <see cref="BinaryHandling"/> form. See also
+    /// <see cref="GeometryAsStruct"/>.
+    /// </summary>
+    public bool IncludeUnknownDatatypes { get; init; }
+
+    /// <summary>
+    /// Writes spatial columns as Debezium MySQL's <c>io.debezium.data.geometry.Geometry</c> struct (<c>{wkb, srid}</c>)
+    /// instead of following <see cref="IncludeUnknownDatatypes"/>. Default false (the Vitess connector has no such
+    /// mapping).
+    /// </summary>
+    public bool GeometryAsStruct { get; init; }
+
+    /// <summary>How copy-phase rows are marked. Default <see cref="CopyRowOperation.Create"/>, as the Vitess connector does.</summary>
+    public CopyRowOperation CopyRowOperation { get; init; } = CopyRowOperation.Create;
 
     /// <summary><c>binary.handling.mode</c>. Default <see cref="BinaryHandling.Base64"/> (Debezium's <c>bytes</c>).</summary>
     public BinaryHandling BinaryHandling { get; init; } = BinaryHandling.Base64;

@@ -121,14 +121,21 @@ internal sealed class TableSchema
                         $"{keyspace}.{table} on shard {shard}: key column '{names[k]}' from the key-columns option is not a column of the table " +
                         $"(columns: {string.Join(", ", columns.Select(c => c.Name))})");
                 }
+                if (columns[indexes[k]].IsOmitted)
+                {
+                    throw new DebeziumEventException(
+                        $"{keyspace}.{table} on shard {shard}: key column '{names[k]}' from the key-columns option has type {ColumnConverter.TypeName(columns[indexes[k]].Type)}, " +
+                        "which is left out of the records; turn on include.unknown.datatypes (IncludeUnknownDatatypes) to key by it");
+                }
             }
             return indexes;
         }
 
+        // A column left out of the records (include.unknown.datatypes off) has no schema, so it is not in the key either.
         var primary = new List<int>();
         for (var i = 0; i < field.Fields.Count; i++)
         {
-            if ((field.Fields[i].Flags & (uint)Query.MySqlFlag.PriKeyFlag) != 0)
+            if ((field.Fields[i].Flags & (uint)Query.MySqlFlag.PriKeyFlag) != 0 && !columns[i].IsOmitted)
                 primary.Add(i);
         }
         if (primary.Count > 0)
@@ -136,7 +143,7 @@ internal sealed class TableSchema
         for (var i = 0; i < field.Fields.Count; i++)
         {
             var flags = field.Fields[i].Flags;
-            if ((flags & (uint)Query.MySqlFlag.UniqueKeyFlag) != 0 && (flags & (uint)Query.MySqlFlag.NotNullFlag) != 0)
+            if ((flags & (uint)Query.MySqlFlag.UniqueKeyFlag) != 0 && (flags & (uint)Query.MySqlFlag.NotNullFlag) != 0 && !columns[i].IsOmitted)
                 return [i];
         }
         return [];

@@ -100,6 +100,21 @@ public sealed class KafkaSinkOptions
     /// <summary>How DECIMAL values are written (Debezium <c>decimal.handling.mode</c>), by name; empty = the event mapping's default.</summary>
     public string? DecimalHandling { get; set; }
 
+    /// <summary>How FLOAT values are written (<c>double</c>, the Vitess connector's, or <c>float</c>), by name; empty = default.</summary>
+    public string? FloatHandling { get; set; }
+
+    /// <summary>Byte order of BIT(n &gt; 1) values (<c>big-endian</c>, the Vitess connector's, or <c>little-endian</c>), by name; empty = default.</summary>
+    public string? BitsByteOrder { get; set; }
+
+    /// <summary>Write columns of types the Vitess connector has no mapping for (spatial) as bytes instead of leaving them out (Debezium <c>include.unknown.datatypes</c>). Default false.</summary>
+    public bool IncludeUnknownDatatypes { get; set; }
+
+    /// <summary>Write spatial columns as Debezium MySQL's Geometry struct <c>{wkb, srid}</c>. Default false.</summary>
+    public bool GeometryAsStruct { get; set; }
+
+    /// <summary>How copy-phase rows are marked (<c>create</c>, the Vitess connector's: op c; or <c>read</c>: op r, snapshot "true"), by name; empty = default.</summary>
+    public string? CopyRowOperation { get; set; }
+
     /// <summary>How binary values are written (Debezium <c>binary.handling.mode</c>), by name; empty = default.</summary>
     public string? BinaryHandling { get; set; }
 

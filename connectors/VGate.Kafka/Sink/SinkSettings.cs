@@ -87,6 +87,9 @@ public static class SinkSettings
         CheckEnum<BinaryHandling>(errors, "BinaryHandling", options.BinaryHandling);
         CheckEnum<TimePrecisionMode>(errors, "TimePrecisionMode", options.TimePrecisionMode);
         CheckEnum<BigIntUnsignedHandling>(errors, "BigIntUnsignedHandling", options.BigIntUnsignedHandling);
+        CheckEnum<FloatHandling>(errors, "FloatHandling", options.FloatHandling);
+        CheckEnum<BitsByteOrder>(errors, "BitsByteOrder", options.BitsByteOrder);
+        CheckEnum<CopyRowOperation>(errors, "CopyRowOperation", options.CopyRowOperation);
 
         if (!string.IsNullOrWhiteSpace(options.Keyspace))
         {
@@ -158,6 +161,11 @@ public static class SinkSettings
             BinaryHandling = ParseEnum<BinaryHandling>(options.BinaryHandling) ?? defaults.BinaryHandling,
             TimePrecisionMode = ParseEnum<TimePrecisionMode>(options.TimePrecisionMode) ?? defaults.TimePrecisionMode,
             BigIntUnsignedHandling = ParseEnum<BigIntUnsignedHandling>(options.BigIntUnsignedHandling) ?? defaults.BigIntUnsignedHandling,
+            FloatHandling = ParseEnum<FloatHandling>(options.FloatHandling) ?? defaults.FloatHandling,
+            BitsByteOrder = ParseEnum<BitsByteOrder>(options.BitsByteOrder) ?? defaults.BitsByteOrder,
+            IncludeUnknownDatatypes = options.IncludeUnknownDatatypes,
+            GeometryAsStruct = options.GeometryAsStruct,
+            CopyRowOperation = ParseEnum<CopyRowOperation>(options.CopyRowOperation) ?? defaults.CopyRowOperation,
             KeyColumns = keyColumns,
             TableFilter = filter,
             IncludeSchemaChanges = options.IncludeSchemaChanges,

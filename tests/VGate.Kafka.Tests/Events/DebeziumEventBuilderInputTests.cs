@@ -491,5 +491,37 @@ public sealed class DebeziumEventBuilderInputTests
         Assert.Empty(records);
     }
 
+    [Fact]
+    public void Add_KeyColumnsOverrideNamingALeftOutSpatialColumn_ThrowsNamingIncludeUnknownDatatypes()
+    {
+        using var builder = new DebeziumEventBuilder(new DebeziumEventOptions
+        {
+            TopicPrefix = "dbz",
+            KeyColumns = new Dictionary<string, IReadOnlyList<string>> { ["ks.t"] = ["g"] },
+        });
+        var output = new List<ChangeRecord>();
+
+        var error = Assert.Throws<DebeziumEventException>(() => builder.Add(Field("t", Id, Column("g", Query.Type.Geometry, 0, "geometry")), output));
+
+        Assert.Contains("key column 'g'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("include.unknown.datatypes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Add_PrimaryKeyWithALeftOutSpatialColumn_KeyHasTheOtherColumnsOnly()
+    {
+        using var builder = NewBuilder();
+        var output = new List<ChangeRecord>();
+        builder.Add(Field("t", Id, Column("g", Query.Type.Geometry, PrimaryKey, "geometry")), output);
+        builder.Add(Begin(), output);
+        builder.Add(Insert("t", "1", "\0\0\0\0"), output);
+        builder.Add(Vgtid(), output);
+        builder.Add(Commit(), output);
+
+        var record = Assert.Single(output);
+        Assert.Equal("{\"id\":1}", Records.Payload(record.Key).GetRawText());
+        Assert.Equal("{\"id\":1}", Records.Payload(record.Value).GetProperty("after").GetRawText());
+    }
+
     private static DebeziumEventBuilder NewBuilder() => new(new DebeziumEventOptions { TopicPrefix = "dbz", TimeProvider = new FixedTimeProvider() });
 }

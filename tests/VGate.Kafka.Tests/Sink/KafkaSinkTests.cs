@@ -125,8 +125,10 @@ public sealed class KafkaSinkTests(KafkaTestCluster kafka, ITestOutputHelper out
         Assert.Contains("\"id\":2", byPosition[6].Header("__debezium.oldkey"), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Run_CopyPhase_WritesReadEventsMarkedAsCopy()
+    [Theory]
+    [InlineData(null, "c")]
+    [InlineData("read", "r")]
+    public async Task Run_CopyPhase_WritesCopiedRowsMarkedAsCopyWithTheConfiguredOperation(string? copyRowOperation, string copiedOp)
     {
         var gateway = new ScriptedGateway();
         // vtgate's copy phase: rows with timestamp 0 in BEGIN…VGTID(table_p_ks)…COMMIT(timestamp 0), then COPY_COMPLETED.
@@ -140,13 +142,14 @@ public sealed class KafkaSinkTests(KafkaTestCluster kafka, ITestOutputHelper out
         var prefix = KafkaTestCluster.NewPrefix();
         var options = Options(host, prefix, transactional: true);
         options.From = "copy";
+        options.CopyRowOperation = copyRowOperation;
 
         await using (var run = SinkRun.Start(options, _log))
             await run.WaitForCheckpointAsync(c => At(c, "MariaDB/0-1-6"));
 
         Assert.Equal("", gateway.Requests[0].Vgtid.ShardGtids[0].Gtid);
         var records = DataRecords(prefix).OrderBy(r => r.Payload.GetProperty("after").GetProperty("id").GetInt32()).ToList();
-        Assert.Equal(["r", "r", "c"], records.Select(r => r.Op));
+        Assert.Equal([copiedOp, copiedOp, "c"], records.Select(r => r.Op));
         Assert.Equal(["1", "1", null], records.Select(r => r.Header(PositionHeaders.Copy)));
     }
 

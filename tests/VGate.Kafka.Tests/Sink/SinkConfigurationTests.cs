@@ -1,5 +1,6 @@
 using System.Collections;
 using VGate.Kafka.Cli;
+using VGate.Kafka.Events;
 using VGate.Kafka.Producing;
 using VGate.Kafka.Sink;
 
@@ -68,6 +69,46 @@ public sealed class SinkConfigurationTests : IDisposable
         Assert.Empty(SinkSettings.Validate(options));
         Assert.Equal(["-80", "80-", "c0-"], SinkSettings.StartPosition(options).ShardGtids.Select(s => s.Shard));
         Assert.All(SinkSettings.StartPosition(options).ShardGtids, s => Assert.Equal("", s.Gtid));
+    }
+
+    [Fact]
+    public void EventOptions_NoMappingOptions_TheVitessConnectorsDefaults()
+    {
+        var events = SinkSettings.EventOptions(Load(QuickStart), TimeProvider.System);
+
+        Assert.Equal(
+            (DecimalHandling.String, FloatHandling.Double, BitsByteOrder.BigEndian, false, false, CopyRowOperation.Create, true),
+            (events.DecimalHandling, events.FloatHandling, events.BitsByteOrder, events.IncludeUnknownDatatypes, events.GeometryAsStruct, events.CopyRowOperation, events.TombstonesOnDelete));
+    }
+
+    [Fact]
+    public void EventOptions_MappingOptionsFromTheCommandLine_ReachTheEventMapping()
+    {
+        var options = Load([.. QuickStart, "--decimal-handling", "precise", "--float-handling", "float", "--bits-byte-order", "little-endian",
+            "--include-unknown-datatypes", "true", "--geometry-struct", "true", "--copy-row-op", "read"]);
+
+        Assert.Empty(SinkSettings.Validate(options));
+        var events = SinkSettings.EventOptions(options, TimeProvider.System);
+        Assert.Equal(
+            (DecimalHandling.Precise, FloatHandling.Float, BitsByteOrder.LittleEndian, true, true, CopyRowOperation.Read),
+            (events.DecimalHandling, events.FloatHandling, events.BitsByteOrder, events.IncludeUnknownDatatypes, events.GeometryAsStruct, events.CopyRowOperation));
+    }
+
+    [Fact]
+    public void EventOptions_MappingOptionsFromTheEnvironment_ReachTheEventMapping()
+    {
+        var environment = new Hashtable
+        {
+            ["VGATE_KAFKA__FLOATHANDLING"] = "float",
+            ["VGATE_KAFKA__BITSBYTEORDER"] = "LittleEndian",
+            ["VGATE_KAFKA__INCLUDEUNKNOWNDATATYPES"] = "true",
+            ["VGATE_KAFKA__COPYROWOPERATION"] = "Read",
+        };
+
+        var events = SinkSettings.EventOptions(Load(QuickStart, environment), TimeProvider.System);
+
+        Assert.Equal((FloatHandling.Float, BitsByteOrder.LittleEndian, true, CopyRowOperation.Read),
+            (events.FloatHandling, events.BitsByteOrder, events.IncludeUnknownDatatypes, events.CopyRowOperation));
     }
 
     [Fact]
@@ -202,6 +243,9 @@ public sealed class SinkConfigurationTests : IDisposable
     [InlineData(new[] { "--topic-prefix", "shop/eu" }, "TopicPrefix 'shop/eu' may only contain")]
     [InlineData(new[] { "--decimal-handling", "roman" }, "DecimalHandling: 'roman' is not one of")]
     [InlineData(new[] { "--bigint-unsigned-handling", "huge" }, "BigIntUnsignedHandling: 'huge' is not one of")]
+    [InlineData(new[] { "--float-handling", "half" }, "FloatHandling: 'half' is not one of double, float")]
+    [InlineData(new[] { "--bits-byte-order", "middle" }, "BitsByteOrder: 'middle' is not one of bigendian, littleendian")]
+    [InlineData(new[] { "--copy-row-op", "snapshot" }, "CopyRowOperation: 'snapshot' is not one of create, read")]
     [InlineData(new[] { "--kafka", "acks=1" }, "Kafka setting acks=1 is not allowed: exactly-once delivery needs acks=all.")]
     [InlineData(new[] { "--kafka", "enable.idempotence=false" }, "Kafka setting enable.idempotence must stay true")]
     [InlineData(new[] { "--transactional", "false", "--kafka", "transactional.id=x" }, "Kafka setting transactional.id is set but Transactional is false")]
