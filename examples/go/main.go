@@ -75,8 +75,8 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// rules collects repeated -rule flags: "table" streams every column of a table (or of a /regexp/),
-// "table=SELECT ..." streams what the query selects.
+// rules collects repeated -rule flags: "table" streams every column of a table ("select * from table"), "/regexp/"
+// every column of the tables it matches, "table=SELECT ..." what the query selects.
 type rules []*binlogdatapb.Rule
 
 func (r *rules) String() string { return fmt.Sprint(len(*r), " rules") }
@@ -85,6 +85,10 @@ func (r *rules) Set(value string) error {
 	match, filter, _ := strings.Cut(value, "=")
 	if match == "" {
 		return errors.New("a rule needs a table name or /regexp/ before '='")
+	}
+	if filter == "" && !strings.HasPrefix(match, "/") {
+		// As in Vitess, a rule naming one table must carry a query ("" is a SQL syntax error); a /regexp/ needs none.
+		filter = "select * from " + match
 	}
 	*r = append(*r, &binlogdatapb.Rule{Match: match, Filter: filter})
 	return nil
@@ -97,11 +101,11 @@ func vstream(ctx context.Context, client vtgateservicepb.VitessClient, args []st
 	tabletType := fs.String("tablet-type", "PRIMARY", "tablet type to stream from")
 	heartbeat := fs.Uint("heartbeat", 0, "heartbeat interval in seconds (0: none)")
 	count := fs.Int("count", 0, "stop after this many printed events (0: no limit)")
-	until := fs.String("until", "", "stop after the first printed event of this type (e.g. COPY_COMPLETED)")
+	until := fs.String("until", "", "stop after the first printed event of this type; COPY_COMPLETED waits for the one that ends the copy of every shard")
 	types := fs.String("events", "", "comma-separated event types to print (default: all)")
 	timeout := fs.Duration("timeout", 0, "give up after this long (0: never); an error if -count or -until was not reached")
 	var filter rules
-	fs.Var(&filter, "rule", "filter rule 'table' or 'table=SELECT ...' (repeatable; default: every table)")
+	fs.Var(&filter, "rule", "filter rule: 'table', '/regexp/' or 'table=SELECT ...' (repeatable; default: every table)")
 	_ = fs.Parse(args)
 
 	vgtid, err := parseVGtid(*vgtidText, *keyspace)
@@ -163,11 +167,20 @@ func vstream(ctx context.Context, client vtgateservicepb.VitessClient, args []st
 				return err
 			}
 			seen++
-			if (*count > 0 && seen >= *count) || name == strings.ToUpper(*until) {
+			if (*count > 0 && seen >= *count) || isLast(event, *until) {
 				return nil
 			}
 		}
 	}
+}
+
+// isLast tells whether event is the one -until waits for. Each shard sends a COPY_COMPLETED with its keyspace and
+// shard when its copy ends; the one without them says every shard is done.
+func isLast(event *binlogdatapb.VEvent, until string) bool {
+	if event.Type.String() != strings.ToUpper(until) {
+		return false
+	}
+	return event.Type != binlogdatapb.VEventType_COPY_COMPLETED || event.Keyspace == ""
 }
 
 func parseVGtid(text, keyspace string) (*binlogdatapb.VGtid, error) {
