@@ -81,7 +81,8 @@ have_go_client_packages() {
     for tool in go protoc protoc-gen-go protoc-gen-go-grpc; do
         command -v "$tool" >/dev/null 2>&1 || return 1
     done
-    [[ -d /usr/share/gocode/src/google.golang.org/grpc && -d /usr/share/gocode/src/github.com/golang/protobuf/ptypes ]]
+    [[ -d /usr/share/gocode/src/google.golang.org/grpc ]] \
+        && grep -q google.golang.org/protobuf /usr/share/gocode/src/github.com/golang/protobuf/go.mod 2>/dev/null
 }
 
 install_go_client_packages() {

@@ -38,6 +38,13 @@ mkdir -p "$work/src" "$(dirname "$output")"
 protoc -I "$repo_root/proto" --go_out="$work/src" --go-grpc_out="$work/src" "$repo_root"/proto/*.proto
 
 # GOCACHE must be writable; a CI user without a home gets one inside the work directory.
+# grpc-go 1.33 marshals through github.com/golang/protobuf; 1.3 of it (golang-github-golang-protobuf-1-3-dev, which apt
+# picks for golang-google-grpc-dev unless told otherwise) builds fine but panics on the first message it decodes.
+if ! grep -q 'google.golang.org/protobuf' "$gocode/src/github.com/golang/protobuf/go.mod" 2>/dev/null; then
+    echo "build.sh: $gocode/src/github.com/golang/protobuf is older than 1.4; install golang-github-golang-protobuf-1-5-dev (it replaces golang-github-golang-protobuf-1-3-dev)" >&2
+    exit 1
+fi
+
 cache="$(go env GOCACHE 2>/dev/null || true)"
 if [[ -z "$cache" || "$cache" == off ]]; then
     export GOCACHE="$work/cache"

@@ -41,12 +41,17 @@ public static class GoRequirement
             if (FindOnPath(tool) is null)
                 return tool;
         }
-        foreach (var library in new[] { "google.golang.org/grpc", "google.golang.org/protobuf", "github.com/golang/protobuf/ptypes" })
+        foreach (var library in new[] { "google.golang.org/grpc", "google.golang.org/protobuf" })
         {
             var directory = Path.Combine(DebianGoPath, "src", library);
             if (!Directory.Exists(directory))
                 return directory;
         }
+        // 1.3 (golang-github-golang-protobuf-1-3-dev) builds but cannot decode what protoc-gen-go 1.28 generates; 1.4+
+        // is a wrapper over google.golang.org/protobuf and says so in its go.mod.
+        var legacy = Path.Combine(DebianGoPath, "src", "github.com", "golang", "protobuf", "go.mod");
+        if (!File.Exists(legacy) || !File.ReadAllText(legacy).Contains("google.golang.org/protobuf", StringComparison.Ordinal))
+            return "github.com/golang/protobuf 1.4 or later (golang-github-golang-protobuf-1-5-dev)";
         return null;
     }
 
