@@ -18,6 +18,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 output="${1:-$here/bin/vgate-go-client}"
 work="${VGATE_GO_WORK:-$here/.build}"
+# Both are used after cd, and GOPATH entries must be absolute.
+[[ "$output" == /* ]] || output="$PWD/$output"
+[[ "$work" == /* ]] || work="$PWD/$work"
 gocode="${VGATE_GOCODE:-/usr/share/gocode}"
 
 for tool in go protoc protoc-gen-go protoc-gen-go-grpc; do
