@@ -2,7 +2,8 @@
 # The test command of the project: ./scripts/test.sh [extra dotnet test arguments, e.g. --filter Category=Integration]
 #
 # 1. Makes sure MariaDB's server binaries exist (the integration tests start their own throwaway mariadbd
-#    processes; the system's MariaDB service is neither needed nor started), installing them with apt if missing.
+#    processes; the system's MariaDB service is neither needed nor started), installing them with apt if missing;
+#    likewise the Debian packages the stock Go and Python client tests (examples/) build with.
 # 2. Runs every test project of VGate.sln in Release, writing one TRX file per project to artifacts/test-results.
 # 3. Prints one line per test, then exactly one summary line "N passed, M failed[, K skipped]".
 # Exits non-zero when any test failed, when no test ran, or when dotnet test itself failed (build error, crash).
@@ -67,6 +68,41 @@ install_mariadb() {
 
 if ! have_mariadb; then
     install_mariadb
+fi
+
+# The stock clients of examples/ (tests/VGate.EndToEnd.Tests/Stock*ClientTests) are built offline from Debian's
+# packages: Go + protoc plugins + grpc-go, and python3-grpcio. golang-github-golang-protobuf-1-5-dev is named so that
+# it replaces the 1.3 package apt would pick for golang-google-grpc-dev, with which the Go client compiles but panics
+# decoding its first response. When they cannot be installed the run goes on: those tests then say what is missing
+# (skipped, or failed under CI=true).
+stock_client_packages=(golang-go protobuf-compiler protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
+    golang-github-golang-protobuf-1-5-dev python3-grpcio)
+
+have_stock_client_packages() {
+    local tool
+    for tool in go protoc protoc-gen-go protoc-gen-go-grpc; do
+        command -v "$tool" >/dev/null 2>&1 || return 1
+    done
+    [[ -d /usr/share/gocode/src/google.golang.org/grpc ]] \
+        && grep -q google.golang.org/protobuf /usr/share/gocode/src/github.com/golang/protobuf/go.mod 2>/dev/null \
+        && [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null
+}
+
+install_stock_client_packages() {
+    local sudo=()
+    if [[ "$(id -u)" != 0 ]]; then
+        command -v sudo >/dev/null 2>&1 || { log "not root and no sudo: install ${stock_client_packages[*]} for the stock client tests"; return 0; }
+        sudo=(sudo)
+    fi
+    command -v apt-get >/dev/null 2>&1 || { log "apt-get not available: install ${stock_client_packages[*]} for the stock client tests"; return 0; }
+    log "stock client packages missing: installing ${stock_client_packages[*]} with apt-get"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${stock_client_packages[@]}" \
+        || { "${sudo[@]}" apt-get update && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${stock_client_packages[@]}"; } \
+        || log "apt-get could not install the stock client packages; the stock client tests will say so"
+}
+
+if ! have_stock_client_packages; then
+    install_stock_client_packages
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
