@@ -28,7 +28,7 @@ internal static class RequestResolver
         CheckFilterLimits(filter, topology.Limits);
         ValidateRuleRegexes(filter);
         var flags = request.Flags ?? new VStreamFlags();
-        CheckFlags(flags);
+        CheckFlags(flags, topology);
 
         var requested = request.Vgtid?.ShardGtids;
         if (requested is null || requested.Count == 0)
@@ -110,9 +110,10 @@ internal static class RequestResolver
     /// field is never dropped silently. The values accepted are the defaults and those that mean the same here (what stock
     /// clients such as Debezium send by default: <c>stop_on_reshard=false</c>, <c>stream_keyspace_heartbeats=false</c>,
     /// no <c>cells</c>). <c>minimize_skew</c>, <c>heartbeat_interval</c>, <c>tables_to_copy</c>,
-    /// <c>exclude_keyspace_from_table_name</c> and <c>transaction_chunk_size</c> are implemented by the stream session.
+    /// <c>exclude_keyspace_from_table_name</c> and <c>transaction_chunk_size</c> are implemented by the stream session;
+    /// <c>cells</c> restricts the sources (<see cref="SourceCells"/>) and must name cells of the topology.
     /// </summary>
-    private static void CheckFlags(VStreamFlags flags)
+    private static void CheckFlags(VStreamFlags flags, GatewayOptions topology)
     {
         // VGate's topology is static: shards never split or merge, so no reshard journal is ever written. Accepting true
         // would promise a stop (or journal events) that can never come; say so instead.
@@ -127,9 +128,20 @@ internal static class RequestResolver
             throw Invalid("flags.stream_keyspace_heartbeats=true is not supported: VGate's sources have no Vitess sidecar heartbeat table " +
                 "(_vt.heartbeat); use heartbeat_interval for heartbeats on an idle stream");
         }
-        // Sources carry no cell: VGate picks among a shard's sources by role and health.
-        if (flags.Cells.Length != 0)
-            throw Invalid($"flags.cells='{flags.Cells}' is not supported: VGate's sources have no cells (they are picked by role and health); send an empty cells");
+        // Sources may carry a cell (SourceOptions.Cell); a request naming cells reads only from sources in them. A cell no
+        // source is in is a mistake (a typo would otherwise leave every shard without a source, UNAVAILABLE much later).
+        var cells = SourceCells.Parse(flags.Cells);
+        if (cells.Count > 0)
+        {
+            var known = topology.Keyspaces.SelectMany(k => k.Shards).SelectMany(s => s.Sources)
+                .Select(s => s.Cell).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var unknown = cells.Where(c => !known.Contains(c)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                throw Invalid($"flags.cells='{flags.Cells}' names cells no source is in ({string.Join(",", unknown)}); " +
+                    (known.Count == 0 ? "no source has a cell (set Cell on the sources)" : $"the sources' cells are {SourceCells.Format(known)}"));
+            }
+        }
         if (flags.CellPreference.Length != 0 && !flags.CellPreference.Equals("PreferLocalWithAlias", StringComparison.OrdinalIgnoreCase))
         {
             throw Invalid($"flags.cell_preference='{flags.CellPreference}' is not supported: VGate's sources have no cells; " +

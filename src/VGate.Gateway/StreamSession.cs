@@ -416,6 +416,7 @@ internal sealed class StreamSession : IDisposable
                 Filter = _request.Filter.Clone(),
                 TablesToCopy = [.. _request.Flags.TablesToCopy],
                 Role = _request.Role,
+                Cells = SourceCells.Parse(_request.Flags.Cells),
                 ExcludedSources = new HashSet<string>(excluded, StringComparer.Ordinal),
                 FailedSources = new HashSet<string>(failed, StringComparer.Ordinal),
             };

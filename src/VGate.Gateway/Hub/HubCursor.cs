@@ -106,7 +106,7 @@ internal sealed class HubCursor : IDisposable
                         output = [.. events.Take(i)];
                         copying = true;
                     }
-                    output!.Add(governing);
+                    output!.Add(Retimed(governing, vevent));
                     _sentFields[row.TableName] = governing;
                 }
                 _lastGoverningSent = governing;
@@ -115,6 +115,21 @@ internal sealed class HubCursor : IDisposable
                 output!.Add(vevent);
         }
         return output;
+    }
+
+    /// <summary>
+    /// A copy of the cached FIELD <paramref name="field"/> carrying the timestamps of the ROW it now precedes: a FIELD
+    /// carries the time of the event it describes (as the streamer sends it), not the time the table was first seen,
+    /// which may be long ago.
+    /// </summary>
+    private static VEvent Retimed(VEvent field, VEvent row)
+    {
+        if (field.Timestamp == row.Timestamp && field.CurrentTime == row.CurrentTime)
+            return field;
+        var copy = field.Clone();
+        copy.Timestamp = row.Timestamp;
+        copy.CurrentTime = row.CurrentTime;
+        return copy;
     }
 
     /// <summary>Leaves the hub.</summary>

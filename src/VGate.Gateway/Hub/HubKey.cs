@@ -5,7 +5,7 @@ using VGate.Gateway.Topology;
 namespace VGate.Gateway.Hub;
 
 /// <summary>
-/// What makes two shard streams the same stream: keyspace, shard, source role and filter. (Everything else a request
+/// What makes two shard streams the same stream: keyspace, shard, source role, cells and filter. (Everything else a request
 /// carries is applied by the merging session: table-name prefixes, chunking, skew; <c>tables_to_copy</c> only matters in the
 /// copy phase, which never uses a hub.)
 /// </summary>
@@ -13,10 +13,11 @@ namespace VGate.Gateway.Hub;
 /// <param name="Shard">The shard.</param>
 /// <param name="Role">The source role read.</param>
 /// <param name="Filter">The filter's protobuf bytes in base64 ("" when none).</param>
-internal readonly record struct HubKey(string Keyspace, string Shard, SourceRole Role, string Filter)
+/// <param name="Cells">The request's cells, sorted and comma-separated ("" when any source may serve).</param>
+internal readonly record struct HubKey(string Keyspace, string Shard, SourceRole Role, string Filter, string Cells = "")
 {
-    public static HubKey For(string keyspace, string shard, SourceRole role, Filter? filter) =>
-        new(keyspace, shard, role, filter is null ? "" : Convert.ToBase64String(filter.ToByteArray()));
+    public static HubKey For(string keyspace, string shard, SourceRole role, Filter? filter, IReadOnlySet<string>? cells = null) =>
+        new(keyspace, shard, role, filter is null ? "" : Convert.ToBase64String(filter.ToByteArray()), cells is null ? "" : SourceCells.Format(cells));
 
-    public override string ToString() => $"{Keyspace}/{Shard}@{Role}";
+    public override string ToString() => Cells.Length == 0 ? $"{Keyspace}/{Shard}@{Role}" : $"{Keyspace}/{Shard}@{Role}[{Cells}]";
 }

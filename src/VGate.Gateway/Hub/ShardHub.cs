@@ -331,6 +331,7 @@ internal sealed class ShardHub
                     Position = position,
                     Filter = Filter?.Clone(),
                     Role = Key.Role,
+                    Cells = SourceCells.Parse(Key.Cells),
                     ExcludedSources = new HashSet<string>(excluded, StringComparer.Ordinal),
                     FailedSources = new HashSet<string>(failed, StringComparer.Ordinal),
                 };

@@ -71,7 +71,7 @@ internal static class HealthWatch
     {
         foreach (var candidate in shard.Sources)
         {
-            if (ReferenceEquals(candidate, source) || candidate.Role != source.Role)
+            if (ReferenceEquals(candidate, source) || candidate.Role != source.Role || !SourceCells.Allows(request.Cells, candidate))
                 continue;
             var name = TopologyValidator.SourceName(candidate);
             if (request.ExcludedSources.Contains(name))

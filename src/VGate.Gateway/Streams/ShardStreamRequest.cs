@@ -27,6 +27,9 @@ public sealed record ShardStreamRequest
     /// <summary>The role of the source to read (from the request's tablet_type).</summary>
     public SourceRole Role { get; init; } = SourceRole.Primary;
 
+    /// <summary>The cells the sources must be in (<c>VStreamFlags.cells</c>, <see cref="SourceCells"/>); empty = any source.</summary>
+    public IReadOnlySet<string> Cells { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Sources that must not be used (they cannot serve this position: GTIDSet mismatch, purged binlogs).</summary>
     public IReadOnlySet<string> ExcludedSources { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 

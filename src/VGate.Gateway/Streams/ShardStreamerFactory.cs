@@ -56,6 +56,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         {
             throw VStreamException.Unavailable(
                 $"{request.Keyspace}/{request.Shard}: no {request.Role} source left" +
+                (request.Cells.Count > 0 ? $" in cells {SourceCells.Format(request.Cells)}" : "") +
                 (request.ExcludedSources.Count > 0 ? $" (excluded: {string.Join(", ", request.ExcludedSources)})" : ""));
         }
 
@@ -100,7 +101,8 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         var anyRole = primaryFailoverToReplicas && request.Role == SourceRole.Primary;
         return shard.Sources
             .Select((source, index) => (Source: source, Index: index, Name: TopologyValidator.SourceName(source)))
-            .Where(c => (anyRole || c.Source.Role == request.Role) && !request.ExcludedSources.Contains(c.Name))
+            .Where(c => (anyRole || c.Source.Role == request.Role) && !request.ExcludedSources.Contains(c.Name) &&
+                SourceCells.Allows(request.Cells, c.Source))
             .Select(c => (c.Source, c.Index, c.Name, Health: health?.Get(keyspace, shard.Name, c.Name)))
             .OrderBy(c => request.FailedSources.Contains(c.Name) ? 1 : 0)
             // A switchover: the configured primary failed, and a replica (which has the primary's transactions under the

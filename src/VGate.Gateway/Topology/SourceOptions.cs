@@ -17,4 +17,10 @@ public sealed class SourceOptions
 
     /// <summary>A name for logs and metrics; default host:port.</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// The cell (data center, zone) the server is in, for requests that name cells (<c>VStreamFlags.cells</c>): such a
+    /// request reads only from sources in one of its cells. Null: no cell, used only by requests without cells.
+    /// </summary>
+    public string? Cell { get; set; }
 }

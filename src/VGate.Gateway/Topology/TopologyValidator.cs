@@ -176,6 +176,8 @@ public static class TopologyValidator
                 var sourceWhere = $"{shardWhere} source #{i}" + (string.IsNullOrEmpty(source.Name) ? "" : $" ('{source.Name}')");
                 if (!Enum.IsDefined(source.Role))
                     problems.Add($"{sourceWhere}: unknown role {source.Role}");
+                if (source.Cell is { } cell && (cell.Length == 0 || cell.Contains(',', StringComparison.Ordinal) || cell.Trim() != cell))
+                    problems.Add($"{sourceWhere}: cell '{cell}' must be a non-empty name without commas or surrounding spaces");
                 try
                 {
                     ResolveConnection(source);

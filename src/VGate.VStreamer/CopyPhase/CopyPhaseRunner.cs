@@ -30,7 +30,8 @@ internal delegate IAsyncEnumerable<IReadOnlyList<VEvent>> CatchUpStreamer(
 /// <item>first batch: <c>BEGIN, FIELD, GTID(S), ROW…, LASTPK, COMMIT</c>, the GTID only when S is not the position the
 /// stream last reported (as Vitess's uvstreamer: after a catch-up that ended at S, or a table whose snapshot saw no new
 /// transaction since the previous one, there is none)</item>
-/// <item>later batches: <c>BEGIN, ROW…, LASTPK, COMMIT</c> (a batch closes once its rows reach about PacketSize bytes)</item>
+/// <item>later batches: <c>BEGIN, ROW…, LASTPK, COMMIT</c> (a batch closes once its rows reach about PacketSize bytes; for a
+/// table without key, only before a row that differs from the last one in its ordering columns)</item>
 /// <item>table done: <c>BEGIN, LASTPK(completed), COMMIT</c>; an empty table sends <c>BEGIN, FIELD[, GTID]</c> first
 /// (no COMMIT: the double-BEGIN quirk clients such as Debezium expect)</item>
 /// </list>
@@ -114,6 +115,9 @@ internal sealed class CopyPhaseRunner
         "SET SESSION character_set_results = binary",
         "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
         "SET SESSION net_write_timeout = 3600",
+        // A table without key is ordered by the first 1024 bytes of its string columns (LastPk.KeylessSortPrefixBytes);
+        // the server sorts strings by their first max_sort_length bytes only, so that must not be less.
+        "SET SESSION max_sort_length = GREATEST(@@SESSION.max_sort_length, 1024)",
     ];
 
     private async Task<List<CopyTable>> PrepareAsync(bool hasPosition, CancellationToken cancellationToken)
@@ -125,7 +129,13 @@ internal sealed class CopyPhaseRunner
         return requests.Select(r =>
         {
             var table = schema.Describe(r.Table);
-            var plan = _planner.PlanCopy(table.Name, table.Columns.Select(c => c.Info).ToList(), table.KeyColumns);
+            var plan = _planner.PlanCopy(table.Name, table.Columns.Select(c => c.Info).ToList(), table.IsKeyless ? [] : table.KeyColumns);
+            if (table.IsKeyless && plan?.SelectExpressions is { Count: > 0 } converted)
+            {
+                // A column selected through convert()/convert_tz() reads other values than the column holds, so a
+                // condition on the column could not use them: it does not order a keyless table (LastPk.IsKeylessOrderable).
+                table = table with { KeyColumns = table.KeyColumns.Where(i => !converted.ContainsKey(i)).ToArray() };
+            }
             return new CopyTable(table, r.LastPk is null ? null : LastPk.BuildCondition(table, r.LastPk), plan);
         }).ToList();
     }
@@ -138,7 +148,7 @@ internal sealed class CopyPhaseRunner
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var schema = table.Schema;
-        var keyFields = LastPk.KeyFields(schema, fieldEvent.Fields);
+        var keyFields = table.KeyFields(_options, connection.IsMariaDb);
         var reader = await TextResultReader.ExecuteAsync(connection, table.SelectSql(_options.Database), cancellationToken).ConfigureAwait(false);
         var columnCount = schema.Columns.Count;
         if (reader.ColumnCount != columnCount)
@@ -146,7 +156,12 @@ internal sealed class CopyPhaseRunner
 
         var cells = new (int Offset, int Length)[columnCount];
         var keyCells = new (int Offset, int Length)[schema.KeyColumns.Length];
+        var lastKeyCells = new (int Offset, int Length)[schema.KeyColumns.Length];
         byte[] lastValues = [];
+        // A keyless table may hold identical rows (in the ordering columns); a full batch closes only before a row that
+        // differs from the last one, so that resuming "after the last row" cannot skip its twins (see LastPk).
+        var closeWhenKeyChanges = false;
+        var comparedBytes = LastPk.ComparedBytes(schema);
         var batch = new List<VEvent> { NewEvent(VEventType.Begin), NewEvent(VEventType.Field, fieldEvent) };
         if (moveTo is { } snapshot)
             batch.Add(NewEvent(VEventType.Gtid, gtid: snapshot.ToString()));
@@ -179,7 +194,19 @@ internal sealed class CopyPhaseRunner
             row.Values = UnsafeByteOperations.UnsafeWrap(values);
             for (var k = 0; k < keyCells.Length; k++)
                 keyCells[k] = cells[schema.KeyColumns[k]];
+            if (closeWhenKeyChanges && !SameKey(lastValues, lastKeyCells, values, keyCells, comparedBytes))
+            {
+                batch.Add(LastPkEvent(schema.Name, LastPk.Create(keyFields, lastValues, lastKeyCells), completed: false));
+                batch.Add(NewEvent(VEventType.Commit));
+                yield return batch;
+                sentAny = true;
+                batch = [NewEvent(VEventType.Begin)];
+                batchBytes = 0;
+                rowsInBatch = 0;
+                closeWhenKeyChanges = false;
+            }
             lastValues = values;
+            keyCells.CopyTo(lastKeyCells, 0);
 
             // The filter rule: rows that do not pass still move the lastpk, they are just not sent.
             var rowValues = table.Plan is { Predicate: not null } or { KeyspaceId: not null } ? RowValues.FromQueryRow(row.Lengths.ToArray(), values) : null;
@@ -194,7 +221,11 @@ internal sealed class CopyPhaseRunner
             batchBytes += total + columnCount + 24;
             rowsInBatch++;
 
-            if (batchBytes >= _options.PacketSize)
+            if (batchBytes >= _options.PacketSize && schema.IsKeyless)
+            {
+                closeWhenKeyChanges = true;
+            }
+            else if (batchBytes >= _options.PacketSize)
             {
                 batch.Add(LastPkEvent(schema.Name, LastPk.Create(keyFields, lastValues, keyCells), completed: false));
                 batch.Add(NewEvent(VEventType.Commit));
@@ -208,7 +239,7 @@ internal sealed class CopyPhaseRunner
 
         if (rowsInBatch > 0)
         {
-            batch.Add(LastPkEvent(schema.Name, LastPk.Create(keyFields, lastValues, keyCells), completed: false));
+            batch.Add(LastPkEvent(schema.Name, LastPk.Create(keyFields, lastValues, lastKeyCells), completed: false));
             batch.Add(NewEvent(VEventType.Commit));
             yield return batch;
         }
@@ -218,6 +249,30 @@ internal sealed class CopyPhaseRunner
             yield return batch;
         }
         yield return [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), NewEvent(VEventType.Commit)];
+    }
+
+    /// <summary>
+    /// True when two rows have the same place in the copy order: the same bytes (and NULLs) in the ordering columns, of
+    /// string columns of a keyless table only the first <see cref="LastPk.KeylessSortPrefixBytes"/>.
+    /// </summary>
+    private static bool SameKey(byte[] a, (int Offset, int Length)[] aCells, byte[] b, (int Offset, int Length)[] bCells, int[] comparedBytes)
+    {
+        for (var k = 0; k < aCells.Length; k++)
+        {
+            var (aOffset, aLength) = aCells[k];
+            var (bOffset, bLength) = bCells[k];
+            if (aLength < 0 || bLength < 0)
+            {
+                if (aLength != bLength)
+                    return false;
+                continue;
+            }
+            var aValue = a.AsSpan(aOffset, Math.Min(aLength, comparedBytes[k]));
+            var bValue = b.AsSpan(bOffset, Math.Min(bLength, comparedBytes[k]));
+            if (!aValue.SequenceEqual(bValue))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>The position of the last GTID event of a catch-up batch, or null when it has none.</summary>
@@ -311,11 +366,24 @@ internal sealed class CopyPhaseRunner
             var columns = string.Join(", ", Schema.Columns.Select((c, i) => Plan?.SelectExpressions is { } expressions && expressions.TryGetValue(i, out var expression)
                 ? expression + " AS " + LastPk.QuoteIdentifier(c.Name)
                 : LastPk.QuoteIdentifier(c.Name)));
-            var key = string.Join(", ", Schema.KeyColumns.Select(i => LastPk.QuoteIdentifier(Schema.Columns[i].Name)));
+            var order = LastPk.OrderExpressions(Schema);
             var where = Condition is null ? "" : " WHERE " + Condition;
-            return $"SELECT {columns} FROM {LastPk.QuoteIdentifier(database)}.{LastPk.QuoteIdentifier(Schema.Name)} " +
-                $"FORCE INDEX ({LastPk.QuoteIdentifier(Schema.KeyName)}){where} ORDER BY {key}";
+            var index = Schema.KeyName is { } keyName ? $" FORCE INDEX ({LastPk.QuoteIdentifier(keyName)})" : "";
+            var orderBy = order.Length > 0 ? " ORDER BY " + string.Join(", ", order) : "";
+            return $"SELECT {columns} FROM {LastPk.QuoteIdentifier(database)}.{LastPk.QuoteIdentifier(Schema.Name)}{index}{where}{orderBy}";
         }
+
+        /// <summary>
+        /// The fields of the lastpk: the ordering columns described like the table's columns (whatever columns the rule
+        /// selects, the lastpk names table columns, as Vitess's row streamer does).
+        /// </summary>
+        public Query.Field[] KeyFields(ShardStreamerOptions options, bool isMariaDb) =>
+            Schema.KeyColumns.Select(i =>
+            {
+                var column = Schema.Columns[i];
+                var field = ColumnDescriber.Describe(column.Info, column.Catalog, isMariaDb).ToField(Schema.Name, options.Database);
+                return new Query.Field { Name = field.Name, Type = field.Type, Charset = field.Charset, Flags = field.Flags };
+            }).ToArray();
 
         /// <summary>The FIELD event: the columns described as the streaming phase describes them, ENUM/SET as strings.</summary>
         public FieldEvent FieldEvent(ShardStreamerOptions options, bool isMariaDb)

@@ -82,8 +82,10 @@ internal sealed class CopySchemaLoader
 
     /// <summary>
     /// The copy description of <paramref name="table"/>. Rows are read in the order of its primary key, or else of a
-    /// unique key whose columns are all NOT NULL (the first by name); a table with neither is refused with
-    /// FAILED_PRECONDITION, since its rows cannot be resumed by key.
+    /// unique key whose columns are all NOT NULL (the first by name). A table with neither is copied like Vitess copies
+    /// it, ordered by its columns: every column that orders exactly by its text value
+    /// (<see cref="LastPk.IsKeylessOrderable"/>), character columns by their bytes; see <see cref="LastPk"/> for NULLs
+    /// and identical rows.
     /// </summary>
     public CopyTableSchema Describe(string table)
     {
@@ -98,16 +100,16 @@ internal sealed class CopySchemaLoader
             : keys.Where(k => k.Columns.All(name => columns.Any(c => c.Name == name && !c.IsNullable)))
                 .OrderBy(k => k.Name, StringComparer.Ordinal)
                 .FirstOrDefault();
-        if (key.Name is null)
-        {
-            throw VStreamException.FailedPrecondition(
-                $"table {table} has no primary key and no unique key over NOT NULL columns; the copy phase needs one to read and resume it in key order");
-        }
 
         var primaryColumns = primary.Columns ?? [];
         var copyColumns = columns
             .Select((c, i) => CopyColumnFactory.Create(i, c, primaryColumns.Contains(c.Name, StringComparer.Ordinal)))
             .ToList();
+        if (key.Name is null)
+        {
+            var orderable = Enumerable.Range(0, copyColumns.Count).Where(i => LastPk.IsKeylessOrderable(copyColumns[i])).ToArray();
+            return new CopyTableSchema(table, copyColumns, orderable, null);
+        }
         var keyIndexes = key.Columns.Select(name => copyColumns.FindIndex(c => c.Name == name)).ToArray();
         return new CopyTableSchema(table, copyColumns, keyIndexes, key.Name);
     }

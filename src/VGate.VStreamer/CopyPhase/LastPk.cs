@@ -12,16 +12,6 @@ namespace VGate.VStreamer.CopyPhase;
 /// </summary>
 internal static class LastPk
 {
-    /// <summary>The key column fields of a lastpk result: name, type, charset and flags (vstream-spec §4.3).</summary>
-    public static Query.Field[] KeyFields(CopyTableSchema table, IReadOnlyList<Query.Field> fields) =>
-        table.KeyColumns.Select(i => new Query.Field
-        {
-            Name = fields[i].Name,
-            Type = fields[i].Type,
-            Charset = fields[i].Charset,
-            Flags = fields[i].Flags,
-        }).ToArray();
-
     /// <summary>Builds the lastpk result from the key values: <paramref name="keyCells"/> locate each key column's text in <paramref name="row"/>.</summary>
     public static Query.QueryResult Create(IReadOnlyList<Query.Field> keyFields, ReadOnlySpan<byte> row, ReadOnlySpan<(int Offset, int Length)> keyCells)
     {
@@ -49,15 +39,24 @@ internal static class LastPk
 
     /// <summary>
     /// The condition for the rows after <paramref name="lastpk"/> in key order, e.g. <c>(`a` &gt; 1) OR (`a` = 1 AND `b` &gt; 2)</c>.
-    /// Throws INVALID_ARGUMENT when the lastpk has no fields, not exactly one row, a NULL, or other columns than the key.
+    /// Throws INVALID_ARGUMENT when the lastpk has no fields, not exactly one row, a NULL for a NOT NULL column, or other
+    /// columns than the key.
     /// </summary>
+    /// <remarks>
+    /// A table without key (<see cref="CopyTableSchema.IsKeyless"/>) is ordered by <see cref="OrderExpressions"/>, and
+    /// its lastpk may hold NULLs: NULL sorts first, so "after NULL" is <c>IS NOT NULL</c> and "equal to NULL" is
+    /// <c>IS NULL</c> (Vitess writes <c>c &gt; NULL</c>, which is never true, and loses the rows). Character columns
+    /// compare as bytes, like they are ordered. Identical rows are never split between two batches (the copy closes a
+    /// batch only between rows that differ in the ordering columns), so "after the last row" never skips an identical
+    /// one (Vitess's strict condition would).
+    /// </remarks>
     public static string BuildCondition(CopyTableSchema table, Query.QueryResult lastpk)
     {
-        if (lastpk.Fields.Count == 0)
+        var keyNames = table.KeyColumns.Select(i => table.Columns[i].Name).ToList();
+        if (lastpk.Fields.Count == 0 && keyNames.Count > 0)
             throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has no fields defined");
         if (lastpk.Rows.Count != 1)
             throw VStreamException.InvalidArgument($"lastpk for table {table.Name} must have exactly one row, it has {lastpk.Rows.Count}");
-        var keyNames = table.KeyColumns.Select(i => table.Columns[i].Name).ToList();
         if (!lastpk.Fields.Select(f => f.Name).SequenceEqual(keyNames, StringComparer.OrdinalIgnoreCase))
         {
             throw VStreamException.InvalidArgument(
@@ -66,21 +65,37 @@ internal static class LastPk
         var row = lastpk.Rows[0];
         if (row.Lengths.Count != keyNames.Count)
             throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has {row.Lengths.Count} values for {keyNames.Count} fields");
+        if (keyNames.Count == 0)
+        {
+            // A keyless table none of whose columns orders exactly (only FLOAT/DOUBLE) goes out in one batch: a lastpk
+            // without fields means every row was sent.
+            return "FALSE";
+        }
 
-        var literals = new string[keyNames.Count];
+        var literals = new string?[keyNames.Count];
         var bytes = row.Values.Span;
         var offset = 0;
         for (var i = 0; i < literals.Length; i++)
         {
             var length = (int)row.Lengths[i];
+            var column = table.Columns[table.KeyColumns[i]];
             if (length < 0)
-                throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has NULL for {keyNames[i]}");
+            {
+                if (!column.Info.IsNullable)
+                    throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has NULL for {keyNames[i]}");
+                literals[i] = null;
+                continue;
+            }
             if (offset + length > bytes.Length)
                 throw VStreamException.InvalidArgument($"lastpk for table {table.Name} has fewer value bytes than its lengths say");
-            literals[i] = Literal(table.Columns[table.KeyColumns[i]], bytes.Slice(offset, length), table.Name);
+            var value = bytes.Slice(offset, length);
+            literals[i] = table.IsKeyless && IsComparedAsBytes(column)
+                ? "X'" + Convert.ToHexString(value[..Math.Min(length, KeylessSortPrefixBytes)]) + "'"
+                : Literal(column, value, table.Name);
             offset += length;
         }
 
+        var expressions = OrderExpressions(table);
         var condition = new StringBuilder();
         for (var i = 0; i < literals.Length; i++)
         {
@@ -88,11 +103,59 @@ internal static class LastPk
                 condition.Append(" OR ");
             condition.Append('(');
             for (var j = 0; j < i; j++)
-                condition.Append(QuoteIdentifier(keyNames[j])).Append(" = ").Append(literals[j]).Append(" AND ");
-            condition.Append(QuoteIdentifier(keyNames[i])).Append(" > ").Append(literals[i]).Append(')');
+            {
+                condition.Append(expressions[j]).Append(literals[j] is { } equal ? " = " + equal : " IS NULL").Append(" AND ");
+            }
+            condition.Append(expressions[i]).Append(literals[i] is { } greater ? " > " + greater : " IS NOT NULL").Append(')');
         }
         return condition.ToString();
     }
+
+    /// <summary>
+    /// How many leading bytes of a keyless table's character and binary columns order it. The server sorts strings by
+    /// their first <c>max_sort_length</c> bytes only (default and, for the copy connection, at least 1024), so the copy
+    /// orders, compares and groups by exactly that prefix: rows whose values share it are never split between batches.
+    /// </summary>
+    public const int KeylessSortPrefixBytes = 1024;
+
+    /// <summary>
+    /// The ORDER BY expressions of the copy query, one per key column: the column itself, or for a keyless table's
+    /// character and binary columns <c>LEFT(CAST(`c` AS BINARY), 1024)</c>, so that rows which differ in any of those bytes
+    /// (case, accents, trailing spaces under a PAD SPACE collation) never compare equal and the order is a total order on
+    /// the values read.
+    /// </summary>
+    public static string[] OrderExpressions(CopyTableSchema table) =>
+        table.KeyColumns.Select(i =>
+        {
+            var column = table.Columns[i];
+            var name = QuoteIdentifier(column.Name);
+            return table.IsKeyless && IsComparedAsBytes(column)
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"LEFT(CAST({name} AS BINARY), {KeylessSortPrefixBytes})")
+                : name;
+        }).ToArray();
+
+    /// <summary>
+    /// Per key column, how many leading bytes of its text decide its place in the copy order: all of them, but
+    /// <see cref="KeylessSortPrefixBytes"/> for a keyless table's character and binary columns.
+    /// </summary>
+    public static int[] ComparedBytes(CopyTableSchema table) =>
+        table.KeyColumns.Select(i => table.IsKeyless && IsComparedAsBytes(table.Columns[i]) ? KeylessSortPrefixBytes : int.MaxValue).ToArray();
+
+    /// <summary>
+    /// Whether a column of a keyless table orders the copy: every column whose text value compares exactly like the
+    /// column, i.e. all but FLOAT and DOUBLE (the server prints them rounded, so the text of a value is not the value
+    /// and a condition built from it could skip rows equal to it). Rows that differ only in such columns are never split
+    /// between two batches, so leaving them out of the order loses nothing.
+    /// </summary>
+    public static bool IsKeylessOrderable(CopyColumn column) => column.Info.Type is not (ColumnType.Float or ColumnType.Double);
+
+    /// <summary>True for the columns whose lastpk literal is their bytes (character, binary, JSON, spatial).</summary>
+    private static bool IsComparedAsBytes(CopyColumn column) => column.Info.Type is not (
+        ColumnType.Tiny or ColumnType.Short or ColumnType.Int24 or ColumnType.Long or ColumnType.LongLong
+        or ColumnType.Float or ColumnType.Double or ColumnType.NewDecimal or ColumnType.Decimal or ColumnType.Year
+        or ColumnType.Date or ColumnType.NewDate or ColumnType.Time or ColumnType.Time2 or ColumnType.DateTime
+        or ColumnType.DateTime2 or ColumnType.Timestamp or ColumnType.Timestamp2
+        or ColumnType.Enum or ColumnType.Set or ColumnType.Bit);
 
     /// <summary>
     /// A SQL literal for a key value that compares like the column: numbers as they are (checked to be numbers),

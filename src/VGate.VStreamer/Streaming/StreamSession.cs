@@ -58,6 +58,10 @@ internal sealed class StreamSession(
     private SavepointPlan? _plan;
     private bool _isMariaDb;
     private uint _transactionTimestamp;
+    // The current group's logical clock and GTID, on every event made for it (VEvent fields 26–28, as Vitess v23).
+    private long _groupCommitParent;
+    private long _groupSequenceNumber;
+    private string _groupEventGtid = "";
     private long? _currentTime;
     private long _clockTick = long.MinValue;
     // The table of the last ROWS event of the streamed database, and its state (what _tables holds for it).
@@ -208,6 +212,17 @@ internal sealed class StreamSession(
         // (one that also touched a non-transactional table) can end in ROLLBACK, and then its row changes were undone.
         _mayRollBack = gtid is MariaDbGtidEvent { IsTransactional: false, IsStandalone: false };
         _transactionTimestamp = header.Timestamp;
+        // MySQL's logical clock (last_committed, sequence_number) is what Vitess sends as commit_parent and
+        // sequence_number. MariaDB's GTID event has no such clock: its commit_id only says which transactions were
+        // group-committed together, not which one a transaction depends on, so those stay 0 (as Vitess's MariaDB flavor
+        // leaves them); event_gtid is the group's own GTID in the flavor's notation (uuid:n, or domain-server-seq).
+        (_groupCommitParent, _groupSequenceNumber, _groupEventGtid) = gtid switch
+        {
+            GtidEvent { HasLogicalClock: true } mysql => (mysql.LastCommitted, mysql.SequenceNumber, mysql.Gtid?.ToString() ?? ""),
+            GtidEvent mysql => (0L, 0L, mysql.Gtid?.ToString() ?? ""),
+            MariaDbGtidEvent mariaDb => (0L, 0L, mariaDb.Gtid.ToString()),
+            _ => (0L, 0L, ""),
+        };
         _savepoints.Clear();
         _holdGroup = false;
         _plan = null;
@@ -639,14 +654,25 @@ internal sealed class StreamSession(
 
     private void Emit(VEventType type, uint timestamp) => Append(NewEvent(type, timestamp));
 
-    private VEvent NewEvent(VEventType type, uint timestamp) => new()
+    private VEvent NewEvent(VEventType type, uint timestamp)
     {
-        Type = type,
-        Timestamp = timestamp,
-        CurrentTime = _currentTime ??= ReadClock(),
-        Keyspace = _options.Keyspace,
-        Shard = _options.Shard,
-    };
+        var vevent = new VEvent
+        {
+            Type = type,
+            Timestamp = timestamp,
+            CurrentTime = _currentTime ??= ReadClock(),
+            Keyspace = _options.Keyspace,
+            Shard = _options.Shard,
+        };
+        // A heartbeat belongs to no transaction; every other event the streamer makes comes from the current group.
+        if (type != VEventType.Heartbeat)
+        {
+            vevent.CommitParent = _groupCommitParent;
+            vevent.SequenceNumber = _groupSequenceNumber;
+            vevent.EventGtid = _groupEventGtid;
+        }
+        return vevent;
+    }
 
     private void Append(VEvent vevent, int? size = null)
     {

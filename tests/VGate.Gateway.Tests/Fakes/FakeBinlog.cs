@@ -142,7 +142,8 @@ internal sealed class FakeBinlog : IShardStreamFactory
                         batch.Add(Event(request, VEventType.Begin));
                     if (!fieldSent)
                     {
-                        batch.Add(Field(request));
+                        // As the streamer: a FIELD carries the timestamp of the ROW it precedes.
+                        batch.Add(Field(request, 1_700_000_000 + next));
                         fieldSent = true;
                     }
                     var row = Ev.Row(Table, string.Create(CultureInfo.InvariantCulture, $"{next}:{b}"), tx.RowBytes);
@@ -177,11 +178,12 @@ internal sealed class FakeBinlog : IShardStreamFactory
         }
     }
 
-    private static VEvent Field(ShardStreamRequest request)
+    private static VEvent Field(ShardStreamRequest request, long timestamp)
     {
         var field = Ev.Field(Table);
         field.Keyspace = request.Keyspace;
         field.Shard = request.Shard;
+        field.Timestamp = timestamp;
         return field;
     }
 

@@ -26,6 +26,9 @@ internal sealed class RowSubscriber : IAsyncDisposable
 
     public int Transactions { get; private set; }
 
+    /// <summary>Each FIELD's timestamp with that of the ROW right after it.</summary>
+    public List<(long Field, long Row)> FieldTimestamps { get; } = [];
+
     /// <summary>Completes when <c>done</c> held after a transaction.</summary>
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -44,6 +47,7 @@ internal sealed class RowSubscriber : IAsyncDisposable
     {
         var fields = new HashSet<string>(StringComparer.Ordinal);
         var inTransaction = false;
+        long? fieldTimestamp = null;
         try
         {
             await foreach (var response in gateway.StreamAsync(request, cancellationToken))
@@ -59,8 +63,12 @@ internal sealed class RowSubscriber : IAsyncDisposable
                             break;
                         case VEventType.Field:
                             fields.Add(e.FieldEvent.TableName);
+                            fieldTimestamp = e.Timestamp;
                             break;
                         case VEventType.Row:
+                            if (fieldTimestamp is { } described)
+                                FieldTimestamps.Add((described, e.Timestamp));
+                            fieldTimestamp = null;
                             Assert.True(inTransaction, "ROW outside a transaction");
                             Assert.True(fields.Contains(e.RowEvent.TableName), $"ROW of {e.RowEvent.TableName} before its FIELD");
                             foreach (var change in e.RowEvent.RowChanges)

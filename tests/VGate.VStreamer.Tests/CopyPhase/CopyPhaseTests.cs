@@ -390,18 +390,6 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
     }
 
     [ServerFact]
-    public async Task Copy_TableWithoutAnyKey_FailedPreconditionNamingTheTable()
-    {
-        var spec = await StreamSpec.CreateAsync(fixture, "CREATE TABLE {db}.nokey (a INT, b INT)");
-
-        var error = await Assert.ThrowsAsync<VStreamException>(() =>
-            CopyHarness.CollectAsync(new ShardStreamer(CopyHarness.Options(spec)), CopyHarness.CopyCompleted));
-
-        AssertVStream.Code(Vtrpc.Code.FailedPrecondition, error);
-        Assert.Contains("nokey", error.Message, StringComparison.Ordinal);
-    }
-
-    [ServerFact]
     public async Task Copy_RuleNamingAMissingTable_InvalidArgument()
     {
         var spec = await StreamSpec.CreateAsync(fixture, "CREATE TABLE {db}.t (id INT PRIMARY KEY)");
