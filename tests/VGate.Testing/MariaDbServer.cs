@@ -205,14 +205,39 @@ public sealed class MariaDbServer : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="sql"/> (one or more statements) as root and returns the rows affected.</summary>
+    /// <remarks>
+    /// <c>XA COMMIT</c> / <c>XA ROLLBACK</c> of a transaction another call prepared is retried while the server answers
+    /// XAER_NOTA (1397), for up to 30 s: the prepared transaction is detached from its session only once the server has
+    /// processed that session's disconnect, which on a loaded machine can come after this call's connection logs in.
+    /// </remarks>
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken = default)
     {
-        var connection = await OpenConnectionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
         {
-            using var command = CreateCommand(connection, sql);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var connection = await OpenConnectionAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    using var command = CreateCommand(connection, sql);
+                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (MySqlException ex) when (ex.Number == XaUnknownXid && EndsDetachedXa(sql) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    private const int XaUnknownXid = 1397;
+
+    private static bool EndsDetachedXa(string sql)
+    {
+        var text = sql.TrimStart();
+        return (text.StartsWith("XA COMMIT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("XA ROLLBACK", StringComparison.OrdinalIgnoreCase))
+            && !text.Contains("ONE PHASE", StringComparison.OrdinalIgnoreCase) && !text.Contains(';', StringComparison.Ordinal);
     }
 
     /// <summary>
