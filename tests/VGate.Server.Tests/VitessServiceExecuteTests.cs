@@ -72,6 +72,21 @@ public sealed class VitessServiceExecuteTests
     }
 
     [Fact]
+    public async Task Execute_ShowVitessTablets_SourceWithACell_ReportedInItsCell()
+    {
+        await using var host = await TestServerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["VGate:Keyspaces:1:Shards:0:Sources:1:Cell"] = "zone2",
+        });
+
+        var rows = Rows((await ExecuteAsync(host, "SHOW VITESS_TABLETS")).Result);
+
+        Assert.Equal(["zone2", "customer", "-80", "REPLICA"], rows[2].Take(4));
+        Assert.Equal(["zone2-0000000102", "db2r"], rows[2].Skip(5).Take(2));
+        Assert.Equal(["vgate", "commerce", "0", "PRIMARY"], rows[0].Take(4));
+    }
+
+    [Fact]
     public async Task Execute_ShowTablesFromKeyspace_ListsFromFirstShardPrimary()
     {
         await using var host = await TestServerHost.StartAsync();

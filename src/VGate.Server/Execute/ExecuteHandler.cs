@@ -88,7 +88,7 @@ internal sealed class ExecuteHandler(
     }
 
     /// <summary>
-    /// One row per source. The alias is <c>cell-uid</c>, the uid numbering every source of the configured topology from 100
+    /// One row per source, in the source's cell (else the server's). The alias is <c>cell-uid</c>, the uid numbering every source of the configured topology from 100
     /// in configuration order, so a source keeps its alias whoever asks (sources the caller may not see still count).
     /// </summary>
     private IEnumerable<string[]> TabletRows(GatewayOptions all, AccessRules access, string? like)
@@ -103,7 +103,9 @@ internal sealed class ExecuteHandler(
             {
                 foreach (var source in shard.Sources)
                 {
-                    var alias = $"{cell}-{uid++:D10}";
+                    // A source's own cell (VStreamFlags.cells) when it has one, else the server's.
+                    var sourceCell = source.Cell ?? cell;
+                    var alias = $"{sourceCell}-{uid++:D10}";
                     if (!visible)
                         continue;
                     var hostname = HostOf(source);
@@ -120,7 +122,7 @@ internal sealed class ExecuteHandler(
                     var termStart = type == TabletType.Primary && checkedHealth?.ServerStartedAt is { } started
                         ? started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
                         : "";
-                    yield return [cell, keyspace.Name, shard.Name, TabletTypeName(type), StateOf(checkedHealth, checksEnabled), alias, hostname, termStart];
+                    yield return [sourceCell, keyspace.Name, shard.Name, TabletTypeName(type), StateOf(checkedHealth, checksEnabled), alias, hostname, termStart];
                 }
             }
         }
