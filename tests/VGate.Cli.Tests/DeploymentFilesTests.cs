@@ -96,6 +96,27 @@ public sealed partial class DeploymentFilesTests
             var line = Assert.Single(lines);
             Assert.StartsWith("vgate: invalid configuration: VGate:Server:Listen '0.0.0.0:15991' and VGate:Server:MetricsListen '0.0.0.0:15992' listens beyond loopback without authentication", line, StringComparison.Ordinal);
 
+            // Two invalid sections at once (a password variable that is not set, and the open listener): the check
+            // reports both on one line (the start-up validator throws them together, as an AggregateException); a real
+            // start stops at the first (the host builds the security state before it validates the rest), also one line.
+            var twice = Path.Combine(directory.FullName, "twice.json");
+            await File.WriteAllTextAsync(twice, File.ReadAllText(config).Replace("VGATE_MYSQL_PASSWORD", "VGATE_TEST_UNSET_PASSWORD_7F3", StringComparison.Ordinal));
+            using (var both = new StringWriter())
+            {
+                exit = await ServeCommand.RunAsync(["--config", twice, "--check-config"], both, CancellationToken.None);
+                Assert.Equal(1, exit);
+                var single = Assert.Single(both.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                Assert.StartsWith("vgate: invalid configuration: ", single, StringComparison.Ordinal);
+                Assert.Contains("'VGATE_TEST_UNSET_PASSWORD_7F3' is not set", single, StringComparison.Ordinal);
+                Assert.Contains("listens beyond loopback without authentication", single, StringComparison.Ordinal);
+            }
+            using (var started = new StringWriter())
+            {
+                exit = await ServeCommand.RunAsync(["--config", twice], started, CancellationToken.None);
+                Assert.Equal(1, exit);
+                Assert.StartsWith("vgate: invalid configuration: ", Assert.Single(started.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            }
+
             // A users file that does not exist: the security state fails to load it.
             using var missing = new StringWriter();
             exit = await ServeCommand.RunAsync(
@@ -193,6 +214,35 @@ public sealed partial class DeploymentFilesTests
         finally
         {
             output.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ToolPackage_InstalledInAToolPath_RunsVgate()
+    {
+        // The `vgate` .NET tool from the build the tests run on (in this class, so never at the same time as the
+        // publish above, whose restore rewrites the same project.assets.json), installed into a temporary tool path.
+        var directory = Directory.CreateTempSubdirectory("vgate-tool-");
+        try
+        {
+            var packages = Path.Combine(directory.FullName, "packages");
+            var tools = Path.Combine(directory.FullName, "tools");
+            var (exit, output, error) = await RunAsync("dotnet", ["pack", "src/VGate.Cli", "-c", "Release", "--no-build", "-o", packages], Root);
+            Assert.True(exit == 0, $"dotnet pack failed ({exit}): {output}{error}");
+            Assert.True(File.Exists(Path.Combine(packages, $"vgate.{Program.Version}.nupkg")), string.Join(", ", Directory.GetFiles(packages)));
+            (exit, output, error) = await RunAsync(
+                "dotnet", ["tool", "install", "vgate", "--tool-path", tools, "--add-source", packages, "--version", Program.Version, "--ignore-failed-sources"], Root);
+            Assert.True(exit == 0, $"dotnet tool install failed ({exit}): {output}{error}");
+            (exit, output, error) = await RunAsync(Path.Combine(tools, "vgate"), ["--version"], Root);
+            Assert.True(exit == 0, error);
+            Assert.Equal($"vgate {Program.Version}", output.Trim());
+            (exit, output, _) = await RunAsync(Path.Combine(tools, "vgate"), ["help"], Root);
+            Assert.Equal(0, exit);
+            Assert.Contains("kafka-sink", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
         }
     }
 
