@@ -230,8 +230,15 @@ public sealed partial class DeploymentFilesTests
             var (exit, output, error) = await RunAsync("dotnet", ["pack", "src/VGate.Cli", "-c", "Release", "--no-build", "-o", packages], Root);
             Assert.True(exit == 0, $"dotnet pack failed ({exit}): {output}{error}");
             Assert.True(File.Exists(Path.Combine(packages, $"vgate.{Program.Version}.nupkg")), string.Join(", ", Directory.GetFiles(packages)));
+            // Only the package just made: a NuGet configuration with no other source, so nothing is fetched and no
+            // package of the same name elsewhere can be installed instead.
+            var nugetConfig = Path.Combine(directory.FullName, "nuget.config");
+            await File.WriteAllTextAsync(
+                nugetConfig,
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration><packageSources><clear /><add key=\"local\" value=\""
+                + System.Security.SecurityElement.Escape(packages) + "\" /></packageSources></configuration>\n");
             (exit, output, error) = await RunAsync(
-                "dotnet", ["tool", "install", "vgate", "--tool-path", tools, "--add-source", packages, "--version", Program.Version, "--ignore-failed-sources"], Root);
+                "dotnet", ["tool", "install", "vgate", "--tool-path", tools, "--configfile", nugetConfig, "--version", Program.Version], directory.FullName);
             Assert.True(exit == 0, $"dotnet tool install failed ({exit}): {output}{error}");
             (exit, output, error) = await RunAsync(Path.Combine(tools, "vgate"), ["--version"], Root);
             Assert.True(exit == 0, error);
