@@ -105,6 +105,24 @@ if ! have_stock_client_packages; then
     install_stock_client_packages
 fi
 
+# Debian's docker-compose (1.29, Python) validates docker-compose.yml without a Docker daemon
+# (tests/VGate.Cli.Tests/DeploymentFilesTests.cs; under CI=true those tests fail rather than skip without it).
+# --no-install-recommends: the Docker engine it recommends is not needed to validate.
+if ! command -v docker-compose >/dev/null 2>&1; then
+    compose_sudo=()
+    if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null 2>&1; then
+        compose_sudo=(sudo)
+    fi
+    if command -v apt-get >/dev/null 2>&1 && { [[ "$(id -u)" == 0 ]] || (( ${#compose_sudo[@]} )); }; then
+        log "docker-compose not found: installing it with apt-get"
+        "${compose_sudo[@]}" apt-get update \
+            && "${compose_sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-compose \
+            || log "apt-get could not install docker-compose; the compose validation tests will fail under CI=true"
+    else
+        log "docker-compose is missing and cannot be installed here (no apt-get or no root/sudo): compose tests skip unless CI=true"
+    fi
+fi
+
 if ! command -v dotnet >/dev/null 2>&1; then
     log "dotnet is not on PATH: install the .NET SDK named in global.json"
     exit 1

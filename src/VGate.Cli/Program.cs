@@ -13,6 +13,7 @@ internal static class Program
           binlog    read a MySQL/MariaDB binlog and print one JSON object per event
           kafka-sink  stream a keyspace into Kafka as Debezium-style events, exactly once (also: vgate-kafka)
           help      show this text, or `vgate help <command>` for a command's options
+          --version print the version
 
         """;
 
@@ -27,6 +28,12 @@ internal static class Program
             }
             Console.Out.Write(Usage);
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args is ["--version"])
+        {
+            Console.Out.WriteLine($"vgate {Version}");
+            return 0;
         }
 
         using var cancellation = new CancellationTokenSource();
@@ -55,6 +62,19 @@ internal static class Program
             Console.Error.WriteLine($"vgate: {ex.Message}");
             Console.Error.Write(UsageOf(command) ?? Usage);
             return 2;
+        }
+    }
+
+    /// <summary>The informational version (Directory.Build.props <c>Version</c>), without the source revision suffix.</summary>
+    internal static string Version
+    {
+        get
+        {
+            var version = typeof(Program).Assembly
+                .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+            var plus = version.IndexOf('+', StringComparison.Ordinal);
+            return plus < 0 ? version : version[..plus];
         }
     }
 

@@ -77,6 +77,8 @@ public static class KafkaSinkCommand
         general:
           --config FILE                JSON configuration (section VGate:KafkaSink); environment variables
                                        VGATE_KAFKA__<Option> override it, the command line overrides both
+          --check-config               load and validate the configuration, print one line and exit (0 valid,
+                                       1 invalid) without connecting to the gateway or Kafka
           --status-interval SECONDS    progress log period (default 10, 0 = off)
           --log-level LEVEL            trace, debug, information (default), warning, error
 
@@ -99,6 +101,11 @@ public static class KafkaSinkCommand
             await output.WriteAsync(Usage(program)).ConfigureAwait(false);
             return 0;
         }
+
+        // A flag among valued options: taken out before the strict parser sees the rest.
+        var checkOnly = args.Contains("--check-config", StringComparer.Ordinal);
+        if (checkOnly)
+            args = args.Where(a => !string.Equals(a, "--check-config", StringComparison.Ordinal)).ToList();
 
         KafkaSinkOptions options;
         LogLevel level;
@@ -126,6 +133,13 @@ public static class KafkaSinkCommand
             foreach (var problem in problems)
                 await error.WriteLineAsync("  " + problem).ConfigureAwait(false);
             return (int)SinkFailure.Configuration;
+        }
+        if (checkOnly)
+        {
+            await output.WriteLineAsync(
+                $"{program}: configuration valid: keyspace {options.Keyspace} from {options.Gateway} into {options.BootstrapServers}, topics {options.TopicPrefix}.{options.Keyspace}.*")
+                .ConfigureAwait(false);
+            return 0;
         }
 
         using var loggerFactory = LoggerFactory.Create(logging =>

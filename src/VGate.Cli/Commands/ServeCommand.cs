@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VGate.MySql.Protocol;
 using VGate.Server;
@@ -29,8 +31,11 @@ internal static class ServeCommand
           --tls-cert FILE            TLS certificate chain (PEM); with --tls-key, the gRPC port speaks TLS
           --tls-key FILE             TLS private key (PEM)
           --metrics-listen HOST:PORT an extra HTTP/1.1 address for Prometheus scrapes of /metrics
+          --check-config             load and validate the configuration (files it names included), print one
+                                     line and exit without listening or connecting to any source
 
-        exit status: 0 stopped (Ctrl-C), 1 the server failed or the configuration is invalid, 2 bad command line.
+        exit status: 0 stopped (Ctrl-C) or configuration valid (--check-config), 1 the server failed or the
+        configuration is invalid, 2 bad command line.
 
         """;
 
@@ -38,8 +43,9 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken)
     {
-        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "allow-unauthenticated" }, Repeatable);
+        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "allow-unauthenticated", "check-config" }, Repeatable);
         var config = arguments.GetString("config");
+        var checkOnly = arguments.GetFlag("check-config");
         var settings = BuildSettings(arguments);
         arguments.ThrowOnUnknown();
         if (config is not null && !File.Exists(config))
@@ -48,10 +54,17 @@ internal static class ServeCommand
         try
         {
             var builder = VGateServer.CreateBuilder([]);
+            if (checkOnly)
+                builder.Logging.SetMinimumLevel(LogLevel.Warning); // the check's one line, and warnings
             if (config is not null)
                 builder.Configuration.AddJsonFile(Path.GetFullPath(config), optional: false);
             builder.Configuration.AddInMemoryCollection(settings);
             await using var app = VGateServer.Build(builder);
+            if (checkOnly)
+            {
+                await error.WriteLineAsync($"vgate: configuration valid: {CheckConfiguration(app.Services)}");
+                return 0;
+            }
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
@@ -59,6 +72,13 @@ internal static class ServeCommand
         catch (OptionsValidationException ex)
         {
             await error.WriteLineAsync($"vgate: invalid configuration: {string.Join(" ", ex.Failures)}");
+            return 1;
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // The start-up validator's way of reporting more than one invalid section: still one line.
+            var failures = ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures);
+            await error.WriteLineAsync($"vgate: invalid configuration: {string.Join(" ", failures)}");
             return 1;
         }
         catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
@@ -76,6 +96,27 @@ internal static class ServeCommand
             await error.WriteLineAsync($"vgate: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// What <c>StartAsync</c> checks before it listens, without listening or connecting to a source: every option
+    /// validated on start (topology, server, security, limits), the users file and TLS files loaded, and Kestrel's
+    /// endpoints (listen addresses, keepalive) configured. Returns a one-line summary of the topology.
+    /// </summary>
+    internal static string CheckConfiguration(IServiceProvider services)
+    {
+        services.GetRequiredService<IStartupValidator>().Validate();
+        // Constructing the hosted services (as StartAsync does, without starting them) builds the security state, which
+        // loads the users file, the TLS certificate and key and the client CA bundle, and fails on a bad one.
+        _ = services.GetServices<IHostedService>().ToList();
+        _ = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value;
+        var gateway = services.GetRequiredService<IOptions<VGate.Gateway.Topology.GatewayOptions>>().Value;
+        var listen = services.GetRequiredService<IConfiguration>()["VGate:Server:Listen"] ?? "localhost:15991";
+        var shards = gateway.Keyspaces.Sum(k => k.Shards.Count);
+        var sources = gateway.Keyspaces.Sum(k => k.Shards.Sum(s => s.Sources.Count));
+        var keyspaces = string.Join(", ", gateway.Keyspaces.Select(k => k.Name));
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{gateway.Keyspaces.Count} keyspace(s) ({keyspaces}), {shards} shard(s), {sources} source(s); gRPC on {listen}");
     }
 
     /// <summary>Turns the command-line options into configuration keys (they override --config).</summary>
