@@ -13,6 +13,7 @@ public class VindexRegistryTests
     [InlineData("binary_md5")]
     [InlineData("unicode_loose_md5")]
     [InlineData("unicode_loose_xxhash")]
+    [InlineData("reverse_bits")]
     public void Get_KnownType_ReturnsUniqueVindexOfThatName(string typeName)
     {
         var vindex = VindexRegistry.Get(typeName);
@@ -26,7 +27,7 @@ public class VindexRegistryTests
     [Fact]
     public void KnownTypes_ListsAllInOrdinalOrder() =>
         Assert.Equal(
-            ["binary", "binary_md5", "hash", "numeric", "unicode_loose_md5", "unicode_loose_xxhash", "xxhash"],
+            ["binary", "binary_md5", "hash", "numeric", "reverse_bits", "unicode_loose_md5", "unicode_loose_xxhash", "xxhash"],
             VindexRegistry.KnownTypes);
 
     [Theory]
