@@ -153,7 +153,7 @@ public static class VindexFactory
         var pending = columnBytes.Count(b => b is null);
         var remaining = 8 - used;
         if (pending > remaining)
-            throw new VindexDefinitionException("column bytes count exceeds the keyspace id length (total bytes count cannot exceed 8 bytes) in the parameter 'column_bytes'");
+            throw new VindexDefinitionException($"column bytes count exceeds the keyspace id length (total bytes count cannot exceed 8 bytes) in the parameter 'column_bytes' ({pending} column(s) without bytes, {remaining} byte(s) left)");
         for (var i = 0; i < count && pending > 0; i++)
         {
             if (columnBytes[i] is not null)

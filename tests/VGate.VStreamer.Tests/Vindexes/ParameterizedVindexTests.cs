@@ -203,7 +203,7 @@ public sealed class ParameterizedVindexTests : IDisposable
     [InlineData("2", "1,3", "", "16" + "166b40")] // 1 + 3 bytes: hash(1)[0], hash(1)[0..3]
     [InlineData("2", "", "numeric,hash", "00000000" + "166b40b4")] // default 4 + 4
     [InlineData("3", ",2", "numeric", "000000" + "166b" + "166b40")] // 3 (ceil 6/2), 2, 3
-    [InlineData("2", "5,5", "reverse_bits,numeric", "8000000000" + "0000000000")] // Vitess does not cap explicit bytes at 8
+    [InlineData("2", "5,3", "reverse_bits,numeric", "8000000000" + "000000")]
     public void MultiCol_ColumnBytesAndVindexes(string count, string bytes, string vindexes, string expected)
     {
         var parameters = new Dictionary<string, string> { ["column_count"] = count };
@@ -221,6 +221,7 @@ public sealed class ParameterizedVindexTests : IDisposable
     [InlineData("9", null, null, "number of columns should be between 1 and 8 in the parameter 'column_count'")]
     [InlineData("two", null, null, "strconv.Atoi: parsing \"two\"")]
     [InlineData("2", "1,2,3", null, "number of column bytes provided are more than column count in the parameter 'column_bytes'")]
+    [InlineData("2", "5,5", null, "column bytes count exceeds the keyspace id length")]
     [InlineData("3", "7", null, "column bytes count exceeds the keyspace id length (total bytes count cannot exceed 8 bytes) in the parameter 'column_bytes'")]
     [InlineData("2", null, "hash,hash,hash", "number of vindex function provided are more than column count in the parameter 'column_vindex'")]
     [InlineData("2", null, "region_experimental", "passed vindex 'region_experimental' is invalid")]

@@ -39,7 +39,7 @@ public class VindexRegistryTests
         var ex = Assert.Throws<ArgumentException>(() => VindexRegistry.Get(typeName));
 
         Assert.StartsWith(
-            $"Unknown vindex type \"{typeName}\"; known types: binary, binary_md5, hash, numeric, unicode_loose_md5, unicode_loose_xxhash, xxhash.",
+            $"Unknown vindex type \"{typeName}\"; known types: binary, binary_md5, hash, numeric, reverse_bits, unicode_loose_md5, unicode_loose_xxhash, xxhash.",
             ex.Message,
             StringComparison.Ordinal);
         Assert.False(VindexRegistry.TryGet(typeName, out _));
