@@ -91,8 +91,9 @@ public sealed class VSchemaVindexTests(ITestOutputHelper output) : IDisposable
                     {
                         // region 5 and the first byte of hash(id) below 0x80
                         new Rule { Match = "customer", Filter = "select * from customer where in_keyrange('05-0580')" },
-                        // a key-range rule: the table's primary vindex (reverse_bits), lower half
-                        new Rule { Match = "item", Filter = "-80" },
+                        // a key-range rule (Vitess takes those with a /regex/ match): the table's primary vindex
+                        // (reverse_bits), lower half
+                        new Rule { Match = "/^item$/", Filter = "-80" },
                         // a declared vindex named in the filter
                         new Rule { Match = "mapped", Filter = "select * from mapped where in_keyrange(id, 'ks.nsm', '-80')" },
                     },
@@ -137,6 +138,7 @@ public sealed class VSchemaVindexTests(ITestOutputHelper output) : IDisposable
 
             scenario.Log($"copied: {Show(copied)}; live: {Show(live)}");
             Assert.True(copyCompleted);
+            Assert.Subset(new HashSet<string> { "ks.customer", "ks.item", "ks.mapped" }, copied.Keys.Concat(live.Keys).ToHashSet());
             foreach (var (table, expected) in await ExpectedAsync(server, db, token))
             {
                 var streamed = copied.GetValueOrDefault("ks." + table, []).Concat(live.GetValueOrDefault("ks." + table, [])).Order(StringComparer.Ordinal);
