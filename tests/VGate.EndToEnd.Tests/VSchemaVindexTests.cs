@@ -150,6 +150,22 @@ public sealed class VSchemaVindexTests(ITestOutputHelper output) : IDisposable
             Assert.DoesNotContain("5,4,c", copied["ks.customer"]);
         });
 
+    [Fact]
+    public async Task Serve_BadVSchemaFile_RefusesToStartNamingFileKeyspaceAndVindex()
+    {
+        using var deadline = TestDeadline.CreateTokenSource(TestDeadline.ServerStart);
+        Directory.CreateDirectory(_directory);
+        var vschema = Path.Combine(_directory, "vschema.json");
+        File.WriteAllText(vschema, """{"vindexes": {"region_vdx": {"type": "region_experimental", "params": {"region_bytes": "3"}}}}""");
+
+        var (exit, _, error) = await CliProcess.RunAsync(
+            ["serve", "--listen", $"127.0.0.1:{FreePort.GetAvailableTcpPort()}", "--shard", "ks/0=mysql://vgate:pw@127.0.0.1:1", "--vschema", vschema],
+            deadline.Token);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"VSchema file {vschema}: keyspace 'ks' vindex 'region_vdx' (type 'region_experimental'): region_bits must be 1 or 2: 3", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Every row a SELECT returns whose keyspace id (computed here, not by the gateway) is in the filter's range.</summary>
     private static async Task<Dictionary<string, List<string>>> ExpectedAsync(MariaDbServer server, string db, CancellationToken token)
     {
