@@ -26,6 +26,14 @@ internal sealed class SingleColumnVindexFunction(IVindex vindex) : IKeyspaceIdFu
         keyspaceId = null;
         if (values.Length != 1)
             return false;
-        return vindex.TryMap(Convert(values[0]), out keyspaceId) && keyspaceId is not null;
+        try
+        {
+            return vindex.TryMap(Convert(values[0]), out keyspaceId) && keyspaceId is not null;
+        }
+        catch (FormatException ex)
+        {
+            // unicode_loose_* on invalid UTF-8: an error in Vitess too, which fails the stream with INVALID_ARGUMENT.
+            throw VStreamFilterException.Create(ex.Message, innerException: ex);
+        }
     }
 }

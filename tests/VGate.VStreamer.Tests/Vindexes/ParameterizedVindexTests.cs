@@ -249,6 +249,16 @@ public sealed class ParameterizedVindexTests : IDisposable
         Assert.Contains("needs a lookup table", lookup.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void UnicodeLoose_InvalidUtf8InAFilter_IsAFilterError()
+    {
+        var vindex = VindexFactory.Create("unicode_loose_md5", null);
+        FilterVindexValue[] values = [new(ColumnKind.Binary, new byte[] { 0x61, 0xff }, isNull: false)];
+
+        var ex = Assert.Throws<VStreamFilterException>(() => vindex.TryMap(values, out _));
+        Assert.StartsWith("Cannot normalize string containing invalid UTF-8: 61ff", ex.Message, StringComparison.Ordinal);
+    }
+
     private string Write(string name, string text)
     {
         Directory.CreateDirectory(_directory);
