@@ -54,6 +54,28 @@ public class UnicodeLooseVindexTests
     public void GetKey_VitessNormalizationVectors(string input, string expected) =>
         Assert.Equal(expected, Convert.ToHexStringLower(UnicodeLooseWeights.GetKey(Encoding.UTF8.GetBytes(input))));
 
+    // Vitess's own golden hashes (go/vt/vtgate/vindexes/testdata/unicode_hash_golden.json, read by TestUnicodeHash in
+    // unicode_hash_test.go): the Wikipedia article on Albert Einstein in many languages, hashed by Vitess's collator. The
+    // Hebrew, Persian, Korean, Greek and Russian cases, copied unchanged (Input, XXHash, MD5 as base64) into
+    // TestData/unicode_hash_golden_subset.json.
+    [Fact]
+    public void TryMap_VitessGoldenHashes()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Vindexes", "TestData", "unicode_hash_golden_subset.json");
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+        var languages = new List<string>();
+        foreach (var golden in document.RootElement.EnumerateArray())
+        {
+            var language = golden.GetProperty("Language").GetString()!;
+            var input = golden.GetProperty("Input").GetBytesFromBase64();
+            Assert.True(Convert.ToHexStringLower(golden.GetProperty("MD5").GetBytesFromBase64()) == MapToHex("unicode_loose_md5", VindexValueKind.Bytes, input), $"md5 of {language}");
+            Assert.True(Convert.ToHexStringLower(golden.GetProperty("XXHash").GetBytesFromBase64()) == MapToHex("unicode_loose_xxhash", VindexValueKind.Bytes, input), $"xxhash of {language}");
+            languages.Add(language);
+        }
+
+        Assert.Equal(["he", "fa", "ko", "el", "ru"], languages);
+    }
+
     // Strings drawn from every character class (Latin, Greek/Cyrillic, combining marks, contraction starters,
     // Arabic/Hebrew, Indic/Thai, CJK, Hangul, kana/fullwidth, emoji and symbols, supplementary planes, any BMP code
     // point), every contraction alone and with a combining mark inside it, keyed and hashed by
