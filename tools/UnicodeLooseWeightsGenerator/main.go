@@ -20,6 +20,11 @@
 // collator's iteration (colltab.Iter.Next, Table.appendNext, matchContraction) over these elements.
 // It reads the collator's private table with reflect, because x/text has no public API for it.
 //
+// Checked with Debian bookworm's Go 1.19 and x/text 0.7.0; keys for Vitess's own golden inputs
+// (go/vt/vtgate/vindexes/testdata/unicode_hash_golden.json) match. Go 1.19 knows Unicode 13, the Go
+// Vitess builds with Unicode 15: the implicit weights of code points the two disagree on are not
+// stored but computed by the C# side with Unicode 15's Ideographic property, and the vectors avoid them.
+//
 // Run (Debian: apt-get install golang-go golang-golang-x-text-dev):
 //
 //	GOPATH=/usr/share/gocode GO111MODULE=off go run main.go weights ../../src/VGate.VStreamer/Vindexes/UnicodeLooseWeights.bin
