@@ -40,7 +40,7 @@ public sealed class ShardStreamer
     private readonly ITablePlanner _planner;
 
     public ShardStreamer(ShardStreamerOptions options, ILogger<ShardStreamer>? logger = null)
-        : this(options, new RuleTablePlanner(options.Filter, options.PrimaryVindexes), logger)
+        : this(options, new RuleTablePlanner(options.Filter, options.PrimaryVindexes, options.Vindexes), logger)
     {
     }
 

@@ -34,6 +34,13 @@ public sealed class ShardStreamerOptions
     /// </summary>
     public IReadOnlyDictionary<string, Filtering.TableVindex> PrimaryVindexes { get; init; } = new Dictionary<string, Filtering.TableVindex>();
 
+    /// <summary>
+    /// The vindexes the keyspace's VSchema declares, by name (e.g. <c>region_vdx</c> of type <c>region_experimental</c>,
+    /// built by <see cref="Vindexes.VindexFactory"/>): a <see cref="Filtering.TableVindex.Name"/> or a vindex named in
+    /// <c>in_keyrange</c> is looked up here first, then as a vindex type without parameters.
+    /// </summary>
+    public IReadOnlyDictionary<string, Filtering.IKeyspaceIdFunction> Vindexes { get; init; } = new Dictionary<string, Filtering.IKeyspaceIdFunction>();
+
     /// <summary>Copy-phase state to resume from (<c>ShardGtid.table_p_ks</c>).</summary>
     public IReadOnlyList<TableLastPK> TablePKs { get; init; } = [];
 

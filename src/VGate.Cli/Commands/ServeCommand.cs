@@ -24,6 +24,10 @@ internal static class ServeCommand
           --shard KS/SHARD=URI       a shard source, repeatable: 'commerce/0=mysql://user:{env:DB_PW}@db1:3306'
                                      (unsharded keyspaces use shard 0); use instead of keyspaces in --config. The
                                      password: {env:NAME} or {file:PATH}, or percent-encoded (visible in `ps`)
+          --vschema FILE             a Vitess VSchema JSON file: a SrvVSchema ({"keyspaces": {…}}) for every keyspace,
+                                     or one keyspace's VSchema when one keyspace is served; tables' primary vindexes
+                                     then serve in_keyrange('-80') and key-range rules (docs/server.md, Vindexes)
+          --vschema KS=FILE          one keyspace's VSchema, repeatable (keyspaces from --shard)
           --users-file FILE          users, passwords and Allow lists ([{"Username": …, "Password": …}]); off when absent
           --allow-unauthenticated    let a server without authentication listen beyond loopback (refused otherwise)
           --client-cert-mode MODE    NoCertificate (default), AllowCertificate or RequireCertificate (needs TLS)
@@ -39,7 +43,7 @@ internal static class ServeCommand
 
         """;
 
-    private static readonly IReadOnlySet<string> Repeatable = new HashSet<string>(StringComparer.Ordinal) { "shard" };
+    private static readonly IReadOnlySet<string> Repeatable = new HashSet<string>(StringComparer.Ordinal) { "shard", "vschema" };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken)
     {
@@ -172,6 +176,26 @@ internal static class ServeCommand
                 keyspaces.Add(entry = (keyspace, []));
             entry.Shards.Add((shard, uri));
         }
+        foreach (var value in arguments.GetStrings("vschema"))
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            var keyspace = equals > 0 ? value[..equals] : null;
+            if (keyspace is null || keyspace.AsSpan().IndexOfAny('/', '\\') >= 0)
+            {
+                if (settings.ContainsKey("VGate:VSchemaFile"))
+                    throw new UsageException("Option --vschema FILE may be given once; name the keyspace of each further file with --vschema KEYSPACE=FILE.");
+                settings["VGate:VSchemaFile"] = CheckFile(value, "vschema");
+                continue;
+            }
+
+            var index = keyspaces.FindIndex(k => k.Name == keyspace);
+            if (index < 0)
+            {
+                throw new UsageException($"Option --vschema {keyspace}=…: no --shard defines keyspace '{keyspace}' " +
+                    "(for keyspaces from --config, set their VSchemaFile there).");
+            }
+            settings[$"VGate:Keyspaces:{index}:VSchemaFile"] = CheckFile(value[(equals + 1)..], "vschema");
+        }
         for (var k = 0; k < keyspaces.Count; k++)
         {
             var (name, shards) = keyspaces[k];
@@ -196,6 +220,9 @@ internal static class ServeCommand
             throw new UsageException($"Option --{option} must be HOST:PORT, not '{value}'.");
         return value;
     }
+
+    private static string CheckFile(string path, string option) =>
+        File.Exists(path) ? Path.GetFullPath(path) : throw new UsageException($"Option --{option}: file '{path}' does not exist.");
 
     private static string Redact(string value) => MySqlConnectionOptions.Redact(value);
 }

@@ -4,7 +4,6 @@ using VGate.Gateway.Health;
 using VGate.Gateway.Topology;
 using VGate.MySql.Replication;
 using VGate.VStreamer;
-using VGate.VStreamer.Filtering;
 
 namespace VGate.Gateway.Streams;
 
@@ -25,6 +24,8 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
     private readonly SourceHealthMonitor? _health;
     private readonly ILogger _logger;
     private readonly SharedBinlogReaders? _shared;
+    private readonly IReadOnlyDictionary<string, KeyspaceVindexes> _vindexes;
+    private readonly string? _vindexError;
 
     /// <summary>Creates the factory over a validated topology; <paramref name="health"/> (optional) ranks the sources.</summary>
     public ShardStreamerFactory(GatewayOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, SourceHealthMonitor? health = null)
@@ -37,6 +38,16 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         _logger = _loggerFactory.CreateLogger<ShardStreamerFactory>();
         if (options.FanOut is { Enabled: true, ShareReaders: true } fanOut)
             _shared = new SharedBinlogReaders(fanOut.SharedReaderRingBytes);
+        // Validation at start reports VSchema problems; a topology built without it fails each stream with the reason.
+        try
+        {
+            _vindexes = VSchemaLoader.Load(options);
+        }
+        catch (VGate.VStreamer.Vindexes.VindexDefinitionException ex)
+        {
+            _vindexes = new Dictionary<string, KeyspaceVindexes>();
+            _vindexError = ex.Message;
+        }
     }
 
     /// <summary>The replication connections shared by the streams of one source; null when not shared (for tests and diagnostics).</summary>
@@ -60,6 +71,9 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
                 (request.ExcludedSources.Count > 0 ? $" (excluded: {string.Join(", ", request.ExcludedSources)})" : ""));
         }
 
+        if (_vindexError is not null)
+            throw VStreamException.InvalidArgument($"the vindex configuration is invalid: {_vindexError}");
+        var vindexes = _vindexes.GetValueOrDefault(keyspace.Name, KeyspaceVindexes.Empty);
         var source = candidates[0];
         var name = TopologyValidator.SourceName(source);
         var connection = TopologyValidator.ResolveConnection(source);
@@ -72,8 +86,8 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
                 Database = keyspace.Database ?? keyspace.Name,
                 Position = request.Position,
                 Filter = request.Filter,
-                PrimaryVindexes = keyspace.Vindexes.ToDictionary(
-                    kv => kv.Key, kv => new TableVindex(kv.Value.Type, kv.Value.Columns), StringComparer.Ordinal),
+                PrimaryVindexes = vindexes.Tables,
+                Vindexes = vindexes.Vindexes,
                 TablePKs = request.TablePKs,
                 TablesToCopy = request.TablesToCopy,
                 TimeProvider = _timeProvider,

@@ -16,6 +16,12 @@ public sealed class GatewayOptions
     /// <summary>The keyspaces served.</summary>
     public List<KeyspaceOptions> Keyspaces { get; set; } = [];
 
+    /// <summary>
+    /// A Vitess VSchema JSON file for every keyspace (<c>vschema.SrvVSchema</c>, <c>{"keyspaces": {name: Keyspace}}</c>;
+    /// or one <c>vschema.Keyspace</c> when one keyspace is configured); see <see cref="VSchemaLoader"/>.
+    /// </summary>
+    public string? VSchemaFile { get; set; }
+
     /// <summary>Largest VStreamResponse sent, in bytes; kept under the 4 MiB default limit of gRPC clients. Default 3 MiB.</summary>
     public int MaxResponseBytes { get; set; } = 3 * 1024 * 1024;
 

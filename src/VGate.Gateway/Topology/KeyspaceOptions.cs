@@ -12,7 +12,13 @@ public sealed class KeyspaceOptions
     /// <summary>True when the keyspace is split by key ranges; false means one shard named <c>0</c> (or <c>-</c>).</summary>
     public bool Sharded { get; set; }
 
-    /// <summary>Primary vindex per table (sharded keyspaces), used by key-range filters.</summary>
+    /// <summary>
+    /// A Vitess VSchema JSON file for this keyspace (<c>vschema.Keyspace</c>, or a <c>vschema.SrvVSchema</c> whose entry
+    /// for this keyspace is used): its vindexes and each table's primary vindex (see <see cref="VSchemaLoader"/>).
+    /// </summary>
+    public string? VSchemaFile { get; set; }
+
+    /// <summary>Primary vindex per table (sharded keyspaces), used by key-range filters; wins over the VSchema file's.</summary>
     public Dictionary<string, VindexOptions> Vindexes { get; set; } = [];
 
     /// <summary>The shards; in a sharded keyspace their key ranges must cover the whole space without overlap.</summary>

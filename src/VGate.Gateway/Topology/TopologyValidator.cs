@@ -1,13 +1,12 @@
 using VGate.MySql.Protocol;
 using VGate.VStreamer.KeyRanges;
-using VGate.VStreamer.Vindexes;
 
 namespace VGate.Gateway.Topology;
 
 /// <summary>
 /// Checks a <see cref="GatewayOptions"/> topology before anything streams: unique keyspaces, shard names that are key
 /// ranges covering a sharded keyspace exactly once, one shard per unsharded keyspace, at least one reachable-looking
-/// source per shard, and known vindex types. Every problem is reported, each naming its keyspace, shard or source.
+/// source per shard, and vindexes that can be built (<see cref="VSchemaLoader"/>). Every problem is reported, each naming its keyspace, shard or source.
 /// </summary>
 public static class TopologyValidator
 {
@@ -91,6 +90,7 @@ public static class TopologyValidator
             ValidateKeyspace(keyspace, problems);
         }
 
+        problems.AddRange(VSchemaLoader.Validate(options));
         return problems;
     }
 
@@ -191,17 +191,6 @@ public static class TopologyValidator
 
         if (keyspace.Sharded && allParsed && ranges.Count > 0 && KeyRangeCoverage.FindFirstIssue(ranges) is { } issue)
             problems.Add($"{where}: the shards do not cover the key space exactly once: {issue.Message}");
-
-        foreach (var (table, vindex) in keyspace.Vindexes)
-        {
-            if (!VindexRegistry.TryGet(vindex.Type, out _))
-            {
-                problems.Add($"{where} table '{table}': unknown vindex type '{vindex.Type}' (known types: " +
-                    $"{string.Join(", ", VindexRegistry.KnownTypes)})");
-            }
-            if (vindex.Columns.Count == 0)
-                problems.Add($"{where} table '{table}': the vindex names no columns");
-        }
     }
 
     private static void ValidateLimits(LimitsOptions? limits, List<string> problems)

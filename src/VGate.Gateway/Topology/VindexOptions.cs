@@ -8,4 +8,7 @@ public sealed class VindexOptions
 
     /// <summary>The column(s) the vindex is computed from.</summary>
     public List<string> Columns { get; set; } = [];
+
+    /// <summary>The vindex parameters, as a VSchema's <c>params</c> (e.g. <c>region_bytes</c> for <c>region_experimental</c>).</summary>
+    public Dictionary<string, string> Params { get; set; } = [];
 }

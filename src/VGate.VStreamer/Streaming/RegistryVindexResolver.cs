@@ -2,27 +2,35 @@ using System.Diagnostics.CodeAnalysis;
 using VGate.VStreamer.Filtering;
 using VGate.VStreamer.KeyRanges;
 using VGate.VStreamer.Vindexes;
-using FilterVindexValue = VGate.VStreamer.Filtering.VindexValue;
-using VindexValue = VGate.VStreamer.Vindexes.VindexValue;
 
 namespace VGate.VStreamer.Streaming;
 
 /// <summary>
-/// Connects filter plans to the vindex implementations: a vindex named in a filter (<c>hash</c>, or qualified
-/// <c>ks.hash</c>) resolves to the vindex type of that name in <see cref="VindexRegistry"/>; key-range specs parse
-/// with <see cref="KeyRange"/>. Every registered vindex takes one column.
+/// Connects filter plans to the vindex implementations, as Vitess's <c>localVSchema.FindOrCreateVindex</c>: a name is
+/// first a vindex declared in the keyspace's VSchema (<see cref="ShardStreamerOptions.Vindexes"/>; <c>region_vdx</c>, or
+/// qualified <c>ks.region_vdx</c>), else a vindex type of <see cref="VindexRegistry"/> without parameters (<c>hash</c>,
+/// <c>ks.hash</c>). Key-range specs parse with <see cref="KeyRange"/>.
 /// </summary>
 internal sealed class RegistryVindexResolver : IVindexResolver, IKeyRangeParser
 {
+    private readonly IReadOnlyDictionary<string, IKeyspaceIdFunction> _declared;
+
+    public RegistryVindexResolver(IReadOnlyDictionary<string, IKeyspaceIdFunction>? declared = null)
+    {
+        _declared = declared ?? new Dictionary<string, IKeyspaceIdFunction>();
+    }
+
     public static RegistryVindexResolver Instance { get; } = new();
 
     public bool TryResolve(string name, [NotNullWhen(true)] out IKeyspaceIdFunction? function)
     {
         var dot = name.LastIndexOf('.');
-        var typeName = dot >= 0 ? name[(dot + 1)..] : name;
-        if (VindexRegistry.TryGet(typeName, out var vindex))
+        var bareName = dot >= 0 ? name[(dot + 1)..] : name;
+        if (_declared.TryGetValue(bareName, out function))
+            return true;
+        if (VindexRegistry.TryGet(bareName, out var vindex))
         {
-            function = new VindexFunction(vindex);
+            function = new SingleColumnVindexFunction(vindex);
             return true;
         }
         function = null;
@@ -35,27 +43,5 @@ internal sealed class RegistryVindexResolver : IVindexResolver, IKeyRangeParser
     private sealed class RangeMatcher(KeyRange range) : IKeyRangeMatcher
     {
         public bool Contains(ReadOnlySpan<byte> keyspaceId) => range.Contains(keyspaceId);
-    }
-
-    private sealed class VindexFunction(IVindex vindex) : IKeyspaceIdFunction
-    {
-        public bool IsUnique => vindex.IsUnique;
-
-        public bool TryMap(ReadOnlySpan<FilterVindexValue> values, [NotNullWhen(true)] out byte[]? keyspaceId)
-        {
-            keyspaceId = null;
-            if (values.Length != 1)
-                return false;
-            var value = values[0];
-            var converted = value.IsNull
-                ? VindexValue.Null
-                : new VindexValue(value.Kind switch
-                {
-                    ColumnKind.SignedInteger => VindexValueKind.Signed,
-                    ColumnKind.UnsignedInteger => VindexValueKind.Unsigned,
-                    _ => VindexValueKind.Bytes,
-                }, value.Text.Span);
-            return vindex.TryMap(converted, out keyspaceId) && keyspaceId is not null;
-        }
     }
 }

@@ -18,7 +18,8 @@ internal sealed class RuleTablePlanner : ITablePlanner
     private readonly IReadOnlyDictionary<string, TableVindex> _primaryVindexes;
     private readonly RowImageValues _values = new();
 
-    public RuleTablePlanner(Filter? filter, IReadOnlyDictionary<string, TableVindex>? primaryVindexes = null)
+    public RuleTablePlanner(Filter? filter, IReadOnlyDictionary<string, TableVindex>? primaryVindexes = null,
+        IReadOnlyDictionary<string, IKeyspaceIdFunction>? vindexes = null)
     {
         try
         {
@@ -30,7 +31,8 @@ internal sealed class RuleTablePlanner : ITablePlanner
         {
             throw VStreamException.InvalidArgument(ex.Message, ex);
         }
-        _builder = new TablePlanBuilder(_rules, RegistryVindexResolver.Instance, RegistryVindexResolver.Instance);
+        var resolver = vindexes is null || vindexes.Count == 0 ? RegistryVindexResolver.Instance : new RegistryVindexResolver(vindexes);
+        _builder = new TablePlanBuilder(_rules, resolver, resolver);
         _primaryVindexes = primaryVindexes ?? new Dictionary<string, TableVindex>();
     }
 

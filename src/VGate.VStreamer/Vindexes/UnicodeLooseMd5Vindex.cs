@@ -8,9 +8,9 @@ namespace VGate.VStreamer.Vindexes;
 /// case-, accent- and width-insensitive collation key (<see cref="UnicodeLooseWeights"/>), trailing spaces ignored.
 /// </summary>
 /// <remarks>
-/// Exact for the code points <see cref="UnicodeLooseWeights"/> covers. Invalid UTF-8 throws
-/// <see cref="FormatException"/> (Vitess fails the mapping with an error too); other code points throw
-/// <see cref="NotSupportedException"/>. NULL hashes the empty key.
+/// Every valid UTF-8 string maps (CJK, Hangul, Arabic, emoji, unassigned code points: see
+/// <see cref="UnicodeLooseWeights"/>). Invalid UTF-8 throws <see cref="FormatException"/> (Vitess fails the mapping
+/// with an error too). NULL hashes the empty key.
 /// </remarks>
 internal sealed class UnicodeLooseMd5Vindex : IVindex
 {

@@ -4,7 +4,7 @@ namespace VGate.VStreamer.Vindexes;
 
 /// <summary>
 /// Vitess <c>unicode_loose_xxhash</c> (<c>go/vt/vtgate/vindexes/unicodeloosexxhash.go</c>): XXH64 (seed 0,
-/// little-endian) of the same collation key as <see cref="UnicodeLooseMd5Vindex"/>, with the same coverage.
+/// little-endian) of the same collation key as <see cref="UnicodeLooseMd5Vindex"/>.
 /// </summary>
 internal sealed class UnicodeLooseXxHashVindex : IVindex
 {

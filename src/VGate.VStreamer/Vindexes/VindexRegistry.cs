@@ -3,7 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace VGate.VStreamer.Vindexes;
 
-/// <summary>The functional vindex types VGate implements, by their Vitess type name (case-sensitive, as in Vitess).</summary>
+/// <summary>
+/// The functional one-column vindex types that take no parameters, by their Vitess type name (case-sensitive, as in
+/// Vitess). Types with parameters or several columns are built by <see cref="VindexFactory"/>.
+/// </summary>
 public static class VindexRegistry
 {
     private static readonly FrozenDictionary<string, IVindex> Vindexes = new IVindex[]
@@ -15,6 +18,7 @@ public static class VindexRegistry
         new BinaryMd5Vindex(),
         new UnicodeLooseMd5Vindex(),
         new UnicodeLooseXxHashVindex(),
+        new ReverseBitsVindex(),
     }.ToFrozenDictionary(vindex => vindex.Name, StringComparer.Ordinal);
 
     /// <summary>The known type names in ordinal order.</summary>

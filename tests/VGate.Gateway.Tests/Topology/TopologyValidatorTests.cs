@@ -66,11 +66,35 @@ public sealed class TopologyValidatorTests
     public void Validate_UnknownVindex_ListsKnownTypes()
     {
         var options = TestTopology.Create();
-        options.Keyspaces[0].Vindexes["t"] = new VindexOptions { Type = "lookup", Columns = ["id"] };
+        options.Keyspaces[0].Vindexes["t"] = new VindexOptions { Type = "hsah", Columns = ["id"] };
         var problem = Assert.Single(TopologyValidator.Validate(options));
-        Assert.StartsWith("keyspace 'ks' table 't': unknown vindex type 'lookup' (known types: ", problem, StringComparison.Ordinal);
+        Assert.StartsWith("keyspace 'ks' table 't': vindex type 'hsah': vindexType \"hsah\" not found (known types: ", problem, StringComparison.Ordinal);
         Assert.Contains("hash", problem, StringComparison.Ordinal);
         Assert.Contains("xxhash", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LookupVindexAsPrimary_SaysItNeedsALookupTable()
+    {
+        var options = TestTopology.Create();
+        options.Keyspaces[0].Vindexes["t"] = new VindexOptions { Type = "lookup", Columns = ["id"] };
+        var problem = Assert.Single(TopologyValidator.Validate(options));
+        Assert.StartsWith("keyspace 'ks' table 't': vindex type 'lookup': vindex type \"lookup\" needs a lookup table", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_VindexWithParams_BuiltAndColumnCountChecked()
+    {
+        var options = TestTopology.Create();
+        options.Keyspaces[0].Vindexes["t"] = new VindexOptions { Type = "region_experimental", Columns = ["region", "id"], Params = new() { ["region_bytes"] = "1" } };
+        options.Keyspaces[0].Vindexes["u"] = new VindexOptions { Type = "region_experimental", Columns = ["id"], Params = new() { ["region_bytes"] = "2" } };
+        options.Keyspaces[0].Vindexes["w"] = new VindexOptions { Type = "region_experimental", Columns = ["a", "b"], Params = new() { ["region_bytes"] = "4" } };
+
+        var problems = TopologyValidator.Validate(options);
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains("keyspace 'ks' table 'u' vindex type 'region_experimental': takes 2 column(s), 1 given", problems);
+        Assert.Contains("keyspace 'ks' table 'w': vindex type 'region_experimental': region_bits must be 1 or 2: 4", problems);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public class VindexRegistryTests
     [InlineData("binary_md5")]
     [InlineData("unicode_loose_md5")]
     [InlineData("unicode_loose_xxhash")]
+    [InlineData("reverse_bits")]
     public void Get_KnownType_ReturnsUniqueVindexOfThatName(string typeName)
     {
         var vindex = VindexRegistry.Get(typeName);
@@ -26,7 +27,7 @@ public class VindexRegistryTests
     [Fact]
     public void KnownTypes_ListsAllInOrdinalOrder() =>
         Assert.Equal(
-            ["binary", "binary_md5", "hash", "numeric", "unicode_loose_md5", "unicode_loose_xxhash", "xxhash"],
+            ["binary", "binary_md5", "hash", "numeric", "reverse_bits", "unicode_loose_md5", "unicode_loose_xxhash", "xxhash"],
             VindexRegistry.KnownTypes);
 
     [Theory]
@@ -38,7 +39,7 @@ public class VindexRegistryTests
         var ex = Assert.Throws<ArgumentException>(() => VindexRegistry.Get(typeName));
 
         Assert.StartsWith(
-            $"Unknown vindex type \"{typeName}\"; known types: binary, binary_md5, hash, numeric, unicode_loose_md5, unicode_loose_xxhash, xxhash.",
+            $"Unknown vindex type \"{typeName}\"; known types: binary, binary_md5, hash, numeric, reverse_bits, unicode_loose_md5, unicode_loose_xxhash, xxhash.",
             ex.Message,
             StringComparison.Ordinal);
         Assert.False(VindexRegistry.TryGet(typeName, out _));
