@@ -127,8 +127,19 @@ internal sealed partial class MySqlSourceSession : IAsyncDisposable
         _capabilities = clientCapabilities & offered;
 
         var handshake = ParseHandshakeResponse(response, clientCapabilities);
-        var method = await AuthenticateAsync(handshake, cancellationToken).ConfigureAwait(false);
-        _server.RecordLogin(new MySqlSourceLogin(handshake.User, handshake.Attributes.GetValueOrDefault("_client_name", ""), _tls, method));
+        var clientName = handshake.Attributes.GetValueOrDefault("_client_name", "");
+        MySqlSourceAuthMethod method;
+        try
+        {
+            method = await AuthenticateAsync(handshake, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or EndOfStreamException)
+        {
+            // The client gave up during the exchange (e.g. refused to send a password).
+            _server.RecordLogin(new MySqlSourceLogin(handshake.User, clientName, _tls, MySqlSourceAuthMethod.Refused));
+            throw;
+        }
+        _server.RecordLogin(new MySqlSourceLogin(handshake.User, clientName, _tls, method));
         return method != MySqlSourceAuthMethod.Refused;
     }
 
