@@ -297,3 +297,17 @@ public sealed class MySqlSourceBinlogClientTests
         return new ReadResult(gtids, types, client.Position);
     }
 }
+
+/// <summary>The test source's scramble math against go-sql-driver/mysql's vectors (TestScrambleSHA256Pass, auth_test.go).</summary>
+public sealed class MySqlSourceScramblesTests
+{
+    [Theory]
+    [InlineData("secret", "f490e76f66d9d86665ce54d98c78d0acfe2fb0b08b423da807144873d30b312c")]
+    [InlineData("secret2", "abc3934a012cf342e876071c8ee202de51785b430258a7a0138bc79c4d800bc6")]
+    public void CachingSha2_GoSqlDriverVector_Matches(string password, string expectedHex)
+    {
+        var nonce = Convert.FromHexString("0a2f4a6f4b492230584c724a250d035052021715");
+
+        Assert.Equal(expectedHex, Convert.ToHexStringLower(MySqlSourceScrambles.CachingSha2(nonce, password)));
+    }
+}

@@ -228,7 +228,7 @@ internal sealed partial class MySqlSourceSession : IAsyncDisposable
 
         if (plugin == MySqlSourceUser.NativePassword)
         {
-            if (!CryptographicOperations.FixedTimeEquals(NativeScramble(_scramble, user.Password), response))
+            if (!CryptographicOperations.FixedTimeEquals(MySqlSourceScrambles.Native(_scramble, user.Password), response))
                 return await DenyAsync(user.Name, cancellationToken).ConfigureAwait(false);
             await WriteAsync(Ok(), cancellationToken).ConfigureAwait(false);
             return MySqlSourceAuthMethod.NativePassword;
@@ -236,7 +236,7 @@ internal sealed partial class MySqlSourceSession : IAsyncDisposable
 
         if (_server.IsCached(user.Name))
         {
-            if (!CryptographicOperations.FixedTimeEquals(CachingSha2Scramble(_scramble, user.Password), response))
+            if (!CryptographicOperations.FixedTimeEquals(MySqlSourceScrambles.CachingSha2(_scramble, user.Password), response))
                 return await DenyAsync(user.Name, cancellationToken).ConfigureAwait(false);
             await WriteAsync([0x01, 0x03], cancellationToken).ConfigureAwait(false); // fast_auth_success
             await WriteAsync(Ok(), cancellationToken).ConfigureAwait(false);
@@ -293,24 +293,6 @@ internal sealed partial class MySqlSourceSession : IAsyncDisposable
     {
         await WriteAsync(Error(1045, "28000", $"Access denied for user '{user}'@'localhost' (using password: YES)"), cancellationToken).ConfigureAwait(false);
         return MySqlSourceAuthMethod.Refused;
-    }
-
-    /// <summary>mysql_native_password: SHA1(password) XOR SHA1(scramble || SHA1(SHA1(password))).</summary>
-    internal static byte[] NativeScramble(byte[] scramble, string password)
-    {
-#pragma warning disable CA5350 // the protocol is defined with SHA-1
-        var hash1 = SHA1.HashData(Encoding.UTF8.GetBytes(password));
-        var hash3 = SHA1.HashData([.. scramble, .. SHA1.HashData(hash1)]);
-#pragma warning restore CA5350
-        return [.. hash1.Zip(hash3, (a, b) => (byte)(a ^ b))];
-    }
-
-    /// <summary>caching_sha2_password fast path: SHA256(password) XOR SHA256(SHA256(SHA256(password)) || scramble).</summary>
-    internal static byte[] CachingSha2Scramble(byte[] scramble, string password)
-    {
-        var hash1 = SHA256.HashData(Encoding.UTF8.GetBytes(password));
-        var hash3 = SHA256.HashData([.. SHA256.HashData(hash1), .. scramble]);
-        return [.. hash1.Zip(hash3, (a, b) => (byte)(a ^ b))];
     }
 
     // ---- packets ----
