@@ -82,6 +82,7 @@ public sealed class MySqlSourceServer : IAsyncDisposable
         Users = options.Users ?? [new MySqlSourceUser(ReplicationUser, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)))];
         ServerUuid = options.ServerUuid ?? binlog.Transactions.FirstOrDefault(t => t.Uuid is not null)?.Uuid
             ?? binlog.PreviousGtids.Uuids.FirstOrDefault() ?? Guid.NewGuid().ToString("D");
+        ReplicaStatus = options.ReplicaStatus;
         _purged = options.GtidPurged is { } purged ? SourceGtidSet.Parse(purged) : binlog.PreviousGtids.Clone();
         if (options.Tls is { } tls)
         {
@@ -130,6 +131,12 @@ public sealed class MySqlSourceServer : IAsyncDisposable
         get => Volatile.Read(ref _purged).ToString();
         set => Volatile.Write(ref _purged, SourceGtidSet.Parse(value));
     }
+
+    /// <summary>
+    /// The row of <c>SHOW REPLICA STATUS</c> (column → value) when the source is itself a replica, null for a primary (no
+    /// row). Settable, so a test can stop replication or make it lag.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? ReplicaStatus { get; set; }
 
     /// <summary>The RSA key pair caching_sha2_password full authentication uses without TLS.</summary>
     public RSA RsaKey { get; } = RSA.Create(2048);

@@ -128,7 +128,7 @@ internal sealed partial class MySqlSourceSession
 
     private ResultSet ReplicaStatus()
     {
-        if (_server.Options.ReplicaStatus is not { } status)
+        if (_server.ReplicaStatus is not { } status)
             return new ResultSet([new Column("Replica_IO_State"), new Column("Source_Host"), new Column("Replica_IO_Running"), new Column("Replica_SQL_Running")], []);
         var columns = status.Keys.Select(k => new Column(k)).ToList();
         return new ResultSet(columns, [[.. status.Values]]);
