@@ -157,6 +157,33 @@ public sealed class MySqlSourceBinlogClientTests
     }
 
     [Fact]
+    public async Task Dump_FromFilePosition4_LearnsTheGtidSetFromPreviousGtids()
+    {
+        await using var source = Start(MySqlBinlogFixtures.CompressedPayloads);
+
+        var read = await ReadToEndAsync(source, RsaOptions(source), BinlogStartPosition.Parse("mysql-bin.000057:4"));
+
+        Assert.Equal("mysql-bin.000057:4", source.DumpRequests.Single());
+        Assert.Equal([$"{PayloadUuid}:11", $"{PayloadUuid}:12", $"{PayloadUuid}:13"], read.Gtids);
+        // PREVIOUS_GTIDS (1-10) plus what streamed: the position a GTID resume needs.
+        Assert.Equal(ReplicationPosition.Parse($"MySQL56/{PayloadUuid}:1-13"), read.Position);
+        Assert.Contains(EventType.PreviousGtids, read.Types);
+    }
+
+    [Fact]
+    public async Task Dump_FromAFileTheSourceDoesNotHave_IsPositionNotFound()
+    {
+        await using var source = Start(MySqlBinlogFixtures.CompressedPayloads);
+
+        var error = await Assert.ThrowsAsync<ReplicationException>(() =>
+            ReadToEndAsync(source, RsaOptions(source), BinlogStartPosition.Parse("mysql-bin.000099:4")));
+
+        Assert.Equal(ReplicationErrorKind.PositionNotFound, error.Kind);
+        Assert.Contains("mysql-bin.000057", error.Message, StringComparison.Ordinal);
+        Assert.Empty(source.DumpRequests);
+    }
+
+    [Fact]
     public async Task Dump_PurgedGtids_FailsWith1236AndNamesTheOldestPosition()
     {
         await using var source = Start(MySqlBinlogFixtures.CompressedPayloads);
