@@ -21,6 +21,7 @@ public sealed class MySqlSourceBinlogClientTests
 {
     private const string EnumUuid = "93e95066-a2f4-11ec-9b69-9657f0ae95e2";
     private const string PayloadUuid = "76f3e7be-6720-11ed-9cad-0242ac110002";
+    private const string MySql57Uuid = "58cf6502-63db-11ed-8079-0242ac110002";
 
     [Fact]
     public async Task Login_NativePassword_StreamsEveryTransactionFromAnEmptySet()
@@ -181,6 +182,51 @@ public sealed class MySqlSourceBinlogClientTests
         Assert.Equal(ReplicationErrorKind.PositionNotFound, error.Kind);
         Assert.Contains("mysql-bin.000057", error.Message, StringComparison.Ordinal);
         Assert.Empty(source.DumpRequests);
+    }
+
+    [Fact]
+    public async Task Connect_MySql57WithoutBinlogRowMetadata_IsRefusedNamingTheSetting()
+    {
+        await using var source = MySqlSourceServer.Start(new MySqlSourceOptions
+        {
+            BinlogFile = MySqlBinlogFixtures.PathOf(MySqlBinlogFixtures.MySql57),
+            ServerVersion = "5.7.40-log",
+        });
+
+        var error = await Assert.ThrowsAsync<ReplicationException>(() =>
+            ReadToEndAsync(source, RsaOptions(source), BinlogStartPosition.Parse($"MySQL56/{MySql57Uuid}:1-52")));
+
+        Assert.Equal(ReplicationErrorKind.SourceMisconfigured, error.Kind);
+        Assert.Contains("binlog_row_metadata", error.Message, StringComparison.Ordinal);
+        Assert.Empty(source.DumpRequests);
+    }
+
+    [Fact]
+    public async Task Dump_MySql57WithChecksSkipped_StreamsItsGtids()
+    {
+        await using var source = MySqlSourceServer.Start(new MySqlSourceOptions
+        {
+            BinlogFile = MySqlBinlogFixtures.PathOf(MySqlBinlogFixtures.MySql57),
+            ServerVersion = "5.7.40-log",
+        });
+        using var deadline = TestDeadline.CreateTokenSource();
+        var gtids = new List<string>();
+        await using var client = new BinlogClient(new BinlogClientOptions
+        {
+            Connection = RsaOptions(source),
+            Start = BinlogStartPosition.Parse($"MySQL56/{MySql57Uuid}:1-52:60"),
+            StopAtEnd = true,
+            CheckPrerequisites = false,
+        });
+        await foreach (var ev in client.ReadEventsAsync(deadline.Token))
+        {
+            if (ev is GtidEvent { Gtid: { } gtid })
+                gtids.Add(gtid.ToString());
+        }
+
+        Assert.Equal(Enumerable.Range(53, 10).Where(n => n != 60).Select(n => $"{MySql57Uuid}:{n}"), gtids);
+        Assert.Equal(ReplicationPosition.Parse($"MySQL56/{MySql57Uuid}:1-62"), client.Position);
+        Assert.Empty(source.Errors);
     }
 
     [Fact]

@@ -111,7 +111,6 @@ internal sealed partial class MySqlSourceSession
             ["log_bin"] = "ON",
             ["binlog_format"] = "ROW",
             ["binlog_row_image"] = "FULL",
-            ["binlog_row_metadata"] = "FULL",
             ["gtid_mode"] = "ON",
             ["enforce_gtid_consistency"] = "ON",
             ["binlog_checksum"] = _server.Binlog.Crc32Enabled ? "CRC32" : "NONE",
@@ -121,6 +120,9 @@ internal sealed partial class MySqlSourceSession
             ["gtid_executed"] = _server.GtidExecuted,
             ["gtid_purged"] = _server.GtidPurged,
         };
+        // binlog_row_metadata exists from MySQL 8.0.1 on; a 5.7 server does not know it.
+        if (!_server.Options.ServerVersion.StartsWith("5.", StringComparison.Ordinal))
+            variables["binlog_row_metadata"] = "FULL";
         foreach (var (name, value) in _server.Options.Variables ?? new Dictionary<string, string>())
             variables[name] = value;
         return variables;
