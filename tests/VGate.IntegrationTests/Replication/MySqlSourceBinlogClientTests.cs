@@ -21,6 +21,7 @@ public sealed class MySqlSourceBinlogClientTests
 {
     private const string EnumUuid = "93e95066-a2f4-11ec-9b69-9657f0ae95e2";
     private const string PayloadUuid = "76f3e7be-6720-11ed-9cad-0242ac110002";
+    private const string TaggedUuid = "55778904-0299-11f1-b1b8-4ef0c4956feb";
     private const string MySql57Uuid = "58cf6502-63db-11ed-8079-0242ac110002";
 
     [Fact]
@@ -227,6 +228,27 @@ public sealed class MySqlSourceBinlogClientTests
         Assert.Equal(Enumerable.Range(53, 10).Where(n => n != 60).Select(n => $"{MySql57Uuid}:{n}"), gtids);
         Assert.Equal(ReplicationPosition.Parse($"MySQL56/{MySql57Uuid}:1-62"), client.Position);
         Assert.Empty(source.Errors);
+    }
+
+    [Fact]
+    public async Task Dump_TaggedGtidSetOfMySql96_SendsTheTaggedTransactionAndTracksItsTag()
+    {
+        // PREVIOUS_GTIDS uuid:1-13 plus mytag:1-2; the file's one transaction is uuid:mytag:3 (PROVENANCE.md).
+        await using var source = Start(MySqlBinlogFixtures.TaggedGtids);
+        var start = $"MySQL56/{TaggedUuid}:1-13:mytag:1-2";
+
+        var read = await ReadToEndAsync(source, RsaOptions(source), BinlogStartPosition.Parse(start));
+
+        Assert.Equal($"{TaggedUuid}:1-13:mytag:1-2", source.DumpRequests.Single());
+        Assert.Equal([$"{TaggedUuid}:mytag:3"], read.Gtids);
+        Assert.Contains(EventType.WriteRowsV2, read.Types);
+        Assert.Equal(ReplicationPosition.Parse($"MySQL56/{TaggedUuid}:1-13:mytag:1-3"), read.Position);
+
+        var again = await ReadToEndAsync(source, RsaOptions(source), BinlogStartPosition.FromGtid(read.Position!.Value));
+
+        Assert.Empty(again.Gtids);
+        Assert.Equal($"{TaggedUuid}:1-13:mytag:1-3", source.DumpRequests[^1]);
+        Assert.Equal(read.Position, again.Position);
     }
 
     [Fact]

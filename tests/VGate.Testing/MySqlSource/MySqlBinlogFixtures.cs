@@ -15,6 +15,9 @@ public static class MySqlBinlogFixtures
     /// <summary>8.0.26, GTIDs <c>fbda2ad0-7c46-11ec-ae30-4ef7efc81a2a:1-3</c>: CREATE TABLE mysql.foo(a BIT(3), b TEXT, c BIT(8)) and one INSERT.</summary>
     public const string TypeBit = "rust_mysql_common/mysql_type_bit.000001";
 
+    /// <summary>9.6.0, tagged GTIDs: PREVIOUS_GTIDS <c>55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-2</c>, one INSERT as GTID <c>…:mytag:3</c>.</summary>
+    public const string TaggedGtids = "rust_mysql_common/binlog_transaction_with_GTID_TAG.000001";
+
     /// <summary>5.7.40, PREVIOUS_GTIDS <c>58cf6502-63db-11ed-8079-0242ac110002:1-52</c>, GTIDs 53-62.</summary>
     public const string MySql57 = "mysql-binlog-connector-rust/mysql-bin.000080";
 

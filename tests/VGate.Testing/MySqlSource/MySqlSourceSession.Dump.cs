@@ -63,7 +63,7 @@ internal sealed partial class MySqlSourceSession
             return;
         }
 
-        await StreamAsync(transaction => transaction.Uuid is { } uuid && requested.Contains(uuid, transaction.Gno), startPosition: 4,
+        await StreamAsync(transaction => transaction.Uuid is { } uuid && requested.Contains(uuid, transaction.Tag, transaction.Gno), startPosition: 4,
             nonBlocking: (flags & DumpNonBlock) != 0, cancellationToken).ConfigureAwait(false);
     }
 

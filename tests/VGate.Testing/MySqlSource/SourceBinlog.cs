@@ -5,14 +5,15 @@ using System.Text;
 namespace VGate.Testing.MySqlSource;
 
 /// <summary>One transaction (event group) of the served binlog: its GTID and the events, header and checksum included.</summary>
-/// <param name="Uuid">The GTID's source UUID, or null for ANONYMOUS_GTID and tagged GTID groups (never skipped).</param>
+/// <param name="Uuid">The GTID's source UUID, or null for ANONYMOUS_GTID groups (never skipped).</param>
+/// <param name="Tag">The GTID's tag (GTID_TAGGED_LOG_EVENT, MySQL 8.4+), empty for an untagged GTID.</param>
 /// <param name="Gno">The GTID's number (0 when <paramref name="Uuid"/> is null).</param>
 /// <param name="Events">The events as they are sent.</param>
 /// <param name="Recorded">True for a transaction from the recorded file, false for one a test appended.</param>
-public sealed record SourceTransaction(string? Uuid, long Gno, IReadOnlyList<byte[]> Events, bool Recorded)
+public sealed record SourceTransaction(string? Uuid, string Tag, long Gno, IReadOnlyList<byte[]> Events, bool Recorded)
 {
-    /// <summary>The GTID as MySQL prints it (<c>uuid:gno</c>), or null for an anonymous group.</summary>
-    public string? Gtid => Uuid is null ? null : $"{Uuid}:{Gno}";
+    /// <summary>The GTID as MySQL prints it (<c>uuid:gno</c>, <c>uuid:tag:gno</c>), or null for an anonymous group.</summary>
+    public string? Gtid => Uuid is null ? null : Tag.Length == 0 ? $"{Uuid}:{Gno}" : $"{Uuid}:{Tag}:{Gno}";
 
     /// <summary>The event type of each event, in order.</summary>
     public IEnumerable<byte> EventTypes => Events.Select(e => e[4]);
@@ -152,7 +153,7 @@ internal sealed class SourceBinlog
         foreach (var transaction in Transactions)
         {
             if (transaction.Uuid is { } uuid)
-                set.Add(uuid, transaction.Gno);
+                set.Add(uuid, transaction.Tag, transaction.Gno);
         }
         return set;
     }
@@ -185,7 +186,7 @@ internal sealed class SourceBinlog
                     BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(copy.Length - 4), Crc32.HashToUInt32(copy.AsSpan(0, copy.Length - 4)));
                 events.Add(copy);
             }
-            var transaction = new SourceTransaction(uuid, gno, events, Recorded: false);
+            var transaction = new SourceTransaction(uuid, "", gno, events, Recorded: false);
             _transactions.Add(transaction);
             EndPosition = position;
             var changed = _changed;
@@ -216,10 +217,59 @@ internal sealed class SourceBinlog
     private static SourceTransaction CreateTransaction(List<byte[]> events, bool recorded)
     {
         var first = events[0];
+        if (first[4] == GtidTaggedType)
+            return CreateTaggedTransaction(events, recorded);
         if (first[4] != GtidType)
-            return new SourceTransaction(null, 0, events, recorded);
+            return new SourceTransaction(null, "", 0, events, recorded);
         var uuid = new Guid(first.AsSpan(HeaderSize + 1, 16), bigEndian: true).ToString("D");
         var gno = BinaryPrimitives.ReadInt64LittleEndian(first.AsSpan(HeaderSize + 17));
-        return new SourceTransaction(uuid, gno, events, recorded);
+        return new SourceTransaction(uuid, "", gno, events, recorded);
+    }
+
+    /// <summary>
+    /// GTID_TAGGED_LOG_EVENT (MySQL 8.4+): a message of MySQL's serialization library — format version, message size,
+    /// last non-ignorable field id, then (field id, value) pairs: 0 flags, 1 the UUID as 16 varlen bytes, 2 the GNO
+    /// (varlen, zig-zag signed), 3 the tag (varlen length + characters); the later fields are not needed here.
+    /// </summary>
+    private static SourceTransaction CreateTaggedTransaction(List<byte[]> events, bool recorded)
+    {
+        var body = events[0].AsSpan(HeaderSize);
+        var offset = 0;
+        SourceGtidSet.ReadVarlen(body, ref offset); // format version
+        SourceGtidSet.ReadVarlen(body, ref offset); // message size
+        SourceGtidSet.ReadVarlen(body, ref offset); // last non-ignorable field
+        Span<byte> uuidBytes = stackalloc byte[16];
+        long gno = 0;
+        var tag = "";
+        var found = 0;
+        while (found < 3)
+        {
+            var field = SourceGtidSet.ReadVarlen(body, ref offset);
+            switch (field)
+            {
+                case 0:
+                    SourceGtidSet.ReadVarlen(body, ref offset);
+                    break;
+                case 1:
+                    for (var i = 0; i < 16; i++)
+                        uuidBytes[i] = checked((byte)SourceGtidSet.ReadVarlen(body, ref offset));
+                    found++;
+                    break;
+                case 2:
+                    var zigzag = SourceGtidSet.ReadVarlen(body, ref offset);
+                    gno = (zigzag & 1) == 0 ? (long)(zigzag >> 1) : -(long)(zigzag >> 1) - 1;
+                    found++;
+                    break;
+                case 3:
+                    var length = (int)SourceGtidSet.ReadVarlen(body, ref offset);
+                    tag = Encoding.ASCII.GetString(body.Slice(offset, length));
+                    offset += length;
+                    found++;
+                    break;
+                default:
+                    throw new InvalidDataException($"GTID_TAGGED_LOG_EVENT field {field} before the UUID, GNO and tag.");
+            }
+        }
+        return new SourceTransaction(new Guid(uuidBytes, bigEndian: true).ToString("D"), tag, gno, events, recorded);
     }
 }
