@@ -14,6 +14,7 @@ namespace VGate.VStreamer.Tests.MySqlSource;
 public sealed class MySqlSourceStreamTests
 {
     private const string EnumUuid = "93e95066-a2f4-11ec-9b69-9657f0ae95e2";
+    private const string PayloadUuid = "76f3e7be-6720-11ed-9cad-0242ac110002";
 
     [Fact]
     public async Task Stream_EnumStringSetFixtureFromAnEmptySet_OtherDdlAndTheDecodedRows()
@@ -74,6 +75,28 @@ public sealed class MySqlSourceStreamTests
         var row = events.Single(e => e.Type == VEventType.Row).RowEvent.RowChanges.Single().After;
         Assert.Equal([1L, 3L, 1L], row.Lengths);
         Assert.Equal(new byte[] { 0x04, (byte)'f', (byte)'o', (byte)'o', 0x20 }, row.Values.ToByteArray());
+    }
+
+    [Fact]
+    public async Task Stream_CompressedTransactionsOfMySql8031_SameGrammarAsUncompressed()
+    {
+        // mysql-bin.000057: GTID 11 CREATE TABLE a.b; 12 and 13 are TRANSACTION_PAYLOADs (zstd) holding an INSERT into b,
+        // then an UPDATE and an INSERT of test_table_3 (PROVENANCE.md: WRITE_ROWS ×2, UPDATE_ROWS ×1 inside).
+        // binlog_row_metadata was MINIMAL on that server and the source describes no table, so columns are @1, @2, ….
+        await using var source = MySqlSourceServer.Start(new MySqlSourceOptions { BinlogFile = MySqlBinlogFixtures.PathOf(MySqlBinlogFixtures.CompressedPayloads) });
+
+        var events = await StreamAsync(source, "a", $"MySQL56/{PayloadUuid}:1-10", transactionEnds: 3);
+
+        var text = StreamSpec.Format(events);
+        Assert.Equal(["gtid", "ddl:create table b(id int)", "begin", "field:b[@1:INT32:int]", "row:b insert(1)", "gtid", "commit", "begin"], text.Take(8));
+        Assert.Equal(["gtid", "commit"], text.TakeLast(2));
+        var rows = events.Where(e => e.Type == VEventType.Row).Select(e => (e.RowEvent.TableName, e.RowEvent.RowChanges.Single())).ToList();
+        Assert.Equal(["b", "test_table_3", "test_table_3"], rows.Select(r => r.TableName));
+        Assert.NotNull(rows[1].Item2.Before);
+        Assert.Null(rows[2].Item2.Before);
+        Assert.Equal(
+            [$"MySQL56/{PayloadUuid}:1-11", $"MySQL56/{PayloadUuid}:1-12", $"MySQL56/{PayloadUuid}:1-13"],
+            events.Where(e => e.Type == VEventType.Gtid).Select(e => e.Gtid));
     }
 
     private static MySqlSourceServer Start(string fixture, MySqlSourceTable table) =>
