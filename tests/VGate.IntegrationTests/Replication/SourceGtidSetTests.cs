@@ -32,4 +32,19 @@ public sealed class SourceGtidSetTests
         Assert.True(set.Contains("896e7882-18fe-11ef-ab88-22222d34d411", "aaaa", 3));
         Assert.False(set.Contains("896e7882-18fe-11ef-ab88-22222d34d411", "", 5));
     }
+
+    [Theory]
+    [InlineData("1-100", "5-10:20-30", "1-4:11-19:31-100")]
+    [InlineData("1-100", "1-100", "")]
+    [InlineData("1-10:20-30", "5-25", "1-4:26-30")]
+    [InlineData("50-60", "1-10:70-80", "50-60")]
+    [InlineData("1-9223372036854775806", "2-9223372036854775806", "1")]
+    public void Except_Intervals_KeepsWhatTheOtherSetLacks(string mine, string other, string expected)
+    {
+        const string Uuid = "896e7882-18fe-11ef-ab88-22222d34d411";
+
+        var result = SourceGtidSet.Parse($"{Uuid}:{mine}").Except(SourceGtidSet.Parse($"{Uuid}:{other}"));
+
+        Assert.Equal(expected.Length == 0 ? "" : $"{Uuid}:{expected}", result.ToString());
+    }
 }

@@ -130,14 +130,23 @@ public sealed class SourceGtidSet
         var result = new SourceGtidSet();
         foreach (var (key, intervals) in _entries)
         {
-            var otherIntervals = other._entries.GetValueOrDefault(key) ?? [];
+            var holes = other._entries.GetValueOrDefault(key) ?? [];
             foreach (var (start, end) in intervals)
             {
-                for (var gno = start; gno <= end; gno++)
+                // Walk the other set's sorted intervals, keeping what lies between them.
+                var next = start;
+                foreach (var hole in holes)
                 {
-                    if (!otherIntervals.Exists(i => i.Start <= gno && gno <= i.End))
-                        result.AddInterval(key, gno, gno);
+                    if (hole.End < next || hole.Start > end)
+                        continue;
+                    if (hole.Start > next)
+                        result.AddInterval(key, next, hole.Start - 1);
+                    next = hole.End + 1;
+                    if (next > end)
+                        break;
                 }
+                if (next <= end)
+                    result.AddInterval(key, next, end);
             }
         }
         return result;
