@@ -314,7 +314,8 @@ public sealed class MySqlSourceBinlogClientTests
         ReplicationPosition? resumeFrom = null;
         var heartbeats = 0;
         var seen = new List<string>();
-        await using (var client = new BinlogClient(new BinlogClientOptions { Connection = options, HeartbeatInterval = TimeSpan.FromMilliseconds(100) }))
+        // A short period, but a silence limit far above it: a slow machine must not make the client give up.
+        await using (var client = new BinlogClient(new BinlogClientOptions { Connection = options, HeartbeatInterval = TimeSpan.FromMilliseconds(100), HeartbeatTimeoutFactor = 300 }))
         {
             await foreach (var ev in client.ReadEventsAsync(token))
             {
