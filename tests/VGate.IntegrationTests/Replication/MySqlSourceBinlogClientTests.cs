@@ -110,6 +110,8 @@ public sealed class MySqlSourceBinlogClientTests
             ReadToEndAsync(source, Options(source, MySqlSslMode.Required), BinlogStartPosition.Parse($"MySQL56/{EnumUuid}:1-4")));
 
         Assert.Contains("caching_sha2_password", error.Message, StringComparison.Ordinal);
+        // The source records the refusal when it sees the connection close, which may be after the client threw.
+        await Eventually.AssertAsync(() => Assert.Contains(source.Logins, l => l.ClientName == "VGate"), TestDeadline.Default);
         var login = VGateLogin(source);
         Assert.True(login.Tls);
         Assert.Equal(MySqlSourceAuthMethod.Refused, login.Method);
