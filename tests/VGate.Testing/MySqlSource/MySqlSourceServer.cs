@@ -235,9 +235,10 @@ public sealed class MySqlSourceServer : IAsyncDisposable
                 await using var session = new MySqlSourceSession(this, client.GetStream());
                 await session.RunAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or EndOfStreamException or OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is IOException or EndOfStreamException or OperationCanceledException or ObjectDisposedException or SocketException
+                or System.Security.Authentication.AuthenticationException)
             {
-                // The client went away or the source is stopping.
+                // The client went away (also by refusing the source's certificate) or the source is stopping.
             }
             catch (Exception ex)
             {
