@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using VGate.Gateway.Health;
+using VGate.Gateway.Topology;
+
+namespace VGate.Server.Probes;
+
+/// <summary>
+/// Readiness: every shard of every configured keyspace has at least one source the <see cref="SourceHealthMonitor"/> found
+/// reachable and healthy at its latest check (a replica also replicating within <c>Health:MaxReplicationLag</c>). A shard
+/// none of whose sources has been checked yet is not ready. With the health checks off (<c>Health:Enabled=false</c>) nothing
+/// is known and the server reports ready, as before. Drives <c>/readyz</c> and grpc.health.v1.
+/// </summary>
+internal sealed class Readiness(SourceHealthMonitor monitor, IOptions<GatewayOptions> options)
+{
+    /// <summary>The shards not ready now, with why; empty when ready.</summary>
+    public IReadOnlyList<NotReadyShard> NotReadyShards()
+    {
+        var gateway = options.Value;
+        if (!gateway.Health.Enabled)
+            return [];
+        var notReady = new List<NotReadyShard>();
+        foreach (var keyspace in gateway.Keyspaces)
+        {
+            foreach (var shard in keyspace.Shards)
+            {
+                var problems = new List<string>();
+                var ready = false;
+                foreach (var source in shard.Sources)
+                {
+                    var name = TopologyValidator.SourceName(source);
+                    var health = monitor.Get(keyspace.Name, shard.Name, name);
+                    if (health is null)
+                    {
+                        problems.Add($"{name}: not checked yet");
+                    }
+                    else if (health.IsHealthy(monitor.MaxReplicationLag))
+                    {
+                        ready = true;
+                        break;
+                    }
+                    else
+                    {
+                        problems.Add($"{name}: {health.Problem ?? (health.Reachable ? "not healthy" : "unreachable")}");
+                    }
+                }
+                if (!ready)
+                    notReady.Add(new NotReadyShard(keyspace.Name, shard.Name, problems));
+            }
+        }
+        return notReady;
+    }
+
+    /// <summary>The <c>/readyz</c> body: <c>{"ready":false,"shards":[{"keyspace":…,"shard":…,"sources":[…]}]}</c>.</summary>
+    public static string ToJson(IReadOnlyList<NotReadyShard> notReady)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("ready", notReady.Count == 0);
+            json.WriteStartArray("shards");
+            foreach (var shard in notReady)
+            {
+                json.WriteStartObject();
+                json.WriteString("keyspace", shard.Keyspace);
+                json.WriteString("shard", shard.Shard);
+                json.WriteStartArray("sources");
+                foreach (var problem in shard.Sources)
+                    json.WriteStringValue(problem);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
+
+/// <summary>A shard without a healthy source; <paramref name="Sources"/> says, per source, what its latest check found.</summary>
+internal sealed record NotReadyShard(string Keyspace, string Shard, IReadOnlyList<string> Sources);
+
+/// <summary>The ASP.NET Core health check behind grpc.health.v1 (service "" and <c>vtgateservice.Vitess</c>): unhealthy when not ready.</summary>
+internal sealed class ReadinessHealthCheck(Readiness readiness) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var notReady = readiness.NotReadyShards();
+        return Task.FromResult(notReady.Count == 0
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("not ready: " + string.Join(", ", notReady.Select(s => s.Keyspace + "/" + s.Shard))));
+    }
+}
