@@ -45,6 +45,7 @@ public static class VGateServer
         var app = builder.Build();
         // Listen before any VGate meter creates instruments, so none are missed.
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        _ = app.Services.GetRequiredService<Readiness>(); // its vgate.server.shard.ready gauge from the first scrape on
         app.MapGrpcService<VitessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();

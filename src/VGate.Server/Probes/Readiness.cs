@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -12,12 +13,38 @@ namespace VGate.Server.Probes;
 /// none of whose sources has been checked yet is not ready. With the health checks off (<c>Health:Enabled=false</c>) nothing
 /// is known and the server reports ready, as before. Drives <c>/readyz</c> and grpc.health.v1.
 /// </summary>
-internal sealed class Readiness(SourceHealthMonitor monitor, IOptions<GatewayOptions> options)
+internal sealed class Readiness
 {
+    private readonly Lazy<SourceHealthMonitor> _monitor;
+    private readonly IOptions<GatewayOptions> _options;
+
+    // The monitor (which reads the validated options) only when first needed: the server resolves this when it is built,
+    // and an invalid configuration must fail at start with its own message.
+    public Readiness(IServiceProvider services, IOptions<GatewayOptions> options, IMeterFactory meterFactory)
+    {
+        _monitor = new Lazy<SourceHealthMonitor>(services.GetRequiredService<SourceHealthMonitor>);
+        _options = options;
+        meterFactory.Create(ServerMetrics.MeterName).CreateObservableGauge("vgate.server.shard.ready", MeasureShards, "{shard}",
+            "1 when the shard has a reachable, healthy source (or the health checks are off), 0 when not");
+    }
+
+    private IEnumerable<Measurement<int>> MeasureShards()
+    {
+        var notReady = NotReadyShards();
+        foreach (var keyspace in _options.Value.Keyspaces)
+        {
+            foreach (var shard in keyspace.Shards)
+            {
+                var ready = !notReady.Any(s => s.Keyspace == keyspace.Name && s.Shard == shard.Name);
+                yield return new Measurement<int>(ready ? 1 : 0, [new("keyspace", keyspace.Name), new("shard", shard.Name)]);
+            }
+        }
+    }
+
     /// <summary>The shards not ready now, with why; empty when ready.</summary>
     public IReadOnlyList<NotReadyShard> NotReadyShards()
     {
-        var gateway = options.Value;
+        var gateway = _options.Value;
         if (!gateway.Health.Enabled)
             return [];
         var notReady = new List<NotReadyShard>();
@@ -30,12 +57,12 @@ internal sealed class Readiness(SourceHealthMonitor monitor, IOptions<GatewayOpt
                 foreach (var source in shard.Sources)
                 {
                     var name = TopologyValidator.SourceName(source);
-                    var health = monitor.Get(keyspace.Name, shard.Name, name);
+                    var health = _monitor.Value.Get(keyspace.Name, shard.Name, name);
                     if (health is null)
                     {
                         problems.Add($"{name}: not checked yet");
                     }
-                    else if (health.IsHealthy(monitor.MaxReplicationLag))
+                    else if (health.IsHealthy(_monitor.Value.MaxReplicationLag))
                     {
                         ready = true;
                         break;
