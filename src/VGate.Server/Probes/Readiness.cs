@@ -28,17 +28,28 @@ internal sealed class Readiness
             "1 when the shard has a reachable, healthy source (or the health checks are off), 0 when not");
     }
 
-    private IEnumerable<Measurement<int>> MeasureShards()
+    private List<Measurement<int>> MeasureShards()
     {
-        var notReady = NotReadyShards();
+        IReadOnlyList<NotReadyShard> notReady;
+        try
+        {
+            notReady = NotReadyShards();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host is stopping (its services are gone before its meters): nothing to report.
+            return [];
+        }
+        var measurements = new List<Measurement<int>>();
         foreach (var keyspace in _options.Value.Keyspaces)
         {
             foreach (var shard in keyspace.Shards)
             {
                 var ready = !notReady.Any(s => s.Keyspace == keyspace.Name && s.Shard == shard.Name);
-                yield return new Measurement<int>(ready ? 1 : 0, [new("keyspace", keyspace.Name), new("shard", shard.Name)]);
+                measurements.Add(new Measurement<int>(ready ? 1 : 0, [new("keyspace", keyspace.Name), new("shard", shard.Name)]));
             }
         }
+        return measurements;
     }
 
     /// <summary>The shards not ready now, with why; empty when ready.</summary>
