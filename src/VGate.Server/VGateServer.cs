@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using VGate.Gateway;
 using VGate.Gateway.Topology;
@@ -10,6 +9,8 @@ using VGate.Server.Auth;
 using VGate.Server.Configuration;
 using VGate.Server.Errors;
 using VGate.Server.Execute;
+using VGate.Server.Probes;
+using VGate.Server.Logging;
 using VGate.Server.Metrics;
 using VGate.Server.Services;
 
@@ -24,10 +25,14 @@ namespace VGate.Server;
 /// </summary>
 public static class VGateServer
 {
+    /// <summary>The Vitess gRPC service name, answered by grpc.health.v1 as the "" service is.</summary>
+    public const string VitessServiceName = "vtgateservice.Vitess";
+
     /// <summary>A builder with VGate's configuration sources and services; callers may add configuration or replace services before <see cref="Build"/>.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        LoggingSetup.Configure(builder);
         AddServices(builder.Services, builder.Configuration);
         builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureKestrel(context.Configuration, kestrel));
         return builder;
@@ -40,9 +45,17 @@ public static class VGateServer
         var app = builder.Build();
         // Listen before any VGate meter creates instruments, so none are missed.
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        _ = app.Services.GetRequiredService<Readiness>(); // its vgate.server.shard.ready gauge from the first scrape on
         app.MapGrpcService<VitessService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        // Probes: open on every port (a kubelet or load balancer has no credentials); they name keyspaces and shards only.
+        app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
+        app.MapGet("/readyz", (Readiness readiness) =>
+        {
+            var notReady = readiness.NotReadyShards();
+            return Results.Text(Readiness.ToJson(notReady), "application/json; charset=utf-8", statusCode: notReady.Count == 0 ? 200 : 503);
+        });
         // With authentication on, /metrics (keyspace, shard and source names, rates) needs the same credentials as gRPC,
         // on every port, unless the operator serves it open on purpose.
         app.MapGet("/metrics", (HttpContext http, SecurityState security, IOptions<SecurityOptions> options) =>
@@ -74,8 +87,11 @@ public static class VGateServer
             options.Interceptors.Add<ErrorMappingInterceptor>();
         });
         services.AddSingleton<StaticAuthInterceptor>();
-        // grpc.health.v1: SERVING once the host has started (options validated); a check with no tags covers the "" service.
-        services.AddGrpcHealthChecks().AddCheck("vgate", () => HealthCheckResult.Healthy());
+        // grpc.health.v1 follows readiness (Readiness: every shard has a healthy source), for the "" service and Vitess's own;
+        // Check runs the health check at each call, Watch follows the health check publisher.
+        services.AddSingleton<Readiness>();
+        services.AddGrpcHealthChecks(options => options.Services.Map(VitessServiceName, _ => true))
+            .AddCheck<ReadinessHealthCheck>("ready");
         services.AddGrpcReflection();
         services.AddMetrics();
 

@@ -227,7 +227,8 @@ public sealed class ErrorTests(ITestOutputHelper output)
             scenario.Log($"killed {victim.Name} (port {victim.Server.Port})");
             var error = await Assert.ThrowsAsync<RpcException>(() => reader.ReadUntilAsync((_, _) => false, token));
             AssertStatus(scenario, $"after killing {victim.Name}", error, StatusCode.Unavailable, "ks/" + victim.Name, "giving up");
-            Assert.Equal(HealthStatus, await gateway.HealthAsync(token));
+            // The gateway lives on, and says it is not ready once its health check finds the shard's only source gone.
+            await Eventually.AssertAsync(async () => Assert.Equal(NotServing, await gateway.HealthAsync(token)), TestDeadline.Default, token);
         });
 
     /// <summary>Logs the error and checks its code and that its message mentions each text (case-insensitively, as people read it).</summary>
@@ -240,6 +241,8 @@ public sealed class ErrorTests(ITestOutputHelper output)
     }
 
     private static Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus HealthStatus => Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving;
+
+    private static Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus NotServing => Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing;
 
     /// <summary>Retries 100 ms apart instead of 1 s, so the three attempts before UNAVAILABLE take no time.</summary>
     private static Dictionary<string, string?> WithFastRetries(Dictionary<string, string?> settings)
@@ -284,10 +287,11 @@ public sealed class ErrorTests(ITestOutputHelper output)
         throw new Xunit.Sdk.XunitException("the stream ended without an error");
     }
 
-    /// <summary>Health SERVING, and a fresh stream of every shard from <c>current</c> works.</summary>
+    /// <summary>Health SERVING (within a deadline), and a fresh stream of every shard from <c>current</c> works.</summary>
     private static async Task AssertHealthyAsync(GatewayHost gateway, ShardCluster cluster, CancellationToken cancellationToken)
     {
-        Assert.Equal(HealthStatus, await gateway.HealthAsync(cancellationToken));
+        // Ready again once the health checks have seen every shard's source back (polled: they run every Health:Interval).
+        await Eventually.AssertAsync(async () => Assert.Equal(HealthStatus, await gateway.HealthAsync(cancellationToken)), TestDeadline.Default, cancellationToken);
         var checker = StreamChecker.ForAllShards(cluster, "current");
         using var reader = new VStreamReader(gateway.Client, Request(Entry("ks", "", "current")), checker, cancellationToken: cancellationToken);
         await reader.ReadUntilAsync((c, _) => cluster.Shards.All(s => c.Of(s.Name).Any()), cancellationToken);

@@ -12,13 +12,38 @@ namespace VGate.Server.Tests;
 public sealed class HostTests
 {
     [Fact]
-    public async Task Health_Check_Serving()
+    public async Task Health_CheckWithSourceHealthChecksOff_Serving()
     {
+        // Nothing is known about the sources without the checks: ready, as before readiness existed.
+        await using var host = await TestServerHost.StartAsync(new Dictionary<string, string?> { ["VGate:Health:Enabled"] = "false" });
+
+        var reply = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest());
+        var vitess = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest { Service = VGateServer.VitessServiceName });
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, vitess.Status);
+    }
+
+    [Fact]
+    public async Task Health_SourcesNobodyAnswersOn_NotServingAndReadyz503NamingEveryShard()
+    {
+        // The test topology's hosts (db1, db2, …) do not exist: no shard has a healthy source, checked or not.
         await using var host = await TestServerHost.StartAsync();
 
         var reply = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest());
+        var vitess = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest { Service = VGateServer.VitessServiceName });
+        using var http = host.CreateHttpClient();
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        using var alive = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using var body = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
 
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, reply.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, vitess.Status);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, alive.StatusCode);
+        Assert.False(body.RootElement.GetProperty("ready").GetBoolean());
+        Assert.Equal(["commerce/0", "customer/-80", "customer/80-"],
+            body.RootElement.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("keyspace").GetString() + "/" + s.GetProperty("shard").GetString()));
     }
 
     [Fact]

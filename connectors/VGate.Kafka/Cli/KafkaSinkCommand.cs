@@ -81,6 +81,7 @@ public static class KafkaSinkCommand
                                        1 invalid) without connecting to the gateway or Kafka
           --status-interval SECONDS    progress log period (default 10, 0 = off)
           --log-level LEVEL            trace, debug, information (default), warning, error
+          --log-format FORMAT          text (default) or json (one object per line, the fields of vgate serve's)
 
         exit status: 0 stopped by SIGINT/SIGTERM (after a final checkpoint), 1 invalid configuration,
         2 bad command line, 3 Kafka failure, 4 gateway refused the stream or stayed unreachable.
@@ -109,10 +110,12 @@ public static class KafkaSinkCommand
 
         KafkaSinkOptions options;
         LogLevel level;
+        var json = false;
         try
         {
             var parsed = SinkCommandLine.Parse(args);
             level = ParseLevel(parsed.LogLevel);
+            json = parsed.LogFormat == "json";
             options = SinkConfiguration.Load(parsed, Environment.GetEnvironmentVariables());
         }
         catch (SinkUsageException ex)
@@ -145,12 +148,24 @@ public static class KafkaSinkCommand
         using var loggerFactory = LoggerFactory.Create(logging =>
         {
             logging.SetMinimumLevel(level);
-            logging.AddSimpleConsole(console =>
+            if (json)
             {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-                console.UseUtcTimestamp = true;
-            });
+                // Microsoft.Extensions.Logging's JSON console formatter, configured as vgate serve's (docs/metrics.md, Logs).
+                logging.AddJsonConsole(console =>
+                {
+                    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                    console.UseUtcTimestamp = true;
+                });
+            }
+            else
+            {
+                logging.AddSimpleConsole(console =>
+                {
+                    console.SingleLine = true;
+                    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+                    console.UseUtcTimestamp = true;
+                });
+            }
             logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

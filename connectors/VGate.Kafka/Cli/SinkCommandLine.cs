@@ -75,7 +75,7 @@ internal static class SinkCommandLine
     };
 
     /// <summary>What the command line says.</summary>
-    internal sealed record Parsed(Dictionary<string, string?> Settings, string? ConfigFile, string? LogLevel);
+    internal sealed record Parsed(Dictionary<string, string?> Settings, string? ConfigFile, string? LogLevel, string? LogFormat = null);
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="SinkUsageException"/> for bad input.</summary>
     public static Parsed Parse(IReadOnlyList<string> args)
@@ -86,6 +86,7 @@ internal static class SinkCommandLine
         var repeated = new Dictionary<string, int>(StringComparer.Ordinal);
         string? configFile = null;
         string? logLevel = null;
+        string? logFormat = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -106,12 +107,14 @@ internal static class SinkCommandLine
                 value = args[++i];
             }
 
-            if (name is "config" or "log-level")
+            if (name is "config" or "log-level" or "log-format")
             {
                 if (!seen.Add(name))
                     throw new SinkUsageException($"Option --{name} is given more than once.");
                 if (name == "config")
                     configFile = value;
+                else if (name == "log-format")
+                    logFormat = value.ToLowerInvariant() is "text" or "json" ? value.ToLowerInvariant() : throw new SinkUsageException($"Option --log-format must be text or json, not '{value}'.");
                 else
                     logLevel = value;
                 continue;
@@ -144,7 +147,7 @@ internal static class SinkCommandLine
                     throw new InvalidOperationException("unreachable");
             }
         }
-        return new Parsed(settings, configFile, logLevel);
+        return new Parsed(settings, configFile, logLevel, logFormat);
     }
 
     /// <summary>Debezium <c>message.key.columns</c> syntax: <c>ks.t1:c1,c2;ks.t2:c3</c>.</summary>

@@ -42,6 +42,11 @@ internal sealed class KafkaClients : IDisposable
     private Error? _fatalError;
     private bool _inTransaction;
 
+    /// <summary>How long repeats of a librdkafka warning or non-fatal error are held back after one is logged.</summary>
+    internal static readonly TimeSpan RepeatWindow = TimeSpan.FromSeconds(30);
+
+    private readonly RepeatLimiter _repeats = new(RepeatWindow, TimeProvider.System);
+
     public KafkaClients(KafkaSinkOptions options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -448,8 +453,15 @@ internal sealed class KafkaClients : IDisposable
                 _drained?.TrySetResult();
             }
         }
-        Log.KafkaError(_logger, error.Reason, error.Code.ToString());
+        // librdkafka repeats transient errors (a refused connection) at every attempt: one line per code per window.
+        var held = 0;
+        if (error.IsFatal || _repeats.ShouldLog("error:" + error.Code.ToString(), out held))
+            Log.KafkaError(_logger, error.Reason + HeldBack(held), error.Code.ToString());
     }
+
+    private static string HeldBack(int held) => held == 0
+        ? ""
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({held} more like it in the last {RepeatWindow.TotalSeconds:0} s not logged)");
 
     private void OnLog(LogMessage message)
     {
@@ -461,6 +473,15 @@ internal sealed class KafkaClients : IDisposable
             SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
             _ => LogLevel.Debug,
         };
+        if (level == LogLevel.Warning)
+        {
+            // Per client and facility (FAIL, ERROR, …): the messages themselves differ by broker and attempt.
+            if (!_logger.IsEnabled(level) || !_repeats.ShouldLog("log:" + message.Name + ":" + message.Facility, out var held))
+                return;
+            var text = message.Message + HeldBack(held);
+            Log.Librdkafka(_logger, level, message.Name, message.Facility, text);
+            return;
+        }
         Log.Librdkafka(_logger, level, message.Name, message.Facility, message.Message);
     }
 

@@ -37,6 +37,7 @@ internal static class ServeCommand
           --metrics-listen HOST:PORT an extra HTTP/1.1 address for Prometheus scrapes of /metrics
           --check-config             load and validate the configuration (files it names included), print one
                                      line and exit without listening or connecting to any source
+          --log-format FORMAT        console logs as text (default) or json (one object per line)
 
         exit status: 0 stopped (Ctrl-C) or configuration valid (--check-config), 1 the server failed or the
         configuration is invalid, 2 bad command line.
@@ -131,6 +132,12 @@ internal static class ServeCommand
             settings["VGate:Server:Listen"] = CheckHostPort(listen, "listen");
         if (arguments.GetString("metrics-listen") is { } metrics)
             settings["VGate:Server:MetricsListen"] = CheckHostPort(metrics, "metrics-listen");
+        if (arguments.GetString("log-format") is { } format)
+        {
+            if (format.ToLowerInvariant() is not ("text" or "json"))
+                throw new UsageException($"Option --log-format must be text or json, not '{format}'.");
+            settings["VGate:Server:LogFormat"] = format;
+        }
         if (arguments.GetString("users-file") is { } users)
             settings["VGate:Server:UsersFile"] = users;
         if (arguments.GetFlag("allow-unauthenticated"))

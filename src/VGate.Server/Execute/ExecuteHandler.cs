@@ -37,6 +37,7 @@ internal sealed class ExecuteHandler(
         var session = request.Session ?? new Session();
         Log.Execute(logger, sql, session.TargetString);
         var response = new ExecuteResponse { Session = session };
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             response.Result = await AnswerAsync(sql, TargetString.Parse(session.TargetString), access, cancellationToken);
@@ -47,6 +48,7 @@ internal sealed class ExecuteHandler(
             metrics.Executed("error");
             response.Error = new Vtrpc.RPCError { Code = ex.Code, Message = ex.Message };
         }
+        metrics.ExecuteTook(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return response;
     }
 

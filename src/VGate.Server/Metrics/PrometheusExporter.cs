@@ -8,8 +8,9 @@ namespace VGate.Server.Metrics;
 /// <summary>
 /// Collects every instrument of the <c>VGate.*</c> meters with a <see cref="MeterListener"/> and writes them in the
 /// Prometheus text exposition format (version 0.0.4) for <c>GET /metrics</c>. Names become snake case
-/// (<c>vgate.server.vstreams</c> → <c>vgate_server_vstreams_total</c>), tags become labels; histograms are reported as
-/// summaries without quantiles (<c>_sum</c> and <c>_count</c>).
+/// (<c>vgate.server.vstreams</c> → <c>vgate_server_vstreams_total</c>), tags become labels; histograms are Prometheus
+/// histograms (<c>_bucket</c> with <c>le</c>, <c>_sum</c>, <c>_count</c>) with the instrument's advised bucket boundaries,
+/// or, without advice, Prometheus's default buckets for unit <c>s</c> and OpenTelemetry's default ones otherwise.
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
@@ -68,7 +69,26 @@ internal sealed class PrometheusExporter : IDisposable
     {
         Sum,
         LastValue,
-        Summary,
+        Histogram,
+    }
+
+    /// <summary>Prometheus client libraries' default buckets, for durations in seconds.</summary>
+    private static readonly double[] SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    /// <summary>OpenTelemetry's default explicit buckets (milliseconds and other units).</summary>
+    private static readonly double[] DefaultBuckets = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+    private static double[] BucketsOf(Instrument instrument)
+    {
+        var advised = instrument switch
+        {
+            Histogram<double> h => h.Advice?.HistogramBucketBoundaries?.ToArray(),
+            Histogram<float> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            Histogram<long> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            Histogram<int> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            _ => null,
+        };
+        return advised ?? (instrument.Unit == "s" ? SecondsBuckets : DefaultBuckets);
     }
 
     private sealed class InstrumentState
@@ -78,6 +98,9 @@ internal sealed class PrometheusExporter : IDisposable
 
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
         private readonly Aggregation _aggregation;
+
+        /// <summary>Upper bounds of the histogram buckets, ascending (the +Inf bucket is the count).</summary>
+        private readonly double[] _buckets;
 
         /// <summary>Tag sets seen so far and their series (replaced, never changed, so it is read without a lock).</summary>
         private KnownTags[] _known = [];
@@ -91,9 +114,10 @@ internal sealed class PrometheusExporter : IDisposable
                 _ when definition == typeof(Counter<>) => (Aggregation.Sum, "counter"),
                 _ when definition == typeof(UpDownCounter<>) => (Aggregation.Sum, "gauge"),
                 _ when definition == typeof(ObservableCounter<>) => (Aggregation.LastValue, "counter"),
-                _ when definition == typeof(Histogram<>) => (Aggregation.Summary, "summary"),
+                _ when definition == typeof(Histogram<>) => (Aggregation.Histogram, "histogram"),
                 _ => (Aggregation.LastValue, "gauge"),
             };
+            _buckets = _aggregation == Aggregation.Histogram ? BucketsOf(instrument) : [];
             var name = Sanitize(instrument.Name);
             MetricName = PrometheusType == "counter" && !name.EndsWith("_total", StringComparison.Ordinal) ? name + "_total" : name;
         }
@@ -120,6 +144,13 @@ internal sealed class PrometheusExporter : IDisposable
                     default:
                         series.Value += value;
                         series.Count++;
+                        series.Buckets ??= new long[_buckets.Length];
+                        // Prometheus buckets are cumulative when written; here each measurement counts in its own bucket.
+                        var bucket = Array.BinarySearch(_buckets, value);
+                        if (bucket < 0)
+                            bucket = ~bucket;
+                        if (bucket < _buckets.Length)
+                            series.Buckets[bucket]++;
                         break;
                 }
             }
@@ -169,13 +200,22 @@ internal sealed class PrometheusExporter : IDisposable
             {
                 double value;
                 long count;
+                long[]? buckets;
                 lock (series)
                 {
                     value = series.Value;
                     count = series.Count;
+                    buckets = series.Buckets?.ToArray();
                 }
-                if (_aggregation == Aggregation.Summary)
+                if (_aggregation == Aggregation.Histogram)
                 {
+                    var cumulative = 0L;
+                    for (var i = 0; i < _buckets.Length; i++)
+                    {
+                        cumulative += buckets?[i] ?? 0;
+                        Line(text, MetricName + "_bucket", WithLe(labels, FormatValue(_buckets[i])), cumulative);
+                    }
+                    Line(text, MetricName + "_bucket", WithLe(labels, "+Inf"), count);
                     Line(text, MetricName + "_sum", labels, value);
                     Line(text, MetricName + "_count", labels, count);
                 }
@@ -185,6 +225,9 @@ internal sealed class PrometheusExporter : IDisposable
                 }
             }
         }
+
+        private static string WithLe(string labels, string le) =>
+            labels.Length == 0 ? "{le=\"" + le + "\"}" : labels[..^1] + ",le=\"" + le + "\"}";
 
         private static void Line(StringBuilder text, string name, string labels, double value) =>
             text.Append(name).Append(labels).Append(' ').Append(FormatValue(value)).Append('\n');
@@ -248,5 +291,8 @@ internal sealed class PrometheusExporter : IDisposable
         public double Value { get; set; }
 
         public long Count { get; set; }
+
+        /// <summary>Histograms: measurements per bucket (not cumulative), null until the first.</summary>
+        public long[]? Buckets { get; set; }
     }
 }
