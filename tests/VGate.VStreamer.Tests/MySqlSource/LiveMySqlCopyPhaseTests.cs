@@ -1,5 +1,4 @@
 using Binlogdata;
-using MySqlConnector;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
 using VGate.Testing;
@@ -20,8 +19,7 @@ public sealed class LiveMySqlCopyPhaseTests
     {
         var source = MySqlConnectionOptions.Parse(LiveMySqlFactAttribute.Uri!);
         var database = "t_" + Guid.NewGuid().ToString("N")[..8];
-        await using var admin = new MySqlConnection(source.ToMySqlConnectorConnectionString());
-        await admin.OpenAsync();
+        await using var admin = await MySqlProtocolConnection.ConnectAsync(source);
         await ExecuteAsync(admin, $"CREATE DATABASE {database}");
         try
         {
@@ -68,9 +66,5 @@ public sealed class LiveMySqlCopyPhaseTests
         }
     }
 
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private static Task ExecuteAsync(MySqlProtocolConnection connection, string sql) => connection.ExecuteAsync(sql);
 }
