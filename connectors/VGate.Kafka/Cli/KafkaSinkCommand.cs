@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using VGate.Kafka.Sink;
@@ -79,6 +80,9 @@ public static class KafkaSinkCommand
                                        VGATE_KAFKA__<Option> override it, the command line overrides both
           --status-interval SECONDS    progress log period (default 10, 0 = off)
           --log-level LEVEL            trace, debug, information (default), warning, error
+          --check-config               load and validate the configuration, then exit (0 valid)
+          --version                    print the version and exit
+          -h, --help                   this text
 
         exit status: 0 stopped by SIGINT/SIGTERM (after a final checkpoint), 1 invalid configuration,
         2 bad command line, 3 Kafka failure, 4 gateway refused the stream or stayed unreachable.
@@ -94,17 +98,32 @@ public static class KafkaSinkCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (args.Count == 1 && args[0] is "--help" or "-h" or "help")
-        {
-            await output.WriteAsync(Usage(program)).ConfigureAwait(false);
-            return 0;
-        }
+        var root = new RootCommand(Description);
+        SinkCommandLine.AddOptions(root);
+        root.SetAction((result, token) => RunAsync(result, program, token));
+        CliRunner.UseUsageText(root, _ => Usage(program));
+        return await CliRunner.InvokeAsync(root, args, output, error, program, _ => Usage(program), cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>The command as <c>vgate</c>'s subcommand <paramref name="name"/> (usage text: <see cref="Usage"/>).</summary>
+    public static Command CreateCommand(string name, string program)
+    {
+        var command = new Command(name, Description);
+        SinkCommandLine.AddOptions(command);
+        command.SetAction((result, token) => RunAsync(result, program, token));
+        return command;
+    }
+
+    private const string Description = "Stream a keyspace into Kafka as Debezium-style change events, exactly once.";
+
+    private static async Task<int> RunAsync(ParseResult result, string program, CancellationToken cancellationToken)
+    {
+        var error = result.InvocationConfiguration.Error;
         KafkaSinkOptions options;
         LogLevel level;
         try
         {
-            var parsed = SinkCommandLine.Parse(args);
+            var parsed = SinkCommandLine.FromParseResult(result);
             level = ParseLevel(parsed.LogLevel);
             options = SinkConfiguration.Load(parsed, Environment.GetEnvironmentVariables());
         }
@@ -127,6 +146,8 @@ public static class KafkaSinkCommand
                 await error.WriteLineAsync("  " + problem).ConfigureAwait(false);
             return (int)SinkFailure.Configuration;
         }
+        if (result.GetValue<bool>("--check-config"))
+            return ExitCodes.Ok;
 
         using var loggerFactory = LoggerFactory.Create(logging =>
         {

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VGate.MySql.Protocol;
@@ -29,19 +31,38 @@ internal static class ServeCommand
           --tls-cert FILE            TLS certificate chain (PEM); with --tls-key, the gRPC port speaks TLS
           --tls-key FILE             TLS private key (PEM)
           --metrics-listen HOST:PORT an extra HTTP/1.1 address for Prometheus scrapes of /metrics
+          --check-config             load and validate the configuration, then exit (0 valid, 2 invalid)
+          -h, --help                 this text
 
-        exit status: 0 stopped (Ctrl-C), 1 the server failed or the configuration is invalid, 2 bad command line.
+        exit status: 0 stopped (Ctrl-C), 1 the server failed or the configuration is invalid, 2 bad command line
+        (docs/cli.md).
 
         """;
 
-    private static readonly IReadOnlySet<string> Repeatable = new HashSet<string>(StringComparer.Ordinal) { "shard" };
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>The command's options (help text: <see cref="Usage"/>).</summary>
+    public static Command CreateCommand() => new("serve", "Run the VStream gRPC server (vtgateservice.Vitess).")
     {
-        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "allow-unauthenticated" }, Repeatable);
+        CommandLineArguments.Text("config"),
+        CommandLineArguments.Text("listen"),
+        CommandLineArguments.Repeatable("shard"),
+        CommandLineArguments.Text("users-file"),
+        CommandLineArguments.Flag("allow-unauthenticated"),
+        CommandLineArguments.Text("client-cert-mode"),
+        CommandLineArguments.Text("client-ca"),
+        CommandLineArguments.Text("tls-cert"),
+        CommandLineArguments.Text("tls-key"),
+        CommandLineArguments.Text("metrics-listen"),
+        CommandLineArguments.Flag("check-config"),
+    };
+
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(CommandLineArguments.Parse(CreateCommand(), args), error, cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLineArguments arguments, TextWriter error, CancellationToken cancellationToken)
+    {
         var config = arguments.GetString("config");
         var settings = BuildSettings(arguments);
-        arguments.ThrowOnUnknown();
+        var checkOnly = arguments.GetFlag("check-config");
         if (config is not null && !File.Exists(config))
             throw new UsageException($"Configuration file '{config}' does not exist.");
 
@@ -52,6 +73,8 @@ internal static class ServeCommand
                 builder.Configuration.AddJsonFile(Path.GetFullPath(config), optional: false);
             builder.Configuration.AddInMemoryCollection(settings);
             await using var app = VGateServer.Build(builder);
+            if (checkOnly)
+                return await CheckAsync(app.Services, error);
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
@@ -76,6 +99,28 @@ internal static class ServeCommand
             await error.WriteLineAsync($"vgate: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// <c>--check-config</c>: runs every start-up validation (the options, the users file, the TLS files) without
+    /// listening or connecting; exit 0, or 2 with one line naming the setting.
+    /// </summary>
+    private static async Task<int> CheckAsync(IServiceProvider services, TextWriter error)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await error.WriteLineAsync($"vgate: invalid configuration: {string.Join(" ", ex.Failures)}");
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            await error.WriteLineAsync($"vgate: invalid configuration: {ex.Message}");
+        }
+        return 2;
     }
 
     /// <summary>Turns the command-line options into configuration keys (they override --config).</summary>

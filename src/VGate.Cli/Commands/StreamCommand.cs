@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -37,14 +38,35 @@ internal static class StreamCommand
           --heartbeat SECONDS        ask for heartbeat events when idle
           --max-events N             stop after printing N events
           --until-idle SECONDS       stop when no response arrives for this long
+          -h, --help                 this text
 
-        exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line.
+        exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line (docs/cli.md).
 
         """;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>The command's options (help text: <see cref="Usage"/>).</summary>
+    public static Command CreateCommand() => new("stream", "Call VStream on a server and print one JSON object per event.")
     {
-        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal));
+        CommandLineArguments.Text("gateway"),
+        CommandLineArguments.Text("keyspace"),
+        CommandLineArguments.Text("shard"),
+        CommandLineArguments.Text("from"),
+        CommandLineArguments.Text("filter"),
+        CommandLineArguments.Text("tablet-type"),
+        CommandLineArguments.Text("resume-file"),
+        CommandLineArguments.Text("username"),
+        CommandLineArguments.Text("password"),
+        CommandLineArguments.Text("ca"),
+        CommandLineArguments.Text("heartbeat"),
+        CommandLineArguments.Text("max-events"),
+        CommandLineArguments.Text("until-idle"),
+    };
+
+    public static Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(CommandLineArguments.Parse(CreateCommand(), args), output, error, cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLineArguments arguments, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
         var gateway = arguments.GetRequiredString("gateway");
         var keyspace = arguments.GetRequiredString("keyspace");
         var shard = arguments.GetString("shard") ?? "";
@@ -64,7 +86,6 @@ internal static class StreamCommand
         var heartbeat = arguments.GetInt64("heartbeat", 1, uint.MaxValue);
         var maxEvents = arguments.GetInt64("max-events", 1, long.MaxValue);
         var untilIdle = arguments.GetSeconds("until-idle");
-        arguments.ThrowOnUnknown();
         if (username is null != password is null)
             throw new UsageException("Options --username and --password must be given together.");
         if (password is not null)

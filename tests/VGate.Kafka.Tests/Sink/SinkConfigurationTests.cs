@@ -145,10 +145,10 @@ public sealed class SinkConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "--gateway" }, "Option --gateway needs a value.")]
-    [InlineData(new[] { "--gatway", "x" }, "Unknown option --gatway.")]
-    [InlineData(new[] { "--keyspace", "a", "--keyspace", "b" }, "Option --keyspace is given more than once.")]
-    [InlineData(new[] { "gateway" }, "Unexpected argument 'gateway'.")]
+    [InlineData(new[] { "--gateway" }, "Required argument missing for option: '--gateway'.")]
+    [InlineData(new[] { "--gatway", "x" }, "Unrecognized command or argument '--gatway'.")]
+    [InlineData(new[] { "--keyspace", "a", "--keyspace", "b" }, "Option '--keyspace' expects a single argument but 2 were provided.")]
+    [InlineData(new[] { "gateway" }, "Unrecognized command or argument 'gateway'.")]
     [InlineData(new[] { "--kafka", "acks" }, "Option --kafka must be KEY=VALUE, not 'acks'.")]
     [InlineData(new[] { "--key-columns", "orders" }, "Option --key-columns must be keyspace.table:col1,col2;keyspace.table2:col, not 'orders'.")]
     [InlineData(new[] { "--config", "/nonexistent/vgate.json" }, "Configuration file '/nonexistent/vgate.json' does not exist.")]
