@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VGate.MySql.Protocol;
+using VGate.Kafka.Cli;
 using VGate.Server;
 
 namespace VGate.Cli.Commands;
@@ -68,10 +70,12 @@ internal static class ServeCommand
 
         try
         {
-            var builder = VGateServer.CreateBuilder([]);
-            if (config is not null)
-                builder.Configuration.AddJsonFile(Path.GetFullPath(config), optional: false);
-            builder.Configuration.AddInMemoryCollection(settings);
+            var builder = CreateBuilder(config, settings, Environment.GetEnvironmentVariables());
+            if (UnknownKeys(builder.Configuration) is { Count: > 0 } unknown)
+            {
+                await error.WriteLineAsync($"vgate: invalid configuration: {VGateConfiguration.DescribeUnknown(unknown)}");
+                return checkOnly ? 2 : 1;
+            }
             await using var app = VGateServer.Build(builder);
             if (checkOnly)
                 return await CheckAsync(app.Services, error);
@@ -82,13 +86,13 @@ internal static class ServeCommand
         catch (OptionsValidationException ex)
         {
             await error.WriteLineAsync($"vgate: invalid configuration: {string.Join(" ", ex.Failures)}");
-            return 1;
+            return checkOnly ? 2 : 1;
         }
         catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {
             // The configuration binder's own error (a number or duration that is not one): a line, not a crash.
             await error.WriteLineAsync($"vgate: invalid configuration: {ex.Message}");
-            return 1;
+            return checkOnly ? 2 : 1;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -97,7 +101,7 @@ internal static class ServeCommand
         catch (Exception ex) when (ex is IOException or FormatException or InvalidDataException or System.Security.Cryptography.CryptographicException)
         {
             await error.WriteLineAsync($"vgate: {ex.Message}");
-            return 1;
+            return checkOnly ? 2 : 1;
         }
     }
 
@@ -123,7 +127,49 @@ internal static class ServeCommand
         return 2;
     }
 
-    /// <summary>Turns the command-line options into configuration keys (they override --config).</summary>
+    /// <summary>
+    /// The server's builder with the configuration model both processes share (docs/cli.md), later sources winning:
+    /// <c>appsettings.json</c> in the working directory, <paramref name="configFile"/>, environment variables
+    /// (<c>VGate__Server__Listen</c>, the unprefixed .NET form, then <c>VGATE_Server__Listen</c> from
+    /// <paramref name="environment"/>), and the command line (<paramref name="commandLine"/>).
+    /// </summary>
+    internal static Microsoft.AspNetCore.Builder.WebApplicationBuilder CreateBuilder(string? configFile, IReadOnlyDictionary<string, string?> commandLine, System.Collections.IDictionary environment)
+    {
+        var builder = VGateServer.CreateBuilder([]);
+        // ASP.NET Core reads the environment before any file we add; a --config file must not override it (docs said
+        // so, the code did the opposite): move its unprefixed environment source after the file.
+        var sources = builder.Configuration.Sources;
+        var unprefixed = sources.OfType<EnvironmentVariablesConfigurationSource>().Where(s => string.IsNullOrEmpty(s.Prefix)).ToList();
+        foreach (var source in unprefixed)
+            sources.Remove(source);
+        if (configFile is not null)
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        foreach (var source in unprefixed)
+            sources.Add(source);
+        builder.Configuration.AddInMemoryCollection(VGateConfiguration.EnvironmentSettings(environment));
+        builder.Configuration.AddInMemoryCollection(commandLine);
+        return builder;
+    }
+
+    /// <summary>Keys under <c>VGate</c> no server setting reads (<c>VGate:KafkaSink</c> is the sink's, so one file can serve both).</summary>
+    internal static IReadOnlyList<string> UnknownKeys(IConfiguration configuration)
+    {
+        var server = typeof(ServerOptions).Assembly;
+        // SecurityOptions and the keep-alive settings are bound to VGate:Server inside VGate.Server (not public types).
+        Type[] serverTypes =
+        [
+            typeof(ServerOptions),
+            server.GetType("VGate.Server.Auth.SecurityOptions", throwOnError: true)!,
+            server.GetType("VGate.Server.VGateServer+KeepAliveOptions", throwOnError: true)!,
+        ];
+        return
+        [
+            .. VGateConfiguration.UnknownKeys(configuration, "VGate", [typeof(VGate.Gateway.Topology.GatewayOptions)], "Server", "KafkaSink"),
+            .. VGateConfiguration.UnknownKeys(configuration, ServerOptions.SectionName, serverTypes),
+        ];
+    }
+
+    /// <summary>Turns the command-line options into configuration keys (they override files and the environment).</summary>
     internal static Dictionary<string, string?> BuildSettings(CommandLineArguments arguments)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

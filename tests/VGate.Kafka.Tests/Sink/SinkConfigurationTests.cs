@@ -297,4 +297,34 @@ public sealed class SinkConfigurationTests : IDisposable
         Assert.False(consumer.ContainsKey("linger.ms"));
         Assert.False(consumer.ContainsKey("batch.num.messages"));
     }
+
+    [Fact]
+    public void Load_SharedEnvironmentPrefix_FileThenEnvironmentThenCommandLine()
+    {
+        var file = Path.Combine(_directory, "shared.json");
+        File.WriteAllText(file, """{ "VGate": { "KafkaSink": { "Keyspace": "file_ks", "MaxBatchRecords": 111, "LingerMs": 1 }, "Server": { "Listen": "127.0.0.1:1" } } }""");
+        var environment = new Hashtable
+        {
+            // The form vgate serve reads too (VGATE_Section__Key), and the sink's older one, which it beats.
+            ["VGATE_KafkaSink__MaxBatchRecords"] = "222",
+            ["VGATE_KAFKA__MAXBATCHRECORDS"] = "333",
+            ["VGATE_KAFKA__LINGERMS"] = "44",
+            ["VGATE_KafkaSink__Kafka__client.id"] = "from-env",
+            ["VGATE_Server__Listen"] = "the server's, not read here",
+        };
+
+        var options = Load(["--config", file, "--gateway", "127.0.0.1:15991", "--keyspace", "cli_ks", "--bootstrap-servers", "k:9092", "--topic-prefix", "shop"], environment);
+
+        Assert.Equal(("cli_ks", 222, 44), (options.Keyspace, options.MaxBatchRecords, options.LingerMs));
+        Assert.Equal("from-env", options.Kafka["client.id"]);
+    }
+
+    [Fact]
+    public void Load_UnknownKeyInEnvironment_ConfigurationErrorNamingTheKey()
+    {
+        var error = Assert.Throws<KafkaSinkException>(() => Load(QuickStart, new Hashtable { ["VGATE_KafkaSink__BootstrapServer"] = "x:1" }));
+
+        Assert.Equal(SinkFailure.Configuration, error.Failure);
+        Assert.Contains("BootstrapServer", error.Message, StringComparison.Ordinal);
+    }
 }
