@@ -43,7 +43,7 @@ public sealed class ServeConfigurationTests : IDisposable
         Assert.Equal("127.0.0.1:2002", configuration["VGate:Server:MetricsListen"]);
         Assert.Equal("file", configuration["VGate:Server:Cell"]);
         Assert.Equal("9", configuration["VGate:MaxConsecutiveShardFailures"]);
-        Assert.Empty(ServeCommand.UnknownKeys(configuration));
+        Assert.Empty(ServeCommand.UnknownKeys(configuration, environment));
     }
 
     [Fact]
@@ -57,20 +57,23 @@ public sealed class ServeConfigurationTests : IDisposable
               "Logging": { "LogLevel": { "Default": "Warning" } } }
             """);
 
-        var configuration = ServeCommand.CreateBuilder(file, new Dictionary<string, string?>(), new Hashtable()).Configuration;
+        // VGATE_DB_PASSWORD: a secret for {env:VGATE_DB_PASSWORD}, not a setting.
+        var environment = new Hashtable { ["VGATE_DB_PASSWORD"] = "secret" };
+        var configuration = ServeCommand.CreateBuilder(file, new Dictionary<string, string?>(), environment).Configuration;
 
-        Assert.Empty(ServeCommand.UnknownKeys(configuration));
+        Assert.Empty(ServeCommand.UnknownKeys(configuration, environment));
     }
 
     [Fact]
     public void UnknownKeys_TyposInFileAndEnvironment_NamedWithTheirFullKey()
     {
         var file = Write($$"""{ "VGate": { {{Keyspace}}, "Server": { "Listn": "127.0.0.1:1" }, "Keyspaces": [{ "Shards": [{ "Sourcs": [] , "Sources": [{ "Url": "x" }] }] }] } }""");
-        var environment = new Hashtable { ["VGATE_RetryDelai"] = "00:00:01" };
+        var environment = new Hashtable { ["VGATE_Limits__MaxRequestByte"] = "1" };
 
         var configuration = ServeCommand.CreateBuilder(file, new Dictionary<string, string?>(), environment).Configuration;
 
-        Assert.Equal(["VGate:Keyspaces:0:Shards:0:Sources:0:Url", "VGate:Keyspaces:0:Shards:0:Sourcs", "VGate:RetryDelai", "VGate:Server:Listn"], ServeCommand.UnknownKeys(configuration));
+        Assert.Equal(["VGate:Keyspaces:0:Shards:0:Sources:0:Url", "VGate:Keyspaces:0:Shards:0:Sourcs", "VGate:Limits:MaxRequestByte", "VGate:Server:Listn"],
+            ServeCommand.UnknownKeys(configuration, environment));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ internal static class ServeCommand
         try
         {
             var builder = CreateBuilder(config, settings, Environment.GetEnvironmentVariables());
-            if (UnknownKeys(builder.Configuration) is { Count: > 0 } unknown)
+            if (UnknownKeys(builder.Configuration, Environment.GetEnvironmentVariables()) is { Count: > 0 } unknown)
             {
                 await error.WriteLineAsync($"vgate: invalid configuration: {VGateConfiguration.DescribeUnknown(unknown)}");
                 return checkOnly ? 2 : 1;
@@ -151,8 +151,18 @@ internal static class ServeCommand
         return builder;
     }
 
-    /// <summary>Keys under <c>VGate</c> no server setting reads (<c>VGate:KafkaSink</c> is the sink's, so one file can serve both).</summary>
-    internal static IReadOnlyList<string> UnknownKeys(IConfiguration configuration)
+    /// <summary>
+    /// Keys under <c>VGate</c> no server setting reads (<c>VGate:KafkaSink</c> is the sink's, so one file can serve both).
+    /// A variable of <paramref name="environment"/> without <c>__</c> (<c>VGATE_DB_PASSWORD</c>) that is no top-level
+    /// setting is not reported: such names hold secrets that <c>{env:NAME}</c> references.
+    /// </summary>
+    internal static IReadOnlyList<string> UnknownKeys(IConfiguration configuration, System.Collections.IDictionary environment)
+    {
+        var loose = VGateConfiguration.EnvironmentSettings(environment).Keys.Where(k => k.Count(c => c == ':') == 1).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. UnknownKeys(configuration).Where(k => !loose.Contains(k))];
+    }
+
+    private static IReadOnlyList<string> UnknownKeys(IConfiguration configuration)
     {
         var server = typeof(ServerOptions).Assembly;
         // SecurityOptions and the keep-alive settings are bound to VGate:Server inside VGate.Server (not public types).

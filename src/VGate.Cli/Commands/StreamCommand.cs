@@ -6,6 +6,7 @@ using Binlogdata;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using VGate.Cli.Output;
 using VGate.Kafka.Positions;
 using VGate.Secrets;
 using Vtgate;
@@ -38,9 +39,12 @@ internal static class StreamCommand
           --heartbeat SECONDS        ask for heartbeat events when idle
           --max-events N             stop after printing N events
           --until-idle SECONDS       stop when no response arrives for this long
+          --format FORMAT            json (default): the VEvent's proto JSON, row values base64; decoded: row
+                                     images as {"column": value} typed as `vgate binlog` prints them
           -h, --help                 this text
 
-        exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line (docs/cli.md).
+        exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line, 3 --format decoded
+        met a row it cannot decode (every event before it was printed) (docs/cli.md).
 
         """;
 
@@ -60,6 +64,7 @@ internal static class StreamCommand
         CommandLineArguments.Text("heartbeat"),
         CommandLineArguments.Text("max-events"),
         CommandLineArguments.Text("until-idle"),
+        CommandLineArguments.Text("format"),
     };
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken) =>
@@ -86,6 +91,13 @@ internal static class StreamCommand
         var heartbeat = arguments.GetInt64("heartbeat", 1, uint.MaxValue);
         var maxEvents = arguments.GetInt64("max-events", 1, long.MaxValue);
         var untilIdle = arguments.GetSeconds("until-idle");
+        var decoded = (arguments.GetString("format") ?? "json").ToLowerInvariant() switch
+        {
+            "json" => false,
+            "decoded" => true,
+            var other => throw new UsageException($"Option --format must be json or decoded, not '{other}'."),
+        };
+        var formatter = new DecodedEventFormatter();
         if (username is null != password is null)
             throw new UsageException("Options --username and --password must be given together.");
         if (password is not null)
@@ -148,7 +160,8 @@ internal static class StreamCommand
                 {
                     if (vevent.Type == VEventType.Vgtid)
                         latest = vevent.Vgtid;
-                    await output.WriteAsync(Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(vevent) + "\n"), cancellationToken);
+                    var line = decoded ? formatter.Format(vevent) : JsonFormatter.Default.Format(vevent);
+                    await output.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken);
                     if (resumeFile is not null && latest is not null && vevent.Type is VEventType.Commit or VEventType.Ddl or VEventType.Other)
                     {
                         await output.FlushAsync(cancellationToken);
@@ -167,6 +180,13 @@ internal static class StreamCommand
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested)
         {
+        }
+        catch (InvalidDataException ex)
+        {
+            // --format decoded met a row it cannot type (no FIELD event, lengths that do not add up).
+            await output.FlushAsync(CancellationToken.None);
+            await error.WriteLineAsync($"vgate: {ex.Message}");
+            return 3;
         }
         catch (RpcException ex)
         {
