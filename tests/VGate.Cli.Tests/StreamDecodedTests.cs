@@ -31,7 +31,7 @@ public sealed class StreamDecodedTests(MariaDbFixture fixture) : IClassFixture<M
             INSERT INTO `{database}`.t VALUES (1, 18446744073709551615, -123.4500, 'Grüße', x'00ff10', b'1000000001', '2026-11-25 10:00:00.123', 1.5, 'large', NULL);
             """, deadline.Token);
 
-        await using var app = await StartServerAsync(database);
+        await using var app = await StartServerAsync(database, "127.0.0.1:0");
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var output = new LineCollector();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
@@ -71,6 +71,50 @@ public sealed class StreamDecodedTests(MariaDbFixture fixture) : IClassFixture<M
         }
     }
 
+    [Fact]
+    public async Task Reconnect_GatewayStoppedAndRestartedMidStream_EveryChangeExactlyOnce()
+    {
+        using var deadline = TestDeadline.CreateTokenSource(TestDeadline.ServerStart * 2);
+        var database = await fixture.CreateDatabaseAsync(deadline.Token);
+        await fixture.Server.ExecuteAsync($"CREATE TABLE `{database}`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO `{database}`.t VALUES (1, 'a'), (2, 'b'), (3, 'c');", deadline.Token);
+        var resume = Path.Combine(Path.GetTempPath(), $"vgate-reconnect-{Guid.NewGuid():N}.json");
+        var app = await StartServerAsync(database, "127.0.0.1:0");
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var output = new LineCollector();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        using var error = new StringWriter();
+        Task<int> run;
+        try
+        {
+            run = StreamCommand.RunAsync(["--gateway", address, "--keyspace", database, "--from", "copy", "--format", "decoded", "--resume-file", resume,
+                "--reconnect-initial-delay", "0.05", "--reconnect-max-delay", "0.5"], output, error, stop.Token);
+            await Eventually.UntilAsync(() => Task.FromResult(Rows(output.Lines())), rows => rows.Count >= 3, TestDeadline.ServerStart, deadline.Token);
+            await fixture.Server.ExecuteAsync($"INSERT INTO `{database}`.t VALUES (4, 'd')", deadline.Token);
+            await Eventually.UntilAsync(() => Task.FromResult(Rows(output.Lines())), rows => rows.Count >= 4, TestDeadline.ServerStart, deadline.Token);
+
+            // The gateway goes away with the stream open (a cancelled stop aborts the connections), changes happen
+            // meanwhile, and it comes back on the same port.
+            await app.StopAsync(new CancellationToken(canceled: true));
+            await app.DisposeAsync();
+            await fixture.Server.ExecuteAsync($"INSERT INTO `{database}`.t VALUES (5, 'e'); UPDATE `{database}`.t SET v = 'A' WHERE id = 1;", deadline.Token);
+            app = await StartServerAsync(database, new Uri(address).Authority);
+            await fixture.Server.ExecuteAsync($"INSERT INTO `{database}`.t VALUES (6, 'f')", deadline.Token);
+            await Eventually.UntilAsync(() => Task.FromResult(Rows(output.Lines())), rows => rows.Any(r => r.GetProperty("id").GetInt32() == 6), TestDeadline.ServerStart, deadline.Token);
+            await stop.CancelAsync();
+            Assert.Equal(0, await run);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            File.Delete(resume);
+        }
+
+        // Every change once: the copy (1-3), 4, 5, the update of 1, 6 — no duplicate from the reconnect.
+        var changes = Rows(output.Lines()).Select(r => (r.GetProperty("id").GetInt32(), r.GetProperty("v").GetString())).ToList();
+        Assert.Equal([(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e"), (1, "A"), (6, "f")], changes);
+        Assert.Contains("reconnecting", error.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Every "after" image of the ROW events printed so far, in order.</summary>
     private static List<JsonElement> Rows(IEnumerable<string> lines) =>
     [
@@ -81,12 +125,12 @@ public sealed class StreamDecodedTests(MariaDbFixture fixture) : IClassFixture<M
             .Select(c => c.GetProperty("after")),
     ];
 
-    private async Task<WebApplication> StartServerAsync(string database)
+    private async Task<WebApplication> StartServerAsync(string database, string listen)
     {
         var builder = VGateServer.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["VGate:Server:Listen"] = "127.0.0.1:0",
+            ["VGate:Server:Listen"] = listen,
             ["VGate:Keyspaces:0:Name"] = database,
             ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
             ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = fixture.Server.ReplicationUri.ToString(),
