@@ -1,84 +1,41 @@
+using System.CommandLine;
+
 namespace VGate.Cli;
 
 /// <summary>
-/// A small, strict parser for <c>--name value</c> and <c>--flag</c> arguments. Unknown options and missing
-/// values are errors with a message that names the option, so a typo never silently changes behaviour.
+/// Typed access to a command's parsed options (System.CommandLine does the parsing: unknown options, missing values and
+/// repeated single options are errors naming the option), with range checks whose messages name the option, so a typo
+/// never silently changes behaviour.
 /// </summary>
-internal sealed class CommandLineArguments
+internal sealed class CommandLineArguments(ParseResult result)
 {
-    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
-
-    private CommandLineArguments()
+    /// <summary>Parses <paramref name="args"/> against <paramref name="command"/>; a parse error is a <see cref="UsageException"/>.</summary>
+    public static CommandLineArguments Parse(Command command, IReadOnlyList<string> args)
     {
+        var parsed = command.Parse(args);
+        if (parsed.Errors.Count > 0)
+            throw new UsageException(parsed.Errors[0].Message);
+        return new CommandLineArguments(parsed);
     }
 
-    /// <summary>Parses <paramref name="args"/>; <paramref name="flags"/> are the options that take no value.</summary>
-    public static CommandLineArguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> flags) =>
-        Parse(args, flags, new HashSet<string>(StringComparer.Ordinal));
+    /// <summary>An option taking one value.</summary>
+    public static Option<string> Text(string name) => new("--" + name);
 
-    /// <summary>
-    /// Parses <paramref name="args"/>; <paramref name="flags"/> take no value, <paramref name="repeatable"/> may be given
-    /// more than once (read them with <see cref="GetStrings"/>).
-    /// </summary>
-    public static CommandLineArguments Parse(IReadOnlyList<string> args, IReadOnlySet<string> flags, IReadOnlySet<string> repeatable)
-    {
-        var result = new CommandLineArguments();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-                throw new UsageException($"Unexpected argument '{arg}'.");
-            var name = arg[2..];
-            string? value = null;
-            var equals = name.IndexOf('=', StringComparison.Ordinal);
-            if (equals >= 0)
-            {
-                value = name[(equals + 1)..];
-                name = name[..equals];
-            }
-            else if (!flags.Contains(name))
-            {
-                if (i + 1 >= args.Count)
-                    throw new UsageException($"Option --{name} needs a value.");
-                value = args[++i];
-            }
-            if (repeatable.Contains(name) && value is not null)
-            {
-                if (!result._repeated.TryGetValue(name, out var list))
-                    result._repeated[name] = list = [];
-                list.Add(value);
-                result._values[name] = value;
-                continue;
-            }
-            if (!result._values.TryAdd(name, value))
-                throw new UsageException($"Option --{name} is given more than once.");
-        }
-        return result;
-    }
+    /// <summary>An option that may be given more than once.</summary>
+    public static Option<string[]> Repeatable(string name) => new("--" + name);
 
-    public string? GetString(string name)
-    {
-        _consumed.Add(name);
-        return _values.TryGetValue(name, out var value) ? value : null;
-    }
+    /// <summary>An option taking no value (<c>--name</c>, or <c>--name true|false</c>).</summary>
+    public static Option<bool> Flag(string name) => new("--" + name);
+
+    public string? GetString(string name) => result.GetValue<string>("--" + name);
 
     /// <summary>Every value of a repeatable option, in command-line order.</summary>
-    public IReadOnlyList<string> GetStrings(string name)
-    {
-        _consumed.Add(name);
-        return _repeated.TryGetValue(name, out var list) ? list : [];
-    }
+    public IReadOnlyList<string> GetStrings(string name) => result.GetValue<string[]>("--" + name) ?? [];
 
     public string GetRequiredString(string name) =>
         GetString(name) ?? throw new UsageException($"Option --{name} is required.");
 
-    public bool GetFlag(string name)
-    {
-        _consumed.Add(name);
-        return _values.ContainsKey(name);
-    }
+    public bool GetFlag(string name) => result.GetValue<bool>("--" + name);
 
     public long? GetInt64(string name, long min, long max)
     {
@@ -98,15 +55,5 @@ internal sealed class CommandLineArguments
         if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value <= 0 || double.IsInfinity(value))
             throw new UsageException($"Option --{name} must be a positive number of seconds, not '{text}'.");
         return value;
-    }
-
-    /// <summary>Throws when an option was given that the command never asked for.</summary>
-    public void ThrowOnUnknown()
-    {
-        foreach (var name in _values.Keys)
-        {
-            if (!_consumed.Contains(name))
-                throw new UsageException($"Unknown option --{name}.");
-        }
     }
 }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using VGate.Cli.Commands;
+using VGate.Kafka.Cli;
 
 namespace VGate.Cli;
 
@@ -12,30 +14,18 @@ internal static class Program
           stream    call VStream on a server and print one JSON object per event
           binlog    read a MySQL/MariaDB binlog and print one JSON object per event
           kafka-sink  stream a keyspace into Kafka as Debezium-style events, exactly once (also: vgate-kafka)
-          help      show this text, or `vgate help <command>` for a command's options
-          --version print the version
+
+        options:
+          -h, --help   this text; `vgate <command> --help` for a command's options
+          --version    print the version and exit
+
+        exit status (every command; docs/cli.md): 0 done, 1 failed (message on stderr), 2 bad command line.
+        Shell completion: dotnet-suggest (docs/cli.md).
 
         """;
 
     private static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
-        {
-            if (args.Length > 1 && UsageOf(args[1]) is { } usage)
-            {
-                Console.Out.Write(usage);
-                return 0;
-            }
-            Console.Out.Write(Usage);
-            return args.Length == 0 ? 2 : 0;
-        }
-
-        if (args is ["--version"])
-        {
-            Console.Out.WriteLine($"vgate {Version}");
-            return 0;
-        }
-
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -43,25 +33,26 @@ internal static class Program
             cancellation.Cancel();
         };
 
-        var command = args[0];
-        var rest = args.Skip(1).ToArray();
+        var root = CreateRootCommand();
+        // `vgate` alone prints the usage and exits 2 (it is not a request for help); `vgate help [command]` is --help.
+        if (args.Length == 0)
+        {
+            await Console.Error.WriteAsync(Usage);
+            return ExitCodes.Usage;
+        }
+        if (args[0] == "help")
+            args = [.. args.Skip(1).Take(1), "--help"];
+
         try
         {
-            return command switch
-            {
-                "binlog" => await BinlogCommand.RunAsync(rest, Console.OpenStandardOutput(), Console.Error, cancellation.Token),
-                "serve" => await ServeCommand.RunAsync(rest, Console.Error, cancellation.Token),
-                "stream" => await StreamCommand.RunAsync(rest, Console.OpenStandardOutput(), Console.Error, cancellation.Token),
-                // The Kafka sink parses its own options (connectors/VGate.Kafka) and handles SIGINT/SIGTERM itself.
-                "kafka-sink" => await VGate.Kafka.Cli.KafkaSinkCommand.RunAsync(rest, Console.Out, Console.Error, "vgate kafka-sink", cancellation.Token),
-                _ => throw new UsageException($"Unknown command '{command}'."),
-            };
+            return await CliRunner.InvokeAsync(root, args, Console.Out, Console.Error, "vgate", UsageOf, cancellation.Token);
         }
         catch (UsageException ex)
         {
-            Console.Error.WriteLine($"vgate: {ex.Message}");
-            Console.Error.Write(UsageOf(command) ?? Usage);
-            return 2;
+            var command = root.Subcommands.FirstOrDefault(c => args.Contains(c.Name, StringComparer.Ordinal));
+            await Console.Error.WriteLineAsync($"vgate: {ex.Message}");
+            await Console.Error.WriteAsync(command is null ? Usage : UsageOf(command));
+            return ExitCodes.Usage;
         }
     }
 
@@ -78,12 +69,32 @@ internal static class Program
         }
     }
 
-    private static string? UsageOf(string command) => command switch
+    /// <summary>The whole command tree: System.CommandLine parses it and provides --help/-h, --version and [suggest].</summary>
+    internal static RootCommand CreateRootCommand()
+    {
+        var binlog = BinlogCommand.CreateCommand();
+        binlog.SetAction((result, token) =>
+            BinlogCommand.RunAsync(new CommandLineArguments(result), Console.OpenStandardOutput(), result.InvocationConfiguration.Error, token));
+        var serve = ServeCommand.CreateCommand();
+        serve.SetAction((result, token) => ServeCommand.RunAsync(new CommandLineArguments(result), result.InvocationConfiguration.Error, token));
+        var stream = StreamCommand.CreateCommand();
+        stream.SetAction((result, token) =>
+            StreamCommand.RunAsync(new CommandLineArguments(result), Console.OpenStandardOutput(), result.InvocationConfiguration.Error, token));
+        // The Kafka sink's options and run live in connectors/VGate.Kafka (also the vgate-kafka program).
+        var root = new RootCommand("VGate: MySQL/MariaDB change data capture served as Vitess VStream.")
+        {
+            serve, stream, binlog, KafkaSinkCommand.CreateCommand("kafka-sink", "vgate kafka-sink"),
+        };
+        CliRunner.UseUsageText(root, UsageOf);
+        return root;
+    }
+
+    private static string UsageOf(Command command) => command.Name switch
     {
         "binlog" => BinlogCommand.Usage,
         "serve" => ServeCommand.Usage,
         "stream" => StreamCommand.Usage,
-        "kafka-sink" => VGate.Kafka.Cli.KafkaSinkCommand.Usage("vgate kafka-sink"),
-        _ => null,
+        "kafka-sink" => KafkaSinkCommand.Usage("vgate kafka-sink"),
+        _ => Usage,
     };
 }

@@ -209,7 +209,7 @@ public sealed partial class DeploymentFilesTests
             Assert.True(exit == 0, $"dotnet publish failed ({exit}): {stdout}{stderr}");
             var (versionExit, version, _) = await RunAsync(Path.Combine(output.FullName, "vgate"), ["--version"], Root);
             Assert.Equal(0, versionExit);
-            Assert.Equal($"vgate {Program.Version}", version.Trim());
+            Assert.StartsWith(Program.Version, version.Trim(), StringComparison.Ordinal);
         }
         finally
         {
@@ -242,8 +242,8 @@ public sealed partial class DeploymentFilesTests
             Assert.True(exit == 0, $"dotnet tool install failed ({exit}): {output}{error}");
             (exit, output, error) = await RunAsync(Path.Combine(tools, "vgate"), ["--version"], Root);
             Assert.True(exit == 0, error);
-            Assert.Equal($"vgate {Program.Version}", output.Trim());
-            (exit, output, _) = await RunAsync(Path.Combine(tools, "vgate"), ["help"], Root);
+            Assert.StartsWith(Program.Version, output.Trim(), StringComparison.Ordinal);
+            (exit, output, _) = await RunAsync(Path.Combine(tools, "vgate"), ["--help"], Root);
             Assert.Equal(0, exit);
             Assert.Contains("kafka-sink", output, StringComparison.Ordinal);
         }

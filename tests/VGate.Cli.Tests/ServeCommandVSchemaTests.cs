@@ -56,6 +56,5 @@ public sealed class ServeCommandVSchemaTests : IDisposable
     }
 
     private static Dictionary<string, string?> Build(params string[] args) =>
-        ServeCommand.BuildSettings(CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "allow-unauthenticated" },
-            new HashSet<string>(StringComparer.Ordinal) { "shard", "vschema" }));
+        ServeCommand.BuildSettings(CommandLineArguments.Parse(ServeCommand.CreateCommand(), args));
 }

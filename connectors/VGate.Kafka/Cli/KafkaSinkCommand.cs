@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using VGate.Kafka.Sink;
@@ -82,6 +83,8 @@ public static class KafkaSinkCommand
           --status-interval SECONDS    progress log period (default 10, 0 = off)
           --log-level LEVEL            trace, debug, information (default), warning, error
           --log-format FORMAT          text (default) or json (one object per line, the fields of vgate serve's)
+          --version                    print the version and exit
+          -h, --help                   this text
 
         exit status: 0 stopped by SIGINT/SIGTERM (after a final checkpoint), 1 invalid configuration,
         2 bad command line, 3 Kafka failure, 4 gateway refused the stream or stayed unreachable.
@@ -97,23 +100,33 @@ public static class KafkaSinkCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (args.Count == 1 && args[0] is "--help" or "-h" or "help")
-        {
-            await output.WriteAsync(Usage(program)).ConfigureAwait(false);
-            return 0;
-        }
+        var root = new RootCommand(Description);
+        SinkCommandLine.AddOptions(root);
+        root.SetAction((result, token) => RunAsync(result, program, token));
+        CliRunner.UseUsageText(root, _ => Usage(program));
+        return await CliRunner.InvokeAsync(root, args, output, error, program, _ => Usage(program), cancellationToken).ConfigureAwait(false);
+    }
 
-        // A flag among valued options: taken out before the strict parser sees the rest.
-        var checkOnly = args.Contains("--check-config", StringComparer.Ordinal);
-        if (checkOnly)
-            args = args.Where(a => !string.Equals(a, "--check-config", StringComparison.Ordinal)).ToList();
+    /// <summary>The command as <c>vgate</c>'s subcommand <paramref name="name"/> (usage text: <see cref="Usage"/>).</summary>
+    public static Command CreateCommand(string name, string program)
+    {
+        var command = new Command(name, Description);
+        SinkCommandLine.AddOptions(command);
+        command.SetAction((result, token) => RunAsync(result, program, token));
+        return command;
+    }
 
+    private const string Description = "Stream a keyspace into Kafka as Debezium-style change events, exactly once.";
+
+    private static async Task<int> RunAsync(ParseResult result, string program, CancellationToken cancellationToken)
+    {
+        var error = result.InvocationConfiguration.Error;
         KafkaSinkOptions options;
         LogLevel level;
         var json = false;
         try
         {
-            var parsed = SinkCommandLine.Parse(args);
+            var parsed = SinkCommandLine.FromParseResult(result);
             level = ParseLevel(parsed.LogLevel);
             json = parsed.LogFormat == "json";
             options = SinkConfiguration.Load(parsed, Environment.GetEnvironmentVariables());
@@ -137,12 +150,12 @@ public static class KafkaSinkCommand
                 await error.WriteLineAsync("  " + problem).ConfigureAwait(false);
             return (int)SinkFailure.Configuration;
         }
-        if (checkOnly)
+        if (result.GetValue<bool>("--check-config"))
         {
-            await output.WriteLineAsync(
+            await result.InvocationConfiguration.Output.WriteLineAsync(
                 $"{program}: configuration valid: keyspace {options.Keyspace} from {options.Gateway} into {options.BootstrapServers}, topics {options.TopicPrefix}.{options.Keyspace}.*")
                 .ConfigureAwait(false);
-            return 0;
+            return ExitCodes.Ok;
         }
 
         using var loggerFactory = LoggerFactory.Create(logging =>

@@ -1,9 +1,11 @@
+using System.CommandLine;
+
 namespace VGate.Kafka.Cli;
 
 /// <summary>
-/// The sink's command line: strict <c>--name value</c> / <c>--name=value</c> options turned into configuration keys
-/// under <c>VGate:KafkaSink</c> (they override the JSON file and the environment). Unknown options, missing values and
-/// repeated single options are errors naming the option.
+/// The sink's command line (System.CommandLine): <c>--name value</c> / <c>--name=value</c> options turned into
+/// configuration keys under <c>VGate:KafkaSink</c> (they override the JSON file and the environment). Unknown options,
+/// missing values and repeated single options are errors naming the option.
 /// </summary>
 internal static class SinkCommandLine
 {
@@ -77,77 +79,74 @@ internal static class SinkCommandLine
     /// <summary>What the command line says.</summary>
     internal sealed record Parsed(Dictionary<string, string?> Settings, string? ConfigFile, string? LogLevel, string? LogFormat = null);
 
+    /// <summary>
+    /// The sink's options as a System.CommandLine command (<c>vgate kafka-sink</c>, or the root of <c>vgate-kafka</c>):
+    /// every option takes text; the values are checked when the configuration is bound and validated.
+    /// </summary>
+    internal static void AddOptions(Command command)
+    {
+        foreach (var (name, (_, shape)) in Options)
+            command.Options.Add(shape == Shape.Single ? new Option<string>("--" + name) : new Option<string[]>("--" + name));
+        command.Options.Add(new Option<string>("--config"));
+        command.Options.Add(new Option<string>("--log-level"));
+        command.Options.Add(new Option<string>("--log-format"));
+        // --check-config: load and validate the configuration, print nothing more, exit 0 (or 1/2 as a run would).
+        command.Options.Add(new Option<bool>("--check-config"));
+    }
+
     /// <summary>Parses <paramref name="args"/>; throws <see cref="SinkUsageException"/> for bad input.</summary>
     public static Parsed Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var repeated = new Dictionary<string, int>(StringComparer.Ordinal);
-        string? configFile = null;
-        string? logLevel = null;
-        string? logFormat = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-                throw new SinkUsageException($"Unexpected argument '{arg}'.");
-            var name = arg[2..];
-            string value;
-            var equals = name.IndexOf('=', StringComparison.Ordinal);
-            if (equals >= 0)
-            {
-                value = name[(equals + 1)..];
-                name = name[..equals];
-            }
-            else
-            {
-                if (i + 1 >= args.Count)
-                    throw new SinkUsageException($"Option --{name} needs a value.");
-                value = args[++i];
-            }
+        var command = new RootCommand();
+        AddOptions(command);
+        var result = command.Parse(args);
+        CliRunner.ThrowOnError(result);
+        return FromParseResult(result);
+    }
 
-            if (name is "config" or "log-level" or "log-format")
-            {
-                if (!seen.Add(name))
-                    throw new SinkUsageException($"Option --{name} is given more than once.");
-                if (name == "config")
-                    configFile = value;
-                else if (name == "log-format")
-                    logFormat = value.ToLowerInvariant() is "text" or "json" ? value.ToLowerInvariant() : throw new SinkUsageException($"Option --log-format must be text or json, not '{value}'.");
-                else
-                    logLevel = value;
-                continue;
-            }
-            if (!Options.TryGetValue(name, out var option))
-                throw new SinkUsageException($"Unknown option --{name}.");
+    /// <summary>The configuration keys the options of a parsed command line set.</summary>
+    internal static Parsed FromParseResult(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, option) in Options)
+        {
             switch (option.Shape)
             {
                 case Shape.Single:
-                    if (!seen.Add(name))
-                        throw new SinkUsageException($"Option --{name} is given more than once.");
+                    if (result.GetValue<string>("--" + name) is not { } value)
+                        break;
                     if (name == "key-columns")
                         AddKeyColumns(settings, value);
                     else
                         settings[Prefix + option.Key] = value;
                     break;
                 case Shape.Repeatable:
-                    var index = repeated.GetValueOrDefault(name);
-                    foreach (var item in name == "shard" ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [value])
-                        settings[$"{Prefix}{option.Key}:{index++}"] = item;
-                    repeated[name] = index;
+                    var index = 0;
+                    foreach (var given in result.GetValue<string[]>("--" + name) ?? [])
+                    {
+                        foreach (var item in name == "shard" ? given.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [given])
+                            settings[$"{Prefix}{option.Key}:{index++}"] = item;
+                    }
                     break;
                 case Shape.KeyValue:
-                    var separator = value.IndexOf('=', StringComparison.Ordinal);
-                    if (separator <= 0)
-                        throw new SinkUsageException($"Option --{name} must be KEY=VALUE, not '{value}'.");
-                    settings[$"{Prefix}{option.Key}:{value[..separator].Trim()}"] = value[(separator + 1)..];
+                    foreach (var given in result.GetValue<string[]>("--" + name) ?? [])
+                    {
+                        var separator = given.IndexOf('=', StringComparison.Ordinal);
+                        if (separator <= 0)
+                            throw new SinkUsageException($"Option --{name} must be KEY=VALUE, not '{given}'.");
+                        settings[$"{Prefix}{option.Key}:{given[..separator].Trim()}"] = given[(separator + 1)..];
+                    }
                     break;
                 default:
                     throw new InvalidOperationException("unreachable");
             }
         }
-        return new Parsed(settings, configFile, logLevel, logFormat);
+        var logFormat = result.GetValue<string>("--log-format") is { } format
+            ? format.ToLowerInvariant() is "text" or "json" ? format.ToLowerInvariant() : throw new SinkUsageException($"Option --log-format must be text or json, not '{format}'.")
+            : null;
+        return new Parsed(settings, result.GetValue<string>("--config"), result.GetValue<string>("--log-level"), logFormat);
     }
 
     /// <summary>Debezium <c>message.key.columns</c> syntax: <c>ks.t1:c1,c2;ks.t2:c3</c>.</summary>

@@ -7,13 +7,18 @@ namespace VGate.Kafka.Cli;
 
 /// <summary>
 /// Loads <see cref="KafkaSinkOptions"/> from, in increasing priority: the JSON file given with <c>--config</c>
-/// (section <c>VGate:KafkaSink</c>), environment variables <c>VGATE_KAFKA__&lt;Option&gt;</c> (nested keys with
-/// <c>__</c>, e.g. <c>VGATE_KAFKA__KAFKA__SASL_MECHANISM</c>), and the command line.
+/// (section <c>VGate:KafkaSink</c>), environment variables <c>VGATE_KafkaSink__&lt;Option&gt;</c> (nested keys with
+/// <c>__</c>, e.g. <c>VGATE_KafkaSink__Kafka__sasl.mechanism</c>; the older <c>VGATE_KAFKA__&lt;Option&gt;</c> too), and
+/// the command line — the model <c>vgate serve</c> shares (<see cref="VGateConfiguration"/>). Unknown keys in the
+/// section are errors naming the key.
 /// </summary>
 public static class SinkConfiguration
 {
-    /// <summary>Prefix of the environment variables read.</summary>
-    public const string EnvironmentPrefix = "VGATE_KAFKA__";
+    /// <summary>
+    /// Prefix of the environment variables read: <c>VGATE_KafkaSink__Option</c> (<see cref="VGateConfiguration"/>, the
+    /// model <c>vgate serve</c> shares); the sink's first form <c>VGATE_KAFKA__Option</c> is still read, below it.
+    /// </summary>
+    public const string EnvironmentPrefix = VGateConfiguration.EnvironmentPrefix + "KafkaSink__";
 
     /// <summary>
     /// Builds the options. Throws <see cref="SinkUsageException"/> for a bad command line or a missing file, and
@@ -31,7 +36,7 @@ public static class SinkConfiguration
                 throw new SinkUsageException($"Configuration file '{file}' does not exist.");
             builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
         }
-        builder.AddInMemoryCollection(EnvironmentSettings(environment));
+        builder.AddInMemoryCollection(VGateConfiguration.EnvironmentSettings(environment));
         builder.AddInMemoryCollection(parsed.Settings);
         var options = new KafkaSinkOptions();
         try
@@ -82,20 +87,6 @@ public static class SinkConfiguration
         {
             throw new KafkaSinkException(SinkFailure.Configuration, ex.Message, ex);
         }
-    }
-
-    /// <summary><c>VGATE_KAFKA__A__B=v</c> → <c>VGate:KafkaSink:A:B = v</c>.</summary>
-    internal static Dictionary<string, string?> EnvironmentSettings(IDictionary environment)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry entry in environment)
-        {
-            if (entry.Key is not string name || !name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) || name.Length == EnvironmentPrefix.Length)
-                continue;
-            var key = name[EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal);
-            settings[KafkaSinkOptions.SectionName + ":" + key] = entry.Value as string;
-        }
-        return settings;
     }
 
     private static string Describe(InvalidOperationException exception)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.CommandLine;
 using VGate.Cli.Output;
 using VGate.MySql;
 using VGate.MySql.Protocol;
@@ -28,18 +29,32 @@ internal static class BinlogCommand
           --replica-server-id ID     server id presented to the source (default: random, must be unique among replicas)
           --heartbeat SECONDS        source heartbeat period (default 5); 3 missed heartbeats end the stream
           --skip-checks              do not check binlog_format, row image, row metadata and GTID settings first
+          -h, --help                 this text
 
         exit status: 0 done, 1 the stream failed (message on stderr), 2 bad command line,
                      3 a value could not be printed (message names the event, table and column; every event
-                     before it was printed).
+                     before it was printed) (docs/cli.md).
 
         """;
 
-    private static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal) { "stop-at-end", "skip-checks" };
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>The command's options (help text: <see cref="Usage"/>).</summary>
+    public static Command CreateCommand() => new("binlog", "Read a MySQL/MariaDB binlog and print one JSON object per event.")
     {
-        var arguments = CommandLineArguments.Parse(args, Flags);
+        CommandLineArguments.Text("source"),
+        CommandLineArguments.Text("from"),
+        CommandLineArguments.Text("max-events"),
+        CommandLineArguments.Text("until-idle"),
+        CommandLineArguments.Flag("stop-at-end"),
+        CommandLineArguments.Text("replica-server-id"),
+        CommandLineArguments.Text("heartbeat"),
+        CommandLineArguments.Flag("skip-checks"),
+    };
+
+    public static Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(CommandLineArguments.Parse(CreateCommand(), args), output, error, cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLineArguments arguments, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
         MySqlConnectionOptions connection;
         BinlogStartPosition start;
         try
@@ -57,7 +72,6 @@ internal static class BinlogCommand
         var serverId = arguments.GetInt64("replica-server-id", 1, uint.MaxValue);
         var stopAtEnd = arguments.GetFlag("stop-at-end");
         var skipChecks = arguments.GetFlag("skip-checks");
-        arguments.ThrowOnUnknown();
 
         var options = new BinlogClientOptions
         {

@@ -1,8 +1,11 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VGate.Kafka.Cli;
 using VGate.MySql.Protocol;
 using VGate.Server;
 
@@ -39,31 +42,52 @@ internal static class ServeCommand
                                      line and exit without listening or connecting to any source
           --log-format FORMAT        console logs as text (default) or json (one object per line)
 
+          -h, --help                 this text
+
         exit status: 0 stopped (Ctrl-C) or configuration valid (--check-config), 1 the server failed or the
-        configuration is invalid, 2 bad command line.
+        configuration is invalid, 2 bad command line (docs/cli.md).
 
         """;
 
-    private static readonly IReadOnlySet<string> Repeatable = new HashSet<string>(StringComparer.Ordinal) { "shard", "vschema" };
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>The command's options (help text: <see cref="Usage"/>).</summary>
+    public static Command CreateCommand() => new("serve", "Run the VStream gRPC server (vtgateservice.Vitess).")
     {
-        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "allow-unauthenticated", "check-config" }, Repeatable);
+        CommandLineArguments.Text("config"),
+        CommandLineArguments.Text("listen"),
+        CommandLineArguments.Repeatable("shard"),
+        CommandLineArguments.Text("users-file"),
+        CommandLineArguments.Flag("allow-unauthenticated"),
+        CommandLineArguments.Text("client-cert-mode"),
+        CommandLineArguments.Text("client-ca"),
+        CommandLineArguments.Text("tls-cert"),
+        CommandLineArguments.Text("tls-key"),
+        CommandLineArguments.Text("metrics-listen"),
+        CommandLineArguments.Flag("check-config"),
+        CommandLineArguments.Text("log-format"),
+        CommandLineArguments.Repeatable("vschema"),
+    };
+
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(CommandLineArguments.Parse(CreateCommand(), args), error, cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLineArguments arguments, TextWriter error, CancellationToken cancellationToken)
+    {
         var config = arguments.GetString("config");
-        var checkOnly = arguments.GetFlag("check-config");
         var settings = BuildSettings(arguments);
-        arguments.ThrowOnUnknown();
+        var checkOnly = arguments.GetFlag("check-config");
         if (config is not null && !File.Exists(config))
             throw new UsageException($"Configuration file '{config}' does not exist.");
 
         try
         {
-            var builder = VGateServer.CreateBuilder([]);
+            var builder = CreateBuilder(config, settings, Environment.GetEnvironmentVariables());
             if (checkOnly)
                 builder.Logging.SetMinimumLevel(LogLevel.Warning); // the check's one line, and warnings
-            if (config is not null)
-                builder.Configuration.AddJsonFile(Path.GetFullPath(config), optional: false);
-            builder.Configuration.AddInMemoryCollection(settings);
+            if (UnknownKeys(builder.Configuration, Environment.GetEnvironmentVariables()) is { Count: > 0 } unknown)
+            {
+                await error.WriteLineAsync($"vgate: invalid configuration: {VGateConfiguration.DescribeUnknown(unknown)}");
+                return 1;
+            }
             await using var app = VGateServer.Build(builder);
             if (checkOnly)
             {
@@ -124,7 +148,59 @@ internal static class ServeCommand
             $"{gateway.Keyspaces.Count} keyspace(s) ({keyspaces}), {shards} shard(s), {sources} source(s); gRPC on {listen}");
     }
 
-    /// <summary>Turns the command-line options into configuration keys (they override --config).</summary>
+    /// <summary>
+    /// The server's builder with the configuration model both processes share (docs/cli.md), later sources winning:
+    /// <c>appsettings.json</c> in the working directory, <paramref name="configFile"/>, environment variables
+    /// (<c>VGate__Server__Listen</c>, the unprefixed .NET form, then <c>VGATE_Server__Listen</c> from
+    /// <paramref name="environment"/>), and the command line (<paramref name="commandLine"/>).
+    /// </summary>
+    internal static Microsoft.AspNetCore.Builder.WebApplicationBuilder CreateBuilder(string? configFile, IReadOnlyDictionary<string, string?> commandLine, System.Collections.IDictionary environment)
+    {
+        var builder = VGateServer.CreateBuilder([]);
+        // ASP.NET Core reads the environment before any file we add; a --config file must not override it (docs said
+        // so, the code did the opposite): move its unprefixed environment source after the file.
+        var sources = builder.Configuration.Sources;
+        var unprefixed = sources.OfType<EnvironmentVariablesConfigurationSource>().Where(s => string.IsNullOrEmpty(s.Prefix)).ToList();
+        foreach (var source in unprefixed)
+            sources.Remove(source);
+        if (configFile is not null)
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        foreach (var source in unprefixed)
+            sources.Add(source);
+        builder.Configuration.AddInMemoryCollection(VGateConfiguration.EnvironmentSettings(environment));
+        builder.Configuration.AddInMemoryCollection(commandLine);
+        return builder;
+    }
+
+    /// <summary>
+    /// Keys under <c>VGate</c> no server setting reads (<c>VGate:KafkaSink</c> is the sink's, so one file can serve both).
+    /// A variable of <paramref name="environment"/> without <c>__</c> (<c>VGATE_DB_PASSWORD</c>) that is no top-level
+    /// setting is not reported: such names hold secrets that <c>{env:NAME}</c> references.
+    /// </summary>
+    internal static IReadOnlyList<string> UnknownKeys(IConfiguration configuration, System.Collections.IDictionary environment)
+    {
+        var loose = VGateConfiguration.EnvironmentSettings(environment).Keys.Where(k => k.Count(c => c == ':') == 1).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. UnknownKeys(configuration).Where(k => !loose.Contains(k))];
+    }
+
+    private static IReadOnlyList<string> UnknownKeys(IConfiguration configuration)
+    {
+        var server = typeof(ServerOptions).Assembly;
+        // SecurityOptions and the keep-alive settings are bound to VGate:Server inside VGate.Server (not public types).
+        Type[] serverTypes =
+        [
+            typeof(ServerOptions),
+            server.GetType("VGate.Server.Auth.SecurityOptions", throwOnError: true)!,
+            server.GetType("VGate.Server.VGateServer+KeepAliveOptions", throwOnError: true)!,
+        ];
+        return
+        [
+            .. VGateConfiguration.UnknownKeys(configuration, "VGate", [typeof(VGate.Gateway.Topology.GatewayOptions)], "Server", "KafkaSink"),
+            .. VGateConfiguration.UnknownKeys(configuration, ServerOptions.SectionName, serverTypes),
+        ];
+    }
+
+    /// <summary>Turns the command-line options into configuration keys (they override files and the environment).</summary>
     internal static Dictionary<string, string?> BuildSettings(CommandLineArguments arguments)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

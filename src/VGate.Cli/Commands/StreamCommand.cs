@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -5,6 +6,7 @@ using Binlogdata;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using VGate.Cli.Output;
 using VGate.Kafka.Positions;
 using VGate.Secrets;
 using Vtgate;
@@ -37,14 +39,46 @@ internal static class StreamCommand
           --heartbeat SECONDS        ask for heartbeat events when idle
           --max-events N             stop after printing N events
           --until-idle SECONDS       stop when no response arrives for this long
+          --reconnect-initial-delay SECONDS   after a transient error (UNAVAILABLE, INTERNAL, …) once the stream
+                                     had started, reconnect from the last committed VGTID after this long (default 1),
+                                     doubling each failed attempt up to --reconnect-max-delay (default 30)
+          --reconnect-max-attempts N give up after N failed reconnects in a row (default 0 = never)
+          --format FORMAT            json (default): the VEvent's proto JSON, row values base64; decoded: row
+                                     images as {"column": value} typed as `vgate binlog` prints them
+          -h, --help                 this text
 
-        exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line.
+        exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line, 3 --format decoded
+        met a row it cannot decode (every event before it was printed) (docs/cli.md).
 
         """;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>The command's options (help text: <see cref="Usage"/>).</summary>
+    public static Command CreateCommand() => new("stream", "Call VStream on a server and print one JSON object per event.")
     {
-        var arguments = CommandLineArguments.Parse(args, new HashSet<string>(StringComparer.Ordinal));
+        CommandLineArguments.Text("gateway"),
+        CommandLineArguments.Text("keyspace"),
+        CommandLineArguments.Text("shard"),
+        CommandLineArguments.Text("from"),
+        CommandLineArguments.Text("filter"),
+        CommandLineArguments.Text("tablet-type"),
+        CommandLineArguments.Text("resume-file"),
+        CommandLineArguments.Text("username"),
+        CommandLineArguments.Text("password"),
+        CommandLineArguments.Text("ca"),
+        CommandLineArguments.Text("heartbeat"),
+        CommandLineArguments.Text("max-events"),
+        CommandLineArguments.Text("until-idle"),
+        CommandLineArguments.Text("format"),
+        CommandLineArguments.Text("reconnect-initial-delay"),
+        CommandLineArguments.Text("reconnect-max-delay"),
+        CommandLineArguments.Text("reconnect-max-attempts"),
+    };
+
+    public static Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(CommandLineArguments.Parse(CreateCommand(), args), output, error, cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLineArguments arguments, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
         var gateway = arguments.GetRequiredString("gateway");
         var keyspace = arguments.GetRequiredString("keyspace");
         var shard = arguments.GetString("shard") ?? "";
@@ -64,7 +98,18 @@ internal static class StreamCommand
         var heartbeat = arguments.GetInt64("heartbeat", 1, uint.MaxValue);
         var maxEvents = arguments.GetInt64("max-events", 1, long.MaxValue);
         var untilIdle = arguments.GetSeconds("until-idle");
-        arguments.ThrowOnUnknown();
+        var decoded = (arguments.GetString("format") ?? "json").ToLowerInvariant() switch
+        {
+            "json" => false,
+            "decoded" => true,
+            var other => throw new UsageException($"Option --format must be json or decoded, not '{other}'."),
+        };
+        var formatter = new DecodedEventFormatter();
+        var reconnectInitial = TimeSpan.FromSeconds(arguments.GetSeconds("reconnect-initial-delay") ?? 1);
+        var reconnectMax = TimeSpan.FromSeconds(arguments.GetSeconds("reconnect-max-delay") ?? 30);
+        var reconnectMaxAttempts = arguments.GetInt64("reconnect-max-attempts", 0, int.MaxValue) ?? 0;
+        if (reconnectMax < reconnectInitial)
+            reconnectMax = reconnectInitial;
         if (username is null != password is null)
             throw new UsageException("Options --username and --password must be given together.");
         if (password is not null)
@@ -117,41 +162,98 @@ internal static class StreamCommand
         idle.CancelAfter(idleTimeout);
         long printed = 0;
         VGtid? latest = null;
+        // Events of an open transaction wait here until its COMMIT (DDL, OTHER): after a reconnect the stream resumes
+        // from the last committed VGTID, so a transaction cut in half is dropped and delivered again whole, once.
+        var pending = new List<(VEventType Type, string Line)>();
+        var inTransaction = false;
+        var connected = false;
+        var attempts = 0;
+        var delay = reconnectInitial;
+        var progress = Console.IsErrorRedirected || !ReferenceEquals(error, Console.Error) ? null : new StreamProgress(error);
         try
         {
-            using var call = client.VStream(request, headers, cancellationToken: idle.Token);
-            await foreach (var response in call.ResponseStream.ReadAllAsync(idle.Token))
+            while (true)
             {
-                idle.CancelAfter(idleTimeout);
-                foreach (var vevent in response.Events)
+                try
                 {
-                    if (vevent.Type == VEventType.Vgtid)
-                        latest = vevent.Vgtid;
-                    await output.WriteAsync(Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(vevent) + "\n"), cancellationToken);
-                    if (resumeFile is not null && latest is not null && vevent.Type is VEventType.Commit or VEventType.Ddl or VEventType.Other)
+                    using var call = client.VStream(request, headers, cancellationToken: idle.Token);
+                    await foreach (var response in call.ResponseStream.ReadAllAsync(idle.Token))
                     {
-                        await output.FlushAsync(cancellationToken);
-                        await WriteAtomicallyAsync(resumeFile, VGtidJson.Format(latest), cancellationToken);
+                        idle.CancelAfter(idleTimeout);
+                        connected = true;
+                        attempts = 0;
+                        delay = reconnectInitial;
+                        foreach (var vevent in response.Events)
+                        {
+                            if (vevent.Type == VEventType.Vgtid)
+                                latest = vevent.Vgtid;
+                            progress?.Observe(vevent);
+                            pending.Add((vevent.Type, decoded ? formatter.Format(vevent) : JsonFormatter.Default.Format(vevent)));
+                            if (vevent.Type == VEventType.Begin)
+                                inTransaction = true;
+                            var closes = vevent.Type is VEventType.Commit or VEventType.Ddl or VEventType.Other or VEventType.Rollback;
+                            if (inTransaction && !closes)
+                                continue;
+                            inTransaction = false;
+                            printed = await FlushPendingAsync(pending, output, printed, maxEvents, cancellationToken);
+                            if (closes && latest is not null)
+                            {
+                                request.Vgtid = latest.Clone();
+                                if (resumeFile is not null)
+                                {
+                                    await output.FlushAsync(cancellationToken);
+                                    await WriteAtomicallyAsync(resumeFile, VGtidJson.Format(latest), cancellationToken);
+                                }
+                            }
+                            if (printed == maxEvents)
+                                break;
+                        }
+                        if (printed == maxEvents)
+                            break;
                     }
-                    if (++printed == maxEvents)
-                        break;
-                }
-                if (printed == maxEvents)
+                    // The stream ended (the server finished it, --max-events): print what an open transaction had.
+                    printed = await FlushPendingAsync(pending, output, printed, maxEvents, cancellationToken);
                     break;
+                }
+                catch (RpcException ex) when (!idle.IsCancellationRequested && connected && IsTransient(ex.StatusCode)
+                    && (reconnectMaxAttempts == 0 || attempts < reconnectMaxAttempts))
+                {
+                    attempts++;
+                    pending.Clear();
+                    inTransaction = false;
+                    progress?.Clear();
+                    await error.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"vgate: stream interrupted: {ex.StatusCode} ({(int)ex.StatusCode}): {ex.Status.Detail}; reconnecting in {delay.TotalSeconds:0.###} s (attempt {attempts})"));
+                    await Task.Delay(delay, idle.Token);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, reconnectMax.Ticks));
+                }
             }
         }
         catch (RpcException ex) when (idle.IsCancellationRequested && ex.StatusCode == StatusCode.Cancelled)
         {
-            // --until-idle elapsed, or Ctrl-C: a normal end.
+            // --until-idle elapsed, or Ctrl-C: a normal end; what an open transaction had is printed.
+            await FlushPendingAsync(pending, output, printed, maxEvents, CancellationToken.None);
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested)
         {
+            await FlushPendingAsync(pending, output, printed, maxEvents, CancellationToken.None);
+        }
+        catch (InvalidDataException ex)
+        {
+            // --format decoded met a row it cannot type (no FIELD event, lengths that do not add up).
+            await output.FlushAsync(CancellationToken.None);
+            await error.WriteLineAsync($"vgate: {ex.Message}");
+            return 3;
         }
         catch (RpcException ex)
         {
             await output.FlushAsync(CancellationToken.None);
             await error.WriteLineAsync($"vgate: stream failed: {ex.StatusCode} ({(int)ex.StatusCode}): {ex.Status.Detail}");
             return 1;
+        }
+        finally
+        {
+            progress?.Clear();
         }
         await output.FlushAsync(CancellationToken.None);
         return 0;
@@ -180,12 +282,38 @@ internal static class StreamCommand
         return filter;
     }
 
-    /// <summary>Writes a temporary file next to <paramref name="path"/> and renames it over the old one.</summary>
+    private static async Task<long> FlushPendingAsync(List<(VEventType Type, string Line)> pending, Stream output, long printed, long? maxEvents, CancellationToken cancellationToken)
+    {
+        foreach (var (_, line) in pending)
+        {
+            if (printed == maxEvents)
+                break;
+            await output.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken);
+            printed++;
+        }
+        pending.Clear();
+        return printed;
+    }
+
+    /// <summary>Codes after which the same request may succeed: the server or the network went away, or was busy.</summary>
+    internal static bool IsTransient(StatusCode code) =>
+        code is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.Aborted
+            or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted;
+
+    /// <summary>
+    /// Writes a temporary file next to <paramref name="path"/>, syncs it to disk, renames it over the old one and syncs
+    /// the directory, so after a crash the file holds either the old or the new position, complete.
+    /// </summary>
     internal static async Task WriteAtomicallyAsync(string path, string content, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, content + "\n", cancellationToken);
+        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+        {
+            await file.WriteAsync(Encoding.UTF8.GetBytes(content + "\n"), cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
         File.Move(temporary, path, overwrite: true);
+        DirectorySync.Sync(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     private static GrpcChannel CreateChannel(string gateway, string? caFile)

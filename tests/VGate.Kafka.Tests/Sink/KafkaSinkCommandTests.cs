@@ -31,7 +31,7 @@ public sealed class KafkaSinkCommandTests
         var (exit, _, error) = await RunAsync("--gateway", "x:1", "--bogus", "1");
 
         Assert.Equal(2, exit);
-        Assert.StartsWith("vgate-kafka: Unknown option --bogus.", error, StringComparison.Ordinal);
+        Assert.StartsWith("vgate-kafka: Unrecognized command or argument '--bogus'.", error, StringComparison.Ordinal);
         Assert.Contains("usage:", error, StringComparison.Ordinal);
     }
 
@@ -54,5 +54,37 @@ public sealed class KafkaSinkCommandTests
 
         Assert.Equal(2, exit);
         Assert.Contains("--log-level", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("--help")]
+    public async Task Run_HelpWithOtherOptions_PrintsUsageExit0(string help)
+    {
+        // Help wins over the rest of the line, even an incomplete one (the issue: "--help needs a value", exit 2).
+        var (exit, output, error) = await RunAsync("--gateway", "x:1", help);
+
+        Assert.Equal((0, ""), (exit, error));
+        Assert.StartsWith("usage: vgate-kafka --gateway HOST:PORT", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_Version_PrintsAVersionExit0()
+    {
+        var (exit, output, _) = await RunAsync("--version");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output);
+    }
+
+    [Fact]
+    public async Task Run_CheckConfig_ValidConfigurationExit0WithoutConnecting()
+    {
+        // Nothing listens on these ports: a run would fail; --check-config only loads and validates.
+        var (exit, output, error) = await RunAsync("--gateway", "127.0.0.1:1", "--keyspace", "ks", "--bootstrap-servers", "127.0.0.1:1",
+            "--topic-prefix", "shop", "--check-config");
+
+        Assert.Equal((0, ""), (exit, error));
+        Assert.Equal("vgate-kafka: configuration valid: keyspace ks from 127.0.0.1:1 into 127.0.0.1:1, topics shop.ks.*", output.Trim());
     }
 }
