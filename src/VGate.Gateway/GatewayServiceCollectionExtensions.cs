@@ -27,6 +27,11 @@ public static class GatewayServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<SourceHealthMonitor>>()));
         services.AddHostedService<SourceHealthMonitorStarter>();
+        services.TryAddSingleton(sp => new Heartbeats.HeartbeatWriter(
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<Heartbeats.HeartbeatWriter>>()));
+        services.AddHostedService<HeartbeatWriterStarter>();
         services.TryAddSingleton<IShardStreamFactory>(sp => new ShardStreamerFactory(
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
             sp.GetService<TimeProvider>(),
@@ -50,5 +55,17 @@ public static class GatewayServiceCollectionExtensions
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Starts the heartbeat writer (when a keyspace has one) with the host and stops it with the host.</summary>
+    private sealed class HeartbeatWriterStarter(Heartbeats.HeartbeatWriter writer) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            writer.Start();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => writer.DisposeAsync().AsTask();
     }
 }

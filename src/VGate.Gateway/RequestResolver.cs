@@ -108,10 +108,11 @@ internal static class RequestResolver
     /// <summary>
     /// Rejects, with INVALID_ARGUMENT naming the field, every VStreamFlags value VGate would otherwise ignore: a request
     /// field is never dropped silently. The values accepted are the defaults and those that mean the same here (what stock
-    /// clients such as Debezium send by default: <c>stop_on_reshard=false</c>, <c>stream_keyspace_heartbeats=false</c>,
-    /// no <c>cells</c>). <c>minimize_skew</c>, <c>heartbeat_interval</c>, <c>tables_to_copy</c>,
-    /// <c>exclude_keyspace_from_table_name</c> and <c>transaction_chunk_size</c> are implemented by the stream session;
-    /// <c>cells</c> restricts the sources (<see cref="SourceCells"/>) and must name cells of the topology.
+    /// clients such as Debezium send by default: <c>stop_on_reshard=false</c>, no <c>cells</c>). <c>minimize_skew</c>,
+    /// <c>heartbeat_interval</c>, <c>tables_to_copy</c>, <c>exclude_keyspace_from_table_name</c> and
+    /// <c>transaction_chunk_size</c> are implemented by the stream session; <c>stream_keyspace_heartbeats</c> by the shard
+    /// streams (the heartbeat table's rows, <see cref="Heartbeats.HeartbeatSettings"/>); <c>cells</c> restricts the sources
+    /// (<see cref="SourceCells"/>) and must name cells of the topology.
     /// </summary>
     private static void CheckFlags(VStreamFlags flags, GatewayOptions topology)
     {
@@ -121,13 +122,6 @@ internal static class RequestResolver
             throw Invalid("flags.stop_on_reshard=true is not supported: VGate's topology is static (no resharding, no journal events); send false");
         if (flags.IncludeReshardJournalEvents)
             throw Invalid("flags.include_reshard_journal_events=true is not supported: VGate's topology is static (no resharding, no journal events); send false");
-        // vtgate streams the rows of the sidecar table _vt.heartbeat, written by vttablets; VGate's sources are plain
-        // MySQL/MariaDB servers with no such writer. heartbeat_interval gives idle-stream heartbeats instead.
-        if (flags.StreamKeyspaceHeartbeats)
-        {
-            throw Invalid("flags.stream_keyspace_heartbeats=true is not supported: VGate's sources have no Vitess sidecar heartbeat table " +
-                "(_vt.heartbeat); use heartbeat_interval for heartbeats on an idle stream");
-        }
         // Sources may carry a cell (SourceOptions.Cell); a request naming cells reads only from sources in them. A cell no
         // source is in is a mistake (a typo would otherwise leave every shard without a source, UNAVAILABLE much later).
         var cells = SourceCells.Parse(flags.Cells);

@@ -415,6 +415,7 @@ internal sealed class StreamSession : IDisposable
                 TablePKs = [.. entry.TablePKs.Select(pk => pk.Clone())],
                 Filter = _request.Filter.Clone(),
                 TablesToCopy = [.. _request.Flags.TablesToCopy],
+                StreamKeyspaceHeartbeats = _request.Flags.StreamKeyspaceHeartbeats,
                 Role = _request.Role,
                 Cells = SourceCells.Parse(_request.Flags.Cells),
                 ExcludedSources = new HashSet<string>(excluded, StringComparer.Ordinal),

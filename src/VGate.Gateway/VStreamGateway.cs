@@ -18,8 +18,7 @@ namespace VGate.Gateway;
 /// Unless <see cref="Hub.FanOutOptions.Enabled"/> is false, the factory is wrapped in a <see cref="FanOutShardStreamFactory"/>
 /// so that streams of the same shard share one binlog reader; dispose the gateway to close those readers.
 /// Flags with no meaning over a static topology of plain MySQL/MariaDB sources (<c>stop_on_reshard</c>,
-/// <c>include_reshard_journal_events</c>, <c>stream_keyspace_heartbeats</c>, <c>cells</c>, <c>cell_preference</c>,
-/// <c>tablet_order</c>) are rejected by <see cref="RequestResolver"/> unless they hold their default.
+/// <c>include_reshard_journal_events</c>, <c>cell_preference</c>, <c>tablet_order</c>) are rejected by <see cref="RequestResolver"/> unless they hold their default.
 /// <para>Memory is bounded per stream: a transaction larger than <see cref="GatewayOptions.TransactionBufferBytes"/> (or the
 /// request's <c>transaction_chunk_size</c>) is sent in pieces as it arrives, holding the stream's send turn until its COMMIT.
 /// Once a piece is out, the transaction is never re-sent inside the stream: if its shard fails, the VStream ends with

@@ -41,6 +41,14 @@ public sealed class ShardStreamerOptions
     /// </summary>
     public IReadOnlyDictionary<string, Filtering.IKeyspaceIdFunction> Vindexes { get; init; } = new Dictionary<string, Filtering.IKeyspaceIdFunction>();
 
+    /// <summary>
+    /// With <c>VStreamFlags.stream_keyspace_heartbeats</c>: the table whose row changes go out, inside their transactions,
+    /// as table <c>heartbeat</c> of the keyspace (FIELD first, all columns, every row) whatever <see cref="Filter"/> says, as
+    /// Vitess's vstreamer sends the rows of <c>_vt.heartbeat</c>. Null (the default) streams none: like any table outside
+    /// <see cref="Database"/>, its rows are dropped.
+    /// </summary>
+    public Filtering.HeartbeatTableName? HeartbeatTable { get; init; }
+
     /// <summary>Copy-phase state to resume from (<c>ShardGtid.table_p_ks</c>).</summary>
     public IReadOnlyList<TableLastPK> TablePKs { get; init; } = [];
 

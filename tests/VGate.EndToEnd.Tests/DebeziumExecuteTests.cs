@@ -1,5 +1,4 @@
 using Binlogdata;
-using Grpc.Core;
 using VGate.EndToEnd.Tests.Infrastructure;
 using VGate.Testing;
 using Vtgate;
@@ -110,15 +109,21 @@ public sealed class DebeziumExecuteTests
         Assert.Equal(["my_ks.customer", "my_ks.customer", "my_ks.customer"], copied);
     }
 
-    /// <summary>A flag the connector can be configured to send and VGate cannot honour is refused at once, naming it.</summary>
+    /// <summary>
+    /// vitess.stream.keyspace.heartbeats=true: with VGate's heartbeat writer on (configured as a server operator would), the
+    /// stream carries ROW events of table my_ks.heartbeat, written by the hosted writer into _vt.heartbeat on the source.
+    /// </summary>
     [ServerFact]
-    public async Task VStream_StreamKeyspaceHeartbeats_InvalidArgumentNamingTheFlag()
+    public async Task VStream_StreamKeyspaceHeartbeats_WriterRowsArriveAsTableHeartbeat()
     {
         using var deadline = TestDeadline.CreateTokenSource(TestDeadline.ServerStart);
         var token = deadline.Token;
         await using var server = await MariaDbServer.StartAsync(token);
         await server.ExecuteAsync("CREATE DATABASE my_ks", token);
-        await using var gateway = await GatewayHost.StartAsync(Settings(server));
+        await server.ExecuteAsync($"GRANT CREATE, INSERT, UPDATE ON `_vt`.* TO '{server.ReplicationUser}'@'%'", token);
+        var settings = Settings(server);
+        settings["VGate:HeartbeatWriter:Interval"] = "00:00:00.200";
+        await using var gateway = await GatewayHost.StartAsync(settings);
         var request = new VStreamRequest
         {
             Vgtid = new VGtid { ShardGtids = { new ShardGtid { Keyspace = "my_ks", Gtid = "current" } } },
@@ -126,9 +131,24 @@ public sealed class DebeziumExecuteTests
         };
 
         using var call = gateway.Client.VStream(request, cancellationToken: token);
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(token));
+        var keyspaceShards = new HashSet<string>(StringComparer.Ordinal);
+        var fieldFirst = false;
+        while (!keyspaceShards.Contains("my_ks/0") && await call.ResponseStream.MoveNext(token))
+        {
+            foreach (var vevent in call.ResponseStream.Current.Events)
+            {
+                if (vevent.Type == VEventType.Field && vevent.FieldEvent.TableName == "my_ks.heartbeat")
+                    fieldFirst = true;
+                if (vevent.Type != VEventType.Row || vevent.RowEvent.TableName != "my_ks.heartbeat")
+                    continue;
+                Assert.True(fieldFirst);
+                foreach (var change in vevent.RowEvent.RowChanges)
+                    keyspaceShards.Add(change.After.Values.ToStringUtf8()[..(int)change.After.Lengths[0]]);
+            }
+        }
 
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("flags.stream_keyspace_heartbeats=true is not supported", error.Status.Detail, StringComparison.Ordinal);
+        // Both keyspaces of the server write their row into the one _vt.heartbeat it has: the stream carries the table as it is.
+        Assert.Contains("my_ks/0", keyspaceShards);
+        Assert.Single(await server.QueryAsync("SELECT ts FROM _vt.heartbeat WHERE keyspaceShard = 'my_ks/0'", token));
     }
 }

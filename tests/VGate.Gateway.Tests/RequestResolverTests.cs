@@ -102,7 +102,6 @@ public sealed class RequestResolverTests
     [Theory]
     [InlineData("stop_on_reshard")]
     [InlineData("include_reshard_journal_events")]
-    [InlineData("stream_keyspace_heartbeats")]
     [InlineData("cells")]
     [InlineData("cell_preference")]
     [InlineData("tablet_order")]
@@ -113,7 +112,6 @@ public sealed class RequestResolverTests
         {
             "stop_on_reshard" => new VStreamFlags { StopOnReshard = true },
             "include_reshard_journal_events" => new VStreamFlags { IncludeReshardJournalEvents = true },
-            "stream_keyspace_heartbeats" => new VStreamFlags { StreamKeyspaceHeartbeats = true },
             "cells" => new VStreamFlags { Cells = "zone1" },
             "cell_preference" => new VStreamFlags { CellPreference = "OnlySpecified" },
             _ => new VStreamFlags { TabletOrder = "InOrder" },
@@ -133,6 +131,11 @@ public sealed class RequestResolverTests
         var debezium = TestTopology.Request(("ks", "", "current"));
         debezium.Flags = new VStreamFlags { StopOnReshard = false, HeartbeatInterval = 5, StreamKeyspaceHeartbeats = false };
         Assert.Equal(["ks/-80=current", "ks/80-=current"], Resolve(debezium));
+
+        // Debezium's vitess.stream.keyspace.heartbeats=true: the heartbeat table's rows are streamed (KeyspaceHeartbeatsMariaDbTests).
+        var heartbeats = TestTopology.Request(("ks", "", "current"));
+        heartbeats.Flags = new VStreamFlags { HeartbeatInterval = 5, StreamKeyspaceHeartbeats = true };
+        Assert.Equal(["ks/-80=current", "ks/80-=current"], Resolve(heartbeats));
 
         var spelledOut = TestTopology.Request(("ks", "", "current"));
         spelledOut.Flags = new VStreamFlags { CellPreference = "preferlocalwithalias", TabletOrder = "any", Cells = "" };

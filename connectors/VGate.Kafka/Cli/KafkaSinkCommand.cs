@@ -32,6 +32,7 @@ public static class KafkaSinkCommand
                                        offsets topic has no checkpoint for this connector
           --tablet-type TYPE           primary (default), replica or rdonly
           --heartbeat SECONDS          gateway heartbeats when idle, written to the heartbeat topic (default off)
+          --stream-keyspace-heartbeats true|false   rows of the keyspace's heartbeat table as table heartbeat (default false)
           --reconnect-max-attempts N   give up after N failed reconnects in a row (default 0 = never)
 
         events:

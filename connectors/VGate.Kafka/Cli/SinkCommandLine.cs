@@ -34,6 +34,7 @@ internal static class SinkCommandLine
         ["from"] = ("From", Shape.Single),
         ["tablet-type"] = ("TabletType", Shape.Single),
         ["heartbeat"] = ("HeartbeatIntervalSeconds", Shape.Single),
+        ["stream-keyspace-heartbeats"] = ("StreamKeyspaceHeartbeats", Shape.Single),
         ["reconnect-initial-delay-ms"] = ("ReconnectInitialDelayMs", Shape.Single),
         ["reconnect-max-delay-ms"] = ("ReconnectMaxDelayMs", Shape.Single),
         ["reconnect-max-attempts"] = ("ReconnectMaxAttempts", Shape.Single),

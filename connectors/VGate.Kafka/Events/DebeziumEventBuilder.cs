@@ -282,7 +282,7 @@ public sealed class DebeziumEventBuilder : IDisposable
     private void Field(VEvent vevent)
     {
         var field = vevent.FieldEvent ?? throw new DebeziumEventException($"FIELD event on {Origin(vevent)} without a field event");
-        if (field.IsInternalTable)
+        if (field.IsInternalTable && !_options.IncludeInternalTables)
             return;
         var keyspace = vevent.Keyspace.Length > 0 ? vevent.Keyspace : field.Keyspace;
         var shard = vevent.Shard.Length > 0 ? vevent.Shard : field.Shard;
@@ -293,7 +293,7 @@ public sealed class DebeziumEventBuilder : IDisposable
     private void Row(VEvent vevent)
     {
         var rowEvent = vevent.RowEvent ?? throw new DebeziumEventException($"ROW event on {Origin(vevent)} without a row event");
-        if (rowEvent.IsInternalTable)
+        if (rowEvent.IsInternalTable && !_options.IncludeInternalTables)
             return;
         var keyspace = vevent.Keyspace.Length > 0 ? vevent.Keyspace : rowEvent.Keyspace;
         var shard = vevent.Shard.Length > 0 ? vevent.Shard : rowEvent.Shard;

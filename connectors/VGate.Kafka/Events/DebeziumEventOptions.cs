@@ -100,6 +100,12 @@ public sealed class DebeziumEventOptions
     /// </summary>
     public Func<string, string, bool>? TableFilter { get; init; }
 
+    /// <summary>
+    /// <c>vitess.stream.keyspace.heartbeats</c>: the rows of internal tables (<c>is_internal_table</c>, the keyspace's
+    /// <c>heartbeat</c> table) become records like any table's; false (default) skips them.
+    /// </summary>
+    public bool IncludeInternalTables { get; init; }
+
     /// <summary><c>include.schema.changes</c>: DDL statements go to the topic named <see cref="TopicPrefix"/>. Default false.</summary>
     public bool IncludeSchemaChanges { get; init; }
 

@@ -80,7 +80,11 @@ internal sealed class VStreamSource : IDisposable
             },
             Vgtid = position,
             Filter = new Filter { Rules = { new Rule { Match = "/.*" } } },
-            Flags = new VStreamFlags { HeartbeatInterval = (uint)Math.Max(0, _options.HeartbeatIntervalSeconds) },
+            Flags = new VStreamFlags
+            {
+                HeartbeatInterval = (uint)Math.Max(0, _options.HeartbeatIntervalSeconds),
+                StreamKeyspaceHeartbeats = _options.StreamKeyspaceHeartbeats,
+            },
         };
         return request;
     }

@@ -53,6 +53,13 @@ public sealed class KafkaSinkOptions
     /// <summary>Seconds of idleness after which the gateway sends a heartbeat (and the sink a heartbeat record); 0 = off.</summary>
     public int HeartbeatIntervalSeconds { get; set; }
 
+    /// <summary>
+    /// Asks for the keyspace's heartbeat table (Debezium's <c>vitess.stream.keyspace.heartbeats</c>,
+    /// <c>VStreamFlags.stream_keyspace_heartbeats</c>): its rows arrive as table <c>heartbeat</c> of the keyspace and are
+    /// written like any table's, to <c>&lt;prefix&gt;.&lt;keyspace&gt;.heartbeat</c> unless the table lists leave it out. Default false.
+    /// </summary>
+    public bool StreamKeyspaceHeartbeats { get; set; }
+
     /// <summary>First delay before reconnecting after a gateway error, in milliseconds (doubles up to <see cref="ReconnectMaxDelayMs"/>).</summary>
     public int ReconnectInitialDelayMs { get; set; } = 500;
 

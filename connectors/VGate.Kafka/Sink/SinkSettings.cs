@@ -157,6 +157,7 @@ public static class SinkSettings
             TombstonesOnDelete = options.TombstonesOnDelete,
             UnavailableValuePlaceholder = options.UnavailableValuePlaceholder ?? defaults.UnavailableValuePlaceholder,
             SkipStatementDml = options.SkipStatementDml,
+            IncludeInternalTables = options.StreamKeyspaceHeartbeats,
             DecimalHandling = ParseEnum<DecimalHandling>(options.DecimalHandling) ?? defaults.DecimalHandling,
             BinaryHandling = ParseEnum<BinaryHandling>(options.BinaryHandling) ?? defaults.BinaryHandling,
             TimePrecisionMode = ParseEnum<TimePrecisionMode>(options.TimePrecisionMode) ?? defaults.TimePrecisionMode,

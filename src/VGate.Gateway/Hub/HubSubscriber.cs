@@ -18,7 +18,7 @@ internal sealed class HubSubscriber(FanOutShardStreamFactory factory, IShardStre
 
     public async IAsyncEnumerable<IReadOnlyList<VEvent>> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var key = HubKey.For(request.Keyspace, request.Shard, request.Role, request.Filter, request.Cells);
+        var key = HubKey.For(request.Keyspace, request.Shard, request.Role, request.Filter, request.Cells, request.StreamKeyspaceHeartbeats);
         var copying = request.Position.Length == 0 || request.TablePKs.Count > 0;
         ReplicationPosition? start = null;
         var shareable = !copying;

@@ -330,6 +330,7 @@ internal sealed class ShardHub
                     Shard = Key.Shard,
                     Position = position,
                     Filter = Filter?.Clone(),
+                    StreamKeyspaceHeartbeats = Key.Heartbeats,
                     Role = Key.Role,
                     Cells = SourceCells.Parse(Key.Cells),
                     ExcludedSources = new HashSet<string>(excluded, StringComparer.Ordinal),

@@ -24,6 +24,12 @@ public sealed record ShardStreamRequest
     /// <summary>Tables the copy phase is limited to (<c>VStreamFlags.tables_to_copy</c>); empty = all matching tables.</summary>
     public IReadOnlyList<string> TablesToCopy { get; init; } = [];
 
+    /// <summary>
+    /// <c>VStreamFlags.stream_keyspace_heartbeats</c>: the rows of the keyspace's heartbeat table go out as table
+    /// <c>heartbeat</c>, whatever the filter.
+    /// </summary>
+    public bool StreamKeyspaceHeartbeats { get; init; }
+
     /// <summary>The role of the source to read (from the request's tablet_type).</summary>
     public SourceRole Role { get; init; } = SourceRole.Primary;
 

@@ -90,6 +90,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
                 Vindexes = vindexes.Vindexes,
                 TablePKs = request.TablePKs,
                 TablesToCopy = request.TablesToCopy,
+                HeartbeatTable = request.StreamKeyspaceHeartbeats ? Heartbeats.HeartbeatSettings.Table(_options, keyspace) : null,
                 TimeProvider = _timeProvider,
                 MaxEventBytes = _options.MaxEventBytes,
                 EventReaders = _shared is { } shared

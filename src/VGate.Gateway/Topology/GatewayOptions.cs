@@ -75,6 +75,17 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan LivenessTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Where heartbeat rows live on the sources (<c>database.table</c>), for every keyspace that does not set its own
+    /// (<see cref="KeyspaceOptions.HeartbeatTable"/>): a stream with <c>stream_keyspace_heartbeats</c> gets the row changes
+    /// of this table as table <c>heartbeat</c> of the keyspace. Default <c>_vt.heartbeat</c> (Vitess's sidecar table, the
+    /// one <see cref="HeartbeatWriter"/> writes); point it at pt-heartbeat's table to stream that instead.
+    /// </summary>
+    public string HeartbeatTable { get; set; } = VStreamer.Filtering.HeartbeatTableName.Default;
+
+    /// <summary>VGate's heartbeat writer, off by default (section <c>VGate:HeartbeatWriter</c>).</summary>
+    public Heartbeats.HeartbeatWriterOptions HeartbeatWriter { get; set; } = new();
+
     /// <summary>The fan-out hub: one binlog reader shared by the subscribers of a shard (section <c>VGate:FanOut</c>).</summary>
     public FanOutOptions FanOut { get; set; } = new();
 

@@ -21,6 +21,16 @@ public sealed class KeyspaceOptions
     /// <summary>Primary vindex per table (sharded keyspaces), used by key-range filters; wins over the VSchema file's.</summary>
     public Dictionary<string, VindexOptions> Vindexes { get; set; } = [];
 
+    /// <summary>
+    /// Where this keyspace's heartbeat rows live on its sources (<c>database.table</c>); null uses
+    /// <see cref="GatewayOptions.HeartbeatTable"/>. Streams with <c>stream_keyspace_heartbeats</c> get its rows as table
+    /// <c>heartbeat</c> of the keyspace.
+    /// </summary>
+    public string? HeartbeatTable { get; set; }
+
+    /// <summary>This keyspace's heartbeat writer; null uses <see cref="GatewayOptions.HeartbeatWriter"/>.</summary>
+    public Heartbeats.HeartbeatWriterOptions? HeartbeatWriter { get; set; }
+
     /// <summary>The shards; in a sharded keyspace their key ranges must cover the whole space without overlap.</summary>
     public List<ShardOptions> Shards { get; set; } = [];
 }

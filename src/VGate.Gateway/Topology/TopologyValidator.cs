@@ -40,6 +40,7 @@ public static class TopologyValidator
             problems.Add($"SkewTimeout must be positive (is {options.SkewTimeout})");
         if (options.LivenessTimeout <= TimeSpan.Zero)
             problems.Add($"LivenessTimeout must be positive (is {options.LivenessTimeout})");
+        Heartbeats.HeartbeatSettings.Validate(options, problems);
         if (options.FanOut is null)
         {
             problems.Add("FanOut must not be null");

@@ -68,6 +68,11 @@ internal sealed class StreamSession(
     private TableMapEvent? _lastMap;
     private TableState? _lastState;
     private long _clockNanos;
+    // The heartbeat table (stream_keyspace_heartbeats) and its state, apart from _tables: it may be outside the streamed
+    // database and is named "heartbeat" in the stream, which a table of the keyspace may be called too.
+    private readonly Filtering.HeartbeatTableName? _heartbeatTable = tableFilter is null ? options.HeartbeatTable : null;
+    private TableState? _heartbeat;
+    private VEvent? _heartbeatField;
 
     public List<VEvent> TakeBatch()
     {
@@ -313,7 +318,9 @@ internal sealed class StreamSession(
         for (var i = count; i < _batch.Count; i++)
         {
             // A FIELD that is dropped was never seen by the client: the table's next ROW needs it again.
-            if (_batch[i].FieldEvent is { } field && _tables.TryGetValue(field.TableName, out var table))
+            if (ReferenceEquals(_batch[i], _heartbeatField))
+                _heartbeat = _heartbeat! with { FieldSent = false };
+            else if (_batch[i].FieldEvent is { } field && _tables.TryGetValue(field.TableName, out var table))
                 _tables[field.TableName] = table with { FieldSent = false };
         }
         _batch.RemoveRange(count, _batch.Count - count);
@@ -498,6 +505,13 @@ internal sealed class StreamSession(
         }
         else
         {
+            // Only when the table changes (not per ROWS event of the same table), so the hot path stays as it was.
+            if (_heartbeatTable is { } heartbeat && string.Equals(map.Table, heartbeat.Table, StringComparison.Ordinal) &&
+                string.Equals(map.Database, heartbeat.Database, StringComparison.Ordinal))
+            {
+                HandleHeartbeatRows(rows);
+                return;
+            }
             if (!string.Equals(map.Database, _options.Database, StringComparison.Ordinal))
                 return;
             state = LookUpTable(map);
@@ -508,13 +522,40 @@ internal sealed class StreamSession(
             return;
         if (!state.FieldSent)
         {
-            AddField(map, state.OutputColumns, rows.Header.Timestamp);
+            AddField(map, map.Table, _catalog.GetColumns(map.Table), state.OutputColumns, rows.Header.Timestamp);
             state = state with { FieldSent = true };
             _tables[map.Table] = state;
             _lastState = state;
         }
+        AddRows(rows, map, state, tablePlan);
+    }
 
+    /// <summary>
+    /// Rows of the heartbeat table (stream_keyspace_heartbeats): every row and column, named <c>heartbeat</c> of the
+    /// keyspace, FIELD first. Not cached in _lastMap, so the next ROWS event of a streamed table looks its table up again.
+    /// </summary>
+    private void HandleHeartbeatRows(RowsEvent rows)
+    {
+        var map = rows.TableMap;
+        if (_heartbeat is not { } state || !ReferenceEquals(state.Columns, map.Columns))
+        {
+            var frame = new RowEventFrame(_options.Keyspace, Filtering.HeartbeatTableName.StreamedName, _options.Keyspace, _options.Shard);
+            state = new TableState(map.Columns, new StreamTablePlan([], null, false), AllColumns(map.Columns.Count), FieldSent: false,
+                frame, new RowEventShells(frame, internalTable: true));
+        }
+        if (!state.FieldSent)
+        {
+            // Columns named from the binlog's metadata (binlog_row_metadata=FULL, as for any table; else @1, @2, …).
+            _heartbeatField = AddField(map, Filtering.HeartbeatTableName.StreamedName, null, state.OutputColumns, rows.Header.Timestamp);
+            _heartbeatField.FieldEvent.IsInternalTable = true;
+            state = state with { FieldSent = true };
+        }
+        _heartbeat = state;
+        AddRows(rows, map, state, state.Plan!);
+    }
 
+    private void AddRows(RowsEvent rows, TableMapEvent map, TableState state, StreamTablePlan tablePlan)
+    {
         var columns = state.OutputColumns;
         var encoder = _rowChanges;
         encoder.BeginEvent();
@@ -620,10 +661,9 @@ internal sealed class StreamSession(
         return any ? json : 0;
     }
 
-    private void AddField(TableMapEvent map, int[] columns, uint timestamp)
+    private VEvent AddField(TableMapEvent map, string tableName, IReadOnlyList<CatalogColumn>? catalogColumns, int[] columns, uint timestamp)
     {
-        var catalogColumns = _catalog.GetColumns(map.Table);
-        var fieldEvent = new FieldEvent { TableName = map.Table, Keyspace = _options.Keyspace, Shard = _options.Shard };
+        var fieldEvent = new FieldEvent { TableName = tableName, Keyspace = _options.Keyspace, Shard = _options.Shard };
         foreach (var index in columns)
         {
             if (index < 0)
@@ -636,13 +676,14 @@ internal sealed class StreamSession(
             if (catalogColumn is not null && column.Name is not null && !string.Equals(catalogColumn.Name, column.Name, StringComparison.Ordinal))
                 catalogColumn = null;
             var description = ColumnDescriber.Describe(column, catalogColumn, _isMariaDb);
-            fieldEvent.Fields.Add(description.ToField(map.Table, map.Database));
+            fieldEvent.Fields.Add(description.ToField(tableName, map.Database));
             if (column.Type is ColumnType.Enum or ColumnType.Set)
                 fieldEvent.EnumSetStringValues = true;
         }
         var vevent = NewEvent(VEventType.Field, timestamp);
         vevent.FieldEvent = fieldEvent;
         Append(vevent);
+        return vevent;
     }
 
     /// <summary>Appends an event that carries only the common fields (BEGIN, COMMIT, OTHER, HEARTBEAT).</summary>
@@ -731,7 +772,9 @@ internal sealed class StreamSession(
     /// long as the event — in the open transaction's batch, then in the hub's ring. Sharing is safe because events are
     /// never changed once made (subscribers share them too).
     /// </summary>
-    private sealed class RowEventShells(RowEventFrame frame)
+    /// <param name="frame">The table's names.</param>
+    /// <param name="internalTable">True for the heartbeat table: its events say <c>is_internal_table</c>, as Vitess's do.</param>
+    private sealed class RowEventShells(RowEventFrame frame, bool internalTable = false)
     {
         private RowEvent? _last;
         private RowEvent? _other;
@@ -745,7 +788,10 @@ internal sealed class StreamSession(
                 (_last, _other) = (other, _last);
                 return other;
             }
-            var shell = new RowEvent { TableName = frame.TableName, Keyspace = frame.Keyspace, Shard = frame.Shard, Flags = flags };
+            var shell = new RowEvent
+            {
+                TableName = frame.TableName, Keyspace = frame.Keyspace, Shard = frame.Shard, Flags = flags, IsInternalTable = internalTable,
+            };
             (_last, _other) = (shell, _last);
             return shell;
         }
