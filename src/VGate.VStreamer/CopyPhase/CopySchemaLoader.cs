@@ -69,6 +69,8 @@ internal sealed class CopySchemaLoader
                 DefaultIsNow = Flag(row[15]),
             });
         }
+        if (columns.Count == 0)
+            await CheckDatabaseVisibleAsync(connection, database, schemaLiteral, cancellationToken).ConfigureAwait(false);
         var indexes = new Dictionary<string, List<IndexColumn>>(StringComparer.Ordinal);
         foreach (var row in await connection.QueryAsync(string.Format(CultureInfo.InvariantCulture, IndexesSql, schemaLiteral), cancellationToken).ConfigureAwait(false))
         {
@@ -78,6 +80,23 @@ internal sealed class CopySchemaLoader
             list.Add(new IndexColumn(row[1]!, row[2]!));
         }
         return new CopySchemaLoader(columns, indexes);
+    }
+
+    /// <summary>
+    /// No table found: an empty database copies nothing, but a database the user may not see at all (it does not exist,
+    /// or the user has no privilege in it, e.g. no SELECT) would make the copy silently empty, so it is an error.
+    /// information_schema lists a schema only to users with some privilege in it.
+    /// </summary>
+    private static async Task CheckDatabaseVisibleAsync(MySqlProtocolConnection connection, string database, string schemaLiteral, CancellationToken cancellationToken)
+    {
+        var visible = await connection.QueryScalarAsync(
+            $"SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {schemaLiteral}", cancellationToken).ConfigureAwait(false);
+        if (visible == "0")
+        {
+            throw VStreamException.FailedPrecondition(
+                $"database {database} is not visible to the source user: it does not exist, or the user has no privilege on it; " +
+                $"the copy phase reads tables with SELECT (GRANT SELECT ON `{database}`.* TO the user)");
+        }
     }
 
     /// <summary>

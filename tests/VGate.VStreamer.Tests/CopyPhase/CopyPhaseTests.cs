@@ -1,5 +1,6 @@
 using Binlogdata;
 using VGate.MySql.Positions;
+using VGate.MySql.Protocol;
 using VGate.Testing;
 using VGate.VStreamer.Tests.Framework;
 
@@ -400,6 +401,32 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
 
         AssertVStream.Code(Vtrpc.Code.InvalidArgument, error);
         Assert.Contains("table missing is not present in the database", error.Message, StringComparison.Ordinal);
+    }
+
+    [ServerFact]
+    public async Task Copy_UserWithoutSelectOnTheDatabase_FailedPreconditionNamingTheGrant()
+    {
+        // A user with the replication privileges only: information_schema shows it none of the database's tables, which
+        // once made the copy of every table silently empty.
+        var spec = await StreamSpec.CreateAsync(fixture, "CREATE TABLE {db}.t (id INT PRIMARY KEY)", "INSERT INTO {db}.t VALUES (1)");
+        var user = "nosel_" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Server.ExecuteAsync($"CREATE USER '{user}'@'%' IDENTIFIED BY 'pw'; GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '{user}'@'%'");
+        var options = CopyHarness.Options(spec);
+        var withoutSelect = new ShardStreamerOptions
+        {
+            Keyspace = options.Keyspace,
+            Shard = options.Shard,
+            Source = MySqlConnectionOptions.Parse($"mysql://{user}:pw@{MariaDbServer.Host}:{fixture.Server.Port}"),
+            Database = options.Database,
+            Position = options.Position,
+        };
+
+        var error = await Assert.ThrowsAsync<VStreamException>(() =>
+            CopyHarness.CollectAsync(new ShardStreamer(withoutSelect), CopyHarness.CopyCompleted));
+
+        AssertVStream.Code(Vtrpc.Code.FailedPrecondition, error);
+        Assert.Contains($"database {spec.Database} is not visible to the source user", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GRANT SELECT ON", error.Message, StringComparison.Ordinal);
     }
 
     [ServerFact]
