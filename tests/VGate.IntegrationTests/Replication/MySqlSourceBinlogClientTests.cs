@@ -58,15 +58,16 @@ public sealed class MySqlSourceBinlogClientTests
     [Fact]
     public async Task Login_CachingSha2CachedAccount_TakesTheFastPath()
     {
-        // Not forced to full authentication: MySqlConnector's login (first) fills the cache, VGate's own then is fast.
+        // Not forced to full authentication: the first session's login (full, RSA) fills the cache, the next one is fast.
         await using var source = Start(MySqlBinlogFixtures.EnumStringSet);
         var options = Options(source, MySqlSslMode.None);
         options.AllowPublicKeyRetrieval = true;
 
         await ReadToEndAsync(source, options, BinlogStartPosition.Parse($"MySQL56/{EnumUuid}:1-5"));
+        await ReadToEndAsync(source, options, BinlogStartPosition.Parse($"MySQL56/{EnumUuid}:1-5"));
 
-        Assert.Equal(MySqlSourceAuthMethod.CachingSha2FullRsaRequestedKey, source.Logins.First(l => l.ClientName != "VGate").Method);
-        Assert.Equal(MySqlSourceAuthMethod.CachingSha2Fast, VGateLogin(source).Method);
+        var logins = source.Logins.Where(l => l.ClientName == "VGate").Select(l => l.Method).ToList();
+        Assert.Equal([MySqlSourceAuthMethod.CachingSha2FullRsaRequestedKey, MySqlSourceAuthMethod.CachingSha2Fast], logins);
     }
 
     [Fact]
@@ -374,7 +375,7 @@ public sealed class MySqlSourceBinlogClientTests
         return options;
     }
 
-    /// <summary>VGate's own replication connection's login (MySqlConnector's SQL connections name themselves differently).</summary>
+    /// <summary>The login of VGate's replication connection (which also runs the prerequisite and position queries).</summary>
     private static MySqlSourceLogin VGateLogin(MySqlSourceServer source) => source.Logins.Single(l => l.ClientName == "VGate");
 
     private sealed record ReadResult(IReadOnlyList<string> Gtids, IReadOnlyList<EventType> Types, ReplicationPosition? Position);
