@@ -56,6 +56,7 @@ public static class KafkaSinkCommand
           --bits-byte-order ORDER      BIT(n>1) bytes big-endian (default) or little-endian
           --include-unknown-datatypes true|false   spatial columns as bytes instead of left out (default false)
           --geometry-struct true|false spatial columns as Debezium MySQL's Geometry struct (default false)
+          --vector-float-vector true|false  VECTOR columns as Debezium MySQL's FloatVector (default false: left out)
           --copy-row-op OP             copy-phase rows: create (default, op c) or read (op r, snapshot "true")
           --heartbeat-topic-prefix P   heartbeat topic is P.PREFIX (default __debezium-heartbeat)
 

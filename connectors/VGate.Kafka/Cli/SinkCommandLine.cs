@@ -58,6 +58,7 @@ internal static class SinkCommandLine
         ["bits-byte-order"] = ("BitsByteOrder", Shape.Single),
         ["include-unknown-datatypes"] = ("IncludeUnknownDatatypes", Shape.Single),
         ["geometry-struct"] = ("GeometryAsStruct", Shape.Single),
+        ["vector-float-vector"] = ("VectorAsFloatVector", Shape.Single),
         ["copy-row-op"] = ("CopyRowOperation", Shape.Single),
         ["heartbeat-topic-prefix"] = ("HeartbeatTopicPrefix", Shape.Single),
         ["bootstrap-servers"] = ("BootstrapServers", Shape.Single),

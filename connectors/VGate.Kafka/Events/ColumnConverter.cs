@@ -213,7 +213,9 @@ internal sealed class ColumnConverter
             // The Vitess connector has no mapping for spatial types (VitessType resolves them to Types.OTHER).
             Query.Type.Geometry => options.GeometryAsStruct ? ColumnKind.Geometry
                 : options.IncludeUnknownDatatypes ? ColumnKind.UnknownBytes : ColumnKind.Omitted,
-            Query.Type.Vector => ColumnKind.FloatVector,
+            // Nor for VECTOR (VitessType has no case for it).
+            Query.Type.Vector => options.VectorAsFloatVector ? ColumnKind.FloatVector
+                : options.IncludeUnknownDatatypes ? ColumnKind.UnknownBytes : ColumnKind.Omitted,
             _ => throw new DebeziumEventException(
                 $"{context}: column type {TypeName(field.Type)} ({(int)field.Type}, column_type '{field.ColumnType}') has no Debezium mapping"),
         };

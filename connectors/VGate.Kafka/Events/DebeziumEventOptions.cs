@@ -63,7 +63,7 @@ public sealed class DebeziumEventOptions
 
     /// <summary>
     /// <c>include.unknown.datatypes</c>: what happens to a column of a type the Vitess connector has no mapping for
-    /// (GEOMETRY and the other spatial types): false (default) leaves the column out of the schema and the rows, as the
+    /// (GEOMETRY and the other spatial types, VECTOR): false (default) leaves the column out of the schema and the rows, as the
     /// Vitess connector does; true writes VStream's bytes in the <see cref="BinaryHandling"/> form. See also
     /// <see cref="GeometryAsStruct"/>.
     /// </summary>
@@ -75,6 +75,12 @@ public sealed class DebeziumEventOptions
     /// mapping).
     /// </summary>
     public bool GeometryAsStruct { get; init; }
+
+    /// <summary>
+    /// Writes VECTOR columns as Debezium MySQL's <c>io.debezium.data.FloatVector</c> (an array of float32) instead of
+    /// following <see cref="IncludeUnknownDatatypes"/>. Default false (the Vitess connector has no mapping for VECTOR).
+    /// </summary>
+    public bool VectorAsFloatVector { get; init; }
 
     /// <summary>How copy-phase rows are marked. Default <see cref="CopyRowOperation.Create"/>, as the Vitess connector does.</summary>
     public CopyRowOperation CopyRowOperation { get; init; } = CopyRowOperation.Create;

@@ -119,6 +119,9 @@ public sealed class KafkaSinkOptions
     /// <summary>Write spatial columns as Debezium MySQL's Geometry struct <c>{wkb, srid}</c>. Default false.</summary>
     public bool GeometryAsStruct { get; set; }
 
+    /// <summary>Write VECTOR columns as Debezium MySQL's FloatVector (array of float32). Default false.</summary>
+    public bool VectorAsFloatVector { get; set; }
+
     /// <summary>How copy-phase rows are marked (<c>create</c>, the Vitess connector's: op c; or <c>read</c>: op r, snapshot "true"), by name; empty = default.</summary>
     public string? CopyRowOperation { get; set; }
 

@@ -166,6 +166,7 @@ public static class SinkSettings
             BitsByteOrder = ParseEnum<BitsByteOrder>(options.BitsByteOrder) ?? defaults.BitsByteOrder,
             IncludeUnknownDatatypes = options.IncludeUnknownDatatypes,
             GeometryAsStruct = options.GeometryAsStruct,
+            VectorAsFloatVector = options.VectorAsFloatVector,
             CopyRowOperation = ParseEnum<CopyRowOperation>(options.CopyRowOperation) ?? defaults.CopyRowOperation,
             KeyColumns = keyColumns,
             TableFilter = filter,

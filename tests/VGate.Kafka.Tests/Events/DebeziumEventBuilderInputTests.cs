@@ -426,11 +426,11 @@ public sealed class DebeziumEventBuilderInputTests
     }
 
     [Fact]
-    public void Add_MySqlOnlyTypes_JsonDocumentAndFloatVector()
+    public void Add_MySqlOnlyTypesWithVectorAsFloatVector_JsonDocumentAndFloatVector()
     {
         // MariaDB has no JSON or VECTOR column type of its own, so these come from hand-made FIELD and ROW events with
         // the values as MySQL's VStream sends them (JSON text; VECTOR as little-endian float32 bytes).
-        using var builder = NewBuilder();
+        using var builder = new DebeziumEventBuilder(new DebeziumEventOptions { TopicPrefix = "dbz", TimeProvider = new FixedTimeProvider(), VectorAsFloatVector = true });
         var output = new List<ChangeRecord>();
         var vector = new byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(vector, 1.5f);
@@ -456,6 +456,32 @@ public sealed class DebeziumEventBuilderInputTests
         Assert.Equal("io.debezium.data.Json", Records.Field(schema, "doc").GetProperty("name").GetString());
         Assert.Equal("io.debezium.data.FloatVector", Records.Field(schema, "v").GetProperty("name").GetString());
         Assert.Equal("float", Records.Field(schema, "v").GetProperty("items").GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Add_Vector_LeftOutAsByTheVitessConnectorOrBytesWithIncludeUnknownDatatypes(bool includeUnknown)
+    {
+        using var builder = new DebeziumEventBuilder(new DebeziumEventOptions
+        {
+            TopicPrefix = "dbz", TimeProvider = new FixedTimeProvider(), IncludeUnknownDatatypes = includeUnknown,
+        });
+        var output = new List<ChangeRecord>();
+        var vector = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(vector, 1.5f);
+        var row = Cells("1", null);
+        row.Lengths[1] = vector.Length;
+        row.Values = ByteString.CopyFrom([.. row.Values.ToByteArray(), .. vector]);
+
+        foreach (var vevent in new[] { Field("t", Id, Column("v", Query.Type.Vector, 0, "vector(1)")), Begin(), Row("t", new RowChange { After = row }), Vgtid(), Commit() })
+            builder.Add(vevent, output);
+
+        var value = System.Text.Json.JsonDocument.Parse(Assert.Single(output).Value!).RootElement;
+        var after = value.GetProperty("payload").GetProperty("after");
+        Assert.Equal(includeUnknown, after.TryGetProperty("v", out var v));
+        if (includeUnknown)
+            Assert.Equal(Convert.ToBase64String(vector), v.GetString());
     }
 
     [Fact]
