@@ -2,7 +2,9 @@
 # VGate demo: installs MariaDB if needed, starts two throwaway local MariaDB shards (-80 and 80-) of keyspace
 # "commerce", starts the gateway (`vgate serve`) and shows the merged VStream with `vgate stream`:
 #   1. a copy of both shards' rows, then
-#   2. after more writes on both shards, a resumed stream that carries exactly the new transactions.
+#   2. after more writes on both shards, a resumed stream that carries exactly the new transactions, then
+#   3. live, when run on a terminal (or for VGATE_DEMO_SECONDS seconds): a small workload on both shards and the merged
+#      stream as it happens (transactions per second per shard, the current VGTID, a sample event), until Ctrl-C.
 # Everything lives under .vgate/demo in the repository and is removed at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -101,3 +103,48 @@ sql b "INSERT INTO commerce.customers VALUES (4, 'Barbara', 42.00, NOW(3)); DELE
 log "Resuming from vgtid.json: exactly the three new transactions, each BEGIN … VGTID, COMMIT with the full VGTID"
 cat "$demo/vgtid.json"; echo
 $vgate stream --gateway "127.0.0.1:$gateway_port" --keyspace commerce --resume-file "$demo/vgtid.json" --until-idle 3
+
+# 3. Live. On a terminal it runs until Ctrl-C; elsewhere (CI, a pipe) only when VGATE_DEMO_SECONDS asks for it.
+live_seconds="${VGATE_DEMO_SECONDS:-}"
+if [ -z "$live_seconds" ] && [ -t 0 ] && [ -t 1 ]; then live_seconds=0; fi
+[ -n "$live_seconds" ] || exit 0
+
+workload() {
+  local id=100
+  while true; do
+    id=$((id + 1))
+    # The demo writes to each shard directly (no routing by key); each statement is one transaction.
+    sql a "INSERT INTO commerce.customers VALUES ($id, 'live-$id', $((id % 50)).25, NOW(3));" 2>/dev/null || return 0
+    sql b "INSERT INTO commerce.customers VALUES ($((id + 100000)), 'live-$id', 1.00, NOW(3)); UPDATE commerce.customers SET balance = balance + 1 WHERE id = 4;" 2>/dev/null || return 0
+    sleep 0.1
+  done
+}
+
+# Reads the stream's JSON lines; once a second prints transactions/s per shard, the current VGTID and the last ROW event.
+summarize() {
+  local line shard out last=$SECONDS vgtid="" row=""
+  declare -A commits=()
+  while IFS= read -r line; do
+    case "$line" in
+      *'"type": "COMMIT"'*) shard=${line#*\"shard\": \"}; shard=${shard%%\"*}; commits[$shard]=$(( ${commits[$shard]:-0} + 1 )) ;;
+      *'"type": "VGTID"'*) vgtid=${line#*\"shardGtids\": }; vgtid=${vgtid% \}, \"keyspace\"*} ;;
+      *'"type": "ROW"'* | *'"type":"ROW"'*) row=$line ;;
+    esac
+    if (( SECONDS > last )); then
+      out=""
+      for shard in "${!commits[@]}"; do out+="  $shard: $(( commits[$shard] / (SECONDS - last) )) tx/s"; done
+      printf '\n%s\n  VGTID %s\n  sample %.240s\n' "$out" "$vgtid" "$row"
+      commits=()
+      last=$SECONDS
+    fi
+  done
+}
+
+log "Live: a workload on both shards and the merged stream from vgtid.json (Ctrl-C ends, then everything is removed)"
+workload &
+pids+=($!)
+if [ "$live_seconds" -gt 0 ]; then
+  timeout "$live_seconds" $vgate stream --gateway "127.0.0.1:$gateway_port" --keyspace commerce --resume-file "$demo/vgtid.json" --format decoded | summarize || true
+else
+  $vgate stream --gateway "127.0.0.1:$gateway_port" --keyspace commerce --resume-file "$demo/vgtid.json" --format decoded | summarize || true
+fi
