@@ -97,12 +97,13 @@ public sealed class DeployScriptTests
         Assert.Contains("REPLICATION SLAVE", stream.Error, StringComparison.Ordinal);
         await server.ExecuteAsync("GRANT REPLICATION SLAVE ON *.* TO 'vgate'@'%'", token);
 
-        // Without SELECT on the database, information_schema hides its tables from the user: the copy of a named table
-        // is refused with Vitess's message for a table that does not exist.
+        // Without SELECT (its only privilege in the database), information_schema hides the database from the user: the
+        // copy is refused naming the grant (it used to copy nothing without an error).
         await server.ExecuteAsync("REVOKE SELECT ON commerce.* FROM 'vgate'@'%'", token);
         await MySqlConnector.MySqlConnection.ClearAllPoolsAsync(token); // pooled sessions keep the privileges they logged in with
         var refused = await Assert.ThrowsAnyAsync<VStreamException>(() => CopyAsync(uri, token));
-        Assert.Contains("table customer is not present in the database", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("database commerce is not visible to the source user", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("GRANT SELECT ON `commerce`.*", refused.Message, StringComparison.Ordinal);
 
         // And with the grants back, all is well again (the failures above were the missing privileges).
         await server.ExecuteAsync("GRANT SELECT ON commerce.* TO 'vgate'@'%'", token);
