@@ -220,6 +220,13 @@ public class EncodedRowChangesTests
             vevent.RowEvent.TableName = "tâble_ü"; // not ASCII: the general UTF-8 path
             vevent.Timestamp = -1;
         }
+        else if (random.Next(0, 2) == 0)
+        {
+            // As the streamer makes them: the transaction's logical clock and GTID on every event (the plain path).
+            vevent.CommitParent = random.NextInt64(0, 1000);
+            vevent.SequenceNumber = random.NextInt64(1, 1000);
+            vevent.EventGtid = "3e11fa47-71ca-11e1-9e33-c80aa9429562:" + random.Next(1, 100_000);
+        }
         for (var change = random.Next(1, 5); change > 0; change--)
         {
             var rowChange = new RowChange();

@@ -250,12 +250,12 @@ public sealed partial class VEvent
     }
 
     /// <summary>
-    /// True for a ROW event as the streamer makes it: besides the names, only type, timestamp, current_time and the flags are
-    /// set. (Every field this checks is written by the general path when set.)
+    /// True for a ROW event as the streamer makes it: besides the names, only type, timestamp, current_time, the flags and
+    /// the transaction's commit_parent, sequence_number and event_gtid are set. (Every field this checks is written by
+    /// the general path when set.)
     /// </summary>
     private bool IsPlainRowEvent(RowEvent row) =>
-        (Gtid.Length | Statement.Length | Dml.Length | ThrottledReason.Length | EventGtid.Length) == 0 &&
-        !Throttled && CommitParent == 0 && SequenceNumber == 0 && !row.IsInternalTable;
+        (Gtid.Length | Statement.Length | Dml.Length | ThrottledReason.Length) == 0 && !Throttled && !row.IsInternalTable;
 
     /// <summary>
     /// <see cref="FrameRowChanges(RowEventFrame, int, out int)"/> for a plain event (<see cref="IsPlainRowEvent"/>): the
@@ -266,7 +266,9 @@ public sealed partial class VEvent
         var rowEventSize = FramedRowEventSize(frame, changesLength, flags, isInternalTable: false);
         var size = 1 + CodedOutputStream.ComputeLengthSize(rowEventSize) + rowEventSize +
             VarintSize(TypeField, (ulong)(long)(int)Type) + VarintSize(TimestampField, (ulong)Timestamp) +
-            VarintSize(CurrentTimeField, (ulong)CurrentTime) + frame.EventNamesFields.Length;
+            VarintSize(CurrentTimeField, (ulong)CurrentTime) + frame.EventNamesFields.Length +
+            VarintSize(CommitParentField, (ulong)CommitParent) + VarintSize(SequenceNumberField, (ulong)SequenceNumber) +
+            StringSize(EventGtidField, EventGtid);
         // Every byte is written (the length check below holds it to that), so the array need not be zeroed.
         var bytes = GC.AllocateUninitializedArray<byte>(size);
         var writer = new WireWriter(bytes);
@@ -275,6 +277,9 @@ public sealed partial class VEvent
         changesOffset = WriteFramedRowEvent(ref writer, frame, rowEventSize, changesLength, flags, isInternalTable: false);
         WriteVarint(ref writer, CurrentTimeField, (ulong)CurrentTime);
         writer.WriteRaw(frame.EventNamesFields);
+        WriteVarint(ref writer, CommitParentField, (ulong)CommitParent);
+        WriteVarint(ref writer, SequenceNumberField, (ulong)SequenceNumber);
+        WriteString(ref writer, EventGtidField, EventGtid);
         CheckFramedLength(writer.Position, bytes);
         return bytes;
     }
