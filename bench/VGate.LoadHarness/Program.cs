@@ -18,6 +18,11 @@
 //
 //   VGate.LoadHarness kafka <mysql://user:pw@127.0.0.1:port> <database> <start-gtid> [live-rows-per-s]
 //
+// Mixed-load mode for bench/live-read.sh … mixed and bench/record-binlog.sh mixed: writes the benchmarks' mixed workload
+// (MixedLoadMode.cs) into an existing database.
+//
+//   VGate.LoadHarness mixed-load <mysql://user:pw@127.0.0.1:port> <database> <row changes> [seed]
+//
 // Mock Kafka mode for bench/large-transaction.sh: a librdkafka mock cluster in its own process until stdin closes.
 //
 //   VGate.LoadHarness mock-kafka [topic…]
@@ -33,6 +38,12 @@ if (args.Length >= 1 && args[0] == "gateway")
 
 if (args.Length >= 1 && args[0] == "mock-kafka")
     return await MockKafkaMode.RunAsync(args[1..]);
+
+if (args.Length is 4 or 5 && args[0] == "mixed-load")
+{
+    var seed = args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : MixedLoadMode.DefaultSeed;
+    return await MixedLoadMode.RunAsync(args[1], args[2], long.Parse(args[3], CultureInfo.InvariantCulture), seed);
+}
 
 if (args.Length == 3 && args[0] == "copy")
     return await CopyMode.RunAsync(args[1], args[2]);

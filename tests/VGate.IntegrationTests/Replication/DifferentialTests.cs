@@ -4,6 +4,7 @@ using VGate.MySql.Binlog.Events;
 using VGate.MySql.Binlog.RowImages;
 using VGate.MySql.Replication;
 using VGate.Testing;
+using VGate.Testing.Differential;
 using Xunit.Abstractions;
 
 namespace VGate.IntegrationTests.Replication;

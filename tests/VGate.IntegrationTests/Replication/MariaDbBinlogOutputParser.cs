@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using VGate.MySql.Binlog.Events;
 using VGate.Testing;
+using VGate.Testing.Differential;
 
 namespace VGate.IntegrationTests.Replication;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace VGate.IntegrationTests.Replication;
+namespace VGate.Testing.Differential;
 
 /// <summary>
 /// Which kinds of transaction <see cref="RandomWorkload"/> generates. Every feature can be switched on or off, in code

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using MySqlConnector;
 
-namespace VGate.IntegrationTests.Replication;
+namespace VGate.Testing.Differential;
 
 /// <summary>
 /// A seeded random workload for the differential test: tables covering every MariaDB column type, random values
@@ -18,14 +18,14 @@ namespace VGate.IntegrationTests.Replication;
 /// <para>
 /// Generated string and binary bytes never contain a backslash followed by <c>x</c>: mariadb-binlog prints bytes
 /// below 0x20 as <c>\xNN</c> but a backslash as itself, so a literal <c>\x0a</c> in the data would be
-/// indistinguishable from a newline byte in its output (see <see cref="MariaDbBinlogOutputParser"/>).
+/// indistinguishable from a newline byte in its output (see the integration tests' <c>MariaDbBinlogOutputParser</c>).
 /// </para>
 /// <para>
 /// Rows inserted by transactions that end in ROLLBACK get ids from <see cref="RolledBackIdBase"/> up, so a test
 /// can check that none of them reaches the binlog.
 /// </para>
 /// </remarks>
-public sealed class RandomWorkload
+public sealed partial class RandomWorkload
 {
     /// <summary>Ids from this value up to <see cref="XaRolledBackIdBase"/> are only ever inserted by transactions that end in ROLLBACK.</summary>
     public const int RolledBackIdBase = 100_000_000;
