@@ -9,7 +9,10 @@ namespace VGate.VStreamer.CopyPhase;
 /// <list type="table">
 /// <item><term>no position, no table_p_ks</term><description>every matching table, from scratch</description></item>
 /// <item><term>no position, table_p_ks</term><description>every matching table; listed ones resume after their lastpk</description></item>
-/// <item><term>position, table_p_ks</term><description>only the listed tables, each after its lastpk (the others are done)</description></item>
+/// <item><term>position, table_p_ks</term><description>the listed tables, each after its lastpk (without one: from scratch),
+/// and, from scratch, every table that sorts after the last listed one: tables are copied in name order, so those had
+/// not started (Vitess's uvstreamer copies every table it does not find listed; VTGate drops a table from the list once
+/// it is completed, so the tables before the last listed one are done)</description></item>
 /// </list>
 /// Matching: the table is not a Vitess internal table (<see cref="InternalTableNames"/>), a filter rule matches it (never
 /// <c>dual</c>) and, when <c>tables_to_copy</c> is set, it names the
@@ -45,6 +48,7 @@ internal static class CopyTableSelection
             lastPks[tablePk.TableName] = tablePk.Lastpk;
         }
 
+        var lastListed = lastPks.Keys.Max(StringComparer.Ordinal);
         var selected = new List<CopyTableRequest>();
         foreach (var table in tables)
         {
@@ -54,7 +58,7 @@ internal static class CopyTableSelection
             if (tablesToCopy.Count > 0 && !tablesToCopy.Contains(table, StringComparer.Ordinal))
                 continue;
             var listed = lastPks.TryGetValue(table, out var lastpk);
-            if (hasPosition && !listed)
+            if (hasPosition && !listed && (lastListed is null || StringComparer.Ordinal.Compare(table, lastListed) < 0))
                 continue;
             selected.Add(new CopyTableRequest(table, lastpk));
         }

@@ -79,5 +79,5 @@ internal static class Ev
     }
 
     public static string FormatVgtid(VGtid vgtid) => string.Join(",", vgtid.ShardGtids.Select(s =>
-        $"{s.Keyspace}/{s.Shard}={s.Gtid}" + (s.TablePKs.Count == 0 ? "" : "[" + string.Join(";", s.TablePKs.Select(pk => pk.TableName + ":" + pk.Lastpk.Rows[0].Values.ToStringUtf8())) + "]")));
+        $"{s.Keyspace}/{s.Shard}={s.Gtid}" + (s.TablePKs.Count == 0 ? "" : "[" + string.Join(";", s.TablePKs.Select(pk => pk.Lastpk is null ? pk.TableName : pk.TableName + ":" + pk.Lastpk.Rows[0].Values.ToStringUtf8())) + "]")));
 }
