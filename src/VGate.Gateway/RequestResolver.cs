@@ -138,7 +138,7 @@ internal static class RequestResolver
         }
         if (flags.CellPreference.Length != 0 && !flags.CellPreference.Equals("PreferLocalWithAlias", StringComparison.OrdinalIgnoreCase))
         {
-            throw Invalid($"flags.cell_preference='{flags.CellPreference}' is not supported: VGate's sources have no cells; " +
+            throw Invalid($"flags.cell_preference='{flags.CellPreference}' is not supported: VGate picks among a shard's sources in the cells the request names (flags.cells), without a local cell to prefer; " +
                 "send an empty cell_preference (or PreferLocalWithAlias, the default)");
         }
         if (flags.TabletOrder.Length != 0 && !flags.TabletOrder.Equals("Any", StringComparison.OrdinalIgnoreCase))

@@ -517,6 +517,13 @@ internal sealed class StreamSession : IDisposable
             switch (vevent.Type)
             {
                 case VEventType.Gtid:
+                    if (shard.CopyOver)
+                    {
+                        // The placeholder of the copy's last table (UpdateTablePKs) goes with the shard's first position
+                        // after COPY_COMPLETED, so the change shows in this shard's own VGTID.
+                        entry.TablePKs.Clear();
+                        shard.CopyOver = false;
+                    }
                     entry.Gtid = vevent.Gtid;
                     await AddAsync(_vgtidEncoder.EncodeAfterGtid(shard.Index, vevent)).ConfigureAwait(false);
                     break;
@@ -525,10 +532,8 @@ internal sealed class StreamSession : IDisposable
                     await AddAsync(_vgtidEncoder.Encode(shard.Keyspace, shard.Shard)).ConfigureAwait(false);
                     break;
                 case VEventType.CopyCompleted:
-                    // The shard's copy is over: the placeholder of its last table (UpdateTablePKs) goes, so every later
-                    // VGTID says "streaming only".
-                    entry.TablePKs.Clear();
                     shard.KeptCompletedTable = null;
+                    shard.CopyOver = entry.TablePKs.Count > 0;
                     await AddAsync(encoded!).ConfigureAwait(false);
                     _copyCompleted.Add((shard.Keyspace, shard.Shard));
                     if (!_copyCompletedSent && _copyCompleted.Count == _vgtid.ShardGtids.Count)
@@ -779,6 +784,9 @@ internal sealed class StreamSession : IDisposable
 
         /// <summary>A completed table kept in table_p_ks as a placeholder while the copy goes on (see UpdateTablePKs).</summary>
         public string? KeptCompletedTable { get; set; }
+
+        /// <summary>COPY_COMPLETED came while table_p_ks still held a placeholder: cleared at the shard's next GTID.</summary>
+        public bool CopyOver { get; set; }
 
         /// <summary>True while a chunked transaction keeps the stream lock between its pieces.</summary>
         public bool HoldsLock { get; set; }
