@@ -83,6 +83,12 @@ public sealed partial class KafkaSinkMetricsTests(KafkaTestCluster kafka, ITestO
         // The scripted events committed at 1,700,000,000 (VEvents): the lag is the time since then, whole seconds apart.
         Assert.InRange(Value(text, "vgate_kafka_lag", prefix), before - 1_700_000_000 - 1, after - 1_700_000_000 + 1);
 
+        // Every metric the sink exposes is in docs/metrics.md's tables.
+        var documented = DocumentedMetrics();
+        var exposed = text.Split('\n').Where(l => l.StartsWith("# TYPE vgate_kafka_", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).ToList();
+        Assert.Equal(10, exposed.Count);
+        Assert.DoesNotContain(exposed, m => !documented.Contains(m));
+
         Assert.Equal("ok\n", await http.GetStringAsync(new Uri("healthz", UriKind.Relative)));
         using var missing = await http.GetAsync(new Uri("nothing", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -167,6 +173,22 @@ public sealed partial class KafkaSinkMetricsTests(KafkaTestCluster kafka, ITestO
         }
         throw new Xunit.Sdk.XunitException($"No series {metric}{{connector=\"{connector}\"{(extraLabel is null ? "" : "," + extraLabel)}}} in:\n{text}");
     }
+
+    private static HashSet<string> DocumentedMetrics()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "VGate.sln")))
+            directory = directory.Parent;
+        Assert.NotNull(directory);
+        return File.ReadLines(Path.Combine(directory.FullName, "docs", "metrics.md"))
+            .Select(l => DocumentedRow().Match(l))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex(@"^\| `(vgate_[a-z0-9_]+)` \|")]
+    private static partial Regex DocumentedRow();
 
     [GeneratedRegex(@"^(?<name>[a-z_]+)\{(?<labels>[^}]*)\} (?<value>\S+)$")]
     private static partial Regex SeriesLine();
