@@ -21,9 +21,10 @@ COPY --from=build /app ./
 COPY LICENSE /app/LICENSE
 # The base image's non-root user (uid 1654, $APP_UID); nothing here needs root, and nothing is written but temp files.
 USER $APP_UID
-# 15991 gRPC (VStream, Execute, grpc.health.v1, reflection); 15992 the usual --metrics-listen port for /metrics.
-EXPOSE 15991 15992
-# No HEALTHCHECK here: the image serves several commands (the Kafka sink listens on no port), and it has no gRPC
-# health probe. docker-compose.yml checks `vgate serve` by its open port; docs/quickstart-mysql-kafka.md says more.
+# 15991 gRPC (VStream, Execute, grpc.health.v1, reflection); 15992 the usual --metrics-listen port for /metrics;
+# 15993 the Kafka sink's --metrics-listen (/metrics, /healthz) in deploy/vgate/kafka-sink.json.
+EXPOSE 15991 15992 15993
+# No HEALTHCHECK here: the image serves several commands (the Kafka sink listens only with --metrics-listen), and it
+# has no gRPC health probe. docker-compose.yml checks `vgate serve` by its open port; docs/quickstart-mysql-kafka.md says more.
 ENTRYPOINT ["/app/vgate"]
 CMD ["help"]

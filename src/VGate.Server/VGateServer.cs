@@ -11,7 +11,7 @@ using VGate.Server.Errors;
 using VGate.Server.Execute;
 using VGate.Server.Probes;
 using VGate.Server.Logging;
-using VGate.Server.Metrics;
+using VGate.Metrics;
 using VGate.Server.Services;
 
 namespace VGate.Server;

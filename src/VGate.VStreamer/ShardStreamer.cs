@@ -146,6 +146,14 @@ public sealed class ShardStreamer
             // An INCIDENT or an unknown event that may carry changes ends the stream: passing it would lose them silently.
             if (UnreadableEvents.Check(binlogEvent, _options.Keyspace, _options.Shard, client.LastEventStart, client.Position) is { } unreadable)
                 throw unreadable;
+            if (stopAt is null && _options.Progress is { } progress)
+            {
+                // A heartbeat names where the source is: the end of what it has sent.
+                if (binlogEvent is HeartbeatEvent heartbeat)
+                    progress.BinlogEventRead(heartbeat.LogFileName, heartbeat.Position, 0, heartbeat: true);
+                else
+                    progress.BinlogEventRead(client.CurrentFileName, binlogEvent.Header.NextPosition, binlogEvent.Header.Timestamp, heartbeat: false);
+            }
 
             if (first && start.IsCurrent)
             {

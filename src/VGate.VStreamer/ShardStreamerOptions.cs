@@ -84,4 +84,7 @@ public sealed class ShardStreamerOptions
     /// the savepoint read-ahead and the read-back of prepared XA transactions always use short-lived connections of their own.
     /// </summary>
     public Func<BinlogClientOptions, IBinlogEventReader>? EventReaders { get; init; }
+
+    /// <summary>Told how far the stream has read (binlog position, event times, copy progress), for metrics; null for none.</summary>
+    public IShardStreamProgress? Progress { get; init; }
 }

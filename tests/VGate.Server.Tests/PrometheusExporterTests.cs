@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using VGate.Server.Metrics;
+using VGate.Metrics;
 
 namespace VGate.Server.Tests;
 

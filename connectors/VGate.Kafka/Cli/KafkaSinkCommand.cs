@@ -83,6 +83,8 @@ public static class KafkaSinkCommand
           --check-config               load and validate the configuration, print one line and exit (0 valid,
                                        1 invalid) without connecting to the gateway or Kafka
           --status-interval SECONDS    progress log period (default 10, 0 = off)
+          --metrics-listen HOST:PORT   serve GET /metrics (Prometheus) and /healthz there, plain HTTP without
+                                       authentication (default off; *:PORT for every address)
           --log-level LEVEL            trace, debug, information (default), warning, error
           --log-format FORMAT          text (default) or json (one object per line, the fields of vgate serve's)
           --version                    print the version and exit

@@ -76,6 +76,7 @@ internal static class SinkCommandLine
         ["transactional-id"] = ("TransactionalId", Shape.Single),
         ["kafka-timeout-ms"] = ("KafkaTimeoutMs", Shape.Single),
         ["status-interval"] = ("StatusIntervalSeconds", Shape.Single),
+        ["metrics-listen"] = ("MetricsListen", Shape.Single),
     };
 
     /// <summary>What the command line says.</summary>

@@ -73,4 +73,10 @@ internal static partial class Log
 
     [LoggerMessage(8022, LogLevel.Warning, "Left out a record of {Size} bytes for {Topic} (key {Key}, from {Keyspace}/{Shard} at {Gtid}): it is over message.max.bytes ({Limit}) and OversizeRecords is skip", EventName = "OversizeRecordSkipped")]
     public static partial void OversizeRecordSkipped(ILogger logger, int size, string topic, string key, string keyspace, string shard, string gtid, int limit);
+
+    [LoggerMessage(8023, LogLevel.Information, "Metrics: GET /metrics and /healthz on http://{EndPoint}", EventName = "MetricsListening")]
+    public static partial void MetricsListening(ILogger logger, string endPoint);
+
+    [LoggerMessage(8024, LogLevel.Debug, "Metrics endpoint: a request failed: {Reason}", EventName = "MetricsRequestFailed")]
+    public static partial void MetricsRequestFailed(ILogger logger, string reason);
 }

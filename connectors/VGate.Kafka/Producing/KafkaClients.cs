@@ -66,6 +66,9 @@ internal sealed class KafkaClients : IDisposable
 
     public bool Transactional { get; }
 
+    /// <summary>Called for every error librdkafka reports (also those not logged), for the sink's error counter.</summary>
+    public Action? ErrorReported { get; set; }
+
     public IConsumer<byte[]?, byte[]?> Consumer => _consumer;
 
     public TimeSpan Timeout => _timeout;
@@ -445,6 +448,7 @@ internal sealed class KafkaClients : IDisposable
 
     private void OnError(Error error)
     {
+        ErrorReported?.Invoke();
         if (error.IsFatal)
         {
             lock (_lock)

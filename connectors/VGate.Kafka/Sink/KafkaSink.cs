@@ -11,6 +11,7 @@ using VGate.Kafka.Checkpoints;
 using VGate.Kafka.Events;
 using VGate.Kafka.Gateway;
 using VGate.Kafka.Logging;
+using VGate.Kafka.Metrics;
 using VGate.Kafka.Positions;
 using VGate.Kafka.Producing;
 using VGate.Kafka.Recovery;
@@ -65,6 +66,10 @@ public sealed class KafkaSink
     private long _lastCheckpointAt;
     private VGtid? _transactionVgtid;
     private bool _sessionReceived;
+    private SinkMetrics? _metrics;
+
+    /// <summary>Newest source commit time (VEvent timestamp, seconds) among the transactions of the open batch; 0 for none.</summary>
+    private long _batchSourceTimestamp;
 
     /// <summary>The producer's <c>message.max.bytes</c> (librdkafka's default unless set under <c>Kafka</c>).</summary>
     private int _maxRecordBytes = 1_000_000;
@@ -89,6 +94,9 @@ public sealed class KafkaSink
     /// </summary>
     internal Action<string>? FaultInjection { get; set; }
 
+    /// <summary>Where <see cref="KafkaSinkOptions.MetricsListen"/> serves, once the sink runs with it; null otherwise.</summary>
+    public System.Net.IPEndPoint? MetricsEndPoint { get; private set; }
+
     /// <summary>The newest checkpoint written or read (thread-safe).</summary>
     public Checkpoint? LastCheckpoint => Volatile.Read(ref _checkpoint);
 
@@ -108,7 +116,11 @@ public sealed class KafkaSink
         var bootstrap = KafkaClientConfig.UserSettings(_options)["bootstrap.servers"];
         Log.Starting(_logger, _options.EffectiveConnectorName, _options.Gateway!, _options.Keyspace!, bootstrap, _options.OffsetsTopic, _options.Transactional);
 
+        using var metrics = new SinkMetrics(_options.EffectiveConnectorName, Statistics, _time);
+        _metrics = metrics;
+        var endpoint = StartMetricsEndpoint();
         using var kafka = CreateClients();
+        kafka.ErrorReported = () => metrics.RecordError("kafka");
         using var source = CreateSource();
         _kafka = kafka;
         _store = new CheckpointStore(kafka, _options, _logger);
@@ -134,6 +146,26 @@ public sealed class KafkaSink
             await stopStatus.CancelAsync().ConfigureAwait(false);
             await status.ConfigureAwait(false);
             _kafka = null;
+            if (endpoint is not null)
+                await endpoint.DisposeAsync().ConfigureAwait(false);
+            MetricsEndPoint = null;
+        }
+    }
+
+    private MetricsEndpoint? StartMetricsEndpoint()
+    {
+        if (string.IsNullOrEmpty(_options.MetricsListen))
+            return null;
+        try
+        {
+            var endpoint = MetricsEndpoint.Start(_options.MetricsListen, _logger);
+            MetricsEndPoint = endpoint.EndPoint;
+            Log.MetricsListening(_logger, endpoint.EndPoint.ToString());
+            return endpoint;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException)
+        {
+            throw new KafkaSinkException(SinkFailure.Configuration, $"Cannot serve metrics on MetricsListen '{_options.MetricsListen}': {ex.Message}", ex);
         }
     }
 
@@ -180,12 +212,14 @@ public sealed class KafkaSink
             }
             catch (TransactionAbortedException ex)
             {
+                _metrics!.RecordError("transaction_aborted");
                 Log.TransactionAborted(_logger, ex.Message);
                 await RecoverAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
             catch (GatewayStreamException ex)
             {
+                _metrics!.RecordError("stream");
                 // Everything produced so far belongs to complete transactions: make it durable before reconnecting.
                 await EndBatchAsync(force: true, cancellationToken).ConfigureAwait(false);
                 if (!GatewayErrors.IsRetriable(ex.InnerException!))
@@ -279,6 +313,9 @@ public sealed class KafkaSink
             case VEventType.Vgtid:
                 _transactionVgtid = vevent.Vgtid;
                 break;
+            case VEventType.Heartbeat when _batchTransactions.Count == 0 && _batchRecords == 0:
+                _metrics?.RecordCaughtUp();
+                break;
             case VEventType.CopyCompleted when _dedupe is not null && vevent.Keyspace.Length > 0:
                 _dedupe.OnCopyCompleted(vevent.Keyspace + "/" + vevent.Shard);
                 CheckRecoveryDone();
@@ -319,7 +356,10 @@ public sealed class KafkaSink
         {
             _transactionVgtid = null;
             if (builder.Position is { } position)
+            {
+                _batchSourceTimestamp = Math.Max(_batchSourceTimestamp, vevent.Timestamp);
                 await OnPositionAsync(position, receivedAt, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -494,7 +534,13 @@ public sealed class KafkaSink
             Log.CheckpointWritten(_logger, written.Sequence, _batchRecords, VGtidJson.Format(written.Vgtid));
         }
         foreach (var receivedAt in _batchTransactions)
-            Statistics.CommitLatency.Record(Stopwatch.GetElapsedTime(receivedAt).TotalMilliseconds);
+        {
+            var latency = Stopwatch.GetElapsedTime(receivedAt);
+            Statistics.CommitLatency.Record(latency.TotalMilliseconds);
+            _metrics?.RecordCommit(latency.TotalSeconds);
+        }
+        _metrics?.RecordCommittedSourceTime(_batchSourceTimestamp);
+        _batchSourceTimestamp = 0;
         Statistics.AddTransactions(_batchTransactions.Count);
         Statistics.AddWritten(_batchRecords);
         if (_batchRecords > 0 || written is not null)
@@ -526,6 +572,7 @@ public sealed class KafkaSink
         _batchTransactions.Clear();
         _batchRecords = 0;
         _batchStarted = 0;
+        _batchSourceTimestamp = 0;
         _kafka!.TakeDeliveredEnds();
         var checkpoint = await _store!.ReadLastAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _checkpoint, checkpoint);

@@ -211,6 +211,13 @@ public sealed class KafkaSinkOptions
     /// <summary>Seconds between progress log lines; 0 = off. Default 10.</summary>
     public int StatusIntervalSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// <c>host:port</c> on which the sink serves <c>GET /metrics</c> (Prometheus text, meter <c>VGate.Kafka</c>) and
+    /// <c>GET /healthz</c> over plain HTTP without authentication; <c>*:port</c> listens on every address, port 0 on any
+    /// free port. Default none (off). docs/metrics.md lists the metrics.
+    /// </summary>
+    public string? MetricsListen { get; set; }
+
     /// <summary>The connector name in effect: <see cref="ConnectorName"/> or else <see cref="TopicPrefix"/>.</summary>
     public string EffectiveConnectorName => string.IsNullOrEmpty(ConnectorName) ? TopicPrefix ?? "" : ConnectorName;
 

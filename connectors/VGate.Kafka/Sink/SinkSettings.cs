@@ -56,6 +56,8 @@ public static class SinkSettings
         CheckRange(errors, "ReconnectMaxAttempts", options.ReconnectMaxAttempts, 0, int.MaxValue);
         CheckRange(errors, "HeartbeatIntervalSeconds", options.HeartbeatIntervalSeconds, 0, 86_400);
         CheckRange(errors, "StatusIntervalSeconds", options.StatusIntervalSeconds, 0, 86_400);
+        if (options.MetricsListen is { Length: > 0 } listen && !Metrics.MetricsEndpoint.TryParse(listen, out _, out _, out var listenProblem))
+            errors.Add(listenProblem);
         CheckRange(errors, "RetainNativeMemoryMb", options.RetainNativeMemoryMb, 0, 2047);
 
         foreach (var (name, list) in new[] { ("TableIncludeList", options.TableIncludeList), ("TableExcludeList", options.TableExcludeList) })

@@ -38,6 +38,12 @@ public sealed record SourceHealth
     /// </summary>
     public DateTimeOffset? ServerStartedAt { get; init; }
 
+    /// <summary>
+    /// The source's binlog files and sizes (<c>SHOW BINARY LOGS</c>) at the check, oldest first; null for unreachable sources,
+    /// without binary logging, or without the privilege (MySQL <c>REPLICATION CLIENT</c>, MariaDB <c>BINLOG MONITOR</c>).
+    /// </summary>
+    public IReadOnlyList<BinlogFileSize>? Binlogs { get; init; }
+
     /// <summary>When the check finished.</summary>
     public required DateTimeOffset CheckedAt { get; init; }
 

@@ -22,6 +22,10 @@ namespace VGate.Gateway.Health;
 /// <item><term><c>vgate.gateway.source.up</c></term><description>1 when the last check reached the source, 0 when not.</description></item>
 /// <item><term><c>vgate.gateway.source.healthy</c></term><description>1 when reachable and (for replicas) replicating within the maximum lag.</description></item>
 /// <item><term><c>vgate.gateway.source.replication_lag</c></term><description>Seconds behind its primary (replica and rdonly sources whose lag is known).</description></item>
+/// <item><term><c>vgate.gateway.shard.lag</c>, <c>vgate.gateway.shard.lag.bytes</c>, <c>vgate.gateway.copy.rows</c>,
+/// <c>vgate.gateway.copy.rows.estimated</c></term><description>How far the running shard streams are behind, and their copy
+/// progress (<see cref="StreamProgressRegistry"/>; tags <c>keyspace</c>, <c>shard</c>[, <c>table</c>]); the bytes behind
+/// compare a stream's position with the source's binlog end read by the latest check (<c>SHOW BINARY LOGS</c>).</description></item>
 /// <item><term><c>vgate.gateway.source.transport_verified</c></term><description>Every configured source: 1 for verified TLS or a Unix socket,
 /// 0 for plaintext or unverified TLS; extra tag <c>transport</c> (plaintext, preferred, tls-unverified, tls-verified, unix-socket).</description></item>
 /// </list>
@@ -57,7 +61,11 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
         _transports = DescribeTransports(options);
         _meter.CreateObservableGauge("vgate.gateway.source.transport_verified", MeasureTransports, "{source}",
             "1 when the source is reached over TLS with a verified certificate or a Unix socket, 0 over plaintext or unverified TLS");
+        Streams = new StreamProgressRegistry(_meter, Get, _time);
     }
+
+    /// <summary>The shard streams reading now, for the lag and copy metrics (<see cref="Streams.ShardStreamerFactory"/> registers them).</summary>
+    internal StreamProgressRegistry Streams { get; }
 
     /// <summary>The lag above which a replica is only a last resort.</summary>
     public TimeSpan MaxReplicationLag => _options.Health.MaxReplicationLag;
@@ -174,6 +182,7 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
             {
                 var version = await connection.QueryScalarAsync("SELECT VERSION()", linked.Token).ConfigureAwait(false) ?? "";
                 var uptime = await ReadUptimeAsync(connection, linked.Token).ConfigureAwait(false);
+                var binlogs = await ReadBinlogsAsync(connection, linked.Token).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
                 var health = new SourceHealth
                 {
@@ -183,6 +192,7 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
                     Role = source.Role,
                     Reachable = true,
                     ServerStartedAt = uptime is { } seconds ? TruncateToSecond(now - TimeSpan.FromSeconds(seconds)) : null,
+                    Binlogs = binlogs,
                     CheckedAt = now,
                 };
                 if (source.Role == SourceRole.Primary)
@@ -256,6 +266,31 @@ public sealed class SourceHealthMonitor : IAsyncDisposable
             return rows.Count == 1 && long.TryParse(rows[0][1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
                 ? seconds
                 : null;
+        }
+        catch (MySqlServerException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The source's binlog files with their sizes (<c>SHOW BINARY LOGS</c>: <c>Log_name</c>, <c>File_size</c>); the last size
+    /// is where the binlog ends now. Null without binary logging or the privilege (the lag in bytes is then unknown).
+    /// </summary>
+    private static async Task<IReadOnlyList<BinlogFileSize>?> ReadBinlogsAsync(MySqlProtocolConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = await connection.QueryAsync("SHOW BINARY LOGS", cancellationToken).ConfigureAwait(false);
+            var files = new List<BinlogFileSize>(rows.Count);
+            foreach (var row in rows)
+            {
+                if (row.Length < 2 || row[0] is not { Length: > 0 } name
+                    || !long.TryParse(row[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size))
+                    return null;
+                files.Add(new BinlogFileSize(name, size));
+            }
+            return files;
         }
         catch (MySqlServerException)
         {

@@ -77,6 +77,7 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
         var source = candidates[0];
         var name = TopologyValidator.SourceName(source);
         var connection = TopologyValidator.ResolveConnection(source);
+        var progress = _health?.Streams.Add(keyspace.Name, shard.Name, name);
         var streamer = new ShardStreamer(
             new ShardStreamerOptions
             {
@@ -96,12 +97,28 @@ public sealed class ShardStreamerFactory : IShardStreamFactory
                 EventReaders = _shared is { } shared
                     ? clientOptions => shared.Open($"{keyspace.Name}/{shard.Name}/{request.Role}/{name}", clientOptions, request.AcquireConnection)
                     : null,
+                Progress = progress,
             },
             _loggerFactory.CreateLogger<ShardStreamer>());
-        var batches = streamer.StreamAsync();
+        var batches = progress is null ? streamer.StreamAsync() : Tracked(streamer.StreamAsync(), progress, _health!);
         if (_health is not null && _options.Health.LeaveUnhealthySource)
             batches = HealthWatch.LeaveWhenUnhealthyAsync(batches, _health, keyspace.Name, shard, source, request, _logger);
         return new OpenedShardStream(name, batches) { CountsConnections = _shared is not null };
+    }
+
+    /// <summary>The stream, counted in the lag and copy metrics from its first read until it ends.</summary>
+    private static async IAsyncEnumerable<IReadOnlyList<Binlogdata.VEvent>> Tracked(IAsyncEnumerable<IReadOnlyList<Binlogdata.VEvent>> batches,
+        ShardStreamProgress progress, SourceHealthMonitor health, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+                yield return batch;
+        }
+        finally
+        {
+            health.Streams.Remove(progress);
+        }
     }
 
     /// <summary>

@@ -3,27 +3,39 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 
-namespace VGate.Server.Metrics;
+namespace VGate.Metrics;
 
 /// <summary>
-/// Collects every instrument of the <c>VGate.*</c> meters with a <see cref="MeterListener"/> and writes them in the
+/// Collects every instrument of the meters whose names start with one of the given prefixes (by default <c>VGate.</c>) with a <see cref="MeterListener"/> and writes them in the
 /// Prometheus text exposition format (version 0.0.4) for <c>GET /metrics</c>. Names become snake case
 /// (<c>vgate.server.vstreams</c> → <c>vgate_server_vstreams_total</c>), tags become labels; histograms are Prometheus
 /// histograms (<c>_bucket</c> with <c>le</c>, <c>_sum</c>, <c>_count</c>) with the instrument's advised bucket boundaries,
 /// or, without advice, Prometheus's default buckets for unit <c>s</c> and OpenTelemetry's default ones otherwise.
 /// </summary>
-internal sealed class PrometheusExporter : IDisposable
+/// <remarks>Used by <c>vgate serve</c> (all <c>VGate.*</c> meters) and the Kafka sink (<c>VGate.Kafka</c>), which must not depend
+/// on ASP.NET Core or gRPC: this project references nothing.</remarks>
+public sealed class PrometheusExporter : IDisposable
 {
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
+    private readonly string[] _meterPrefixes;
 
+    /// <summary>Exports every meter whose name starts with <c>VGate.</c>.</summary>
     public PrometheusExporter()
+        : this("VGate.")
     {
+    }
+
+    /// <summary>Exports every meter whose name starts with one of <paramref name="meterPrefixes"/> (ordinal comparison).</summary>
+    public PrometheusExporter(params string[] meterPrefixes)
+    {
+        ArgumentNullException.ThrowIfNull(meterPrefixes);
+        _meterPrefixes = [.. meterPrefixes];
         _listener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (!instrument.Meter.Name.StartsWith("VGate.", StringComparison.Ordinal))
+                if (!Array.Exists(_meterPrefixes, prefix => instrument.Meter.Name.StartsWith(prefix, StringComparison.Ordinal)))
                     return;
                 _instruments[instrument] = new InstrumentState(instrument);
                 listener.EnableMeasurementEvents(instrument);
@@ -57,6 +69,7 @@ internal sealed class PrometheusExporter : IDisposable
         return text.ToString();
     }
 
+    /// <summary>Stops listening.</summary>
     public void Dispose() => _listener.Dispose();
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
