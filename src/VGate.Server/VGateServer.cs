@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -97,7 +98,8 @@ public static class VGateServer
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerMetrics>();
-        services.AddSingleton<PrometheusExporter>();
+        services.AddOptions<MetricsExportOptions>().Bind(configuration.GetSection(ServerOptions.SectionName));
+        services.AddSingleton(sp => new PrometheusExporter(ExportedMeters.For(sp.GetRequiredService<IOptions<MetricsExportOptions>>().Value, sp.GetRequiredService<IMeterFactory>())));
         services.AddSingleton<ExecuteHandler>();
         services.AddSingleton<StreamAdmission>();
         services.TryAddSingleton<ITableLister, MySqlTableLister>();
