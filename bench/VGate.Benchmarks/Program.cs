@@ -13,6 +13,12 @@ if (args is ["profile", .. var profileArgs])
     return;
 }
 
+if (args is ["metrics-quick", .. var quickArgs])
+{
+    MetricsExporterQuick.Run(quickArgs);
+    return;
+}
+
 if (args is ["metrics-startup", .. var metricsArgs])
 {
     MetricsExporterStartup.Run(metricsArgs);

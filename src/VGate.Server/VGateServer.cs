@@ -61,7 +61,7 @@ public static class VGateServer
         // on every port, unless the operator serves it open on purpose.
         app.MapGet("/metrics", (HttpContext http, SecurityState security, IOptions<SecurityOptions> options) =>
             options.Value.MetricsAllowUnauthenticated || MetricsAccess.IsAllowed(http, security)
-            ? Results.Text(exporter.Write(), PrometheusExporter.ContentType)
+            ? new PrometheusTextResult(exporter)
             : MetricsAccess.Challenge(http));
         return app;
     }

@@ -12,7 +12,7 @@ namespace VGate.Server.Metrics;
 /// histograms (<c>_bucket</c> with <c>le</c>, <c>_sum</c>, <c>_count</c>) with the instrument's advised bucket boundaries,
 /// or, without advice, Prometheus's default buckets for unit <c>s</c> and OpenTelemetry's default ones otherwise.
 /// </summary>
-internal sealed class PrometheusExporter : IDisposable
+internal sealed partial class PrometheusExporter : IDisposable
 {
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
@@ -53,12 +53,19 @@ internal sealed class PrometheusExporter : IDisposable
     /// <summary>Content type of <see cref="Write"/>'s text.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>Observes the observable instruments and writes all series.</summary>
+    /// <summary>Observes the observable instruments and writes all series (<c>/metrics</c> uses <see cref="WriteAsync"/>).</summary>
     public string Write()
     {
-        _listener.RecordObservableInstruments();
         // Sized like the previous scrape: one buffer instead of a chain of growing chunks.
         var text = new StringBuilder(Math.Max(Volatile.Read(ref _lastLength), 1024));
+        Append(text);
+        return text.ToString();
+    }
+
+    /// <summary>Observes the observable instruments and appends all series to <paramref name="text"/>.</summary>
+    private void Append(StringBuilder text)
+    {
+        _listener.RecordObservableInstruments();
         foreach (var group in _instruments.Values.GroupBy(s => s.MetricName).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var first = group.First();
@@ -69,7 +76,6 @@ internal sealed class PrometheusExporter : IDisposable
                 state.WriteSeries(text);
         }
         Volatile.Write(ref _lastLength, text.Length + (text.Length / 8));
-        return text.ToString();
     }
 
     public void Dispose() => _listener.Dispose();

@@ -1,0 +1,51 @@
+using System.IO.Pipelines;
+using System.Text;
+
+namespace VGate.Server.Metrics;
+
+/// <summary>
+/// <c>GET /metrics</c> without a string: the text is built in one <see cref="StringBuilder"/> kept from scrape to scrape
+/// and encoded chunk by chunk straight into the response. A scrape of 10,000 series otherwise allocated the builder, the
+/// string and its UTF-8 copy, about 4 MB (docs/metrics.md, Why this exporter).
+/// </summary>
+internal sealed partial class PrometheusExporter
+{
+    /// <summary>One scrape at a time uses <see cref="_scrapeText"/> (Prometheus scrapes every 15 s or so).</summary>
+    private readonly SemaphoreSlim _scrapeLock = new(1, 1);
+
+    /// <summary>The last scrape's text buffer, reused; it keeps the size of the largest scrape (about 2 bytes per character).</summary>
+    private readonly StringBuilder _scrapeText = new();
+
+    /// <summary>Observes the observable instruments and writes all series as UTF-8 to <paramref name="body"/>.</summary>
+    public async Task WriteAsync(PipeWriter body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        await _scrapeLock.WaitAsync(cancellationToken);
+        try
+        {
+            _scrapeText.Clear();
+            Append(_scrapeText);
+            // One encoder for all chunks: a surrogate pair split between two chunks stays one character.
+            var encoder = Encoding.UTF8.GetEncoder();
+            foreach (var chunk in _scrapeText.GetChunks())
+                encoder.Convert(chunk.Span, body, flush: false, out _, out _);
+            encoder.Convert([], body, flush: true, out _, out _);
+            await body.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            _scrapeLock.Release();
+        }
+    }
+}
+
+/// <summary>The <c>/metrics</c> answer: the exporter's text written straight into the response body.</summary>
+internal sealed class PrometheusTextResult(PrometheusExporter exporter) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.ContentType = PrometheusExporter.ContentType;
+        return exporter.WriteAsync(httpContext.Response.BodyWriter, httpContext.RequestAborted);
+    }
+}
