@@ -13,4 +13,16 @@ if (args is ["profile", .. var profileArgs])
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["metrics-quick", .. var quickArgs])
+{
+    MetricsExporterQuick.Run(quickArgs);
+    return;
+}
+
+if (args is ["metrics-startup", .. var metricsArgs])
+{
+    MetricsExporterStartup.Run(metricsArgs);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(QuickParse).Assembly).Run(args);

@@ -6,57 +6,69 @@ using System.Text;
 namespace VGate.Metrics;
 
 /// <summary>
-/// Collects every instrument of the meters whose names start with one of the given prefixes (by default <c>VGate.</c>) with a <see cref="MeterListener"/> and writes them in the
+/// Collects every instrument of the <c>VGate.*</c> meters with a <see cref="MeterListener"/> and writes them in the
 /// Prometheus text exposition format (version 0.0.4) for <c>GET /metrics</c>. Names become snake case
 /// (<c>vgate.server.vstreams</c> → <c>vgate_server_vstreams_total</c>), tags become labels; histograms are Prometheus
 /// histograms (<c>_bucket</c> with <c>le</c>, <c>_sum</c>, <c>_count</c>) with the instrument's advised bucket boundaries,
 /// or, without advice, Prometheus's default buckets for unit <c>s</c> and OpenTelemetry's default ones otherwise.
 /// </summary>
-/// <remarks>Used by <c>vgate serve</c> (all <c>VGate.*</c> meters) and the Kafka sink (<c>VGate.Kafka</c>), which must not depend
-/// on ASP.NET Core or gRPC: this project references nothing.</remarks>
-public sealed class PrometheusExporter : IDisposable
+/// <remarks>Used by <c>vgate serve</c> (all <c>VGate.*</c> meters, and the runtime's and the host's ASP.NET Core meters as
+/// <see cref="ExportedMeters"/> says) and the Kafka sink (its <c>VGate.Kafka</c> meter), which must not depend on ASP.NET
+/// Core or gRPC: this project references nothing.</remarks>
+public sealed partial class PrometheusExporter : IDisposable
 {
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
-    private readonly string[] _meterPrefixes;
 
-    /// <summary>Exports every meter whose name starts with <c>VGate.</c>.</summary>
+    /// <summary>Characters of the last scrape plus some room, the next one's starting capacity.</summary>
+    private int _lastLength;
+
+    /// <summary>An exporter of the <c>VGate.*</c> meters only.</summary>
     public PrometheusExporter()
-        : this("VGate.")
+        : this(ExportedMeters.VGateOnly)
     {
     }
 
-    /// <summary>Exports every meter whose name starts with one of <paramref name="meterPrefixes"/> (ordinal comparison).</summary>
-    public PrometheusExporter(params string[] meterPrefixes)
+    /// <summary>An exporter of the meters <paramref name="meters"/> includes (ExportedMeters.cs: runtime, ASP.NET Core, Kestrel).</summary>
+    public PrometheusExporter(ExportedMeters meters)
     {
-        ArgumentNullException.ThrowIfNull(meterPrefixes);
-        _meterPrefixes = [.. meterPrefixes];
+        ArgumentNullException.ThrowIfNull(meters);
         _listener = new MeterListener
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (!Array.Exists(_meterPrefixes, prefix => instrument.Meter.Name.StartsWith(prefix, StringComparison.Ordinal)))
+                if (!meters.Includes(instrument))
                     return;
-                _instruments[instrument] = new InstrumentState(instrument);
-                listener.EnableMeasurementEvents(instrument);
+                var state = new InstrumentState(instrument);
+                _instruments[instrument] = state;
+                // The state comes with each measurement: no lookup per measurement.
+                listener.EnableMeasurementEvents(instrument, state);
             },
             MeasurementsCompleted = (instrument, _) => _instruments.TryRemove(instrument, out InstrumentState? _),
         };
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<float>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<long>(static (_, v, tags, state) => ((InstrumentState)state!).Record(v, tags));
+        _listener.SetMeasurementEventCallback<int>(static (_, v, tags, state) => ((InstrumentState)state!).Record(v, tags));
+        _listener.SetMeasurementEventCallback<double>(static (_, v, tags, state) => ((InstrumentState)state!).Record(v, tags));
+        _listener.SetMeasurementEventCallback<float>(static (_, v, tags, state) => ((InstrumentState)state!).Record(v, tags));
         _listener.Start();
     }
 
     /// <summary>Content type of <see cref="Write"/>'s text.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>Observes the observable instruments and writes all series.</summary>
+    /// <summary>Observes the observable instruments and writes all series (<c>/metrics</c> uses <see cref="WriteUtf8"/>).</summary>
     public string Write()
     {
+        // Sized like the previous scrape: one buffer instead of a chain of growing chunks.
+        var text = new StringBuilder(Math.Max(Volatile.Read(ref _lastLength), 1024));
+        Append(text);
+        return text.ToString();
+    }
+
+    /// <summary>Observes the observable instruments and appends all series to <paramref name="text"/>.</summary>
+    private void Append(StringBuilder text)
+    {
         _listener.RecordObservableInstruments();
-        var text = new StringBuilder();
         foreach (var group in _instruments.Values.GroupBy(s => s.MetricName).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var first = group.First();
@@ -66,17 +78,10 @@ public sealed class PrometheusExporter : IDisposable
             foreach (var state in group)
                 state.WriteSeries(text);
         }
-        return text.ToString();
+        Volatile.Write(ref _lastLength, text.Length + (text.Length / 8));
     }
 
-    /// <summary>Stops listening.</summary>
     public void Dispose() => _listener.Dispose();
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        if (_instruments.TryGetValue(instrument, out var state))
-            state.Record(value, tags);
-    }
 
     private enum Aggregation
     {
@@ -107,7 +112,7 @@ public sealed class PrometheusExporter : IDisposable
     private sealed class InstrumentState
     {
         /// <summary>Tag sets remembered per instrument for <see cref="FindSeries"/>; others are formatted per measurement.</summary>
-        private const int MaxKnownTagSets = 32;
+        private const int MaxKnownTagSets = 1024;
 
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
         private readonly Aggregation _aggregation;
@@ -115,8 +120,16 @@ public sealed class PrometheusExporter : IDisposable
         /// <summary>Upper bounds of the histogram buckets, ascending (the +Inf bucket is the count).</summary>
         private readonly double[] _buckets;
 
-        /// <summary>Tag sets seen so far and their series (replaced, never changed, so it is read without a lock).</summary>
-        private KnownTags[] _known = [];
+        /// <summary>The <c>le</c> label values of <see cref="_buckets"/>, formatted once.</summary>
+        private readonly string[] _les;
+
+        /// <summary>
+        /// Tag sets seen so far and their series, by <see cref="HashOf"/> of the tags (replaced, never changed, so it is read
+        /// without a lock).
+        /// </summary>
+        private Dictionary<int, KnownTags[]> _known = [];
+
+        private int _knownCount;
 
         public InstrumentState(Instrument instrument)
         {
@@ -124,6 +137,7 @@ public sealed class PrometheusExporter : IDisposable
             var definition = instrument.GetType().IsGenericType ? instrument.GetType().GetGenericTypeDefinition() : instrument.GetType();
             (_aggregation, PrometheusType) = definition switch
             {
+                _ when ExportedMeters.IsMisdeclaredGauge(instrument) => (Aggregation.LastValue, "gauge"),
                 _ when definition == typeof(Counter<>) => (Aggregation.Sum, "counter"),
                 _ when definition == typeof(UpDownCounter<>) => (Aggregation.Sum, "gauge"),
                 _ when definition == typeof(ObservableCounter<>) => (Aggregation.LastValue, "counter"),
@@ -131,7 +145,8 @@ public sealed class PrometheusExporter : IDisposable
                 _ => (Aggregation.LastValue, "gauge"),
             };
             _buckets = _aggregation == Aggregation.Histogram ? BucketsOf(instrument) : [];
-            var name = Sanitize(instrument.Name);
+            _les = [.. _buckets.Select(FormatValue)];
+            var name = Sanitize(instrument.Name + ExportedMeters.UnitSuffix(instrument));
             MetricName = PrometheusType == "counter" && !name.EndsWith("_total", StringComparison.Ordinal) ? name + "_total" : name;
         }
 
@@ -176,23 +191,41 @@ public sealed class PrometheusExporter : IDisposable
         /// </summary>
         private Series FindSeries(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var known = Volatile.Read(ref _known);
-            foreach (var entry in known)
+            var hash = HashOf(tags);
+            if (Volatile.Read(ref _known).TryGetValue(hash, out var candidates))
             {
-                if (SameTags(entry.Tags, tags))
-                    return entry.Series;
+                foreach (var entry in candidates)
+                {
+                    if (SameTags(entry.Tags, tags))
+                        return entry.Series;
+                }
             }
             var series = _series.GetOrAdd(FormatLabels(tags), static _ => new Series());
-            if (known.Length < MaxKnownTagSets)
+            if (Volatile.Read(ref _knownCount) < MaxKnownTagSets)
             {
-                // Copy on write: readers never lock. A tag set added twice by a race only costs a slot.
+                // Copy on write (rare: once per tag set): readers never lock. A tag set added twice by a race only costs a slot.
                 lock (_series)
                 {
-                    if (_known.Length < MaxKnownTagSets)
-                        _known = [.. _known, new KnownTags(tags.ToArray(), series)];
+                    if (_knownCount < MaxKnownTagSets)
+                    {
+                        var known = new Dictionary<int, KnownTags[]>(_known);
+                        var entry = new KnownTags(tags.ToArray(), series);
+                        known[hash] = known.TryGetValue(hash, out var same) ? [.. same, entry] : [entry];
+                        Volatile.Write(ref _known, known);
+                        _knownCount++;
+                    }
                 }
             }
             return series;
+        }
+
+        /// <summary>A hash of the tag values in their order (the keys are compared by <see cref="SameTags"/>).</summary>
+        private static int HashOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var hash = tags.Length;
+            foreach (var tag in tags)
+                hash = HashCode.Combine(hash, tag.Value);
+            return hash;
         }
 
         private static bool SameTags(KeyValuePair<string, object?>[] known, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -207,43 +240,60 @@ public sealed class PrometheusExporter : IDisposable
             return true;
         }
 
+        /// <summary>Appends the series' lines, formatting straight into <paramref name="text"/> (no string per line).</summary>
         public void WriteSeries(StringBuilder text)
         {
+            var buckets = new long[_buckets.Length];
             foreach (var (labels, series) in _series.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 double value;
                 long count;
-                long[]? buckets;
                 lock (series)
                 {
                     value = series.Value;
                     count = series.Count;
-                    buckets = series.Buckets?.ToArray();
+                    if (series.Buckets is { } counts)
+                        counts.CopyTo(buckets, 0);
+                    else
+                        Array.Clear(buckets);
                 }
                 if (_aggregation == Aggregation.Histogram)
                 {
                     var cumulative = 0L;
                     for (var i = 0; i < _buckets.Length; i++)
                     {
-                        cumulative += buckets?[i] ?? 0;
-                        Line(text, MetricName + "_bucket", WithLe(labels, FormatValue(_buckets[i])), cumulative);
+                        cumulative += buckets[i];
+                        AppendBucket(text, labels, _les[i]).Append(CultureInfo.InvariantCulture, $"{cumulative}").Append('\n');
                     }
-                    Line(text, MetricName + "_bucket", WithLe(labels, "+Inf"), count);
-                    Line(text, MetricName + "_sum", labels, value);
-                    Line(text, MetricName + "_count", labels, count);
+                    AppendBucket(text, labels, "+Inf").Append(CultureInfo.InvariantCulture, $"{count}").Append('\n');
+                    AppendValue(text.Append(MetricName).Append("_sum").Append(labels).Append(' '), value).Append('\n');
+                    text.Append(MetricName).Append("_count").Append(labels).Append(' ').Append(CultureInfo.InvariantCulture, $"{count}").Append('\n');
                 }
                 else
                 {
-                    Line(text, MetricName, labels, value);
+                    AppendValue(text.Append(MetricName).Append(labels).Append(' '), value).Append('\n');
                 }
             }
         }
 
-        private static string WithLe(string labels, string le) =>
-            labels.Length == 0 ? "{le=\"" + le + "\"}" : labels[..^1] + ",le=\"" + le + "\"}";
+        /// <summary><c>name_bucket{labels,le="…"} </c></summary>
+        private StringBuilder AppendBucket(StringBuilder text, string labels, string le)
+        {
+            text.Append(MetricName).Append("_bucket");
+            if (labels.Length == 0)
+                text.Append('{');
+            else
+                text.Append(labels, 0, labels.Length - 1).Append(',');
+            return text.Append("le=\"").Append(le).Append("\"} ");
+        }
 
-        private static void Line(StringBuilder text, string name, string labels, double value) =>
-            text.Append(name).Append(labels).Append(' ').Append(FormatValue(value)).Append('\n');
+        private static StringBuilder AppendValue(StringBuilder text, double value) => value switch
+        {
+            double.PositiveInfinity => text.Append("+Inf"),
+            double.NegativeInfinity => text.Append("-Inf"),
+            _ when double.IsNaN(value) => text.Append("NaN"),
+            _ => text.Append(CultureInfo.InvariantCulture, $"{value:R}"),
+        };
 
         private static string FormatValue(double value) => value switch
         {

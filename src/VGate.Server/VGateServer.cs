@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -12,6 +13,7 @@ using VGate.Server.Execute;
 using VGate.Server.Probes;
 using VGate.Server.Logging;
 using VGate.Metrics;
+using VGate.Server.Metrics;
 using VGate.Server.Services;
 
 namespace VGate.Server;
@@ -60,7 +62,7 @@ public static class VGateServer
         // on every port, unless the operator serves it open on purpose.
         app.MapGet("/metrics", (HttpContext http, SecurityState security, IOptions<SecurityOptions> options) =>
             options.Value.MetricsAllowUnauthenticated || MetricsAccess.IsAllowed(http, security)
-            ? Results.Text(exporter.Write(), PrometheusExporter.ContentType)
+            ? new PrometheusTextResult(exporter)
             : MetricsAccess.Challenge(http));
         return app;
     }
@@ -97,7 +99,8 @@ public static class VGateServer
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ServerMetrics>();
-        services.AddSingleton<PrometheusExporter>();
+        services.AddOptions<MetricsExportOptions>().Bind(configuration.GetSection(ServerOptions.SectionName));
+        services.AddSingleton(sp => new PrometheusExporter(ExportedMeters.For(sp.GetRequiredService<IOptions<MetricsExportOptions>>().Value, sp.GetRequiredService<IMeterFactory>())));
         services.AddSingleton<ExecuteHandler>();
         services.AddSingleton<StreamAdmission>();
         services.TryAddSingleton<ITableLister, MySqlTableLister>();

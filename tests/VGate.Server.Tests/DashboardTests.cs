@@ -73,6 +73,6 @@ public sealed partial class DashboardTests
     [GeneratedRegex("vgate_[a-z0-9_]+")]
     private static partial Regex MetricName();
 
-    [GeneratedRegex(@"^\| `(vgate_[a-z0-9_]+)` \|")]
+    [GeneratedRegex(@"^\| `([a-z_][a-z0-9_]*)` \|")]
     private static partial Regex DocumentedRow();
 }

@@ -55,7 +55,7 @@ internal sealed class MetricsEndpoint : IAsyncDisposable
             listener.Server.DualMode = true;
         listener.Start();
         // Listening before the exporter exists costs nothing; the exporter sees instruments created before and after it.
-        return new MetricsEndpoint(listener, new PrometheusExporter(SinkMetrics.MeterName), logger);
+        return new MetricsEndpoint(listener, new PrometheusExporter(), logger);
     }
 
     /// <summary>
