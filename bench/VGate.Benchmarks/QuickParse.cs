@@ -5,27 +5,35 @@ using VGate.MySql.Binlog;
 namespace VGate.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release -- quick [repetitions]</c>: a short stopwatch run of the two parse scenarios of
-/// <see cref="BinlogParseBenchmarks"/> that prints the per-event figures of the targets (row events/s, MB/s, bytes
-/// allocated per row event) and the bytes allocated per event type. Single thread, so "per core". Besides wall-clock
+/// <c>dotnet run -c Release -- quick [repetitions] [narrow|mixed|path …]</c>: a short stopwatch run of the parse scenarios
+/// of <see cref="BinlogParseBenchmarks"/>, on both workloads unless told otherwise, that prints the per-event figures of
+/// the targets (row events/s, events/s, MB/s of binlog, bytes allocated per row event) and the bytes allocated per event type. Single thread, so "per core". Besides wall-clock
 /// rates it prints the rate per CPU-second of the process (summed over all repetitions, so the 10 ms tick of the
 /// OS accounting does not matter), which stays meaningful when other work competes for the cores.
 /// </summary>
-/// <remarks><c>quick [repetitions] [binlog path]</c>.</remarks>
+/// <remarks><c>quick [repetitions] [narrow|mixed|binlog path …]</c>; the MB/s column is at the median wall time, MB/CPU-s
+/// at the process's CPU time.</remarks>
 internal static class QuickParse
 {
     public static void Run(string[] args)
     {
         var repetitions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
-        var binlog = RecordedBinlog.Load(args.Length > 1 ? args[1] : null);
-        Console.WriteLine($"{binlog.Path}: {binlog.Bytes.Length / 1e6:F1} MB, {binlog.Events.Length:N0} events");
+        var workloads = args.Length > 1 ? args[1..] : RecordedBinlog.Workloads;
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} logical CPUs, server GC {System.Runtime.GCSettings.IsServerGC}");
+        foreach (var workload in workloads)
+            Run(repetitions, workload);
+    }
+
+    private static void Run(int repetitions, string workload)
+    {
+        var binlog = RecordedBinlog.Load(workload);
         Console.WriteLine();
-        Console.WriteLine("scenario                                 | median row ev/s | best row ev/s | row ev/CPU-s | events/s   | MB/s  | B alloc/row event | B alloc/event");
+        Console.WriteLine($"{binlog.Workload}: {binlog.Path}: {binlog.Bytes.Length / 1e6:F1} MB, {binlog.Events.Length:N0} events");
+        Console.WriteLine("scenario                                      | median row ev/s | best row ev/s | row ev/CPU-s | events/s   | MB/s  | MB/CPU-s | B alloc/row event | B alloc/event");
         IEventWalker[] walkers =
         [
             new ParseOnlyWalker(), new EventWalker(renderText: false), new EventWalker(renderText: true), new DecodeWalker(),
-            StreamerWalker.AllColumns(), StreamerWalker.AllColumnsEncoded(), StreamerWalker.SelectWhere(), StreamerWalker.KeyRange(),
+            StreamerWalker.AllColumns(), StreamerWalker.AllColumnsEncoded(), StreamerWalker.SelectWhere(binlog.Workload), StreamerWalker.KeyRange(binlog.Workload),
         ];
         foreach (var walker in walkers)
         {
@@ -54,13 +62,13 @@ internal static class QuickParse
             var median = seconds[seconds.Count / 2];
             var best = seconds[0];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{walker.Name,-40} | {walker.RowsEvents / median,15:N0} | {walker.RowsEvents / best,13:N0} | {walker.RowsEvents * repetitions / cpuSeconds,12:N0} | " +
-                $"{binlog.Events.Length / median,10:N0} | {binlog.Bytes.Length / 1e6 / median,5:F0} | {(double)allocated / walker.RowsEvents,17:F1} | {(double)allocated / binlog.Events.Length,13:F1}"));
+                $"{walker.Name,-45} | {walker.RowsEvents / median,15:N0} | {walker.RowsEvents / best,13:N0} | {walker.RowsEvents * repetitions / cpuSeconds,12:N0} | " +
+                $"{binlog.Events.Length / median,10:N0} | {binlog.Bytes.Length / 1e6 / median,5:F0} | {binlog.Bytes.Length / 1e6 * repetitions / cpuSeconds,8:F0} | " +
+                $"{(double)allocated / walker.RowsEvents,17:F1} | {(double)allocated / binlog.Events.Length,13:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"    ({walker.RowsEvents:N0} row events, {walker.Rows:N0} rows, {walker.Cells:N0} cells; CPU {cpuSeconds:F2} s over {seconds.Sum():F2} s wall; runs in order {string.Join(" ", inOrder.Select(s => (s * 1000).ToString("F0", CultureInfo.InvariantCulture)))} ms)"));
         }
 
-        Console.WriteLine();
         Console.WriteLine("bytes allocated per event, by type (parse + walk + WriteText, second pass):");
         var byType = new SortedDictionary<EventType, (long Count, long Bytes)>();
         for (var pass = 0; pass < 2; pass++)

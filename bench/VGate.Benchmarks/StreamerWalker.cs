@@ -55,16 +55,32 @@ internal sealed class StreamerWalker : IEventWalker
     /// </summary>
     public static StreamerWalker AllColumnsEncoded() => new("all columns", () => Create(filter: null), encode: true);
 
-    /// <summary>A column subset with a WHERE on a non-key column that half the rows pass.</summary>
-    public static StreamerWalker SelectWhere() => new("select 5 cols where flag < 64", () => Create(new Filter
-    {
-        Rules = { new Rule { Match = "t10", Filter = "select id, big, name, amount, created from t10 where flag < 64" } },
-    }));
+    /// <summary>
+    /// A column subset with a WHERE on a non-key column that about half the rows pass. Narrow: five of t10's columns
+    /// where <c>flag &lt; 64</c>. Mixed: the same shape on its most frequent table, <c>ints</c> (five columns where the
+    /// random signed <c>i &lt; 0</c>); the rows of the other tables are not streamed, but their events are still parsed.
+    /// </summary>
+    public static StreamerWalker SelectWhere(string workload = RecordedBinlog.Narrow) => workload == RecordedBinlog.Mixed
+        ? new("select 5 cols of ints where i < 0", () => Create(new Filter
+        {
+            Rules = { new Rule { Match = "ints", Filter = "select id, ti, i, bi, y from ints where i < 0" } },
+        }))
+        : new("select 5 cols where flag < 64", () => Create(new Filter
+        {
+            Rules = { new Rule { Match = "t10", Filter = "select id, big, name, amount, created from t10 where flag < 64" } },
+        }));
 
-    /// <summary>One shard of two: the key-range rule <c>-80</c> over the table's primary vindex (hash of id).</summary>
-    public static StreamerWalker KeyRange() => new("keyrange -80 (hash id)", () => Create(
-        new Filter { Rules = { new Rule { Match = "/.*", Filter = "-80" } } },
-        new Dictionary<string, TableVindex> { ["t10"] = new("hash", ["id"]) }));
+    /// <summary>
+    /// One shard of two: the key-range rule <c>-80</c> over every table's primary vindex (hash of id): t10 for the narrow
+    /// workload, the seven tables the mixed workload writes for the mixed one.
+    /// </summary>
+    public static StreamerWalker KeyRange(string workload = RecordedBinlog.Narrow)
+    {
+        string[] tables = workload == RecordedBinlog.Mixed ? ["ints", "reals", "times", "strs", "charsets", "lobs", "docs"] : ["t10"];
+        return new($"keyrange -80 (hash id{(tables.Length > 1 ? ", 7 tables" : "")})", () => Create(
+            new Filter { Rules = { new Rule { Match = "/.*", Filter = "-80" } } },
+            tables.ToDictionary(table => table, _ => new TableVindex("hash", ["id"]))));
+    }
 
     public void Reset()
     {

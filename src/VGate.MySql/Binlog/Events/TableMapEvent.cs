@@ -64,8 +64,9 @@ public sealed class TableMapEvent : BinlogEvent
     internal ColumnInfo[] ColumnArray => _definition.Columns;
 
     /// <summary>
-    /// The byte length of each column's cell in a row image when it is fixed by the type and metadata, or -1 when the
-    /// cell carries its own length prefix (or the metadata is invalid, which <see cref="CellLength.Of"/> then reports).
+    /// Each column's cell layout in a row image (<see cref="CellLength.Layout"/>): the byte length when the type and
+    /// metadata fix it; -2 to -5 when the cell starts with a 1- to 4-byte length prefix; -1 otherwise (invalid
+    /// metadata, which <see cref="CellLength.Of"/> then reports).
     /// </summary>
     internal int[] FixedCellLengths => _definition.FixedCellLengths;
 
@@ -150,7 +151,7 @@ public sealed class TableMapEvent : BinlogEvent
 
         var fixedLengths = new int[columnCount];
         for (var i = 0; i < columnCount; i++)
-            fixedLengths[i] = CellLength.FixedOrMinusOne(columns[i]);
+            fixedLengths[i] = CellLength.Layout(columns[i]);
 
         return new TableMapEvent(header, new Definition(owned, tableId, flags, database, table, columns, [.. optional.PrimaryKey],
             [.. optional.PrimaryKeyPrefixes], optionalOffset, jsonColumns, hasNames, hasVisibility, fixedLengths));

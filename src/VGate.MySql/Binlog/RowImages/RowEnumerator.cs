@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using VGate.MySql.Binlog.Events;
@@ -143,10 +144,31 @@ public ref struct RowEnumerator
             var length = 0;
             if (!isNull)
             {
-                // Fixed-size cells (the common case) need no look at the bytes; the rest read their length prefix.
-                length = fixedLengths[i];
-                if (length < 0 || length > _rows.Length - position)
+                // Fixed-size cells (the common case) need no look at the bytes; length-prefixed ones read their prefix
+                // here (layout -1 - prefix size); anything unusual, and every error, goes through MeasureCell.
+                var layout = fixedLengths[i];
+                var remaining = _rows.Length - position;
+                if ((uint)layout <= (uint)remaining)
+                {
+                    length = layout;
+                }
+                else if (layout < -1 && -1 - layout <= remaining)
+                {
+                    var prefixSize = -1 - layout;
+                    var prefix = _rows.Slice(position, prefixSize);
+                    var declared = prefixSize switch
+                    {
+                        1 => prefix[0],
+                        2 => BinaryPrimitives.ReadUInt16LittleEndian(prefix),
+                        3 => (uint)(prefix[0] | (prefix[1] << 8) | (prefix[2] << 16)),
+                        _ => BinaryPrimitives.ReadUInt32LittleEndian(prefix),
+                    };
+                    length = declared <= (uint)(remaining - prefixSize) ? prefixSize + (int)declared : MeasureCell(columns[i], position);
+                }
+                else
+                {
                     length = MeasureCell(columns[i], position);
+                }
             }
 
             cells[cellIndex++] = new RowCell(i, position, length, isNull, isPartial && !isNull);

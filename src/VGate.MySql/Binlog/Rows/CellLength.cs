@@ -56,6 +56,28 @@ internal static class CellLength
         _ => -1,
     };
 
+    /// <summary>
+    /// The row walk's per-column layout code, computed once per TABLE_MAP: the fixed cell length (≥ 0, see
+    /// <see cref="FixedOrMinusOne"/>); <c>-1 - n</c> (-2 to -5) when the cell starts with an n-byte little-endian
+    /// length prefix (CHAR/VARCHAR, TEXT/BLOB, JSON, GEOMETRY, VECTOR with valid metadata), so the walk reads the prefix
+    /// without dispatching on the type; -1 for everything else (<see cref="Of"/> decides, with its error).
+    /// </summary>
+    public static int Layout(ColumnInfo column)
+    {
+        var fixedLength = FixedOrMinusOne(column);
+        if (fixedLength >= 0)
+            return fixedLength;
+        var prefixSize = column.Type switch
+        {
+            ColumnType.VarChar or ColumnType.VarString => column.Metadata < 256 ? 1 : 2,
+            ColumnType.String => StringMaxLength(column.Metadata) < 256 ? 1 : 2,
+            ColumnType.Blob or ColumnType.TinyBlob or ColumnType.MediumBlob or ColumnType.LongBlob
+                or ColumnType.Geometry or ColumnType.Json or ColumnType.Vector => column.Metadata is >= 1 and <= 4 ? column.Metadata : 0,
+            _ => 0,
+        };
+        return prefixSize == 0 ? -1 : -1 - prefixSize;
+    }
+
     // Cells with a length prefix, and the errors of invalid metadata that FixedOrMinusOne leaves to this path.
     private static int Variable(ColumnInfo column, ReadOnlySpan<byte> data) => column.Type switch
     {

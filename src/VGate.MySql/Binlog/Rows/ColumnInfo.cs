@@ -66,4 +66,23 @@ public sealed class ColumnInfo
 
     /// <summary>True when the column holds character data whose collation is not binary.</summary>
     public bool IsText => CollationId != 0 && CollationId != 63;
+
+    // UTF-8 forms of the ENUM/SET member names, made on first use so that rendering a cell copies bytes instead of
+    // transcoding the name each time. Two threads may both build them; either result is the same.
+    private byte[][]? _enumValuesUtf8;
+    private byte[][]? _setValuesUtf8;
+
+    /// <summary><see cref="EnumValues"/> as UTF-8, or <c>null</c>.</summary>
+    internal byte[][]? EnumValuesUtf8 => EnumValues is null ? null : _enumValuesUtf8 ??= ToUtf8(EnumValues);
+
+    /// <summary><see cref="SetValues"/> as UTF-8, or <c>null</c>.</summary>
+    internal byte[][]? SetValuesUtf8 => SetValues is null ? null : _setValuesUtf8 ??= ToUtf8(SetValues);
+
+    private static byte[][] ToUtf8(IReadOnlyList<string> names)
+    {
+        var utf8 = new byte[names.Count][];
+        for (var i = 0; i < utf8.Length; i++)
+            utf8[i] = System.Text.Encoding.UTF8.GetBytes(names[i]);
+        return utf8;
+    }
 }

@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace VGate.MySql.Binlog.Rows;
@@ -166,7 +169,7 @@ public static class ColumnValueDecoder
                 return;
             case ColumnType.String:
                 {
-                    var payload = GetPayload(column, cell);
+                    var payload = Payload(column, cell, GetStringMaxLength(column) > 255 ? 2 : 1);
                     output.Write(payload);
                     var maxLength = GetStringMaxLength(column);
                     if (column.CollationId == MySqlCharsets.BinaryCollationId && payload.Length < maxLength)
@@ -179,16 +182,18 @@ public static class ColumnValueDecoder
                 }
             case ColumnType.VarChar:
             case ColumnType.VarString:
+                output.Write(Payload(column, cell, column.Metadata > 255 ? 2 : 1));
+                return;
             case ColumnType.TinyBlob:
             case ColumnType.Blob:
             case ColumnType.MediumBlob:
             case ColumnType.LongBlob:
             case ColumnType.Geometry:
             case ColumnType.Vector:
-                output.Write(GetPayload(column, cell));
+                output.Write(Payload(column, cell, GetBlobPrefixSize(column)));
                 return;
             case ColumnType.Json:
-                JsonBinaryDecoder.WriteJson(GetPayload(column, cell), output);
+                JsonBinaryDecoder.WriteJson(Payload(column, cell, GetBlobPrefixSize(column)), output);
                 return;
             case ColumnType.Enum:
                 WriteEnum(column, cell, output);
@@ -250,6 +255,26 @@ public static class ColumnValueDecoder
         if (length != (ulong)(cell.Length - prefix))
             throw BinlogFormatException.Create($"{column.Type} column {Describe(column)} declares {length} byte(s) but the cell holds {cell.Length - prefix}", 0);
         return cell[prefix..];
+    }
+
+    // GetPayload for a prefix size the caller already knows from the type: the usual well-formed cell is sliced here,
+    // anything else goes through GetPayload for its error.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> Payload(ColumnInfo column, ReadOnlySpan<byte> cell, int prefix)
+    {
+        if (cell.Length >= prefix)
+        {
+            var length = prefix switch
+            {
+                1 => cell[0],
+                2 => BinaryPrimitives.ReadUInt16LittleEndian(cell),
+                3 => (uint)(cell[0] | (cell[1] << 8) | (cell[2] << 16)),
+                _ => BinaryPrimitives.ReadUInt32LittleEndian(cell),
+            };
+            if (length == (uint)(cell.Length - prefix))
+                return cell[prefix..];
+        }
+        return GetPayload(column, cell);
     }
 
     /// <summary>Signed value of an integer, YEAR, ENUM, SET or BIT cell.</summary>
@@ -358,44 +383,46 @@ public static class ColumnValueDecoder
     private static void WriteEnum(ColumnInfo column, ReadOnlySpan<byte> cell, IBufferWriter<byte> output)
     {
         ExpectRange(column, cell, 1, 2);
-        var index = ReadLittleEndian(cell);
+        var index = cell.Length == 1 ? cell[0] : (ulong)BinaryPrimitives.ReadUInt16LittleEndian(cell);
         if (index == 0)
             return;
-        var values = column.EnumValues;
-        if (values is null || index > (ulong)values.Count)
+        var values = column.EnumValuesUtf8;
+        if (values is null || index > (ulong)values.Length)
         {
             Advance(output, Format(index, output));
             return;
         }
-        WriteUtf8(values[(int)index - 1], output);
+        output.Write(values[(int)index - 1]);
     }
 
     private static void WriteSet(ColumnInfo column, ReadOnlySpan<byte> cell, IBufferWriter<byte> output)
     {
         ExpectRange(column, cell, 1, 8);
         var bits = ReadLittleEndian(cell);
-        var values = column.SetValues;
-        if (values is null || (values.Count < 64 && (bits >> values.Count) != 0))
+        var values = column.SetValuesUtf8;
+        if (values is null || (values.Length < 64 && (bits >> values.Length) != 0))
         {
             Advance(output, Format(bits, output));
             return;
         }
-        var first = true;
-        for (var i = 0; bits != 0; i++, bits >>= 1)
-        {
-            if ((bits & 1) == 0)
-                continue;
-            if (!first)
-                output.Write(","u8);
-            first = false;
-            WriteUtf8(values[i], output);
-        }
-    }
+        if (bits == 0)
+            return;
 
-    private static void WriteUtf8(string text, IBufferWriter<byte> output)
-    {
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        output.Advance(Encoding.UTF8.GetBytes(text, span));
+        // Members in bit order, comma-separated: one span for the whole value, sized first.
+        var length = -1;
+        for (var rest = bits; rest != 0; rest &= rest - 1)
+            length += values[BitOperations.TrailingZeroCount(rest)].Length + 1;
+        var span = output.GetSpan(length);
+        var position = 0;
+        for (var rest = bits; rest != 0; rest &= rest - 1)
+        {
+            if (position != 0)
+                span[position++] = (byte)',';
+            var name = values[BitOperations.TrailingZeroCount(rest)];
+            name.CopyTo(span[position..]);
+            position += name.Length;
+        }
+        output.Advance(position);
     }
 
     private static ulong ReadLittleEndian(ReadOnlySpan<byte> cell)
@@ -450,17 +477,30 @@ public static class ColumnValueDecoder
         };
     }
 
+    // The checks inline into every case of WriteText; building the message stays out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Expect(ColumnInfo column, ReadOnlySpan<byte> cell, int length)
     {
         if (cell.Length != length)
-            throw BinlogFormatException.Create($"{column.Type} column {Describe(column)} needs {length} byte(s) but the cell has {cell.Length}", 0);
+            ThrowWrongLength(column, cell.Length, length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ExpectRange(ColumnInfo column, ReadOnlySpan<byte> cell, int min, int max)
     {
         if (cell.Length < min || cell.Length > max)
-            throw BinlogFormatException.Create($"{column.Type} column {Describe(column)} needs {min}-{max} byte(s) but the cell has {cell.Length}", 0);
+            ThrowWrongLength(column, cell.Length, min, max);
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowWrongLength(ColumnInfo column, int actual, int length) =>
+        throw BinlogFormatException.Create($"{column.Type} column {Describe(column)} needs {length} byte(s) but the cell has {actual}", 0);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowWrongLength(ColumnInfo column, int actual, int min, int max) =>
+        throw BinlogFormatException.Create($"{column.Type} column {Describe(column)} needs {min}-{max} byte(s) but the cell has {actual}", 0);
 
     private static BinlogFormatException Unsupported(ColumnInfo column) =>
         BinlogFormatException.Create($"Column {Describe(column)} has type {column.Type} ({(byte)column.Type}), which row images do not use");

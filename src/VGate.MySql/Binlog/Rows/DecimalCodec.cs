@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace VGate.MySql.Binlog.Rows;
 
 /// <summary>
@@ -118,10 +120,16 @@ internal static class DecimalCodec
 
     private static uint ReadGroup(ReadOnlySpan<byte> bytes, ref int pos, int size, int digitCount, uint mask)
     {
+        // Big-endian, 1-4 bytes; a negative number has all of them inverted (mask 0xFF → every bit of the group).
         var group = bytes.Slice(pos, size);
-        uint value = 0;
-        foreach (var b in group)
-            value = (value << 8) | ((b ^ mask) & 0xFF);
+        var value = size switch
+        {
+            4 => BinaryPrimitives.ReadUInt32BigEndian(group),
+            3 => (uint)((group[0] << 16) | (group[1] << 8) | group[2]),
+            2 => BinaryPrimitives.ReadUInt16BigEndian(group),
+            _ => group[0],
+        };
+        value ^= (mask * 0x01010101u) >> (8 * (4 - size));
         if (pos == 0)
             value ^= 0x80u << (8 * (size - 1)); // the sign bit
         if (value >= Powers10[digitCount])
@@ -148,10 +156,17 @@ internal static class DecimalCodec
 
     private static int WriteUnpadded(uint value, Span<byte> destination)
     {
-        var digits = 1;
-        for (var rest = value; rest >= 10; rest /= 10)
-            digits++;
+        var digits = CountDigits(value);
         WritePadded(value, digits, destination);
+        return digits;
+    }
+
+    // Digits of a group value (below 10^9): a comparison per power instead of a division per digit.
+    private static int CountDigits(uint value)
+    {
+        var digits = 1;
+        while (digits < DigitsPerWord && value >= Powers10[digits])
+            digits++;
         return digits;
     }
 

@@ -27,11 +27,12 @@ internal static class MySqlFloatFormatter
     {
         if (!double.IsFinite(value))
             return WriteNonFinite(value, destination);
-        Span<char> chars = stackalloc char[32];
-        if (!value.TryFormat(chars, out var written, "R", CultureInfo.InvariantCulture))
+        // Formatted straight to UTF-8 (no char buffer to narrow): .NET's "R" is the shortest round-trip string.
+        Span<byte> text = stackalloc byte[32];
+        if (!value.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture))
             throw new InvalidOperationException("Double did not fit its format buffer.");
         Span<byte> digits = stackalloc byte[24];
-        var negative = ParseDigits(chars[..written], digits, out var count, out var decpt);
+        var negative = ParseDigits(text[..written], digits, out var count, out var decpt);
         return Compose(negative, digits[..count], decpt, destination);
     }
 
@@ -39,16 +40,48 @@ internal static class MySqlFloatFormatter
     {
         if (!float.IsFinite(value))
             return WriteNonFinite(value, destination);
-        // The exact decimal expansion of the value (a float has at most 112 significant digits), then rounded
-        // half-even to 6 digits like dtoa mode 2.
-        Span<char> chars = stackalloc char[136];
-        if (!((double)value).TryFormat(chars, out var written, "E120", CultureInfo.InvariantCulture))
+
+        // Fast path: the value correctly rounded to 10 significant digits (Grisu, no big-number arithmetic), then
+        // rounded half-even to 6. Rounding twice gives the same 6 digits as rounding the exact value once unless
+        // digits 7-10 are exactly 5000: the exact value lies within half a unit of the 10th digit of the 10-digit
+        // result, so a tail below (above) 5000 keeps the exact value strictly below (above) the midpoint between the
+        // two 6-digit candidates. Only that tie needs the exact expansion below.
+        Span<byte> text = stackalloc byte[32];
+        if (!((double)value).TryFormat(text, out var written, "E9", CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("Float did not fit its format buffer.");
+        Span<byte> rounded = stackalloc byte[16];
+        var negative = ParseDigits(text[..written], rounded, out var count, out var decpt);
+        if (count <= FloatDigits)
+            return Compose(negative, rounded[..count], decpt, destination);
+        return IsTie(rounded[FloatDigits..count])
+            ? FormatFloatExact(value, destination)
+            : RoundHalfEven(negative, rounded, count, decpt, destination);
+    }
+
+    /// <summary>
+    /// <see cref="FormatFloat"/> the slow way: the exact decimal expansion of the value (a float has at most 112
+    /// significant digits, and .NET prints them exactly), then rounded half-even to 6 digits like dtoa mode 2.
+    /// </summary>
+    internal static int FormatFloatExact(float value, Span<byte> destination)
+    {
+        if (!float.IsFinite(value))
+            return WriteNonFinite(value, destination);
+        Span<byte> text = stackalloc byte[136];
+        if (!((double)value).TryFormat(text, out var written, "E120", CultureInfo.InvariantCulture))
             throw new InvalidOperationException("Float did not fit its format buffer.");
         Span<byte> exact = stackalloc byte[128];
-        var negative = ParseDigits(chars[..written], exact, out var count, out var decpt);
+        var negative = ParseDigits(text[..written], exact, out var count, out var decpt);
         if (count <= FloatDigits)
             return Compose(negative, exact[..count], decpt, destination);
+        return RoundHalfEven(negative, exact, count, decpt, destination);
+    }
 
+    // Digits 7.. of a rounded significand (trailing zeros already dropped) are exactly "5": the one ambiguous case.
+    private static bool IsTie(ReadOnlySpan<byte> tail) => tail.Length == 1 && tail[0] == (byte)'5';
+
+    // Rounds the significant digits (more than 6, no trailing zeros) half-even to 6 and composes the text.
+    private static int RoundHalfEven(bool negative, Span<byte> exact, int count, int decpt, Span<byte> destination)
+    {
         Span<byte> digits = stackalloc byte[FloatDigits + 1];
         exact[..FloatDigits].CopyTo(digits);
         var first = exact[FloatDigits];
@@ -78,18 +111,18 @@ internal static class MySqlFloatFormatter
 
     /// <summary>
     /// Extracts the significant digits (no leading or trailing zeros) and the position of the decimal point
-    /// relative to them from .NET's invariant output ("1.5", "1E+20", "-0.001", "1.25E-030").
+    /// relative to them from .NET's invariant UTF-8 output ("1.5", "1E+20", "-0.001", "1.25E-030").
     /// </summary>
-    private static bool ParseDigits(ReadOnlySpan<char> text, Span<byte> digits, out int count, out int decpt)
+    private static bool ParseDigits(ReadOnlySpan<byte> text, Span<byte> digits, out int count, out int decpt)
     {
-        var negative = text.Length > 0 && text[0] == '-';
+        var negative = text.Length > 0 && text[0] == (byte)'-';
         if (negative)
             text = text[1..];
-        var exponentAt = text.IndexOfAny('E', 'e');
+        var exponentAt = text.IndexOfAny((byte)'E', (byte)'e');
         var exponent = 0;
         if (exponentAt >= 0)
         {
-            exponent = int.Parse(text[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            exponent = ParseExponent(text[(exponentAt + 1)..]);
             text = text[..exponentAt];
         }
         count = 0;
@@ -97,17 +130,17 @@ internal static class MySqlFloatFormatter
         var leadingZeros = 0;
         foreach (var c in text)
         {
-            if (c == '.')
+            if (c == (byte)'.')
             {
                 pointAt = count + leadingZeros;
                 continue;
             }
-            if (c == '0' && count == 0)
+            if (c == (byte)'0' && count == 0)
             {
                 leadingZeros++;
                 continue;
             }
-            digits[count++] = (byte)c;
+            digits[count++] = c;
         }
         var integerDigits = pointAt < 0 ? count + leadingZeros : pointAt;
         decpt = integerDigits - leadingZeros + exponent;
@@ -120,6 +153,27 @@ internal static class MySqlFloatFormatter
             decpt = 1;
         }
         return negative;
+    }
+
+    // "+020", "-5", "308": .NET's exponent (sign optional, at most 3 digits for a double).
+    private static int ParseExponent(ReadOnlySpan<byte> text)
+    {
+        var negative = false;
+        if (text.Length > 0 && text[0] is (byte)'+' or (byte)'-')
+        {
+            negative = text[0] == (byte)'-';
+            text = text[1..];
+        }
+        if (text.IsEmpty || text.Length > 4)
+            throw new InvalidOperationException("Unexpected exponent in .NET's float format.");
+        var value = 0;
+        foreach (var c in text)
+        {
+            if (c is < (byte)'0' or > (byte)'9')
+                throw new InvalidOperationException("Unexpected exponent in .NET's float format.");
+            value = (value * 10) + (c - '0');
+        }
+        return negative ? -value : value;
     }
 
     private static int Compose(bool negative, ReadOnlySpan<byte> digits, int decpt, Span<byte> destination)

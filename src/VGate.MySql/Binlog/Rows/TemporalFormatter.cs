@@ -186,10 +186,22 @@ internal static class TemporalFormatter
             destination[pos++] = (byte)' ';
             return pos + WriteClock(0, 0, 0, micros, fsp, destination[pos..]);
         }
-        var time = DateTime.UnixEpoch.AddSeconds(seconds);
-        var p = WriteDate(time.Year, time.Month, time.Day, destination);
+        // Days since the epoch to the proleptic Gregorian date in integer arithmetic (H. Hinnant's civil_from_days):
+        // DateTime.AddSeconds goes through a double and each of Year/Month/Day re-derives the date from the ticks.
+        var days = (int)(seconds / 86400);
+        var secondOfDay = (int)(seconds % 86400);
+        var z = days + 719_468; // days since 0000-03-01
+        var era = z / 146_097;
+        var dayOfEra = z - (era * 146_097);
+        var yearOfEra = (dayOfEra - (dayOfEra / 1460) + (dayOfEra / 36_524) - (dayOfEra / 146_096)) / 365;
+        var dayOfYear = dayOfEra - ((365 * yearOfEra) + (yearOfEra / 4) - (yearOfEra / 100));
+        var shiftedMonth = ((5 * dayOfYear) + 2) / 153; // March = 0
+        var day = dayOfYear - (((153 * shiftedMonth) + 2) / 5) + 1;
+        var month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+        var year = yearOfEra + (era * 400) + (month <= 2 ? 1 : 0);
+        var p = WriteDate(year, month, day, destination);
         destination[p++] = (byte)' ';
-        return p + WriteClock(time.Hour, time.Minute, time.Second, micros, fsp, destination[p..]);
+        return p + WriteClock(secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, micros, fsp, destination[p..]);
     }
 
     private static int WriteTime(bool negative, int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination)

@@ -70,6 +70,27 @@ public sealed class CellLengthTests
         Assert.Equal(-1, CellLength.FixedOrMinusOne(Column(type, metadata)));
 
     [Theory]
+    [InlineData(ColumnType.VarChar, 255, -2)]              // 1-byte prefix
+    [InlineData(ColumnType.VarChar, 256, -3)]              // 2-byte prefix
+    [InlineData(ColumnType.VarString, 1200, -3)]
+    [InlineData(ColumnType.String, 0xFE | (20 << 8), -2)] // CHAR(20)
+    [InlineData(ColumnType.String, 0xEE | (44 << 8), -3)] // CHAR(300): high length bits in the type byte
+    [InlineData(ColumnType.TinyBlob, 1, -2)]
+    [InlineData(ColumnType.Blob, 2, -3)]
+    [InlineData(ColumnType.MediumBlob, 3, -4)]
+    [InlineData(ColumnType.LongBlob, 4, -5)]
+    [InlineData(ColumnType.Json, 4, -5)]
+    [InlineData(ColumnType.Geometry, 4, -5)]
+    [InlineData(ColumnType.Vector, 4, -5)]
+    [InlineData(ColumnType.Blob, 5, -1)]                   // invalid prefix size: left for Of to report
+    [InlineData(ColumnType.NewDecimal, 10 | (20 << 8), -1)]
+    [InlineData(ColumnType.TypedArray, 0, -1)]
+    [InlineData(ColumnType.Long, 0, 4)]
+    [InlineData(ColumnType.DateTime2, 6, 8)]
+    public void Layout_PrefixSizeOrFixedLength_MatchesWhatOfReads(ColumnType type, int metadata, int expected) =>
+        Assert.Equal(expected, CellLength.Layout(Column(type, metadata)));
+
+    [Theory]
     [InlineData(ColumnType.VarChar, 255, "05 68656c6c6f", 6)]
     [InlineData(ColumnType.VarChar, 256, "0500 68656c6c6f", 7)]
     [InlineData(ColumnType.VarString, 1200, "0000", 2)]

@@ -70,4 +70,44 @@ public sealed class MySqlFloatFormatterTests
         var written = MySqlFloatFormatter.FormatFloat((float)literal, buffer);
         Assert.Equal(expected, Encoding.ASCII.GetString(buffer[..written]));
     }
+
+    /// <summary>
+    /// The fast FLOAT path (rounded to 10 digits, then to 6) against the exact expansion rounded once, on random bit
+    /// patterns of every exponent and on values near 6-digit ties (integers and fractions ending in 5 after the 6th digit,
+    /// and their neighbouring floats), where rounding twice could go wrong.
+    /// </summary>
+    [Fact]
+    public void FormatFloat_RandomAndNearTieValues_MatchTheExactExpansionRoundedOnce()
+    {
+        var random = new Random(20261208);
+        var values = new List<float>();
+        for (var i = 0; i < 200_000; i++)
+        {
+            var value = BitConverter.Int32BitsToSingle(random.Next() | (random.Next(2) << 31));
+            if (float.IsFinite(value))
+                values.Add(value);
+        }
+        for (var i = 0; i < 100_000; i++)
+        {
+            // d.ddddd5 × 10^k: the 7th significant digit is a 5, the rest of the exact value decides.
+            var tie = (random.Next(100_000, 1_000_000) * 10.0 + 5) * Math.Pow(10, random.Next(-45, 33));
+            var nearest = (float)tie;
+            values.Add(nearest);
+            values.Add(MathF.BitIncrement(nearest));
+            values.Add(MathF.BitDecrement(nearest));
+            values.Add(-nearest);
+        }
+        Span<byte> fast = stackalloc byte[MySqlFloatFormatter.MaxLength];
+        Span<byte> exact = stackalloc byte[MySqlFloatFormatter.MaxLength];
+        var mismatches = new List<string>();
+        foreach (var value in values)
+        {
+            var fastLength = MySqlFloatFormatter.FormatFloat(value, fast);
+            var exactLength = MySqlFloatFormatter.FormatFloatExact(value, exact);
+            if (!fast[..fastLength].SequenceEqual(exact[..exactLength]) && mismatches.Count < 10)
+                mismatches.Add($"{value:R} (bits {BitConverter.SingleToInt32Bits(value):X8}): {Encoding.ASCII.GetString(fast[..fastLength])} vs {Encoding.ASCII.GetString(exact[..exactLength])}");
+        }
+        Assert.True(values.Count > 500_000, $"only {values.Count} values");
+        Assert.Empty(mismatches);
+    }
 }
