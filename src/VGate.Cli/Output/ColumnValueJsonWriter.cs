@@ -80,18 +80,15 @@ internal static class ColumnValueJsonWriter
         var payload = ColumnValueDecoder.GetPayload(column, cell);
         var passThrough = payload.Length <= JsonStringEscaper.MaxLength && GetCharset(column.CollationId) switch
         {
-            Charset.Utf8 => System.Text.Unicode.Utf8.IsValid(payload),
+            Charset.Utf8 => true, // TryWriteQuoted checks that it is valid
             Charset.AsciiCompatible => System.Text.Ascii.IsValid(payload),
             _ => false,
         };
-        if (!passThrough)
-        {
-            json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
-            return;
-        }
         scratch.ResetWrittenCount();
-        JsonStringEscaper.WriteQuoted(payload, scratch);
-        json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
+        if (passThrough && JsonStringEscaper.TryWriteQuoted(payload, scratch))
+            json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
+        else
+            json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
     }
 
     private enum Charset : byte

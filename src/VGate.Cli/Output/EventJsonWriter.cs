@@ -22,6 +22,7 @@ internal sealed class EventJsonWriter : IDisposable
 
     private readonly Utf8JsonWriter _json;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
+    private readonly ArrayBufferWriter<byte> _utf8 = new(256);
 
     // The column names of the last table written, escaped once (a table's TABLE_MAP is sent again for every
     // transaction, with the same Columns instance while its definition is unchanged).
@@ -86,13 +87,13 @@ internal sealed class EventJsonWriter : IDisposable
                 break;
             case QueryEvent query:
                 _json.WriteString("database", query.Database);
-                _json.WriteString("sql", query.Query);
+                WriteText("sql", query.Query);
                 break;
             case RowsQueryEvent rowsQuery:
-                _json.WriteString("sql", rowsQuery.Query);
+                WriteText("sql", rowsQuery.Query);
                 break;
             case MariaDbAnnotateRowsEvent annotate:
-                _json.WriteString("sql", annotate.Query);
+                WriteText("sql", annotate.Query);
                 break;
             case TableMapEvent tableMap:
                 _json.WriteString("database", tableMap.Database);
@@ -190,6 +191,31 @@ internal sealed class EventJsonWriter : IDisposable
             }
         }
         _json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A property whose string value can be long (statements: an INSERT of large values is megabytes of text): encoded
+    /// to UTF-8 once and escaped by <see cref="JsonStringEscaper"/>, the same bytes as <see cref="Utf8JsonWriter.WriteString(string, string)"/>.
+    /// </summary>
+    private void WriteText(string name, string value)
+    {
+        if (value.Length > JsonStringEscaper.MaxLength / 3)
+        {
+            _json.WriteString(name, value);
+            return;
+        }
+        _utf8.ResetWrittenCount();
+        var utf8 = _utf8.GetSpan(value.Length * 3);
+        if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            // A lone surrogate: Utf8JsonWriter's own handling of it.
+            _json.WriteString(name, value);
+            return;
+        }
+        _scratch.ResetWrittenCount();
+        JsonStringEscaper.TryWriteQuoted(utf8[..length], _scratch); // valid UTF-8: cannot fail
+        _json.WritePropertyName(name);
+        _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: true);
     }
 
     private JsonEncodedText[] ColumnNames(IReadOnlyList<ColumnInfo> columns)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 
 namespace VGate.Cli.Output;
@@ -19,54 +18,118 @@ internal static class JsonStringEscaper
     // The encoder's escape of each ASCII byte it escapes (control characters, '"', '\\', …); null when written as is.
     private static readonly byte[]?[] AsciiEscapes = CreateAsciiEscapes();
 
+    // The ASCII bytes written as they are: runs of them are found and copied vectorized.
+    private static readonly SearchValues<byte> PlainAscii = SearchValues.Create(
+        Enumerable.Range(0, 128).Where(b => AsciiEscapes[b] is null).Select(b => (byte)b).ToArray());
+
+    // One bit per BMP character: set when the encoder writes it as it is (surrogate code points are never set).
+    private static readonly ulong[] PlainBmp = CreatePlainBmp();
+
     /// <summary>
-    /// The longest UTF-8 text written by <see cref="WriteQuoted"/>; longer texts go through Utf8JsonWriter as before
+    /// The longest UTF-8 text written by <see cref="TryWriteQuoted"/>; longer texts go through Utf8JsonWriter as before
     /// (which refuses strings above its own limit of about 166 MB), so nothing changes for them.
     /// </summary>
     public const int MaxLength = 64 * 1024 * 1024;
 
     /// <summary>
-    /// Writes <paramref name="utf8"/> (valid UTF-8, at most <see cref="MaxLength"/> bytes) as a JSON string token,
-    /// quotes included, to <paramref name="output"/>.
+    /// Writes <paramref name="utf8"/> (at most <see cref="MaxLength"/> bytes) as a JSON string token, quotes included,
+    /// to <paramref name="output"/> and returns true; returns false, having advanced <paramref name="output"/> by
+    /// nothing, when the text is not valid UTF-8 (the caller decodes it with replacement characters instead).
     /// </summary>
-    public static void WriteQuoted(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
+    public static bool TryWriteQuoted(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
         // Worst case: every byte an ASCII control character escaped as \u00XX (6 bytes); a 4-byte sequence becomes a
         // surrogate pair \uXXXX\uXXXX (12 bytes, 3 per input byte).
         var destination = output.GetSpan(utf8.Length * 6 + 2);
         destination[0] = (byte)'"';
         var written = 1;
-        while (true)
+        var position = 0;
+        while (position < utf8.Length)
         {
-            var index = utf8.IsEmpty ? -1 : Encoder.FindFirstCharacterToEncodeUtf8(utf8);
-            if (index < 0)
+            var run = utf8[position..].IndexOfAnyExcept(PlainAscii);
+            if (run < 0)
             {
-                utf8.CopyTo(destination[written..]);
-                written += utf8.Length;
+                utf8[position..].CopyTo(destination[written..]);
+                written += utf8.Length - position;
                 break;
             }
-            utf8[..index].CopyTo(destination[written..]);
-            written += index;
-            var first = utf8[index];
-            if (first < 0x80 && AsciiEscapes[first] is { } escape)
+            utf8.Slice(position, run).CopyTo(destination[written..]);
+            written += run;
+            position += run;
+            // Then characters one by one until the next plain ASCII byte.
+            while (position < utf8.Length)
             {
-                escape.CopyTo(destination[written..]);
-                written += escape.Length;
-                utf8 = utf8[(index + 1)..];
-                continue;
+                var first = utf8[position];
+                if (first < 0x80)
+                {
+                    if (AsciiEscapes[first] is not { } escape)
+                        break;
+                    escape.CopyTo(destination[written..]);
+                    written += escape.Length;
+                    position++;
+                    continue;
+                }
+                var length = DecodeScalar(utf8[position..], out var scalar);
+                if (length == 0)
+                    return false;
+                if (scalar <= 0xFFFF ? (PlainBmp[scalar >> 6] & (1UL << scalar)) != 0 : !Encoder.WillEncode(scalar))
+                {
+                    utf8.Slice(position, length).CopyTo(destination[written..]);
+                    written += length;
+                }
+                else
+                {
+                    // Let the encoder escape the character it escapes (a supplementary character, U+2028, an
+                    // unassigned code point, …), so its form is the encoder's.
+                    var status = Encoder.EncodeUtf8(utf8.Slice(position, length), destination[written..], out var consumed, out var escapedLength);
+                    if (status != OperationStatus.Done || consumed != length)
+                        throw new InvalidOperationException($"The JSON encoder could not escape U+{scalar:X4} ({status}).");
+                    written += escapedLength;
+                }
+                position += length;
             }
-            // A non-ASCII character the encoder escapes (a supplementary character, U+2028, an unassigned code point,
-            // …): let it write that one character.
-            if (Rune.DecodeFromUtf8(utf8[index..], out _, out var length) != OperationStatus.Done)
-                throw new ArgumentException("The text is not valid UTF-8.", nameof(utf8));
-            var status = Encoder.EncodeUtf8(utf8.Slice(index, length), destination[written..], out var consumed, out var escapedLength);
-            if (status != OperationStatus.Done || consumed != length)
-                throw new InvalidOperationException($"The JSON encoder could not escape a character ({status}).");
-            written += escapedLength;
-            utf8 = utf8[(index + length)..];
         }
         destination[written++] = (byte)'"';
         output.Advance(written);
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes the well-formed UTF-8 sequence (Unicode Table 3-7: no overlong forms, no surrogates, at most
+    /// U+10FFFF) that starts <paramref name="utf8"/> with a non-ASCII byte; returns its length, or 0 when ill-formed.
+    /// </summary>
+    private static int DecodeScalar(ReadOnlySpan<byte> utf8, out int scalar)
+    {
+        scalar = 0;
+        int first = utf8[0];
+        if (first < 0xC2)
+            return 0;
+        if (first < 0xE0)
+        {
+            if (utf8.Length < 2 || (utf8[1] & 0xC0) != 0x80)
+                return 0;
+            scalar = ((first & 0x1F) << 6) | (utf8[1] & 0x3F);
+            return 2;
+        }
+        if (first < 0xF0)
+        {
+            if (utf8.Length < 3 || (utf8[1] & 0xC0) != 0x80 || (utf8[2] & 0xC0) != 0x80)
+                return 0;
+            if ((first == 0xE0 && utf8[1] < 0xA0) || (first == 0xED && utf8[1] >= 0xA0))
+                return 0;
+            scalar = ((first & 0x0F) << 12) | ((utf8[1] & 0x3F) << 6) | (utf8[2] & 0x3F);
+            return 3;
+        }
+        if (first < 0xF5)
+        {
+            if (utf8.Length < 4 || (utf8[1] & 0xC0) != 0x80 || (utf8[2] & 0xC0) != 0x80 || (utf8[3] & 0xC0) != 0x80)
+                return 0;
+            if ((first == 0xF0 && utf8[1] < 0x90) || (first == 0xF4 && utf8[1] >= 0x90))
+                return 0;
+            scalar = ((first & 0x07) << 18) | ((utf8[1] & 0x3F) << 12) | ((utf8[2] & 0x3F) << 6) | (utf8[3] & 0x3F);
+            return 4;
+        }
+        return 0;
     }
 
     private static byte[]?[] CreateAsciiEscapes()
@@ -76,13 +139,24 @@ internal static class JsonStringEscaper
         Span<byte> escaped = stackalloc byte[16];
         for (var b = 0; b < 128; b++)
         {
-            one[0] = (byte)b;
-            if (Encoder.FindFirstCharacterToEncodeUtf8(one) < 0)
+            if (!Encoder.WillEncode(b))
                 continue;
+            one[0] = (byte)b;
             if (Encoder.EncodeUtf8(one, escaped, out _, out var length) != OperationStatus.Done)
                 throw new InvalidOperationException($"The JSON encoder could not escape byte 0x{b:X2}.");
             escapes[b] = escaped[..length].ToArray();
         }
         return escapes;
+    }
+
+    private static ulong[] CreatePlainBmp()
+    {
+        var bits = new ulong[0x10000 / 64];
+        for (var c = 0; c <= 0xFFFF; c++)
+        {
+            if ((c < 0xD800 || c > 0xDFFF) && !Encoder.WillEncode(c))
+                bits[c >> 6] |= 1UL << c;
+        }
+        return bits;
     }
 }
