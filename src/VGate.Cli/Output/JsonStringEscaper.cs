@@ -31,18 +31,41 @@ internal static class JsonStringEscaper
     /// </summary>
     public const int MaxLength = 64 * 1024 * 1024;
 
+    // Input bytes escaped per piece: the output is reserved for the worst case of one piece at a time, not of the whole
+    // text (a statement with large values is megabytes).
+    private const int PieceBytes = 16 * 1024;
+
     /// <summary>
     /// Writes <paramref name="utf8"/> (at most <see cref="MaxLength"/> bytes) as a JSON string token, quotes included,
-    /// to <paramref name="output"/> and returns true; returns false, having advanced <paramref name="output"/> by
-    /// nothing, when the text is not valid UTF-8 (the caller decodes it with replacement characters instead).
+    /// to <paramref name="output"/> and returns true; returns false when the text is not valid UTF-8 (the caller
+    /// decodes it with replacement characters instead, and discards what this wrote to <paramref name="output"/>).
     /// </summary>
     public static bool TryWriteQuoted(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
+        output.GetSpan(1)[0] = (byte)'"';
+        output.Advance(1);
+        while (!utf8.IsEmpty)
+        {
+            var length = Math.Min(utf8.Length, PieceBytes);
+            // A piece ends on a character boundary (continuation bytes stay with their lead byte; ill-formed input is
+            // found by TryWritePiece, wherever the boundary falls).
+            for (var back = 0; back < 3 && length < utf8.Length && (utf8[length] & 0xC0) == 0x80; back++)
+                length--;
+            if (!TryWritePiece(utf8[..length], output))
+                return false;
+            utf8 = utf8[length..];
+        }
+        output.GetSpan(1)[0] = (byte)'"';
+        output.Advance(1);
+        return true;
+    }
+
+    private static bool TryWritePiece(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
+    {
         // Worst case: every byte an ASCII control character escaped as \u00XX (6 bytes); a 4-byte sequence becomes a
         // surrogate pair \uXXXX\uXXXX (12 bytes, 3 per input byte).
-        var destination = output.GetSpan(utf8.Length * 6 + 2);
-        destination[0] = (byte)'"';
-        var written = 1;
+        var destination = output.GetSpan(utf8.Length * 6);
+        var written = 0;
         var position = 0;
         while (position < utf8.Length)
         {
@@ -89,7 +112,6 @@ internal static class JsonStringEscaper
                 position += length;
             }
         }
-        destination[written++] = (byte)'"';
         output.Advance(written);
         return true;
     }
