@@ -89,18 +89,36 @@ internal static class BinlogCommand
         var idleTimeout = untilIdle is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan;
 
         await using var client = new BinlogClient(options);
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = new ArrayBufferWriter<byte>(OutputBatchBytes + 64 * 1024);
         using var writer = new EventJsonWriter(buffer);
+        // Lines are collected and written in batches of about OutputBatchBytes (one write per line cost as much as
+        // formatting the small ones); whenever the next event is not there yet, everything collected is written
+        // first, so a live reader sees each event as soon as it has arrived. `complete` is where the last whole line
+        // ends: a line whose value cannot be written is never printed, not even in part.
+        var complete = 0;
         long printed = 0;
         try
         {
-            await foreach (var binlogEvent in client.ReadEventsAsync(idle.Token))
+            await using var events = client.ReadEventsAsync(idle.Token).GetAsyncEnumerator(idle.Token);
+            while (true)
             {
+                var next = events.MoveNextAsync();
+                if (!next.IsCompleted && complete > 0)
+                {
+                    await WriteCompleteAsync(output, buffer, complete, cancellationToken);
+                    complete = 0;
+                }
+                if (!await next)
+                    break;
                 idle.CancelAfter(idleTimeout);
-                writer.Write(binlogEvent, client);
+                writer.Write(events.Current, client);
                 buffer.Write("\n"u8);
-                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
-                buffer.ResetWrittenCount();
+                complete = buffer.WrittenCount;
+                if (complete >= OutputBatchBytes)
+                {
+                    await WriteCompleteAsync(output, buffer, complete, cancellationToken);
+                    complete = 0;
+                }
                 if (++printed == maxEvents)
                     break;
             }
@@ -111,17 +129,30 @@ internal static class BinlogCommand
         }
         catch (ValueRenderException ex)
         {
+            await WriteCompleteAsync(output, buffer, complete, CancellationToken.None);
             await output.FlushAsync(CancellationToken.None);
             await error.WriteLineAsync($"vgate: {ex.Message}");
             return 3;
         }
         catch (Exception ex) when (ex is ReplicationException or MySqlServerException or BinlogFormatException or IOException or TimeoutException)
         {
+            await WriteCompleteAsync(output, buffer, complete, CancellationToken.None);
             await output.FlushAsync(CancellationToken.None);
             await error.WriteLineAsync($"vgate: {ex.Message}");
             return 1;
         }
+        await WriteCompleteAsync(output, buffer, complete, CancellationToken.None);
         await output.FlushAsync(CancellationToken.None);
         return 0;
+    }
+
+    /// <summary>How many bytes of lines are collected before they are written while events keep arriving.</summary>
+    private const int OutputBatchBytes = 256 * 1024;
+
+    private static async ValueTask WriteCompleteAsync(Stream output, ArrayBufferWriter<byte> buffer, int complete, CancellationToken cancellationToken)
+    {
+        if (complete > 0)
+            await output.WriteAsync(buffer.WrittenMemory[..complete], cancellationToken);
+        buffer.ResetWrittenCount();
     }
 }

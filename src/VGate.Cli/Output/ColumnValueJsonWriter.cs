@@ -59,7 +59,7 @@ internal static class ColumnValueJsonWriter
                 WriteVector(json, ColumnValueDecoder.GetPayload(column, cell));
                 break;
             case ValueKind.Text:
-                json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
+                WriteCharacters(json, column, cell, scratch);
                 break;
             case ValueKind.Null:
                 json.WriteNullValue();
@@ -70,6 +70,52 @@ internal static class ColumnValueJsonWriter
                 json.WriteStringValue(scratch.WrittenSpan);
                 break;
         }
+    }
+
+    private static void WriteCharacters(Utf8JsonWriter json, ColumnInfo column, ReadOnlySpan<byte> cell, ArrayBufferWriter<byte> scratch)
+    {
+        // Text that is already what the string would be encoded back to (valid UTF-8 in a UTF-8 column, ASCII in an
+        // ASCII-compatible one) is escaped as it is, into the same bytes; anything else is decoded from the column's
+        // character set first (invalid UTF-8 becomes U+FFFD there).
+        var payload = ColumnValueDecoder.GetPayload(column, cell);
+        var passThrough = payload.Length <= JsonStringEscaper.MaxLength && GetCharset(column.CollationId) switch
+        {
+            Charset.Utf8 => true, // TryWriteQuoted checks that it is valid
+            Charset.AsciiCompatible => System.Text.Ascii.IsValid(payload),
+            _ => false,
+        };
+        scratch.ResetWrittenCount();
+        if (passThrough && JsonStringEscaper.TryWriteQuoted(payload, scratch))
+            json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
+        else
+            json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
+    }
+
+    private enum Charset : byte
+    {
+        Unknown,
+        Utf8,
+        AsciiCompatible,
+        Other,
+    }
+
+    // Charset by collation id (ids are below 4096 in MySQL and MariaDB; larger ones are looked up each time).
+    private static readonly Charset[] Charsets = new Charset[4096];
+
+    private static Charset GetCharset(int collationId)
+    {
+        if ((uint)collationId < (uint)Charsets.Length && Charsets[collationId] is var known && known != Charset.Unknown)
+            return known;
+        var charset = MySqlCharsets.GetEncoding(collationId) switch
+        {
+            System.Text.UTF8Encoding => Charset.Utf8,
+            // ASCII, and latin1 (Windows-1252 as MySQL defines it): bytes below 0x80 are those ASCII characters.
+            { CodePage: 20127 or 1252 } => Charset.AsciiCompatible,
+            _ => Charset.Other,
+        };
+        if ((uint)collationId < (uint)Charsets.Length)
+            Charsets[collationId] = charset;
+        return charset;
     }
 
     private static void WriteFloat(Utf8JsonWriter json, ColumnInfo column, ReadOnlySpan<byte> cell)

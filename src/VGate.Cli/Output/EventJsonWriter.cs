@@ -18,8 +18,20 @@ namespace VGate.Cli.Output;
 /// </summary>
 internal sealed class EventJsonWriter : IDisposable
 {
+    private static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     private readonly Utf8JsonWriter _json;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
+    private readonly ArrayBufferWriter<byte> _utf8 = new(256);
+
+    // The column names of the last table written, escaped once (a table's TABLE_MAP is sent again for every
+    // transaction, with the same Columns instance while its definition is unchanged).
+    private IReadOnlyList<ColumnInfo>? _namedColumns;
+    private JsonEncodedText[] _names = [];
+
+    // The last event's timestamp and its text: consecutive events mostly share the second.
+    private long _timestampSeconds = -1;
+    private string _timestampText = "";
 
     // Where the event being written is, for the message of a value that cannot be written.
     private string _eventType = "";
@@ -27,7 +39,7 @@ internal sealed class EventJsonWriter : IDisposable
     private long _position;
 
     public EventJsonWriter(IBufferWriter<byte> output) =>
-        _json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = Encoder });
 
     public void Dispose() => _json.Dispose();
 
@@ -39,7 +51,7 @@ internal sealed class EventJsonWriter : IDisposable
         _position = binlogEvent.Header.NextPosition;
         _json.WriteStartObject();
         _json.WriteString("type", _eventType);
-        _json.WriteString("timestamp", DateTimeOffset.FromUnixTimeSeconds(binlogEvent.Header.Timestamp).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        _json.WriteString("timestamp", TimestampText(binlogEvent.Header.Timestamp));
         _json.WriteNumber("server_id", binlogEvent.Header.ServerId);
         if (client.CurrentFileName.Length > 0)
             _json.WriteString("file", client.CurrentFileName);
@@ -75,13 +87,13 @@ internal sealed class EventJsonWriter : IDisposable
                 break;
             case QueryEvent query:
                 _json.WriteString("database", query.Database);
-                _json.WriteString("sql", query.Query);
+                WriteText("sql", query.Query);
                 break;
             case RowsQueryEvent rowsQuery:
-                _json.WriteString("sql", rowsQuery.Query);
+                WriteText("sql", rowsQuery.Query);
                 break;
             case MariaDbAnnotateRowsEvent annotate:
-                _json.WriteString("sql", annotate.Query);
+                WriteText("sql", annotate.Query);
                 break;
             case TableMapEvent tableMap:
                 _json.WriteString("database", tableMap.Database);
@@ -148,11 +160,12 @@ internal sealed class EventJsonWriter : IDisposable
 
     private void WriteImage(TableMapEvent table, RowImage image)
     {
+        var names = ColumnNames(table.Columns);
         _json.WriteStartObject();
         foreach (var cell in image.Cells)
         {
             var column = table.Columns[cell.ColumnIndex];
-            _json.WritePropertyName(ColumnName(column));
+            _json.WritePropertyName(names[cell.ColumnIndex]);
             if (cell.IsNull)
             {
                 _json.WriteNullValue();
@@ -180,9 +193,60 @@ internal sealed class EventJsonWriter : IDisposable
         _json.WriteEndObject();
     }
 
+    /// <summary>
+    /// A property whose string value can be long (statements: an INSERT of large values is megabytes of text): encoded
+    /// to UTF-8 once and escaped by <see cref="JsonStringEscaper"/>, the same bytes as <see cref="Utf8JsonWriter.WriteString(string, string)"/>.
+    /// </summary>
+    private void WriteText(string name, string value)
+    {
+        if (value.Length > JsonStringEscaper.MaxLength / 3)
+        {
+            _json.WriteString(name, value);
+            return;
+        }
+        _utf8.ResetWrittenCount();
+        var utf8 = _utf8.GetSpan(System.Text.Encoding.UTF8.GetByteCount(value));
+        if (System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            // A lone surrogate: Utf8JsonWriter's own handling of it.
+            _json.WriteString(name, value);
+            return;
+        }
+        _scratch.ResetWrittenCount();
+        JsonStringEscaper.TryWriteQuoted(utf8[..length], _scratch); // valid UTF-8: cannot fail
+        _json.WritePropertyName(name);
+        _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: true);
+    }
+
+    private JsonEncodedText[] ColumnNames(IReadOnlyList<ColumnInfo> columns)
+    {
+        if (ReferenceEquals(columns, _namedColumns))
+            return _names;
+        var names = new JsonEncodedText[columns.Count];
+        for (var i = 0; i < names.Length; i++)
+            names[i] = JsonEncodedText.Encode(ColumnName(columns[i]), Encoder);
+        _namedColumns = columns;
+        return _names = names;
+    }
+
+    private string TimestampText(long seconds)
+    {
+        if (seconds != _timestampSeconds)
+        {
+            _timestampText = DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            _timestampSeconds = seconds;
+        }
+        return _timestampText;
+    }
+
     private static string ColumnName(ColumnInfo column) => column.Name ?? "@" + (column.Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string TypeName(EventType type) => type switch
+    // Event type names by type (the names are fixed; computing them allocated per event).
+    private static readonly string?[] TypeNames = new string?[256];
+
+    private static string TypeName(EventType type) => TypeNames[(byte)type] ??= ComputeTypeName(type);
+
+    private static string ComputeTypeName(EventType type) => type switch
     {
         EventType.WriteRowsV1 or EventType.WriteRowsV2 or EventType.MariaDbWriteRowsCompressed or EventType.MariaDbWriteRowsCompressedV1 => "write_rows",
         EventType.UpdateRowsV1 or EventType.UpdateRowsV2 or EventType.MariaDbUpdateRowsCompressed or EventType.MariaDbUpdateRowsCompressedV1 => "update_rows",
