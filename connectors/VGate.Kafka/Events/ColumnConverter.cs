@@ -25,7 +25,7 @@ internal sealed class ColumnConverter
     private readonly int _bits;
     private readonly string[]? _allowed;
     private readonly bool _numericEnumSet;
-    private readonly bool _latin1;
+    private readonly Encoding? _encoding;
     private readonly BinaryHandling _binary;
 
     private ColumnConverter(Query.Field field, string context, ColumnKind kind, DebeziumEventOptions options, bool enumSetStrings)
@@ -37,7 +37,7 @@ internal sealed class ColumnConverter
         Optional = (field.Flags & (uint)Query.MySqlFlag.NotNullFlag) == 0;
         _context = context;
         _binary = options.BinaryHandling;
-        _latin1 = IsLatin1(field.Charset);
+        _encoding = TextCharsets.For(field.Charset);
         _numericEnumSet = !enumSetStrings;
         _scale = (int)field.Decimals;
 
@@ -467,15 +467,23 @@ internal sealed class ColumnConverter
 
     private void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> value, ValueScratch scratch)
     {
-        if (_latin1)
+        if (_encoding is not null)
         {
-            var chars = scratch.Chars(value.Length);
-            Encoding.Latin1.GetChars(value, chars);
-            writer.WriteStringValue(chars);
+            int count;
+            try
+            {
+                var chars = scratch.Chars(_encoding.GetMaxCharCount(value.Length));
+                count = _encoding.GetChars(value, chars);
+                writer.WriteStringValue(chars[..count]);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Bad(value, $"text in {_encoding.WebName}");
+            }
             return;
         }
         if (!Utf8.IsValid(value))
-            throw Bad(value, "UTF-8 text (only utf8, utf8mb4, ascii and latin1 columns are supported)");
+            throw Bad(value, "UTF-8 text");
         writer.WriteStringValue(value);
     }
 
@@ -533,5 +541,4 @@ internal sealed class ColumnConverter
         return new DebeziumEventException($"{_context} ({TypeName(Type)}): value '{text}{(value.Length > 64 ? "…" : "")}' is not {expected}");
     }
 
-    private static bool IsLatin1(uint collation) => collation is 5 or 8 or 15 or 31 or 47 or 48 or 49 or 94;
 }
