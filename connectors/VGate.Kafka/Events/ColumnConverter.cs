@@ -26,6 +26,7 @@ internal sealed class ColumnConverter
     private readonly string[]? _allowed;
     private readonly bool _numericEnumSet;
     private readonly Encoding? _encoding;
+    private readonly bool _latin1;
     private readonly BinaryHandling _binary;
 
     private ColumnConverter(Query.Field field, string context, ColumnKind kind, DebeziumEventOptions options, bool enumSetStrings)
@@ -38,6 +39,7 @@ internal sealed class ColumnConverter
         _context = context;
         _binary = options.BinaryHandling;
         _encoding = TextCharsets.For(field.Charset);
+        _latin1 = TextCharsets.IsLatin1(field.Charset);
         _numericEnumSet = !enumSetStrings;
         _scale = (int)field.Decimals;
 
@@ -467,6 +469,13 @@ internal sealed class ColumnConverter
 
     private void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> value, ValueScratch scratch)
     {
+        if (_latin1)
+        {
+            var latin1 = scratch.Chars(value.Length);
+            TextCharsets.DecodeLatin1(value, latin1);
+            writer.WriteStringValue(latin1);
+            return;
+        }
         if (_encoding is not null)
         {
             int count;

@@ -19,7 +19,35 @@ internal static class TextCharsets
     private static readonly Encoding Utf16BigEndian = new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
     private static readonly Encoding Utf16LittleEndian = new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
 
-    /// <summary>The encoding of <paramref name="collationId"/>'s character set, or null when its bytes are UTF-8 (or ASCII).</summary>
+    /// <summary>
+    /// MySQL's <c>latin1</c> at 0x80–0x9F (strings/ctype-latin1.c): Windows-1252, except that the five bytes cp1252 leaves
+    /// undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are the C1 controls of the same number. Every byte is a character, so
+    /// latin1 text never fails to decode, whatever .NET's code page 1252 makes of those five.
+    /// </summary>
+    private static readonly char[] Latin1High =
+    [
+        '\u20AC', '\u0081', '\u201A', '\u0192', '\u201E', '\u2026', '\u2020', '\u2021', '\u02C6', '\u2030', '\u0160', '\u2039', '\u0152', '\u008D', '\u017D', '\u008F',
+        '\u0090', '\u2018', '\u2019', '\u201C', '\u201D', '\u2022', '\u2013', '\u2014', '\u02DC', '\u2122', '\u0161', '\u203A', '\u0153', '\u009D', '\u017E', '\u0178',
+    ];
+
+    /// <summary>Whether <paramref name="collationId"/> is a latin1 collation (PAD SPACE or MariaDB NO PAD).</summary>
+    public static bool IsLatin1(uint collationId) =>
+        (collationId >= 1024 && collationId < 2048 ? collationId - 1024 : collationId) is 5 or 8 or 15 or 31 or 47 or 48 or 49 or 94;
+
+    /// <summary>Decodes MySQL latin1 bytes into <paramref name="chars"/> (as long as <paramref name="value"/>).</summary>
+    public static void DecodeLatin1(ReadOnlySpan<byte> value, Span<char> chars)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var b = value[i];
+            chars[i] = b is >= 0x80 and <= 0x9F ? Latin1High[b - 0x80] : (char)b;
+        }
+    }
+
+    /// <summary>
+    /// The encoding of <paramref name="collationId"/>'s character set, or null when its bytes are UTF-8 (or ASCII) or
+    /// latin1 (<see cref="IsLatin1"/>, decoded by <see cref="DecodeLatin1"/>).
+    /// </summary>
     public static Encoding? For(uint collationId) => collationId switch
     {
         >= 1024 and < 2048 => For(collationId - 1024),
@@ -29,7 +57,6 @@ internal static class TextCharsets
             2 or 3 => Utf16BigEndian,
             _ => Utf32BigEndian,
         },
-        5 or 8 or 15 or 31 or 47 or 48 or 49 or 94 => CodePage(1252), // latin1
         35 or 90 or (>= 128 and <= 151) or 159 or (>= 640 and <= 642) => Utf16BigEndian, // ucs2
         54 or 55 or (>= 101 and <= 124) or 327 or (>= 672 and <= 674) => Utf16BigEndian, // utf16
         56 or 62 => Utf16LittleEndian, // utf16le

@@ -268,10 +268,26 @@ internal static class KafkaJudge
                 return CanonicalValue.Bytes(column.Charset switch
                 {
                     null or "binary" => Convert.FromBase64String(value),
-                    // docs/kafka-events.md: latin1 collations are decoded as ISO-8859-1.
-                    "latin1" => Encoding.Latin1.GetBytes(value),
+                    // docs/kafka-events.md: latin1 is decoded as MySQL reads it, Windows-1252 with 0x81, 0x8D, 0x8F, 0x90
+                    // and 0x9D as the C1 controls of the same number.
+                    "latin1" => MySqlLatin1Bytes(value),
                     _ => Encoding.UTF8.GetBytes(value),
                 });
         }
+    }
+
+    /// <summary>The MySQL latin1 bytes of a string the sink decoded (every character is one byte).</summary>
+    private static byte[] MySqlLatin1Bytes(string value)
+    {
+        var cp1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        var bytes = new byte[value.Length];
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            bytes[i] = c is '\u0081' or '\u008D' or '\u008F' or '\u0090' or '\u009D' || (c <= '\u00FF' && c is not (>= '\u0080' and <= '\u009F'))
+                ? (byte)c
+                : cp1252.GetBytes([c]).Single();
+        }
+        return bytes;
     }
 }

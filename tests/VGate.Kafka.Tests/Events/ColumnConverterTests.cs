@@ -42,6 +42,7 @@ public sealed class ColumnConverterTests
     /// </summary>
     [Theory]
     [InlineData(8u, "63616680", "caf€")] // latin1_swedish_ci
+    [InlineData(8u, "818D8F909D9F", "\u0081\u008D\u008F\u0090\u009DŸ")] // latin1: the bytes cp1252 leaves undefined are C1 controls
     [InlineData(1071u, "E9E0", "éà")] // latin1_nopad_bin
     [InlineData(51u, "C0E1E2", "Абв")] // cp1251_general_ci
     [InlineData(35u, "04100431D83DDE00", "Аб😀")] // ucs2_general_ci (surrogates pass through as UTF-16)
