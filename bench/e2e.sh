@@ -6,6 +6,10 @@
 #
 #   throughput [ROWS_PER_SHARD=250000] [RUNS=2]   row events/s streaming both shards' binlogs from before a load
 #                                                  of single-row INSERTs (run 1 includes JIT warm-up)
+#   throughput [ROW_CHANGES_PER_SHARD=100000] [RUNS=2] --workload mixed   (or WORKLOAD=mixed bench/e2e.sh throughput …)
+#                                                  the same from before the mixed workload (every column type, multi-row
+#                                                  events, 1–70 KB texts/blobs): adds binlog MB/s delivered (the shards'
+#                                                  binlog growth / seconds) and the bytes of row values the client got
 #   latency [TX_PER_S=5000] [SECONDS=20]           commit→client p50/p90/p99/p999/max at a steady rate
 #   subscribers [COUNTS=1,100] [TX_PER_S=1000] [SECONDS=15]
 #                                                  server CPU and RSS with N clients streaming the same load

@@ -5,29 +5,46 @@
 # in one process: it drains the rows, then measures commit latency under a paced live load of LIVE_RATE rows/s.
 #
 #   bench/kafka-sink.sh [ROWS] [LIVE_RATE]
+#   WORKLOAD=mixed bench/kafka-sink.sh [ROW_CHANGES=100000] [LIVE_RATE]
+#                                          the drains read the mixed workload instead (VGate.LoadHarness mixed-load:
+#                                          every column type, multi-row events, 1–70 KB texts/blobs, JSON); the live
+#                                          phase still inserts into t10
 #   SCHEMAS=false bench/kafka-sink.sh …   records without the JSON converter's schema part (default: with schemas)
 #   COMPRESSION=lz4 LINGER_MS=20 KAFKA=batch.size=4000000,batch.num.messages=20000 bench/kafka-sink.sh …
 #                                          producer settings other than the sink's defaults (comma-separated key=value)
+#   SKIP_BUILD=1 bench/kafka-sink.sh …      use the harness as last built
 #   RETAIN_NATIVE_MEMORY_MB=0 bench/kafka-sink.sh …   glibc malloc defaults instead of the vgate-kafka process's
 #                                          setting (the harness applies RetainNativeMemoryMb as the command does)
 set -euo pipefail
-ROWS=${1:-300000}
+WORKLOAD=${WORKLOAD:-narrow}
+case "$WORKLOAD" in
+    narrow) ROWS=${1:-300000} ;;
+    mixed) ROWS=${1:-100000} ;;
+    *) echo "WORKLOAD must be narrow or mixed, not '$WORKLOAD'" >&2; exit 2 ;;
+esac
 LIVE_RATE=${2:-2000}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 # shellcheck source=lib/throwaway-mariadb.sh
 . "$here/lib/throwaway-mariadb.sh"
 
-dotnet build "$here/VGate.LoadHarness/VGate.LoadHarness.csproj" -c Release -nologo -v q >/dev/null
+[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build "$here/VGate.LoadHarness/VGate.LoadHarness.csproj" -c Release -nologo -v q >/dev/null
 harness="$repo/artifacts/bin/VGate.LoadHarness/release/VGate.LoadHarness.dll"
 
 mdb_start
 echo "mariadbd $MDB_VERSION on 127.0.0.1:$MDB_PORT ($MDB_ROOT)"
 mdb_create_schema
 start=$(mdb_sql 'SELECT @@gtid_binlog_pos')
-load_start=$(date +%s)
-mdb_load_multi "$ROWS" 10000
-echo "loaded $ROWS rows after GTID $start in $(( $(date +%s) - load_start )) s; load: $(uptime)"
 uri="mysql://$MDB_USER:$MDB_PASSWORD@127.0.0.1:$MDB_PORT"
+load_start=$(date +%s)
+binlog_before=$(mdb_sql 'SHOW BINARY LOGS' | awk '{ s += $2 } END { print s }')
+if [ "$WORKLOAD" = mixed ]; then
+    # The mixed tables are created by mixed-load itself, after the start position: the drains stream that DDL too.
+    dotnet "$harness" mixed-load "$uri" bench "$ROWS" >/dev/null
+else
+    mdb_load_multi "$ROWS" 10000
+fi
+binlog_after=$(mdb_sql 'SHOW BINARY LOGS' | awk '{ s += $2 } END { print s }')
+echo "workload=$WORKLOAD loaded $ROWS rows after GTID $start in $(( $(date +%s) - load_start )) s, binlog_bytes=$((binlog_after - binlog_before)); load: $(uptime)"
 dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
 echo "load after: $(uptime)"

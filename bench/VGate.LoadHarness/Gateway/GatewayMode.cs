@@ -4,6 +4,7 @@ using System.Net;
 using Binlogdata;
 using Grpc.Net.Client;
 using MySqlConnector;
+using VGate.Testing.Differential;
 
 /// <summary>
 /// End-to-end benchmarks through the gateway (bench/e2e.sh): two real mariadbd shards, <c>vgate serve</c> as its own
@@ -13,7 +14,11 @@ using MySqlConnector;
 /// <list type="bullet">
 /// <item><c>throughput [rows per shard=250000] [runs=2]</c>: rows are written first (single-row INSERTs, 1000 per
 /// transaction, so one ROW event per row), then one client streams both shards' binlogs from before the load to the
-/// end; row events/s = ROW events received / seconds from the call to the last position.</item>
+/// end; row events/s = ROW events received / seconds from the call to the last position. With <c>--workload mixed</c>
+/// (or <c>WORKLOAD=mixed</c>) the load is instead the mixed workload (<see cref="RandomWorkload.RunMixedAsync"/>: every
+/// column type, multi-row events, 1–70 KB texts and blobs) with <c>rows per shard</c> row changes on each shard
+/// (default 100,000), and the line adds MB/s of binlog delivered (the bytes both shards' binlogs grew by during the
+/// load, over the same seconds) and the bytes of row values the client received (before and after images).</item>
 /// <item><c>latency [tx/s=5000] [seconds=20]</c>: one client streams from <c>current</c> while single-row transactions are
 /// committed at a steady rate (half per shard); latency = client receipt − the row's send time (taken just before
 /// the INSERT is sent, so it includes the commit itself). The first 3 s are warm-up and not counted.</item>
@@ -26,7 +31,7 @@ using MySqlConnector;
 internal static class GatewayMode
 {
     public const string Usage = """
-        usage: VGate.LoadHarness gateway throughput [rows-per-shard=250000] [runs=2]
+        usage: VGate.LoadHarness gateway throughput [rows-per-shard=250000] [runs=2] [--workload narrow|mixed]
                VGate.LoadHarness gateway latency [tx-per-s=5000] [seconds=20]
                VGate.LoadHarness gateway subscribers [counts=1,100] [tx-per-s=1000] [seconds=15]
                VGate.LoadHarness gateway all
@@ -39,6 +44,24 @@ internal static class GatewayMode
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        // --workload mixed anywhere in the arguments, or WORKLOAD=mixed (bench/e2e.sh): the throughput load.
+        var workload = Environment.GetEnvironmentVariable("WORKLOAD") is { Length: > 0 } fromEnvironment ? fromEnvironment : "narrow";
+        var at = Array.IndexOf(args, "--workload");
+        if (at >= 0)
+        {
+            if (at + 1 >= args.Length)
+            {
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+            workload = args[at + 1];
+            args = [.. args[..at], .. args[(at + 2)..]];
+        }
+        if (workload is not ("narrow" or "mixed"))
+        {
+            Console.Error.WriteLine($"unknown workload '{workload}' (narrow or mixed)");
+            return 2;
+        }
         // Every number printed is in invariant form (the summary lines are parsed by scripts).
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -48,7 +71,7 @@ internal static class GatewayMode
         switch (args[0])
         {
             case "throughput":
-                await ThroughputAsync(cluster, Int(args, 1, 250_000), Int(args, 2, 2));
+                await ThroughputAsync(cluster, workload, Int(args, 1, workload == "mixed" ? 100_000 : 250_000), Int(args, 2, 2));
                 break;
             case "latency":
                 await LatencyAsync(cluster, Int(args, 1, 5000), Int(args, 2, 20));
@@ -57,7 +80,7 @@ internal static class GatewayMode
                 await SubscribersAsync(cluster, args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 100], Int(args, 2, 1000), Int(args, 3, 15));
                 break;
             case "all":
-                await ThroughputAsync(cluster, 250_000, 2);
+                await ThroughputAsync(cluster, "narrow", 250_000, 2);
                 await LatencyAsync(cluster, 5000, 20);
                 await SubscribersAsync(cluster, [1, 100], 1000, 15);
                 break;
@@ -69,18 +92,43 @@ internal static class GatewayMode
         return 0;
     }
 
-    private static async Task ThroughputAsync(BenchCluster cluster, int rowsPerShard, int runs)
+    private static async Task ThroughputAsync(BenchCluster cluster, string workload, int rowsPerShard, int runs)
     {
-        var start = await cluster.PositionsAsync();
-        var load = Stopwatch.StartNew();
-        await Task.WhenAll(cluster.Shards.Select(async shard =>
+        var mixed = workload == "mixed";
+        if (mixed)
         {
-            await using var connection = await shard.Server.OpenConnectionAsync(BenchCluster.Database);
-            using var call = new MySqlCommand($"CALL load_single(1, {rowsPerShard}, 1000)", connection) { CommandTimeout = 0 };
+            // The mixed tables are created before the start position: the stream begins with their rows, not DDL.
+            for (var i = 0; i < cluster.Shards.Count; i++)
+            {
+                await using var connection = await RandomWorkload.OpenSessionAsync(cluster.Shards[i].Server, CancellationToken.None);
+                foreach (var statement in MixedWorkloadFor(i).CreateMixedTables())
+                {
+                    await using var create = new MySqlCommand(statement, connection);
+                    await create.ExecuteNonQueryAsync();
+                }
+            }
+        }
+        var start = await cluster.PositionsAsync();
+        var binlogBefore = await BinlogBytesAsync(cluster);
+        var load = Stopwatch.StartNew();
+        await Task.WhenAll(cluster.Shards.Select(async (shard, i) =>
+        {
+            if (mixed)
+            {
+                await using var connection = await RandomWorkload.OpenSessionAsync(shard.Server, CancellationToken.None);
+                var generator = MixedWorkloadFor(i);
+                generator.CreateMixedTables(); // the generator's table specs (the tables exist already)
+                await generator.RunMixedAsync(connection, rowsPerShard, CancellationToken.None);
+                return;
+            }
+            await using var single = await shard.Server.OpenConnectionAsync(BenchCluster.Database);
+            using var call = new MySqlCommand($"CALL load_single(1, {rowsPerShard}, 1000)", single) { CommandTimeout = 0 };
             await call.ExecuteNonQueryAsync();
         }));
         var end = await cluster.PositionsAsync();
-        Console.WriteLine($"# throughput: wrote {rowsPerShard} rows per shard in {load.Elapsed.TotalSeconds:F1} s");
+        var binlogBytes = await BinlogBytesAsync(cluster) - binlogBefore;
+        Console.WriteLine($"# throughput: workload {workload}, wrote {rowsPerShard} {(mixed ? "row changes" : "rows")} per shard in {load.Elapsed.TotalSeconds:F1} s; " +
+            $"{binlogBytes} bytes of binlog on the shards together");
 
         await using var server = await GatewayServer.StartAsync(cluster.GatewaySettings());
         using var channel = Channel(server);
@@ -105,8 +153,10 @@ internal static class GatewayMode
                 throw new InvalidOperationException("the stream ended before reaching the end of the load");
             var (rss, peak) = server.Memory();
             Console.WriteLine(Line(
-                $"e2e throughput run={run} shards={cluster.Shards.Count} seconds={seconds:F2} row_events={subscriber.RowEvents} row_changes={subscriber.RowChanges} " +
-                $"row_events_per_s={subscriber.RowEvents / seconds:F0} responses={subscriber.Responses} server_cpu_s={serverCpu:F2} " +
+                $"e2e throughput workload={workload} run={run} shards={cluster.Shards.Count} seconds={seconds:F2} row_events={subscriber.RowEvents} row_changes={subscriber.RowChanges} " +
+                $"row_events_per_s={subscriber.RowEvents / seconds:F0} row_changes_per_s={subscriber.RowChanges / seconds:F0} " +
+                $"binlog_bytes={binlogBytes} binlog_mb_per_s={binlogBytes / 1e6 / seconds:F1} row_value_bytes={subscriber.RowValueBytes} " +
+                $"row_value_mb_per_s={subscriber.RowValueBytes / 1e6 / seconds:F1} responses={subscriber.Responses} server_cpu_s={serverCpu:F2} " +
                 $"server_cpu_util={serverCpu / seconds:F2} server_rss_mb={rss / 1e6:F0} server_peak_rss_mb={peak / 1e6:F0}"));
         }
     }
@@ -213,6 +263,19 @@ internal static class GatewayMode
             var (few, many) = (counts.Min(), counts.Max());
             Console.WriteLine(Line($"e2e subscribers cpu_ratio n={many}/n={few} ratio={cpuByCount[many] / cpuByCount[few]:F2}"));
         }
+    }
+
+    /// <summary>The mixed workload of shard <paramref name="index"/> (its own seed, the same every run).</summary>
+    private static RandomWorkload MixedWorkloadFor(int index) =>
+        new(VGate.Benchmarks.MixedLoadMode.DefaultSeed + index, BenchCluster.Database, new WorkloadOptions { LargeTransactionRows = 0 });
+
+    /// <summary>The sizes of all the shards' binary log files together (<c>SHOW BINARY LOGS</c>).</summary>
+    private static async Task<long> BinlogBytesAsync(BenchCluster cluster)
+    {
+        long total = 0;
+        foreach (var (_, server) in cluster.Shards)
+            total += (await server.GetBinaryLogsAsync()).Sum(l => l.Size);
+        return total;
     }
 
     /// <summary>Ids of <c>lat</c> continue after the rows a previous scenario wrote.</summary>

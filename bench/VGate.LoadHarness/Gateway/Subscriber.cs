@@ -22,6 +22,9 @@ internal sealed class Subscriber
 
     public long Responses { get; private set; }
 
+    /// <summary>Bytes of row values received (before and after images, the concatenated text/binary values).</summary>
+    public long RowValueBytes { get; private set; }
+
     /// <summary>Latencies in Stopwatch ticks, when <see cref="RecordLatency"/> is set.</summary>
     public List<long> Latencies { get; } = [];
 
@@ -89,6 +92,8 @@ internal sealed class Subscriber
     {
         RowEvents++;
         RowChanges += row.RowChanges.Count;
+        foreach (var change in row.RowChanges)
+            RowValueBytes += (change.Before?.Values.Length ?? 0) + (change.After?.Values.Length ?? 0);
         if (!RecordLatency || !row.TableName.EndsWith(".lat", StringComparison.Ordinal))
             return;
         var now = Stopwatch.GetTimestamp();

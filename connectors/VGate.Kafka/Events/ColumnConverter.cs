@@ -25,6 +25,7 @@ internal sealed class ColumnConverter
     private readonly int _bits;
     private readonly string[]? _allowed;
     private readonly bool _numericEnumSet;
+    private readonly Encoding? _encoding;
     private readonly bool _latin1;
     private readonly BinaryHandling _binary;
 
@@ -37,7 +38,8 @@ internal sealed class ColumnConverter
         Optional = (field.Flags & (uint)Query.MySqlFlag.NotNullFlag) == 0;
         _context = context;
         _binary = options.BinaryHandling;
-        _latin1 = IsLatin1(field.Charset);
+        _encoding = TextCharsets.For(field.Charset);
+        _latin1 = TextCharsets.IsLatin1(field.Charset);
         _numericEnumSet = !enumSetStrings;
         _scale = (int)field.Decimals;
 
@@ -469,13 +471,28 @@ internal sealed class ColumnConverter
     {
         if (_latin1)
         {
-            var chars = scratch.Chars(value.Length);
-            Encoding.Latin1.GetChars(value, chars);
-            writer.WriteStringValue(chars);
+            var latin1 = scratch.Chars(value.Length);
+            TextCharsets.DecodeLatin1(value, latin1);
+            writer.WriteStringValue(latin1);
+            return;
+        }
+        if (_encoding is not null)
+        {
+            int count;
+            try
+            {
+                var chars = scratch.Chars(_encoding.GetMaxCharCount(value.Length));
+                count = _encoding.GetChars(value, chars);
+                writer.WriteStringValue(chars[..count]);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Bad(value, $"text in {_encoding.WebName}");
+            }
             return;
         }
         if (!Utf8.IsValid(value))
-            throw Bad(value, "UTF-8 text (only utf8, utf8mb4, ascii and latin1 columns are supported)");
+            throw Bad(value, "UTF-8 text");
         writer.WriteStringValue(value);
     }
 
@@ -533,5 +550,4 @@ internal sealed class ColumnConverter
         return new DebeziumEventException($"{_context} ({TypeName(Type)}): value '{text}{(value.Length > 64 ? "…" : "")}' is not {expected}");
     }
 
-    private static bool IsLatin1(uint collation) => collation is 5 or 8 or 15 or 31 or 47 or 48 or 49 or 94;
 }

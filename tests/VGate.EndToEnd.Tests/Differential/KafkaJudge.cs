@@ -19,8 +19,8 @@ namespace VGate.EndToEnd.Tests.Differential;
 /// order) must give the SELECT contents, under the mapping docs/kafka-events.md documents (zero dates become null).
 /// </summary>
 /// <remarks>
-/// Table <c>charsets</c> is excluded (<c>TableExcludeList</c>): its ucs2/utf16/utf32/cp1251 columns cannot be written
-/// as Debezium strings, and the sink fails such a stream by design (docs/kafka-events.md, CHAR/VARCHAR/TEXT). With the
+/// Table <c>charsets</c> is judged too: its ucs2/utf16/utf32/cp1251/latin1 columns are decoded from their own
+/// character sets (docs/kafka-events.md, CHAR/VARCHAR/TEXT) and mapped back to those bytes here. With the
 /// <c>statement</c> feature the sink runs with <c>SkipStatementDml</c> (a statement has no row images to write; by
 /// default the sink stops at it, which KafkaSinkTransactionFormsTests covers) and the judge leaves out the tables a
 /// STATEMENT-format session writes (<see cref="ChainWorkload.StatementTables"/>): their Kafka contents miss those
@@ -28,7 +28,6 @@ namespace VGate.EndToEnd.Tests.Differential;
 /// </remarks>
 internal static class KafkaJudge
 {
-    private const string ExcludedTable = "charsets";
     private const int Partitions = 4;
 
     /// <summary>
@@ -51,7 +50,7 @@ internal static class KafkaJudge
         // librdkafka's mock cluster, or the real broker in VGATE_TEST_KAFKA.
         using var kafka = new KafkaTestCluster();
         var prefix = "d" + Guid.NewGuid().ToString("N")[..8];
-        string[] excluded = [ExcludedTable, .. workload.StatementTables];
+        string[] excluded = [.. workload.StatementTables];
         var tables = workload.Snapshot.Tables.Keys.Where(t => !excluded.Contains(t)).ToList();
         // Created ahead: the mock cluster has no CreateTopics API.
         kafka.CreateTopic(prefix + "-offsets", 1, compacted: true);
@@ -268,10 +267,30 @@ internal static class KafkaJudge
                 return CanonicalValue.Bytes(column.Charset switch
                 {
                     null or "binary" => Convert.FromBase64String(value),
-                    // docs/kafka-events.md: latin1 collations are decoded as ISO-8859-1.
-                    "latin1" => Encoding.Latin1.GetBytes(value),
+                    // docs/kafka-events.md: latin1 is decoded as MySQL reads it, Windows-1252 with 0x81, 0x8D, 0x8F, 0x90
+                    // and 0x9D as the C1 controls of the same number.
+                    "latin1" => MySqlLatin1Bytes(value),
+                    // docs/kafka-events.md: other sets are decoded from their own bytes (ucs2/utf16/utf32 big-endian).
+                    "ucs2" or "utf16" => new UnicodeEncoding(bigEndian: true, byteOrderMark: false).GetBytes(value),
+                    "utf32" => new UTF32Encoding(bigEndian: true, byteOrderMark: false).GetBytes(value),
+                    "cp1251" => CodePagesEncodingProvider.Instance.GetEncoding(1251)!.GetBytes(value),
                     _ => Encoding.UTF8.GetBytes(value),
                 });
         }
+    }
+
+    /// <summary>The MySQL latin1 bytes of a string the sink decoded (every character is one byte).</summary>
+    private static byte[] MySqlLatin1Bytes(string value)
+    {
+        var cp1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        var bytes = new byte[value.Length];
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            bytes[i] = c is '\u0081' or '\u008D' or '\u008F' or '\u0090' or '\u009D' || (c <= '\u00FF' && c is not (>= '\u0080' and <= '\u009F'))
+                ? (byte)c
+                : cp1252.GetBytes([c]).Single();
+        }
+        return bytes;
     }
 }

@@ -179,6 +179,51 @@ public sealed class DebeziumEventBuilderStreamTests(MariaDbFixture fixture) : IC
         Assert.Contains("700:00:00", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Text in the column's own character set (as the gateway sends it, as Vitess does) becomes the characters SELECT
+    /// returns (the server converts to the connection's utf8mb4 itself, so it is the judge): single-byte sets (latin1 is
+    /// Windows-1252: '€' is 0x80), the UTF-16/32 sets, the East Asian multi-byte sets, and a MariaDB NO PAD collation.
+    /// </summary>
+    [ServerFact]
+    public async Task Add_TextInEveryCharacterSet_RecordHoldsWhatSelectReturns()
+    {
+        (string Column, string Type, string Text)[] columns =
+        [
+            ("c_latin1", "VARCHAR(20) CHARACTER SET latin1", "café € ‰ ÿ"),
+            ("c_latin1np", "VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_nopad_bin", "naïve œ"),
+            ("c_cp1251", "VARCHAR(20) CHARACTER SET cp1251", "Привет, мир"),
+            ("c_koi8r", "VARCHAR(20) CHARACTER SET koi8r", "журнал"),
+            ("c_greek", "VARCHAR(20) CHARACTER SET greek", "Ελληνικά"),
+            ("c_latin2", "VARCHAR(20) CHARACTER SET latin2", "łódź"),
+            ("c_ucs2", "VARCHAR(20) CHARACTER SET ucs2", "Ωmega ж"),
+            ("c_utf16", "VARCHAR(20) CHARACTER SET utf16", "a😀b"),
+            ("c_utf16le", "VARCHAR(20) CHARACTER SET utf16le", "x🚀y"),
+            ("c_utf32", "TEXT CHARACTER SET utf32", "🚀z"),
+            ("c_sjis", "VARCHAR(20) CHARACTER SET sjis", "日本語のログ"),
+            ("c_ujis", "VARCHAR(20) CHARACTER SET ujis", "変更"),
+            ("c_gbk", "VARCHAR(20) CHARACTER SET gbk", "二进制日志"),
+            ("c_big5", "VARCHAR(20) CHARACTER SET big5", "資料庫"),
+            ("c_euckr", "VARCHAR(20) CHARACTER SET euckr", "데이터"),
+            ("c_utf8mb3", "VARCHAR(20) CHARACTER SET utf8mb3", "ÆØÅ"),
+        ];
+        var capture = await VStreamCapture.CreateAsync(fixture,
+            $"CREATE TABLE {{db}}.cs (id INT PRIMARY KEY, {string.Join(", ", columns.Select(c => $"{c.Column} {c.Type}"))})");
+        var position = await capture.PositionAsync();
+        await capture.ExecuteAsync($"INSERT INTO {{db}}.cs VALUES (1, {string.Join(", ", columns.Select(c => "'" + c.Text + "'"))})");
+        var selected = (await fixture.Server.QueryAsync(capture.Qualify($"SELECT {string.Join(", ", columns.Select(c => c.Column))} FROM {{db}}.cs"))).Single();
+        var events = await capture.StreamAsync(position, VStreamCapture.Ends(1));
+
+        var (records, _) = Records.Build(events, Records.Options());
+
+        var after = Records.Payload(Assert.Single(records).Value).GetProperty("after");
+        for (var i = 0; i < columns.Length; i++)
+        {
+            Assert.Equal(columns[i].Text, (string)selected[i]!); // the server stored what was written
+            Assert.True(after.GetProperty(columns[i].Column).GetString() == (string)selected[i]!,
+                $"{columns[i].Column}: {after.GetProperty(columns[i].Column)}, SELECT says \"{selected[i]}\"");
+        }
+    }
+
     [ServerFact]
     public async Task Add_InsertUpdateDelete_OpsBeforeAfterTombstoneAndPositions()
     {
