@@ -50,6 +50,8 @@ internal static class GatewayMode
             case "throughput":
                 await ThroughputAsync(cluster, Int(args, 1, 250_000), Int(args, 2, 2));
                 break;
+            case "coldstart":
+                return await ColdStartMode.RunAsync(cluster, args);
             case "latency":
                 await LatencyAsync(cluster, Int(args, 1, 5000), Int(args, 2, 20));
                 break;

@@ -22,6 +22,12 @@ internal sealed class Subscriber
 
     public long Responses { get; private set; }
 
+    /// <summary>ROW events received before <see cref="WindowEnd"/> (a Stopwatch timestamp; 0 for no window).</summary>
+    public long RowEventsInWindow { get; private set; }
+
+    /// <summary>The end of the window <see cref="RowEventsInWindow"/> counts (cold-start measurements).</summary>
+    public long WindowEnd { get; init; }
+
     /// <summary>Latencies in Stopwatch ticks, when <see cref="RecordLatency"/> is set.</summary>
     public List<long> Latencies { get; } = [];
 
@@ -88,6 +94,8 @@ internal sealed class Subscriber
     private void OnRow(RowEvent row, long eventTime)
     {
         RowEvents++;
+        if (WindowEnd != 0 && Stopwatch.GetTimestamp() < WindowEnd)
+            RowEventsInWindow++;
         RowChanges += row.RowChanges.Count;
         if (!RecordLatency || !row.TableName.EndsWith(".lat", StringComparison.Ordinal))
             return;
