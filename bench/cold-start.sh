@@ -6,10 +6,21 @@
 #
 #   bench/cold-start.sh [ROWS_PER_SHARD=500000] [ROUNDS=3] [VARIANT…]
 #
-# Variants (default: all): jit (the build output, no ReadyToRun: what bench/e2e.sh runs), r2r (the Dockerfile's
-# publish command), r2r-composite (the app's assemblies in one composite R2R image), and runtime settings on top of
-# r2r: r2r-nopgo (DOTNET_TieredPGO=0), r2r-nodelay (DOTNET_TC_CallCountingDelayMs=0), r2r-noquickloops
-# (DOTNET_TC_QuickJitForLoops=0), r2r-notiered (DOTNET_TieredCompilation=0).
+# Variants (default: all but sc-composite):
+#   jit               the build output, no ReadyToRun (what bench/e2e.sh runs)
+#   r2r               the Dockerfile's publish command (ReadyToRun; TieredPGO off from vgate's runtimeconfig)
+#   r2r-composite     the app's assemblies in one composite ReadyToRun image
+#   sc-composite      self-contained: app, .NET and ASP.NET Core in one composite image (one version bubble; slow to build)
+#   r2r-pgo           r2r with DOTNET_TieredPGO=1 (the runtime's default, vgate's until issue 16)
+#   r2r-nopgo         r2r with DOTNET_TieredPGO=0 (the same as r2r now; kept to compare old result files)
+#   r2r-nodelay       r2r with DOTNET_TC_CallCountingDelayMs=0
+#   r2r-noquickloops  r2r with DOTNET_TC_QuickJitForLoops=0
+#   r2r-noquickjit    r2r with DOTNET_TC_QuickJit=0
+#   r2r-notiered      r2r with DOTNET_TieredCompilation=0
+#   LABEL:DIR[:NAME=VALUE,…]  any other build directory and runtime variables
+# A published build runs through its apphost (artifacts/coldstart/<name>/vgate), as the image runs it. Each result line
+# also has cold_extra_cpu_s: the first stream's CPU minus the second's (the same work), the start-up cost in CPU
+# seconds, which a busy machine disturbs far less than the wall-clock rates.
 # Output also goes to bench/results/cold-start-<date>.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +29,7 @@ ROWS=${1:-500000}
 ROUNDS=${2:-3}
 shift $(( $# < 2 ? $# : 2 ))
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(jit r2r r2r-composite r2r-nopgo r2r-nodelay r2r-noquickloops r2r-notiered)
+[ ${#variants[@]} -gt 0 ] || variants=(jit r2r r2r-composite r2r-pgo r2r-nopgo r2r-nodelay r2r-noquickloops r2r-noquickjit r2r-notiered)
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     dotnet build "$here/VGate.LoadHarness/VGate.LoadHarness.csproj" -c Release -nologo -v q >/dev/null
@@ -29,7 +40,7 @@ publish() { # name, extra publish arguments…
     local dir="$repo/artifacts/coldstart/$name"
     if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$dir/vgate.dll" ]; then
         rm -rf "$dir"
-        dotnet publish "$repo/src/VGate.Cli" -c Release -r linux-x64 --self-contained false -nologo -v q -o "$dir" "$@" >/dev/null
+        dotnet publish "$repo/src/VGate.Cli" -c Release -r linux-x64 -nologo -v q -o "$dir" "$@" >/dev/null
     fi
     echo "$dir"
 }
@@ -37,12 +48,15 @@ args=()
 for v in "${variants[@]}"; do
     case $v in
         jit) args+=("jit:build") ;;
-        r2r) args+=("r2r:$(publish r2r -p:PublishReadyToRun=true)") ;;
-        r2r-composite) args+=("r2r-composite:$(publish r2r-composite -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true)") ;;
-        r2r-nopgo) args+=("r2r-nopgo:$(publish r2r -p:PublishReadyToRun=true):DOTNET_TieredPGO=0") ;;
-        r2r-nodelay) args+=("r2r-nodelay:$(publish r2r -p:PublishReadyToRun=true):DOTNET_TC_CallCountingDelayMs=0") ;;
-        r2r-noquickloops) args+=("r2r-noquickloops:$(publish r2r -p:PublishReadyToRun=true):DOTNET_TC_QuickJitForLoops=0") ;;
-        r2r-notiered) args+=("r2r-notiered:$(publish r2r -p:PublishReadyToRun=true):DOTNET_TieredCompilation=0") ;;
+        r2r) args+=("r2r:$(publish r2r --self-contained false -p:PublishReadyToRun=true)") ;;
+        r2r-composite) args+=("r2r-composite:$(publish r2r-composite --self-contained false -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true)") ;;
+        sc-composite) args+=("sc-composite:$(publish sc-composite --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true)") ;;
+        r2r-nopgo) args+=("r2r-nopgo:$(publish r2r --self-contained false -p:PublishReadyToRun=true):DOTNET_TieredPGO=0") ;;
+        r2r-pgo) args+=("r2r-pgo:$(publish r2r --self-contained false -p:PublishReadyToRun=true):DOTNET_TieredPGO=1") ;;
+        r2r-nodelay) args+=("r2r-nodelay:$(publish r2r --self-contained false -p:PublishReadyToRun=true):DOTNET_TC_CallCountingDelayMs=0") ;;
+        r2r-noquickloops) args+=("r2r-noquickloops:$(publish r2r --self-contained false -p:PublishReadyToRun=true):DOTNET_TC_QuickJitForLoops=0") ;;
+        r2r-noquickjit) args+=("r2r-noquickjit:$(publish r2r --self-contained false -p:PublishReadyToRun=true):DOTNET_TC_QuickJit=0") ;;
+        r2r-notiered) args+=("r2r-notiered:$(publish r2r --self-contained false -p:PublishReadyToRun=true):DOTNET_TieredCompilation=0") ;;
         *:*) args+=("$v") ;; # label:directory[:NAME=VALUE,…] as the harness takes it
         *) echo "unknown variant $v" >&2; exit 2 ;;
     esac

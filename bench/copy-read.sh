@@ -11,6 +11,7 @@
 # mixed: copybench.mixed, many column types (ints, unsigned, DECIMAL, DOUBLE, FLOAT, DATETIME(6), TIMESTAMP(3), DATE,
 #        TIME, YEAR, ENUM, CHAR, utf8mb4 VARCHAR, a small TEXT and BLOB, JSON, some NULLs), ~450 bytes a row, generated
 #        with INSERT … SELECT from the Sequence engine in 100,000-row statements.
+# The copy runs with DOTNET_TieredPGO=0, as vgate's runtimeconfig has it (COPY_TIERED_PGO=1 for the runtime default).
 # Output also goes to bench/results/copy-read-<kind>-<date>.txt.
 set -euo pipefail
 ROWS=${1:-1000000}
@@ -94,7 +95,8 @@ measure() {
 {
     echo "# $(date -u '+%Y-%m-%d %H:%M UTC') bench/copy-read.sh $ROWS $RUNS $KIND; mariadbd $MDB_VERSION; $(nproc) CPUs; load: $(uptime)"
     for run in $(seq 1 "$RUNS"); do
-        measure "vgate-copy" dotnet "$harness" copy "$uri" "$db"
+        # The harness runs the copy with the runtime settings vgate ships (TieredPGO off, src/VGate.Cli/VGate.Cli.csproj).
+        measure "vgate-copy" env DOTNET_TieredPGO="${COPY_TIERED_PGO:-0}" dotnet "$harness" copy "$uri" "$db"
         if [ "$KIND" = mixed ]; then
             measure "mariadb-dump" sh -c "mariadb-dump --no-defaults --socket='$MDB_ROOT/mysqld.sock' -uroot --quick --single-transaction $db $table >/dev/null; echo dumped"
         fi

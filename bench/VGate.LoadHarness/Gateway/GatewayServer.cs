@@ -63,12 +63,25 @@ internal sealed class GatewayServer : IAsyncDisposable
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >\"$VGATE_BENCH_LOG\" 2>&1");
-        start.ArgumentList.Add(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet");
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
         serverDirectory ??= Environment.GetEnvironmentVariable("VGATE_BENCH_SERVER_DIR") is { Length: > 0 } fromEnvironment ? fromEnvironment : AppContext.BaseDirectory;
         var dll = Path.Combine(serverDirectory, "vgate.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"no vgate.dll in {serverDirectory} (VGATE_BENCH_SERVER_DIR)", dll);
-        start.ArgumentList.Add(dll);
+        var apphost = Path.Combine(serverDirectory, "vgate");
+        if (serverDirectory != AppContext.BaseDirectory && File.Exists(apphost))
+        {
+            // A published build runs as the image runs it (ENTRYPOINT /app/vgate), which a self-contained one needs;
+            // a framework-dependent one finds the harness's runtime through DOTNET_ROOT.
+            start.ArgumentList.Add(apphost);
+            if (Path.IsPathRooted(dotnet))
+                start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(dotnet);
+        }
+        else
+        {
+            start.ArgumentList.Add(dotnet);
+            start.ArgumentList.Add(dll);
+        }
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(config);
