@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Copy-phase throughput (issues 4 and 16): a throwaway mariadbd holding ROWS rows (default 1,000,000) in one table, then,
 # RUNS times in turn, VGate.LoadHarness runs one shard's VStream copy phase over it (ShardStreamer in the harness's
-# process, not through `vgate serve`: consistent snapshot, rows in primary-key order, ROW VEvents in packets, until
-# COPY_COMPLETED) and, with `mixed`, `mariadb-dump --quick` of the same table to /dev/null. Each run's wall time, CPU
+# process: consistent snapshot, rows in primary-key order, ROW VEvents in packets, until COPY_COMPLETED) and, with
+# `mixed`, the same copy through `vgate serve` to a gRPC client (vgate-gateway) and `mariadb-dump --quick` of the same
+# table to /dev/null. Each run's wall time, CPU
 # (user+sys) and peak RSS come from /usr/bin/time; then the medians and the dump/copy ratio.
 #
 #   bench/copy-read.sh [ROWS] [RUNS] [narrow|mixed]
@@ -98,13 +99,19 @@ measure() {
         # The harness runs the copy with the runtime settings vgate ships (TieredPGO off, src/VGate.Cli/VGate.Cli.csproj).
         measure "vgate-copy" env DOTNET_TieredPGO="${COPY_TIERED_PGO:-0}" dotnet "$harness" copy "$uri" "$db"
         if [ "$KIND" = mixed ]; then
+            # Through `vgate serve` (a child process of the harness: its CPU and peak RSS are in the result line, the
+            # time's CPU and RSS columns are the gRPC client's).
+            measure "vgate-gateway" env DOTNET_TieredPGO="${COPY_TIERED_PGO:-0}" dotnet "$harness" copy-gateway "$uri" "$db"
+        fi
+        if [ "$KIND" = mixed ]; then
             measure "mariadb-dump" sh -c "mariadb-dump --no-defaults --socket='$MDB_ROOT/mysqld.sock' -uroot --quick --single-transaction $db $table >/dev/null; echo dumped"
         fi
     done
     echo "# load after: $(uptime)"
 } 2>&1 | tee "$out"
-awk '/^(vgate-copy|mariadb-dump) /{split($2,w,"="); split($3,c,"="); split($4,r,"="); n[$1]++; W[$1,n[$1]]=w[2]; C[$1,n[$1]]=c[2]; R[$1,n[$1]]=r[2]}
+awk '/^(vgate-copy|vgate-gateway|mariadb-dump) /{split($2,w,"="); split($3,c,"="); split($4,r,"="); n[$1]++; W[$1,n[$1]]=w[2]; C[$1,n[$1]]=c[2]; R[$1,n[$1]]=r[2]}
      function med(a, k, m,   i, j, t, v) { for (i = 1; i <= m; i++) v[i] = a[k, i]; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }; return v[int((m + 1) / 2)] }
      END { for (k in n) { mw[k] = med(W, k, n[k]); printf "median %-12s wall_s=%s cpu_s=%s max_rss_mb=%s (%d runs)\n", k, mw[k], med(C, k, n[k]), med(R, k, n[k]), n[k] }
-           if (("mariadb-dump" in n) && ("vgate-copy" in n)) printf "ratio mariadb-dump/vgate-copy wall=%.2f\n", mw["mariadb-dump"] / mw["vgate-copy"] }' "$out" | tee -a "$out"
+           if (("mariadb-dump" in n) && ("vgate-copy" in n)) printf "ratio mariadb-dump/vgate-copy wall=%.2f\n", mw["mariadb-dump"] / mw["vgate-copy"]
+           if (("mariadb-dump" in n) && ("vgate-gateway" in n)) printf "ratio mariadb-dump/vgate-gateway wall=%.2f\n", mw["mariadb-dump"] / mw["vgate-gateway"] }' "$out" | tee -a "$out"
 echo "(saved to ${out#"$repo"/})"
