@@ -99,8 +99,8 @@ measure() {
         # The harness runs the copy with the runtime settings vgate ships (TieredPGO off, src/VGate.Cli/VGate.Cli.csproj).
         measure "vgate-copy" env DOTNET_TieredPGO="${COPY_TIERED_PGO:-0}" dotnet "$harness" copy "$uri" "$db"
         if [ "$KIND" = mixed ]; then
-            # Through `vgate serve` (a child process of the harness: its CPU and peak RSS are in the result line, the
-            # time's CPU and RSS columns are the gRPC client's).
+            # Through `vgate serve`, a child process of the harness: the result line has its CPU and peak RSS and the
+            # gRPC client's CPU apart; the cpu_s and max_rss_mb columns of /usr/bin/time cover both processes.
             measure "vgate-gateway" env DOTNET_TieredPGO="${COPY_TIERED_PGO:-0}" dotnet "$harness" copy-gateway "$uri" "$db"
         fi
         if [ "$KIND" = mixed ]; then
