@@ -12,6 +12,8 @@ COPY proto/ proto/
 COPY src/ src/
 COPY connectors/ connectors/
 # The NuGet cache survives between builds (BuildKit cache mount), so a code change does not download packages again.
+# ReadyToRun: precompiled code, so a fresh container streams without waiting for the JIT; vgate.runtimeconfig.json also
+# turns dynamic PGO off (src/VGate.Cli/VGate.Cli.csproj, bench/cold-start.sh). DeploymentFilesTests checks both.
 RUN --mount=type=cache,id=vgate-nuget,target=/root/.nuget/packages \
     dotnet publish src/VGate.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app
 

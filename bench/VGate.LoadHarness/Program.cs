@@ -8,6 +8,10 @@
 //
 //   VGate.LoadHarness copy <mysql://user:pw@127.0.0.1:port> <database>
 //
+// The same copy through `vgate serve` (a child process) and a gRPC VStream client here (CopyMode.cs):
+//
+//   VGate.LoadHarness copy-gateway <mysql://user:pw@127.0.0.1:port> <database>
+//
 // Gateway mode for bench/e2e.sh: two mariadbd shards, `vgate serve` as a child process and gRPC clients here;
 // throughput, commit→client latency, and 1 vs 100 subscribers (see Gateway/GatewayMode.cs).
 //
@@ -47,6 +51,9 @@ if (args.Length is 4 or 5 && args[0] == "mixed-load")
 
 if (args.Length == 3 && args[0] == "copy")
     return await CopyMode.RunAsync(args[1], args[2]);
+
+if (args.Length == 3 && args[0] == "copy-gateway")
+    return await CopyGatewayMode.RunAsync(args[1], args[2]);
 
 if (args.Length is 4 or 5 && args[0] == "kafka")
     return await KafkaMode.RunAsync(args[1], args[2], args[3], args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 2000);

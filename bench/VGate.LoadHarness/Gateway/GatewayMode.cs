@@ -73,6 +73,8 @@ internal static class GatewayMode
             case "throughput":
                 await ThroughputAsync(cluster, workload, Int(args, 1, workload == "mixed" ? 100_000 : 250_000), Int(args, 2, 2));
                 break;
+            case "coldstart":
+                return await ColdStartMode.RunAsync(cluster, args);
             case "latency":
                 await LatencyAsync(cluster, Int(args, 1, 5000), Int(args, 2, 20));
                 break;

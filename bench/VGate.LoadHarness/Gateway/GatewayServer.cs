@@ -6,7 +6,9 @@ using VGate.Testing;
 
 /// <summary>
 /// <c>vgate serve --config FILE</c> as a child process (the CLI copied next to the harness), on 127.0.0.1 and a free
-/// port, so its CPU time and memory can be read from /proc apart from the harness's own.
+/// port, so its CPU time and memory can be read from /proc apart from the harness's own. VGATE_BENCH_SERVER_DIR (or the
+/// <c>serverDirectory</c> argument) runs the vgate.dll of another directory instead, e.g. the output of
+/// <c>dotnet publish src/VGate.Cli -c Release -p:PublishReadyToRun=true</c> (what the Dockerfile ships).
 /// </summary>
 internal sealed class GatewayServer : IAsyncDisposable
 {
@@ -22,7 +24,14 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     public string Address { get; }
 
-    public static async Task<GatewayServer> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>When the process was started and when it first answered the health check (Stopwatch timestamps).</summary>
+    public (long Started, long Healthy) StartTimes { get; private set; }
+
+    /// <param name="settings">Configuration keys (a:b:c) and values.</param>
+    /// <param name="serverDirectory">Where vgate.dll is; null for VGATE_BENCH_SERVER_DIR, or else the harness's own.</param>
+    /// <param name="environment">Runtime variables for this process, on top of VGATE_BENCH_SERVER_ENV.</param>
+    public static async Task<GatewayServer> StartAsync(
+        IReadOnlyDictionary<string, string> settings, string? serverDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "vgate-bench-gw-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -54,8 +63,25 @@ internal sealed class GatewayServer : IAsyncDisposable
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >\"$VGATE_BENCH_LOG\" 2>&1");
-        start.ArgumentList.Add(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vgate.dll"));
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        serverDirectory ??= Environment.GetEnvironmentVariable("VGATE_BENCH_SERVER_DIR") is { Length: > 0 } fromEnvironment ? fromEnvironment : AppContext.BaseDirectory;
+        var dll = Path.Combine(serverDirectory, "vgate.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"no vgate.dll in {serverDirectory} (VGATE_BENCH_SERVER_DIR)", dll);
+        var apphost = Path.Combine(serverDirectory, "vgate");
+        if (serverDirectory != AppContext.BaseDirectory && File.Exists(apphost))
+        {
+            // A published build runs as the image runs it (ENTRYPOINT /app/vgate), which a self-contained one needs;
+            // a framework-dependent one finds the harness's runtime through DOTNET_ROOT.
+            start.ArgumentList.Add(apphost);
+            if (Path.IsPathRooted(dotnet))
+                start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(dotnet);
+        }
+        else
+        {
+            start.ArgumentList.Add(dotnet);
+            start.ArgumentList.Add(dll);
+        }
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(config);
@@ -71,6 +97,9 @@ internal sealed class GatewayServer : IAsyncDisposable
                 throw new ArgumentException($"VGATE_BENCH_SERVER_ENV: '{setting}' is not NAME=VALUE");
             start.Environment[setting[..equals]] = setting[(equals + 1)..];
         }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+        var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("vgate serve did not start");
         var server = new GatewayServer(process, directory, string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         Console.WriteLine($"# server pid {process.Id}");
@@ -84,6 +113,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             try
             {
                 await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+                server.StartTimes = (started, Stopwatch.GetTimestamp());
                 return server;
             }
             catch (Grpc.Core.RpcException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))

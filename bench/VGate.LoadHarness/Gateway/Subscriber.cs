@@ -25,6 +25,12 @@ internal sealed class Subscriber
     /// <summary>Bytes of row values received (before and after images, the concatenated text/binary values).</summary>
     public long RowValueBytes { get; private set; }
 
+    /// <summary>ROW events received before <see cref="WindowEnd"/> (a Stopwatch timestamp; 0 for no window).</summary>
+    public long RowEventsInWindow { get; private set; }
+
+    /// <summary>The end of the window <see cref="RowEventsInWindow"/> counts (cold-start measurements).</summary>
+    public long WindowEnd { get; init; }
+
     /// <summary>Latencies in Stopwatch ticks, when <see cref="RecordLatency"/> is set.</summary>
     public List<long> Latencies { get; } = [];
 
@@ -91,6 +97,8 @@ internal sealed class Subscriber
     private void OnRow(RowEvent row, long eventTime)
     {
         RowEvents++;
+        if (WindowEnd != 0 && Stopwatch.GetTimestamp() < WindowEnd)
+            RowEventsInWindow++;
         RowChanges += row.RowChanges.Count;
         foreach (var change in row.RowChanges)
             RowValueBytes += (change.Before?.Values.Length ?? 0) + (change.After?.Values.Length ?? 0);

@@ -184,6 +184,10 @@ internal sealed class CopyPhaseRunner
         var sentAny = false;
         // Rows read since the last report to the progress (filtered-out rows too: the progress is through the table).
         long rowsRead = 0;
+        // Decided once per table, not per row: whether rows are looked at (filter, keyspace id) or reshaped.
+        var inspects = table.Plan is { Predicate: not null } or { KeyspaceId: not null };
+        var projects = table.Projects;
+        var lengths = inspects ? new long[columnCount] : null;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rowsRead++;
@@ -197,6 +201,8 @@ internal sealed class CopyPhaseRunner
             {
                 var (offset, length) = cells[i];
                 row.Lengths.Add(length);
+                if (lengths is not null)
+                    lengths[i] = length;
                 if (length > 0)
                 {
                     packet.Slice(offset, length).CopyTo(values.AsSpan(at));
@@ -229,10 +235,10 @@ internal sealed class CopyPhaseRunner
             keyCells.CopyTo(lastKeyCells, 0);
 
             // The filter rule: rows that do not pass still move the lastpk, they are just not sent.
-            var rowValues = table.Plan is { Predicate: not null } or { KeyspaceId: not null } ? RowValues.FromQueryRow(row.Lengths.ToArray(), values) : null;
+            var rowValues = lengths is not null ? RowValues.FromQueryRow(lengths, values) : null;
             if (table.Plan?.Predicate is { } predicate && !predicate(rowValues!))
                 continue;
-            if (table.Projects)
+            if (projects)
                 row = Project(row, values, cells, table.Plan!.Columns, table.Plan.KeyspaceId is { } keyspaceId ? keyspaceId(rowValues!) : null);
 
             var rowEvent = new RowEvent { TableName = schema.Name, Keyspace = _options.Keyspace, Shard = _options.Shard };
@@ -383,7 +389,7 @@ internal sealed class CopyPhaseRunner
     private sealed record CopyTable(CopyTableSchema Schema, string? Condition, CopyRowPlan? Plan)
     {
         /// <summary>True when the rule selects a subset or a reordering of the columns.</summary>
-        public bool Projects => Plan is { } plan && !plan.Columns.SequenceEqual(Enumerable.Range(0, Schema.Columns.Count));
+        public bool Projects { get; } = Plan is { } plan && !plan.Columns.SequenceEqual(Enumerable.Range(0, Schema.Columns.Count));
 
         /// <summary>
         /// <c>SELECT cols FROM db.t FORCE INDEX (key) [WHERE cond] ORDER BY key</c>: every table column (through its
