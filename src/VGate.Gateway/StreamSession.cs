@@ -517,23 +517,14 @@ internal sealed class StreamSession : IDisposable
             switch (vevent.Type)
             {
                 case VEventType.Gtid:
-                    if (shard.CopyOver)
-                    {
-                        // The placeholder of the copy's last table (UpdateTablePKs) goes with the shard's first position
-                        // after COPY_COMPLETED, so the change shows in this shard's own VGTID.
-                        entry.TablePKs.Clear();
-                        shard.CopyOver = false;
-                    }
                     entry.Gtid = vevent.Gtid;
                     await AddAsync(_vgtidEncoder.EncodeAfterGtid(shard.Index, vevent)).ConfigureAwait(false);
                     break;
                 case VEventType.Lastpk when vevent.LastPKEvent is { } lastPk:
-                    UpdateTablePKs(entry, lastPk, shard);
+                    UpdateTablePKs(entry, lastPk);
                     await AddAsync(_vgtidEncoder.Encode(shard.Keyspace, shard.Shard)).ConfigureAwait(false);
                     break;
                 case VEventType.CopyCompleted:
-                    shard.KeptCompletedTable = null;
-                    shard.CopyOver = entry.TablePKs.Count > 0;
                     await AddAsync(encoded!).ConfigureAwait(false);
                     _copyCompleted.Add((shard.Keyspace, shard.Shard));
                     if (!_copyCompletedSent && _copyCompleted.Count == _vgtid.ShardGtids.Count)
@@ -655,52 +646,18 @@ internal sealed class StreamSession : IDisposable
 
     private static string ShardId(ShardGtid entry) => entry.Keyspace + "/" + entry.Shard;
 
-    /// <summary>
-    /// Applies a LASTPK to the shard's table_p_ks as VTGate does (a table's entry replaced; removed once the table is
-    /// completed), with one difference: a completed table whose removal would leave the list empty while the shard's
-    /// copy goes on stays listed, with its final lastpk (or none), until the next table's first LASTPK or COPY_COMPLETED.
-    /// </summary>
-    /// <remarks>
-    /// A position with an empty table_p_ks means "streaming only" (vstream-spec §2.6), so VTGate's VGTID between two
-    /// tables, or after an empty table, would resume without copying the tables not yet started. With the placeholder
-    /// the resumed copy re-reads the finished table after its last key (rows written since; the catch-up sends them
-    /// anyway) and copies every table after it (CopyTableSelection).
-    /// </remarks>
-    private static void UpdateTablePKs(ShardGtid entry, LastPKEvent lastPk, ShardState shard)
+    private static void UpdateTablePKs(ShardGtid entry, LastPKEvent lastPk)
     {
         var table = lastPk.TableLastPK?.TableName ?? "";
-        TableLastPK? previous = null;
         for (var i = 0; i < entry.TablePKs.Count; i++)
         {
             if (entry.TablePKs[i].TableName == table)
             {
-                previous = entry.TablePKs[i];
                 entry.TablePKs.RemoveAt(i);
                 break;
             }
         }
-        if (lastPk.Completed)
-        {
-            if (entry.TablePKs.Count == 0)
-            {
-                entry.TablePKs.Add(previous ?? new TableLastPK { TableName = table });
-                shard.KeptCompletedTable = table;
-            }
-            return;
-        }
-        if (shard.KeptCompletedTable is { } kept && kept != table)
-        {
-            for (var i = 0; i < entry.TablePKs.Count; i++)
-            {
-                if (entry.TablePKs[i].TableName == kept)
-                {
-                    entry.TablePKs.RemoveAt(i);
-                    break;
-                }
-            }
-        }
-        shard.KeptCompletedTable = null;
-        if (lastPk.TableLastPK is not null)
+        if (!lastPk.Completed && lastPk.TableLastPK is not null)
             entry.TablePKs.Add(lastPk.TableLastPK.Clone());
     }
 
@@ -781,12 +738,6 @@ internal sealed class StreamSession : IDisposable
         public long CompleteBytes { get; private set; }
 
         public bool InTransaction { get; set; }
-
-        /// <summary>A completed table kept in table_p_ks as a placeholder while the copy goes on (see UpdateTablePKs).</summary>
-        public string? KeptCompletedTable { get; set; }
-
-        /// <summary>COPY_COMPLETED came while table_p_ks still held a placeholder: cleared at the shard's next GTID.</summary>
-        public bool CopyOver { get; set; }
 
         /// <summary>True while a chunked transaction keeps the stream lock between its pieces.</summary>
         public bool HoldsLock { get; set; }

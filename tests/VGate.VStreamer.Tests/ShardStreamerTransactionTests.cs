@@ -331,7 +331,7 @@ public sealed class ShardStreamerTransactionTests(MariaDbFixture fixture) : ICla
         Assert.Equal(
         [
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:a insert(1)", "lastpk:a(1)", "commit",
-            "begin", "lastpk:a completed", "commit",
+            "begin", "lastpk:a completed", "lastpk:b", "commit",
             // catch-up before b: z's own group (not streamed), then the whole savepoint group — 3 was rolled back.
             "begin", "gtid", "commit",
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:a insert(2)", "row:a insert(4)", "gtid", "commit",

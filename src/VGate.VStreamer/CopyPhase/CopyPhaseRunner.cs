@@ -71,8 +71,10 @@ internal sealed class CopyPhaseRunner
         var position = start;
         // The position the stream last reported (Vitess's uvstreamer pos): the request's, then each GTID sent.
         var reported = start;
-        foreach (var table in tables)
+        for (var index = 0; index < tables.Count; index++)
         {
+            var table = tables[index];
+            var next = index + 1 < tables.Count ? tables[index + 1] : null;
             if (BeforeTable is { } hook)
                 await hook(table.Schema.Name, cancellationToken).ConfigureAwait(false);
             if (_options.Progress is { } progress)
@@ -96,7 +98,7 @@ internal sealed class CopyPhaseRunner
             var moved = reported != snapshotPosition;
             reported = snapshotPosition;
             var fields = table.FieldEvent(_options, connection.IsMariaDb);
-            await foreach (var batch in CopyRowsAsync(connection, table, fields, moved ? snapshotPosition : null, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in CopyRowsAsync(connection, table, fields, moved ? snapshotPosition : null, next, cancellationToken).ConfigureAwait(false))
                 yield return batch;
             await CopySnapshot.EndAsync(connection, cancellationToken).ConfigureAwait(false);
         }
@@ -150,7 +152,7 @@ internal sealed class CopyPhaseRunner
                 // condition on the column could not use them: it does not order a keyless table (LastPk.IsKeylessOrderable).
                 table = table with { KeyColumns = table.KeyColumns.Where(i => !converted.ContainsKey(i)).ToArray() };
             }
-            return new CopyTable(table, r.LastPk is null ? null : LastPk.BuildCondition(table, r.LastPk), plan);
+            return new CopyTable(table, r.LastPk is null ? null : LastPk.BuildCondition(table, r.LastPk), plan, r.LastPk);
         }).ToList();
     }
 
@@ -159,6 +161,7 @@ internal sealed class CopyPhaseRunner
         CopyTable table,
         FieldEvent fieldEvent,
         ReplicationPosition? moveTo,
+        CopyTable? next,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var schema = table.Schema;
@@ -277,7 +280,12 @@ internal sealed class CopyPhaseRunner
             // An empty table: BEGIN, FIELD (and GTID) without COMMIT, then the table-done group (Vitess's double BEGIN).
             yield return batch;
         }
-        yield return [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), NewEvent(VEventType.Commit)];
+        // The done group of a table that is not the last also names the next table (with the lastpk the request gave it,
+        // or none): VTGate drops a completed table from the VGTID's table_p_ks, and a position without table_p_ks
+        // resumes as "streaming only", so without it a VGTID taken between two tables would never copy the rest.
+        yield return next is null
+            ? [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), NewEvent(VEventType.Commit)]
+            : [NewEvent(VEventType.Begin), LastPkEvent(schema.Name, null, completed: true), LastPkEvent(next.Schema.Name, next.ResumeKey, completed: false), NewEvent(VEventType.Commit)];
     }
 
     private void ReportRows(string table, long rows)
@@ -386,7 +394,7 @@ internal sealed class CopyPhaseRunner
     }
 
     /// <summary>A table to copy: its schema and, when resuming, the condition selecting the rows after its lastpk.</summary>
-    private sealed record CopyTable(CopyTableSchema Schema, string? Condition, CopyRowPlan? Plan)
+    private sealed record CopyTable(CopyTableSchema Schema, string? Condition, CopyRowPlan? Plan, Query.QueryResult? ResumeKey)
     {
         /// <summary>True when the rule selects a subset or a reordering of the columns.</summary>
         public bool Projects { get; } = Plan is { } plan && !plan.Columns.SequenceEqual(Enumerable.Range(0, Schema.Columns.Count));

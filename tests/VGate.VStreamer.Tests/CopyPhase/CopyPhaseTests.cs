@@ -41,7 +41,7 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         Assert.Equal(
         [
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:a insert(1)", "lastpk:a(1)", "commit",
-            "begin", "lastpk:a completed", "commit",
+            "begin", "lastpk:a completed", "lastpk:b", "commit",
             "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]",
             "begin", "lastpk:b completed", "commit",
             "copy_completed",
@@ -179,7 +179,7 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
         Assert.Equal(
         [
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:a insert(1)", "lastpk:a(1)", "commit",
-            "begin", "lastpk:a completed", "commit",
+            "begin", "lastpk:a completed", "lastpk:b", "commit",
             // catch-up before b: a's change goes out, c's (not started) and b's (about to be copied) are dropped.
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:a insert(2)", "gtid", "commit",
             "begin", "gtid", "commit",
@@ -187,7 +187,7 @@ public sealed class CopyPhaseTests(MariaDbFixture fixture) : IClassFixture<Maria
             // b's snapshot is where the catch-up ended, and c's is b's (nothing was written in between): no GTID after
             // their FIELDs, as Vitess sends one only when the position moved.
             "begin", "field:b[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:b insert(7)", "lastpk:b(7)", "commit",
-            "begin", "lastpk:b completed", "commit",
+            "begin", "lastpk:b completed", "lastpk:c", "commit",
             "begin", "field:c[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:c insert(1)", "row:c insert(2)", "lastpk:c(2)", "commit",
             "begin", "lastpk:c completed", "commit",
             "copy_completed",

@@ -35,7 +35,7 @@ public sealed class CopyPhaseXaTests(MariaDbFixture fixture) : IClassFixture<Mar
         [
             // a's snapshot: the prepared row 2 is not committed yet.
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "gtid", "row:a insert(1)", "lastpk:a(1)", "commit",
-            "begin", "lastpk:a completed", "commit",
+            "begin", "lastpk:a completed", "lastpk:b", "commit",
             // catch-up to b's snapshot: the commit brings a's prepared row (b is not copied yet, so its row waits for b's snapshot).
             "begin", "field:a[id:INT32:int(11):NOT_NULL|PRI_KEY]", "row:a insert(2)", "gtid", "commit",
             // No GTID after b's FIELD: the catch-up ended at b's snapshot, already reported.

@@ -13,7 +13,7 @@ namespace VGate.VStreamer.Tests.Framework;
 /// <item><c>field:t[id:INT32:int:NOT_NULL|PRI_KEY,name:VARCHAR:varchar(20)]</c> — name, type, column_type, key/null flags</item>
 /// <item><c>row:t insert(1,'a')</c>, <c>row:t update(1,'a'→1,'b')</c>, <c>row:t delete(1,'a')</c>; several changes are
 /// separated by <c>; </c>; NULL is <c>NULL</c>; values are the Vitess text in single quotes except numbers</item>
-/// <item><c>lastpk:t(5)</c>, <c>lastpk:t(1,'a')</c> — the copy's resume key; <c>lastpk:t completed</c> when the table is done</item>
+/// <item><c>lastpk:t(5)</c>, <c>lastpk:t(1,'a')</c> — the copy's resume key; <c>lastpk:t completed</c> when the table is done; <c>lastpk:t</c> (no key) names the next table to copy</item>
 /// </list>
 /// </summary>
 public static class VEventFormatter
@@ -56,7 +56,9 @@ public static class VEventFormatter
         var table = lastPk.TableLastPK.TableName;
         if (lastPk.Completed)
             return $"lastpk:{table} completed";
-        var rows = lastPk.TableLastPK.Lastpk?.Rows;
+        if (lastPk.TableLastPK.Lastpk is null)
+            return $"lastpk:{table}";
+        var rows = lastPk.TableLastPK.Lastpk.Rows;
         return rows is { Count: 1 } ? $"lastpk:{table}({Values(rows[0])})" : $"lastpk:{table}(?)";
     }
 
