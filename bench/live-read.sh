@@ -14,8 +14,9 @@
 #   vgate-walk   bench/VGate.LoadHarness: BinlogClient (StopAtEnd) from binlog.000001:4, walks every row's cells
 #   vgate-text   the same, also rendering every cell to text with ColumnValueDecoder.WriteText
 #   vgate-binlog `vgate binlog --from binlog.000001:4 --stop-at-end > /dev/null` (the CLI: every event as a JSON line)
-#   mdb-binlog   mariadb-binlog --read-from-remote-server … binlog.000001 --to-last-log --raw into a temp dir (transport)
-#   mdb-binlog-v   the same without --raw, -v --base64-output=DECODE-ROWS > /dev/null (decodes every row as text)
+#   mdb-binlog-raw mariadb-binlog --read-from-remote-server … binlog.000001 --to-last-log --raw into a temp dir (transport)
+#   mdb-binlog   the same without --raw > /dev/null (default output: row events as base64 BINLOG statements)
+#   mdb-binlog-v   the same with -v --base64-output=DECODE-ROWS (decodes every row as text)
 #   mdb-binlog-vv  the same with -vv (also prints each column's type)
 # and prints wall time (process start to exit, from /usr/bin/time), rows/s, row events/s, MB/s, max RSS and CPU time.
 # Everything talks to 127.0.0.1; the server and its temp dir are removed on exit.
@@ -73,7 +74,8 @@ for i in $(seq 1 "$RUNS"); do
     run vgate-text dotnet "$harness" "$uri" "$first_binlog" --text
     run vgate-binlog sh -c 'exec dotnet "$0" binlog --source "$1" --from "$2:4" --stop-at-end --skip-checks >/dev/null' \
         "$vgate" "$uri" "$first_binlog"
-    run mdb-binlog sh -c 'rm -rf "$0" && mkdir "$0" && exec mariadb-binlog "$@" --raw --result-file="$0/"' "$MDB_ROOT/raw" "${mdb_args[@]}"
+    run mdb-binlog-raw sh -c 'rm -rf "$0" && mkdir "$0" && exec mariadb-binlog "$@" --raw --result-file="$0/"' "$MDB_ROOT/raw" "${mdb_args[@]}"
+    run mdb-binlog sh -c 'exec mariadb-binlog "$@" >/dev/null' _ "${mdb_args[@]}"
     run mdb-binlog-v sh -c 'exec mariadb-binlog "$@" -v --base64-output=DECODE-ROWS >/dev/null' _ "${mdb_args[@]}"
     run mdb-binlog-vv sh -c 'exec mariadb-binlog "$@" -vv --base64-output=DECODE-ROWS >/dev/null' _ "${mdb_args[@]}"
 done
@@ -97,9 +99,9 @@ done <"$results"
 echo
 echo "median wall time per reader, and mariadb-binlog / VGate ratio (higher = VGate faster):"
 median() { grep "^$1 " "$results" | awk '{ print $2 }' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-for name in vgate-walk vgate-text vgate-binlog mdb-binlog mdb-binlog-v mdb-binlog-vv; do printf '  %-14s %8.2f s\n' "$name" "$(median $name)"; done
+for name in vgate-walk vgate-text vgate-binlog mdb-binlog-raw mdb-binlog mdb-binlog-v mdb-binlog-vv; do printf '  %-14s %8.2f s\n' "$name" "$(median $name)"; done
 for v in vgate-walk vgate-text vgate-binlog; do
-    for m in mdb-binlog mdb-binlog-v mdb-binlog-vv; do
+    for m in mdb-binlog-raw mdb-binlog mdb-binlog-v mdb-binlog-vv; do
         printf '  %-14s vs %-14s %5.2fx\n' "$v" "$m" "$(echo "$(median $m) / $(median $v)" | bc -l)"
     done
 done
