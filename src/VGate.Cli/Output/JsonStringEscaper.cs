@@ -63,7 +63,7 @@ internal static class JsonStringEscaper
     private static bool TryWritePiece(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
         // Worst case: every byte an ASCII control character escaped as \u00XX (6 bytes); a 4-byte sequence becomes a
-        // surrogate pair \uXXXX\uXXXX (12 bytes, 3 per input byte).
+        // surrogate pair, two six-byte \u escapes (12 bytes, 3 per input byte).
         var destination = output.GetSpan(utf8.Length * 6);
         var written = 0;
         var position = 0;
