@@ -68,7 +68,16 @@ public sealed partial class PrometheusExporter : IDisposable
     /// <summary>Observes the observable instruments and appends all series to <paramref name="text"/>.</summary>
     private void Append(StringBuilder text)
     {
-        _listener.RecordObservableInstruments();
+        try
+        {
+            _listener.RecordObservableInstruments();
+        }
+        catch (AggregateException)
+        {
+            // The listener calls every observable callback and throws what some of them threw only at the end, with the
+            // others' values recorded: a component being disposed (its gauge reading state that is already gone) must
+            // not fail the scrape of every other series. Its series keep their last values.
+        }
         foreach (var group in _instruments.Values.GroupBy(s => s.MetricName).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var first = group.First();
