@@ -143,7 +143,7 @@ internal static class BinlogCommand
         }
         handedOver.Writer.Complete();
         var writeError = await writing;
-        if (writeError is not (null or ValueRenderException or IOException))
+        if (writeError is not (null or ValueRenderException or BinlogFormatException or IOException))
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(writeError);
         if (writeError is null)
             await output.FlushAsync(CancellationToken.None);
@@ -168,9 +168,9 @@ internal static class BinlogCommand
     }
 
     /// <summary>
-    /// Writes the lines of each batch in order once formatted. Returns null, or why it stopped writing: a value that could
-    /// not be printed (<see cref="ValueRenderException"/>; every line before it has been written) or a failed write; then
-    /// it cancels <paramref name="stop"/> so the reader ends, and discards the batches still coming.
+    /// Writes the lines of each batch in order once formatted. Returns null, or why it stopped writing: an event that could
+    /// not be printed (<see cref="EventBatch.Error"/>; every line before it has been written) or a failed write; then it
+    /// cancels <paramref name="stop"/> so the reader ends, and discards the batches still coming.
     /// </summary>
     private static async Task<Exception?> WriteBatchesAsync(ChannelReader<EventBatch> handedOver,
         ConcurrentQueue<EventBatch> spare, Stream output, CancellationTokenSource stop, CancellationToken cancellationToken)

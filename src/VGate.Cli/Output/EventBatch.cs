@@ -1,4 +1,5 @@
 using System.Buffers;
+using VGate.MySql;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Replication;
@@ -59,8 +60,12 @@ internal sealed class EventBatch : IDisposable
     /// <summary>Where the last complete line ends in <see cref="Lines"/>.</summary>
     public int Complete { get; private set; }
 
-    /// <summary>Set by <see cref="Render"/> when an event's value could not be written: the lines before it are complete.</summary>
-    public ValueRenderException? Error { get; private set; }
+    /// <summary>
+    /// Set by <see cref="Render"/> when an event could not be written: a value that has no JSON form
+    /// (<see cref="ValueRenderException"/>) or row data that cannot be walked (<see cref="BinlogFormatException"/>); the
+    /// lines before it are complete.
+    /// </summary>
+    public Exception? Error { get; private set; }
 
     /// <summary>
     /// Adds the event <paramref name="client"/> yielded last; returns false, adding nothing, when its row bytes do not fit
@@ -125,7 +130,7 @@ internal sealed class EventBatch : IDisposable
     }
 
     /// <summary>
-    /// Writes one JSON line per event. A value that cannot be written ends the batch there (<see cref="Error"/>); the
+    /// Writes one JSON line per event. An event that cannot be written ends the batch there (<see cref="Error"/>); the
     /// lines before it are complete.
     /// </summary>
     public void Render()
@@ -142,7 +147,7 @@ internal sealed class EventBatch : IDisposable
                 Complete = _output.WrittenCount;
             }
         }
-        catch (ValueRenderException ex)
+        catch (Exception ex) when (ex is ValueRenderException or BinlogFormatException)
         {
             Error = ex;
         }
