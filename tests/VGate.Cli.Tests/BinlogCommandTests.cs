@@ -136,6 +136,48 @@ public sealed class BinlogCommandTests(MariaDbFixture fixture) : IClassFixture<M
     }
 
     [ServerFact]
+    public async Task Binlog_ManyEventsAndEventsLargerThanABatch_PrintsEveryEventInOrderWithTheValuesSelectReturns()
+    {
+        // vgate binlog formats batches of events on other threads (EventBatch, about 256 KB of row bytes each): 3,000
+        // rows in ten statements fill several batches; a row of about 750 KB and its statement each need a batch of
+        // their own; latin1 text with accents is transcoded, UTF-8 text escaped as it is.
+        var db = await fixture.CreateDatabaseAsync();
+        await fixture.Server.ExecuteAsync($"CREATE TABLE {db}.big (id INT PRIMARY KEY, doc LONGTEXT CHARACTER SET utf8mb4, note MEDIUMTEXT CHARACTER SET latin1)");
+        var start = "MariaDB/" + await fixture.Server.GetGtidBinlogPosAsync();
+        static string Doc(int id) => string.Concat(Enumerable.Repeat($"Zoë \"{id}\"\\\t€ ", 20));
+        static string Note(int id) => new('é', id % 300);
+        for (var statement = 0; statement < 10; statement++)
+        {
+            var rows = Enumerable.Range(statement * 300 + 1, 300).Select(id => $"({id}, '{Doc(id)}', '{Note(id)}')");
+            await fixture.Server.ExecuteAsync($"INSERT INTO {db}.big VALUES {string.Join(", ", rows)}");
+        }
+        var bigDoc = string.Concat(Enumerable.Repeat("large \"text\"\n", 50_000));
+        var bigNote = string.Concat(Enumerable.Repeat("café ", 20_000));
+        await fixture.Server.ExecuteAsync($"INSERT INTO {db}.big VALUES (5000, '{bigDoc}', '{bigNote}')");
+
+        var (exit, lines, error) = await RunAsync("--source", Source, "--from", start, "--stop-at-end");
+
+        Assert.True(exit == 0, error);
+        var positions = lines.Where(l => l.TryGetProperty("position", out _)).Select(l => l.GetProperty("position").GetInt64()).ToList();
+        Assert.Equal(positions.Order(), positions);
+        Assert.Equal(positions.Count, positions.Distinct().Count());
+        var printed = lines.Where(l => l.GetProperty("type").GetString() == "write_rows")
+            .SelectMany(l => l.GetProperty("rows").EnumerateArray())
+            .Select(row => (Id: row.GetProperty("id").GetInt32(), Doc: row.GetProperty("doc").GetString(), Note: row.GetProperty("note").GetString()))
+            .ToList();
+        var selected = (await fixture.Server.QueryAsync($"SELECT id, doc, note FROM {db}.big ORDER BY id"))
+            .Select(r => (Id: Convert.ToInt32(r[0], System.Globalization.CultureInfo.InvariantCulture), Doc: (string?)r[1], Note: (string?)r[2]))
+            .ToList();
+        Assert.Equal(3001, selected.Count);
+        Assert.Equal(selected, printed);
+        Assert.Equal(bigDoc, printed[^1].Doc);
+        var statements = lines.Where(l => l.GetProperty("type").GetString() == "annotate_rows").Select(l => l.GetProperty("sql").GetString()!).ToList();
+        Assert.Equal(11, statements.Count);
+        Assert.StartsWith($"INSERT INTO {db}.big VALUES (5000, 'large", statements[^1], StringComparison.Ordinal);
+        Assert.True(statements[^1].Length > 700_000, $"{statements[^1].Length} characters");
+    }
+
+    [ServerFact]
     public async Task Binlog_MaxEvents_StopsAfterThatMany()
     {
         var start = "MariaDB/" + await fixture.Server.GetGtidBinlogPosAsync();

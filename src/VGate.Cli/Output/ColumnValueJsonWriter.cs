@@ -87,8 +87,39 @@ internal static class ColumnValueJsonWriter
         scratch.ResetWrittenCount();
         if (passThrough && JsonStringEscaper.TryWriteQuoted(payload, scratch))
             json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
-        else
+        else if (column.Type == ColumnType.String || payload.Length > JsonStringEscaper.MaxLength / 4 || !TryWriteTranscoded(json, column, payload, scratch))
             json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
+    }
+
+    /// <summary>
+    /// Text of another character set (or ill-formed UTF-8): decoded as <see cref="ColumnValueDecoder.ToText"/> decodes
+    /// it, into a pooled buffer instead of a string (a 70 KB text is a large-object-heap string otherwise), encoded to
+    /// UTF-8 and escaped by <see cref="JsonStringEscaper"/>: the bytes <see cref="Utf8JsonWriter.WriteStringValue(string)"/>
+    /// writes for that string. False, writing nothing, when the decoded text has a lone surrogate (the caller then
+    /// writes the string, which Utf8JsonWriter handles its own way).
+    /// </summary>
+    private static bool TryWriteTranscoded(Utf8JsonWriter json, ColumnInfo column, ReadOnlySpan<byte> payload, ArrayBufferWriter<byte> scratch)
+    {
+        var encoding = MySqlCharsets.GetEncoding(column.CollationId);
+        var chars = ArrayPool<char>.Shared.Rent(encoding.GetMaxCharCount(payload.Length));
+        byte[]? utf8 = null;
+        try
+        {
+            var length = encoding.GetChars(payload, chars);
+            utf8 = ArrayPool<byte>.Shared.Rent(length * 3);
+            if (System.Text.Unicode.Utf8.FromUtf16(chars.AsSpan(0, length), utf8, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+                return false;
+            scratch.ResetWrittenCount();
+            JsonStringEscaper.TryWriteQuoted(utf8.AsSpan(0, written), scratch); // valid UTF-8: cannot fail
+            json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            if (utf8 is not null)
+                ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 
     private enum Charset : byte

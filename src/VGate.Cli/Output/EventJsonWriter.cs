@@ -23,6 +23,7 @@ internal sealed class EventJsonWriter : IDisposable
     private readonly Utf8JsonWriter _json;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly ArrayBufferWriter<byte> _utf8 = new(256);
+    private ReadOnlyMemory<byte>? _statementUtf8;
 
     // The column names of the last table written, escaped once (a table's TABLE_MAP is sent again for every
     // transaction, with the same Columns instance while its definition is unchanged).
@@ -43,23 +44,49 @@ internal sealed class EventJsonWriter : IDisposable
 
     public void Dispose() => _json.Dispose();
 
-    public void Write(BinlogEvent binlogEvent, BinlogClient client)
+    /// <summary>Writes the event <paramref name="client"/> yielded last.</summary>
+    public void Write(BinlogEvent binlogEvent, BinlogClient client) =>
+        Write(binlogEvent, client.CurrentFileName, ResumePosition(client));
+
+    /// <summary>
+    /// The <c>resume_position</c> of the event <paramref name="client"/> yielded last, or null when that event did not
+    /// complete a transaction.
+    /// </summary>
+    public static string? ResumePosition(BinlogClient client) =>
+        client.LastEventCompletedTransaction && client.Position is { } position ? position.ToString() : null;
+
+    /// <summary>
+    /// Writes an event read from <paramref name="file"/> (empty when unknown); <paramref name="resumePosition"/> is
+    /// <see cref="ResumePosition(BinlogClient)"/> taken when the event was yielded (the event may be written later, on
+    /// another thread, after the client has moved on).
+    /// </summary>
+    public void Write(BinlogEvent binlogEvent, string file, string? resumePosition) =>
+        Write(binlogEvent, file, resumePosition, statementUtf8: null);
+
+    /// <summary>
+    /// <see cref="Write(BinlogEvent, string, string?)"/> for an ANNOTATE_ROWS event whose statement text is given as
+    /// <paramref name="statementUtf8"/>: valid UTF-8 of at most <see cref="JsonStringEscaper.MaxLength"/> bytes (a copy of
+    /// <see cref="MariaDbAnnotateRowsEvent.QueryBytes"/>), escaped as it is instead of decoded to a string and encoded back
+    /// (the same bytes; a statement is as long as the values it inserts).
+    /// </summary>
+    public void Write(BinlogEvent binlogEvent, string file, string? resumePosition, ReadOnlyMemory<byte>? statementUtf8)
     {
+        _statementUtf8 = statementUtf8;
         _json.Reset();
         _eventType = TypeName(binlogEvent.Type);
-        _file = client.CurrentFileName;
+        _file = file;
         _position = binlogEvent.Header.NextPosition;
         _json.WriteStartObject();
         _json.WriteString("type", _eventType);
         _json.WriteString("timestamp", TimestampText(binlogEvent.Header.Timestamp));
         _json.WriteNumber("server_id", binlogEvent.Header.ServerId);
-        if (client.CurrentFileName.Length > 0)
-            _json.WriteString("file", client.CurrentFileName);
+        if (file.Length > 0)
+            _json.WriteString("file", file);
         if (binlogEvent.Header.NextPosition > 0)
             _json.WriteNumber("position", binlogEvent.Header.NextPosition);
         WriteBody(binlogEvent);
-        if (client.LastEventCompletedTransaction && client.Position is { } position)
-            _json.WriteString("resume_position", position.ToString());
+        if (resumePosition is not null)
+            _json.WriteString("resume_position", resumePosition);
         _json.WriteEndObject();
         _json.Flush();
     }
@@ -93,7 +120,10 @@ internal sealed class EventJsonWriter : IDisposable
                 WriteText("sql", rowsQuery.Query);
                 break;
             case MariaDbAnnotateRowsEvent annotate:
-                WriteText("sql", annotate.Query);
+                if (_statementUtf8 is { } utf8)
+                    WriteUtf8Text("sql", utf8.Span);
+                else
+                    WriteText("sql", annotate.Query);
                 break;
             case TableMapEvent tableMap:
                 _json.WriteString("database", tableMap.Database);
@@ -197,6 +227,15 @@ internal sealed class EventJsonWriter : IDisposable
     /// A property whose string value can be long (statements: an INSERT of large values is megabytes of text): encoded
     /// to UTF-8 once and escaped by <see cref="JsonStringEscaper"/>, the same bytes as <see cref="Utf8JsonWriter.WriteString(string, string)"/>.
     /// </summary>
+    private void WriteUtf8Text(string name, ReadOnlySpan<byte> utf8)
+    {
+        _scratch.ResetWrittenCount();
+        if (!JsonStringEscaper.TryWriteQuoted(utf8, _scratch))
+            throw new ArgumentException("the statement text is not valid UTF-8", nameof(utf8));
+        _json.WritePropertyName(name);
+        _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: true);
+    }
+
     private void WriteText(string name, string value)
     {
         if (value.Length > JsonStringEscaper.MaxLength / 3)

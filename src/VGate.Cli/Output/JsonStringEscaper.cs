@@ -67,17 +67,14 @@ internal static class JsonStringEscaper
         var destination = output.GetSpan(utf8.Length * 6);
         var written = 0;
         var position = 0;
+        // Bytes written as they are are copied in one piece up to the next character that is escaped (or the end):
+        // plainStart is where the current piece began.
+        var plainStart = 0;
         while (position < utf8.Length)
         {
             var run = utf8[position..].IndexOfAnyExcept(PlainAscii);
             if (run < 0)
-            {
-                utf8[position..].CopyTo(destination[written..]);
-                written += utf8.Length - position;
                 break;
-            }
-            utf8.Slice(position, run).CopyTo(destination[written..]);
-            written += run;
             position += run;
             // Then characters one by one until the next plain ASCII byte.
             while (position < utf8.Length)
@@ -87,9 +84,11 @@ internal static class JsonStringEscaper
                 {
                     if (AsciiEscapes[first] is not { } escape)
                         break;
+                    utf8[plainStart..position].CopyTo(destination[written..]);
+                    written += position - plainStart;
                     escape.CopyTo(destination[written..]);
                     written += escape.Length;
-                    position++;
+                    plainStart = ++position;
                     continue;
                 }
                 var length = DecodeScalar(utf8[position..], out var scalar);
@@ -97,21 +96,22 @@ internal static class JsonStringEscaper
                     return false;
                 if (scalar <= 0xFFFF ? (PlainBmp[scalar >> 6] & (1UL << scalar)) != 0 : !Encoder.WillEncode(scalar))
                 {
-                    utf8.Slice(position, length).CopyTo(destination[written..]);
-                    written += length;
+                    position += length;
+                    continue;
                 }
-                else
-                {
-                    // Let the encoder escape the character it escapes (a supplementary character, U+2028, an
-                    // unassigned code point, …), so its form is the encoder's.
-                    var status = Encoder.EncodeUtf8(utf8.Slice(position, length), destination[written..], out var consumed, out var escapedLength);
-                    if (status != OperationStatus.Done || consumed != length)
-                        throw new InvalidOperationException($"The JSON encoder could not escape U+{scalar:X4} ({status}).");
-                    written += escapedLength;
-                }
-                position += length;
+                utf8[plainStart..position].CopyTo(destination[written..]);
+                written += position - plainStart;
+                // Let the encoder escape the character it escapes (a supplementary character, U+2028, an unassigned
+                // code point, …), so its form is the encoder's.
+                var status = Encoder.EncodeUtf8(utf8.Slice(position, length), destination[written..], out var consumed, out var escapedLength);
+                if (status != OperationStatus.Done || consumed != length)
+                    throw new InvalidOperationException($"The JSON encoder could not escape U+{scalar:X4} ({status}).");
+                written += escapedLength;
+                plainStart = position += length;
             }
         }
+        utf8[plainStart..].CopyTo(destination[written..]);
+        written += utf8.Length - plainStart;
         output.Advance(written);
         return true;
     }

@@ -82,6 +82,34 @@ public sealed class RowsEvent : BinlogEvent
     public TableMapEvent TableMap { get; }
 
     /// <summary>
+    /// How many bytes <see cref="CopyTo"/> needs: the extra data, both column bitmaps and the row images.
+    /// </summary>
+    public int CopyLength => ExtraData.Length + BeforeColumns.Length + AfterColumns.Length + Rows.Length;
+
+    /// <summary>
+    /// The same event with its bytes (extra data, column bitmaps, row images) copied to the start of
+    /// <paramref name="storage"/> (at least <see cref="CopyLength"/> bytes), so it stays valid after the stream has
+    /// moved on, for as long as the caller keeps <paramref name="storage"/> unchanged: a consumer that decodes the rows on
+    /// another thread (<c>vgate binlog</c>) copies the events it hands over into its own reused buffers this way.
+    /// The header, <see cref="TableMap"/> and the other parsed members are shared with this event.
+    /// </summary>
+    public RowsEvent CopyTo(Memory<byte> storage)
+    {
+        if (storage.Length < CopyLength)
+            throw new ArgumentException($"{CopyLength} bytes are needed, the storage has {storage.Length}", nameof(storage));
+        var offset = 0;
+        ReadOnlyMemory<byte> Copy(ReadOnlyMemory<byte> source)
+        {
+            var target = storage.Slice(offset, source.Length);
+            source.CopyTo(target);
+            offset += source.Length;
+            return target;
+        }
+        return new RowsEvent(Header, Kind, TableId, Flags, Copy(ExtraData), ColumnCount, Copy(BeforeColumns), Copy(AfterColumns),
+            Copy(Rows), TableMap, PartitionId, SourcePartitionId);
+    }
+
+    /// <summary>
     /// Walks the rows: <c>foreach (var row in rowsEvent.GetRows()) { row.Before … row.After … }</c>. Each row exposes the
     /// null bitmap and the byte span of every present cell. Allocates nothing per row (a cell buffer is rented from the
     /// shared pool per walk and returned when the enumeration is disposed).

@@ -52,6 +52,42 @@ public sealed class RowsEventTests
         Assert.True(events > 0);
     }
 
+    [Theory]
+    [InlineData("mysql/mysql-binlog-connector-java/mysql-bin.checksum-crc32")]
+    [InlineData("mysql/rust_mysql_common/json.binlog.000001")]
+    [InlineData("mariadb/mariadb-10.11-rows.000001")]
+    [InlineData("mariadb/mariadb-10.11-compressed.000002")]
+    public void CopyTo_Fixture_CopiesWalkTheSameRowsAfterTheReaderHasMovedOn(string file)
+    {
+        // The copies are described only after the whole file has been read, when the reader's buffer that the
+        // original events pointed into holds other events' bytes.
+        var expected = new List<string>();
+        var copies = new List<(RowsEvent Original, RowsEvent Copy)>();
+        TestData.ForEachEvent(file, ev =>
+        {
+            if (ev is not RowsEvent r)
+                return;
+            expected.Add(DescribeRows(r));
+            var storage = new byte[r.CopyLength + 5];
+            Assert.Equal(r.ExtraData.Length + r.BeforeColumns.Length + r.AfterColumns.Length + r.Rows.Length, r.CopyLength);
+            copies.Add((r, r.CopyTo(storage.AsMemory(5))));
+            Assert.Throws<ArgumentException>(() => r.CopyTo(new byte[r.CopyLength - 1]));
+        });
+
+        Assert.NotEmpty(copies);
+        for (var i = 0; i < copies.Count; i++)
+        {
+            var (original, copy) = copies[i];
+            Assert.Equal(expected[i], DescribeRows(copy));
+            Assert.Equal(original.Header, copy.Header);
+            Assert.Same(original.TableMap, copy.TableMap);
+            Assert.Equal((original.Kind, original.TableId, original.Flags, original.ColumnCount, original.PartitionId, original.SourcePartitionId),
+                (copy.Kind, copy.TableId, copy.Flags, copy.ColumnCount, copy.PartitionId, copy.SourcePartitionId));
+            Assert.Equal(original.IsCompressed, copy.IsCompressed);
+            AssertWalksExactly(copy);
+        }
+    }
+
     [Fact]
     public void GetRows_EnumStringSet_CellsHoldTheInsertedValues()
     {
@@ -321,6 +357,14 @@ public sealed class RowsEventTests
         });
 
         return result;
+    }
+
+    private static string DescribeRows(RowsEvent r)
+    {
+        var rows = new List<string>();
+        foreach (var row in r.GetRows())
+            rows.Add($"{Describe(row.Before)}|{Describe(row.After)}");
+        return $"{Convert.ToHexStringLower(r.ExtraData.Span)} {Convert.ToHexStringLower(r.BeforeColumns.Span)} {Convert.ToHexStringLower(r.AfterColumns.Span)} {string.Join(";", rows)}";
     }
 
     private static string Describe(RowImage image)
