@@ -126,6 +126,31 @@ public sealed class ExecuteTableStatusTests
         Assert.Null(response.Result);
     }
 
+    [Fact]
+    public async Task Execute_ShowTableStatusForAUserWithSomeTables_OnlyThoseAndHiddenKeyspaceUnknown()
+    {
+        var users = Path.Combine(Path.GetTempPath(), $"vgate-users-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(users, """[{"Username": "orders", "Password": "orders-pw", "Allow": ["customer.corder"]}]""");
+        try
+        {
+            await using var host = await TestServerHost.StartAsync(new Dictionary<string, string?> { ["VGate:Server:UsersFile"] = users });
+            host.Tables.Status["mysql://vgate:secret@db2:3306"] = [StatusRow("corder", "3", "16384", null, null), StatusRow("customer", "10", "16384", null, null)];
+            var credentials = new Grpc.Core.Metadata { { "username", "orders" }, { "password", "orders-pw" } };
+            var request = new ExecuteRequest { Query = new Query.BoundQuery { Sql = "SHOW TABLE STATUS" }, Session = new Session { TargetString = "customer:-80" } };
+
+            var allowed = Rows(await host.Client.ExecuteAsync(request, credentials));
+            request.Session.TargetString = "commerce";
+            var hidden = await host.Client.ExecuteAsync(request, credentials);
+
+            Assert.Equal(["corder"], allowed.Select(r => r["Name"]));
+            Assert.Equal(Vtrpc.Code.NotFound, hidden.Error.Code);
+        }
+        finally
+        {
+            File.Delete(users);
+        }
+    }
+
     [Theory]
     [InlineData("SHOW TABLE STATUS", "", Vtrpc.Code.FailedPrecondition)]
     [InlineData("SHOW TABLE STATUS FROM `nope'; DROP TABLE t; --`", "", Vtrpc.Code.NotFound)]
