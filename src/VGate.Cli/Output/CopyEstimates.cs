@@ -6,9 +6,10 @@ using Vtgate;
 namespace VGate.Cli.Output;
 
 /// <summary>
-/// Row estimates for <c>vgate stream</c>'s copy progress: <c>SHOW TABLE STATUS</c> on the server's Execute, once per
-/// shard entry of the start position that copies (targeted <c>ks:shard</c>, or <c>ks</c> for all of a keyspace's shards,
-/// which VGate answers summed over them), its <c>Rows</c> (InnoDB's estimate) kept for the tables the filter selects.
+/// Row estimates for <c>vgate stream</c>'s copy progress: <c>SHOW TABLE STATUS</c> on the server's Execute, targeted at
+/// each shard the start position copies (<c>ks:shard</c>; for an entry naming the whole keyspace, each shard
+/// <c>SHOW VITESS_SHARDS</c> lists), its <c>Rows</c> (InnoDB's estimate) summed over the shards for the tables the
+/// filter selects. Per shard, because vtgate answers an untargeted <c>SHOW TABLE STATUS</c> from any one shard (VGate sums).
 /// </summary>
 internal static class CopyEstimates
 {
@@ -32,19 +33,18 @@ internal static class CopyEstimates
         {
             foreach (var entry in start.ShardGtids.Where(s => s.Gtid.Length == 0 || s.TablePKs.Count > 0))
             {
-                var target = entry.Shard.Length == 0 ? entry.Keyspace : entry.Keyspace + ":" + entry.Shard;
-                var response = await client.ExecuteAsync(
-                    new ExecuteRequest
-                    {
-                        Query = new Query.BoundQuery { Sql = "SHOW TABLE STATUS" },
-                        Session = new Session { TargetString = target, Autocommit = true },
-                    },
-                    headers,
-                    cancellationToken: deadline.Token);
-                if (response.Error is { } error && (error.Code != Vtrpc.Code.Ok || error.Message.Length > 0))
+                // A keyspace-wide entry: ask each shard, since vtgate answers SHOW TABLE STATUS for a keyspace from any one.
+                var shards = entry.Shard.Length > 0
+                    ? [entry.Shard]
+                    : await ShardsAsync(client, headers, entry.Keyspace, deadline.Token);
+                if (shards is null)
                     return null;
-                if (!Add(estimates, response.Result, filter))
-                    return null;
+                foreach (var shard in shards)
+                {
+                    var result = await ExecuteAsync(client, headers, "SHOW TABLE STATUS", entry.Keyspace + ":" + shard, deadline.Token);
+                    if (result is null || !Add(estimates, result, filter))
+                        return null;
+                }
             }
         }
         catch (RpcException) when (!cancellationToken.IsCancellationRequested)
@@ -58,11 +58,38 @@ internal static class CopyEstimates
         return estimates;
     }
 
-    /// <summary>Adds each selected table's <c>Rows</c>; a table without a figure (a view: NULL) is left out.</summary>
-    private static bool Add(Dictionary<string, long> estimates, Query.QueryResult? result, Filter? filter)
+    /// <summary>The shards of <paramref name="keyspace"/> from <c>SHOW VITESS_SHARDS</c> (rows <c>ks/shard</c>); null when it failed.</summary>
+    private static async Task<List<string>?> ShardsAsync(Vtgateservice.Vitess.VitessClient client, Metadata headers, string keyspace, CancellationToken cancellationToken)
     {
-        if (result is null)
-            return false;
+        var result = await ExecuteAsync(client, headers, "SHOW VITESS_SHARDS", "", cancellationToken);
+        if (result is null || result.Fields.Count == 0)
+            return null;
+        var prefix = keyspace + "/";
+        var shards = result.Rows.Select(row => Values(row)[0]).OfType<string>()
+            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(name => name[prefix.Length..])
+            .ToList();
+        return shards.Count == 0 ? null : shards;
+    }
+
+    /// <summary>The statement's result; null when the response carries an error.</summary>
+    private static async Task<Query.QueryResult?> ExecuteAsync(
+        Vtgateservice.Vitess.VitessClient client, Metadata headers, string sql, string target, CancellationToken cancellationToken)
+    {
+        var response = await client.ExecuteAsync(
+            new ExecuteRequest
+            {
+                Query = new Query.BoundQuery { Sql = sql },
+                Session = new Session { TargetString = target, Autocommit = true },
+            },
+            headers,
+            cancellationToken: cancellationToken);
+        return response.Error is { } error && (error.Code != Vtrpc.Code.Ok || error.Message.Length > 0) ? null : response.Result;
+    }
+
+    /// <summary>Adds each selected table's <c>Rows</c>; a table without a figure (a view: NULL) is left out.</summary>
+    private static bool Add(Dictionary<string, long> estimates, Query.QueryResult result, Filter? filter)
+    {
         var names = result.Fields.Select(f => f.Name).ToList();
         var nameIndex = names.IndexOf("Name");
         var rowsIndex = names.IndexOf("Rows");
