@@ -47,11 +47,13 @@ internal static class CopyEstimates
                 }
             }
         }
-        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        catch (RpcException)
         {
-            return null; // Execute not implemented, refused credentials, the time allowed ran out: the stream itself will tell
+            // Execute not implemented, refused credentials, the time allowed ran out, Ctrl-C: the VStream call that
+            // follows reports (or ends on) the same cause as it always did.
+            return null;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return null;
         }

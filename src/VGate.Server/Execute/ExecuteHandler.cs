@@ -193,7 +193,7 @@ internal sealed class ExecuteHandler(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.ListTablesFailed(logger, keyspace.Name, shard.Name, ex);
+                Log.TableStatusFailed(logger, keyspace.Name, shard.Name, ex);
                 throw new ExecuteException(Vtrpc.Code.Unavailable, $"reading the table status of {keyspace.Name}/{shard.Name} failed: {ex.Message}", ex);
             }
         }));
