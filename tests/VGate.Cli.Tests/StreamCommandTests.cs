@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -12,6 +13,7 @@ using Vtgate;
 using VGate.Cli.Commands;
 using VGate.Gateway;
 using VGate.Server;
+using VGate.Testing;
 using VGate.VStreamer;
 
 namespace VGate.Cli.Tests;
@@ -36,7 +38,8 @@ public sealed class StreamCommandTests : IAsyncLifetime
             ["VGate:Server:Listen"] = "127.0.0.1:0",
             ["VGate:Keyspaces:0:Name"] = "commerce",
             ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
-            ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = "mysql://u:p@127.0.0.1:3306",
+            // Nothing listens there: Execute's SHOW TABLE STATUS fails as against a source that is down.
+            ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = string.Create(CultureInfo.InvariantCulture, $"mysql://u:p@127.0.0.1:{FreePort.GetAvailableTcpPort()}"),
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IVStreamGateway>(_gateway);
@@ -52,12 +55,14 @@ public sealed class StreamCommandTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task<(int Exit, List<JsonElement> Lines, string Error)> RunAsync(params string[] args)
+    private async Task<(int Exit, List<JsonElement> Lines, string Error)> RunAsync(params string[] args) => await RunAsync(null, args);
+
+    private async Task<(int Exit, List<JsonElement> Lines, string Error)> RunAsync(TimeProvider? time, params string[] args)
     {
         using var output = new MemoryStream();
         using var error = new StringWriter();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var exit = await StreamCommand.RunAsync(["--gateway", _address, .. args], output, error, deadline.Token);
+        var exit = await StreamCommand.RunAsync(["--gateway", _address, .. args], output, error, deadline.Token, time);
         var lines = Encoding.UTF8.GetString(output.ToArray())
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement.Clone())
@@ -96,6 +101,58 @@ public sealed class StreamCommandTests : IAsyncLifetime
 
         Assert.Equal(0, second.Exit);
         Assert.Equal("MySQL56/aaaa:1-6", _gateway.Requests[1].Vgtid.ShardGtids[0].Gtid);
+    }
+
+    [Fact]
+    public async Task Progress_ServerCannotGiveEstimates_ProgressWithoutEtaAndNoError()
+    {
+        var row = new RowEvent { TableName = "commerce.customer", Keyspace = "commerce", Shard = "0" };
+        row.RowChanges.Add(new RowChange());
+        row.RowChanges.Add(new RowChange());
+        var copying = new ShardGtid { Keyspace = "commerce", Shard = "0", Gtid = "MySQL56/aaaa:1-5", TablePKs = { new TableLastPK { TableName = "customer" } } };
+        _gateway.Responses.Add(new VStreamResponse
+        {
+            Events =
+            {
+                new VEvent { Type = VEventType.Begin },
+                new VEvent { Type = VEventType.Row, RowEvent = row },
+                new VEvent { Type = VEventType.Vgtid, Vgtid = new VGtid { ShardGtids = { copying } } },
+                new VEvent { Type = VEventType.Commit },
+                new VEvent { Type = VEventType.CopyCompleted, Keyspace = "commerce", Shard = "0" },
+                new VEvent { Type = VEventType.CopyCompleted },
+            },
+        });
+
+        var result = await RunAsync(new SteppingClock(), "--keyspace", "commerce", "--from", "copy", "--progress", "always");
+
+        Assert.Equal(0, result.Exit);
+        Assert.Equal(6, result.Lines.Count);
+        // The progress as without estimates (no total, no ETA), erased at the end; no message about the failed statement.
+        Assert.Contains("\rcopy: 0 tables done, 2 rows, ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("\rcopy: 1 tables done, 2 rows, ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ETA", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("vgate:", result.Error, StringComparison.Ordinal);
+        Assert.EndsWith("\r\x1b[K", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("never")]
+    [InlineData("auto")]
+    public async Task Progress_NeverOrAutoWithoutATerminal_NothingOnStandardError(string when)
+    {
+        _gateway.Responses.Add(new VStreamResponse { Events = { new VEvent { Type = VEventType.Begin }, new VEvent { Type = VEventType.CopyCompleted } } });
+
+        var result = await RunAsync("--keyspace", "commerce", "--from", "copy", "--progress", when);
+
+        Assert.Equal(0, result.Exit);
+        Assert.Equal("", result.Error);
+    }
+
+    [Fact]
+    public async Task Progress_BadValue_UsageError()
+    {
+        var error = await Assert.ThrowsAsync<UsageException>(() => RunAsync("--keyspace", "commerce", "--progress", "sometimes"));
+        Assert.Contains("auto, always or never", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,6 +215,16 @@ public sealed class StreamCommandTests : IAsyncLifetime
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>A clock one second later each time it is read: the progress line is redrawn at every event.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, TimeSpan.TicksPerSecond);
     }
 
     private sealed class ScriptedGateway : IVStreamGateway

@@ -45,6 +45,8 @@ internal static class StreamCommand
           --reconnect-max-attempts N give up after N failed reconnects in a row (default 0 = never)
           --format FORMAT            json (default): the VEvent's proto JSON, row values base64; decoded: row
                                      images as {"column": value} typed as `vgate binlog` prints them
+          --progress WHEN            copy progress on stderr (tables, rows, rows/s, ETA from the server's row
+                                     estimates): auto (default: when stderr is a terminal), always or never
           -h, --help                 this text
 
         exit status: 0 done, 1 the stream failed (gRPC status on stderr), 2 bad command line, 3 --format decoded
@@ -72,12 +74,14 @@ internal static class StreamCommand
         CommandLineArguments.Text("reconnect-initial-delay"),
         CommandLineArguments.Text("reconnect-max-delay"),
         CommandLineArguments.Text("reconnect-max-attempts"),
+        CommandLineArguments.Text("progress"),
     };
 
-    public static Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken) =>
-        RunAsync(CommandLineArguments.Parse(CreateCommand(), args), output, error, cancellationToken);
+    public static Task<int> RunAsync(IReadOnlyList<string> args, Stream output, TextWriter error, CancellationToken cancellationToken, TimeProvider? time = null) =>
+        RunAsync(CommandLineArguments.Parse(CreateCommand(), args), output, error, cancellationToken, time);
 
-    public static async Task<int> RunAsync(CommandLineArguments arguments, Stream output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Runs the command; <paramref name="time"/> is the progress line's clock (tests give a fake one), the system clock by default.</summary>
+    public static async Task<int> RunAsync(CommandLineArguments arguments, Stream output, TextWriter error, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var gateway = arguments.GetRequiredString("gateway");
         var keyspace = arguments.GetRequiredString("keyspace");
@@ -108,6 +112,13 @@ internal static class StreamCommand
         var reconnectInitial = TimeSpan.FromSeconds(arguments.GetSeconds("reconnect-initial-delay") ?? 1);
         var reconnectMax = TimeSpan.FromSeconds(arguments.GetSeconds("reconnect-max-delay") ?? 30);
         var reconnectMaxAttempts = arguments.GetInt64("reconnect-max-attempts", 0, int.MaxValue) ?? 0;
+        var showProgress = (arguments.GetString("progress") ?? "auto").ToLowerInvariant() switch
+        {
+            "auto" => !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error),
+            "always" => true,
+            "never" => false,
+            var other => throw new UsageException($"Option --progress must be auto, always or never, not '{other}'."),
+        };
         if (reconnectMax < reconnectInitial)
             reconnectMax = reconnectInitial;
         if (username is null != password is null)
@@ -169,7 +180,14 @@ internal static class StreamCommand
         var connected = false;
         var attempts = 0;
         var delay = reconnectInitial;
-        var progress = Console.IsErrorRedirected || !ReferenceEquals(error, Console.Error) ? null : new StreamProgress(error);
+        var progress = showProgress ? new StreamProgress(error, time ?? TimeProvider.System, TerminalWidth) : null;
+        if (progress is not null && CopyEstimates.Copies(request.Vgtid))
+        {
+            progress.ExpectCopy();
+            // Only for the ETA: a server that cannot say (an older VGate, a vtgate) leaves the progress without one.
+            if (await CopyEstimates.FetchAsync(client, headers, request.Vgtid, request.Filter, cancellationToken) is { } estimates)
+                progress.SetEstimates(estimates);
+        }
         try
         {
             while (true)
@@ -257,6 +275,21 @@ internal static class StreamCommand
         }
         await output.FlushAsync(CancellationToken.None);
         return 0;
+    }
+
+    /// <summary>Columns of the terminal standard error is on; 0 (no limit) when there is none.</summary>
+    private static int TerminalWidth()
+    {
+        if (Console.IsErrorRedirected)
+            return 0;
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     internal static VGtid StartPosition(string keyspace, string shard, string from) => from switch

@@ -14,7 +14,8 @@ namespace VGate.Server.Execute;
 /// <c>SHOW VITESS_SHARDS [LIKE 'ks/%']</c> (column <c>Shards</c>, rows <c>ks/shard</c>), <c>SHOW VITESS_TABLETS [LIKE 'host']</c>
 /// (Cell, Keyspace, Shard, TabletType, State, Alias, Hostname, PrimaryTermStartTime: one row per source, its state from
 /// the <see cref="SourceHealthMonitor"/>),
-/// <c>SHOW TABLES [FROM ks]</c> (targeted with the session's <c>ks:shard@type</c>; read from the shard's source) and
+/// <c>SHOW TABLES [FROM ks]</c> (targeted with the session's <c>ks:shard@type</c>; read from the shard's source),
+/// <c>SHOW TABLE STATUS [FROM ks] [LIKE …]</c> (MySQL's columns; one shard's when targeted, else summed over the shards) and
 /// <c>SHOW DATABASES</c>. Anything else is answered with an RPCError, as vtgate reports query errors.
 /// </summary>
 /// <remarks>
@@ -58,7 +59,7 @@ internal sealed class ExecuteHandler(
             throw new ExecuteException(Vtrpc.Code.InvalidArgument, "Query was empty");
         var statement = ShowStatement.Parse(sql) ?? throw new ExecuteException(
             Vtrpc.Code.Unimplemented,
-            $"VGate answers only SHOW VITESS_SHARDS, SHOW VITESS_TABLETS, SHOW TABLES and SHOW DATABASES on Execute; not supported: {Shorten(sql)}");
+            $"VGate answers only SHOW VITESS_SHARDS, SHOW VITESS_TABLETS, SHOW TABLES, SHOW TABLE STATUS and SHOW DATABASES on Execute; not supported: {Shorten(sql)}");
         metrics.Executed(statement.Kind.ToString());
         // A keyspace the caller may read nothing of is not there for it: not listed, and SHOW TABLES FROM it is "unknown".
         var all = gatewayOptions.Value;
@@ -72,6 +73,7 @@ internal sealed class ExecuteHandler(
             ShowKind.Databases => QueryResults.VarChar(
                 ["Database"],
                 topology.Keyspaces.Where(k => ShowStatement.Matches(statement.Like, k.Name)).Select(k => new[] { k.Name })),
+            ShowKind.TableStatus => await ShowTableStatusAsync(topology, statement, target, access, cancellationToken),
             _ => await ShowTablesAsync(topology, statement, target, access, cancellationToken),
         };
     }
@@ -147,24 +149,12 @@ internal sealed class ExecuteHandler(
 
     private async Task<Query.QueryResult> ShowTablesAsync(GatewayOptions topology, ShowStatement statement, TargetString target, AccessRules access, CancellationToken cancellationToken)
     {
-        var keyspaceName = statement.FromKeyspace ?? target.Keyspace ?? throw new ExecuteException(
-            Vtrpc.Code.FailedPrecondition,
-            "No database selected: use keyspace<:shard><@type> as the session target, or SHOW TABLES FROM keyspace");
-        var keyspace = topology.Keyspaces.FirstOrDefault(k => k.Name == keyspaceName)
-            ?? throw new ExecuteException(Vtrpc.Code.NotFound, $"Unknown database '{keyspaceName}' in vschema");
+        var keyspace = KeyspaceOf(topology, statement, target);
         var shardName = target.Keyspace == keyspace.Name ? target.Shard : null;
         var shard = shardName is null
             ? keyspace.Shards.FirstOrDefault() ?? throw new ExecuteException(Vtrpc.Code.Unavailable, $"keyspace '{keyspace.Name}' has no shards")
-            : keyspace.Shards.FirstOrDefault(s => s.Name == shardName)
-                ?? throw new ExecuteException(Vtrpc.Code.NotFound, $"shard '{shardName}' not found in keyspace '{keyspace.Name}'");
-        var role = target.TabletType switch
-        {
-            TabletType.Replica => SourceRole.Replica,
-            TabletType.Rdonly => SourceRole.Rdonly,
-            _ => SourceRole.Primary,
-        };
-        var source = shard.Sources.FirstOrDefault(s => s.Role == role) ?? shard.Sources.FirstOrDefault()
-            ?? throw new ExecuteException(Vtrpc.Code.Unavailable, $"shard {keyspace.Name}/{shard.Name} has no sources");
+            : ShardOf(keyspace, shardName);
+        var source = SourceOf(keyspace, shard, target);
         IReadOnlyList<string> tables;
         try
         {
@@ -178,6 +168,64 @@ internal sealed class ExecuteHandler(
         return QueryResults.VarChar(
             [$"Tables_in_{keyspace.Name}"],
             tables.Where(t => access.CanReadTable(keyspace.Name, t) && ShowStatement.Matches(statement.Like, t)).Select(t => new[] { t }));
+    }
+
+    /// <summary>
+    /// <c>SHOW TABLE STATUS</c>: targeted at a shard (<c>ks:shard</c>), that shard's figures, as vtgate passes the statement
+    /// to the shard; otherwise every shard of the keyspace is asked and a table's figures are summed over them
+    /// (<see cref="TableStatus.Merge"/>), where vtgate would answer from any one shard: <c>Rows</c> is then the keyspace's
+    /// row estimate. One shard failing fails the statement: a partial sum would pass for the whole.
+    /// </summary>
+    private async Task<Query.QueryResult> ShowTableStatusAsync(GatewayOptions topology, ShowStatement statement, TargetString target, AccessRules access, CancellationToken cancellationToken)
+    {
+        var keyspace = KeyspaceOf(topology, statement, target);
+        var shardName = target.Keyspace == keyspace.Name ? target.Shard : null;
+        List<ShardOptions> shards = shardName is null ? keyspace.Shards : [ShardOf(keyspace, shardName)];
+        if (shards.Count == 0)
+            throw new ExecuteException(Vtrpc.Code.Unavailable, $"keyspace '{keyspace.Name}' has no shards");
+        var database = keyspace.Database ?? keyspace.Name;
+        var perShard = await Task.WhenAll(shards.Select(async shard =>
+        {
+            var source = SourceOf(keyspace, shard, target);
+            try
+            {
+                return await tableLister.ReadTableStatusAsync(source, database, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.TableStatusFailed(logger, keyspace.Name, shard.Name, ex);
+                throw new ExecuteException(Vtrpc.Code.Unavailable, $"reading the table status of {keyspace.Name}/{shard.Name} failed: {ex.Message}", ex);
+            }
+        }));
+        var rows = TableStatus.Merge(perShard)
+            .Where(row => row[0] is { } name && access.CanReadTable(keyspace.Name, name) && ShowStatement.Matches(statement.Like, name));
+        return QueryResults.Typed(TableStatus.Columns, rows);
+    }
+
+    private static KeyspaceOptions KeyspaceOf(GatewayOptions topology, ShowStatement statement, TargetString target)
+    {
+        var keyspaceName = statement.FromKeyspace ?? target.Keyspace ?? throw new ExecuteException(
+            Vtrpc.Code.FailedPrecondition,
+            $"No database selected: use keyspace<:shard><@type> as the session target, or {(statement.Kind == ShowKind.Tables ? "SHOW TABLES" : "SHOW TABLE STATUS")} FROM keyspace");
+        return topology.Keyspaces.FirstOrDefault(k => k.Name == keyspaceName)
+            ?? throw new ExecuteException(Vtrpc.Code.NotFound, $"Unknown database '{keyspaceName}' in vschema");
+    }
+
+    private static ShardOptions ShardOf(KeyspaceOptions keyspace, string shardName) =>
+        keyspace.Shards.FirstOrDefault(s => s.Name == shardName)
+            ?? throw new ExecuteException(Vtrpc.Code.NotFound, $"shard '{shardName}' not found in keyspace '{keyspace.Name}'");
+
+    /// <summary>The shard's first source of the target's tablet type, else its first source.</summary>
+    private static SourceOptions SourceOf(KeyspaceOptions keyspace, ShardOptions shard, TargetString target)
+    {
+        var role = target.TabletType switch
+        {
+            TabletType.Replica => SourceRole.Replica,
+            TabletType.Rdonly => SourceRole.Rdonly,
+            _ => SourceRole.Primary,
+        };
+        return shard.Sources.FirstOrDefault(s => s.Role == role) ?? shard.Sources.FirstOrDefault()
+            ?? throw new ExecuteException(Vtrpc.Code.Unavailable, $"shard {keyspace.Name}/{shard.Name} has no sources");
     }
 
     private static string HostOf(SourceOptions source)

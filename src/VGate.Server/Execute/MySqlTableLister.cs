@@ -3,7 +3,7 @@ using VGate.MySql.Protocol;
 
 namespace VGate.Server.Execute;
 
-/// <summary>Reads table names from <c>information_schema.TABLES</c> on the source over VGate's own protocol connection.</summary>
+/// <summary>Reads table names and statistics from <c>information_schema.TABLES</c> on the source over VGate's own protocol connection.</summary>
 internal sealed class MySqlTableLister : ITableLister
 {
     public async Task<IReadOnlyList<string>> ListTablesAsync(SourceOptions source, string database, CancellationToken cancellationToken)
@@ -14,5 +14,12 @@ internal sealed class MySqlTableLister : ITableLister
             $"SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = {SqlSession.QuoteString(database)} ORDER BY TABLE_NAME",
             cancellationToken);
         return rows.Select(row => row[0]!).ToList();
+    }
+
+    public async Task<IReadOnlyList<string?[]>> ReadTableStatusAsync(SourceOptions source, string database, CancellationToken cancellationToken)
+    {
+        var options = TopologyValidator.ResolveConnection(source);
+        await using var connection = await MySqlProtocolConnection.ConnectAsync(options, cancellationToken);
+        return await connection.QueryAsync(TableStatus.SelectSql(database), cancellationToken);
     }
 }

@@ -38,4 +38,48 @@ internal static class QueryResults
         }
         return result;
     }
+
+    /// <summary>
+    /// A result with typed columns (values in MySQL's text form, as vttablet relays a MySQL result); a null value is
+    /// NULL (length -1). The first column is NOT NULL, the others nullable.
+    /// </summary>
+    public static QueryResult Typed(IReadOnlyList<(string Name, Query.Type Type)> columns, IEnumerable<IReadOnlyList<string?>> rows)
+    {
+        var result = new QueryResult();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var (name, type) = columns[i];
+            var text = type is Query.Type.Varchar;
+            result.Fields.Add(new Field
+            {
+                Name = name,
+                Type = type,
+                // Text in the system collation; numbers and dates in binary, as MySQL marks them.
+                Charset = text ? Utf8mb4Collation : 63,
+                Flags = (i == 0 ? (uint)MySqlFlag.NotNullFlag : 0)
+                    | (type is Query.Type.Uint64 ? (uint)(MySqlFlag.UnsignedFlag | MySqlFlag.NumFlag) : 0)
+                    | (type is Query.Type.Int64 ? (uint)MySqlFlag.NumFlag : 0)
+                    | (type is Query.Type.Datetime ? (uint)MySqlFlag.BinaryFlag : 0),
+            });
+        }
+        foreach (var values in rows)
+        {
+            var row = new Row();
+            var bytes = new List<byte>();
+            foreach (var value in values)
+            {
+                if (value is null)
+                {
+                    row.Lengths.Add(-1);
+                    continue;
+                }
+                var encoded = Encoding.UTF8.GetBytes(value);
+                row.Lengths.Add(encoded.Length);
+                bytes.AddRange(encoded);
+            }
+            row.Values = ByteString.CopyFrom([.. bytes]);
+            result.Rows.Add(row);
+        }
+        return result;
+    }
 }

@@ -10,6 +10,9 @@ internal enum ShowKind
     VitessTablets,
     Tables,
     Databases,
+
+    /// <summary><c>SHOW TABLE STATUS</c>: MySQL's per-table statistics (estimated row count and sizes).</summary>
+    TableStatus,
 }
 
 /// <summary>
@@ -47,12 +50,12 @@ internal sealed partial record ShowStatement(ShowKind Kind, string? Like, string
             return new ShowStatement(ShowKind.VitessTablets, like, null);
         if (what is "DATABASES" or "SCHEMAS" or "VITESS_KEYSPACES" or "KEYSPACES")
             return new ShowStatement(ShowKind.Databases, like, null);
-        if (what is "TABLES")
+        if (what is "TABLES" or "TABLE STATUS")
         {
             var keyspace = match.Groups["from"].Success ? match.Groups["from"].Value : null;
             if (keyspace is { Length: > 1 } && keyspace[0] == '`' && keyspace[^1] == '`')
                 keyspace = keyspace[1..^1].Replace("``", "`", StringComparison.Ordinal);
-            return new ShowStatement(ShowKind.Tables, like, keyspace);
+            return new ShowStatement(what is "TABLES" ? ShowKind.Tables : ShowKind.TableStatus, like, keyspace);
         }
         return null;
     }
@@ -180,7 +183,7 @@ internal sealed partial record ShowStatement(ShowKind Kind, string? Like, string
     }
 
     [GeneratedRegex("""
-        ^SHOW\s+(?<what>VITESS_SHARDS|VITESS_TABLETS|VITESS_KEYSPACES|KEYSPACES|DATABASES|SCHEMAS|TABLES)
+        ^SHOW\s+(?<what>VITESS_SHARDS|VITESS_TABLETS|VITESS_KEYSPACES|KEYSPACES|DATABASES|SCHEMAS|TABLES|TABLE\s+STATUS)
         (?:\s+(?:FROM|IN)\s+(?<from>`(?:[^`]|``)+`|[A-Za-z0-9_$\-]+))?
         (?<rest>\s.*)?$
         """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.Singleline)]

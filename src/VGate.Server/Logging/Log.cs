@@ -35,6 +35,9 @@ internal static partial class Log
 
     [LoggerMessage(7022, LogLevel.Warning, "Listing tables of {Keyspace}/{Shard} failed", EventName = "ListTablesFailed")]
     public static partial void ListTablesFailed(ILogger logger, string keyspace, string shard, Exception exception);
+
+    [LoggerMessage(7023, LogLevel.Warning, "Reading the table status of {Keyspace}/{Shard} failed", EventName = "TableStatusFailed")]
+    public static partial void TableStatusFailed(ILogger logger, string keyspace, string shard, Exception exception);
     [LoggerMessage(7013, LogLevel.Information, "Reloaded the {What} '{File}' ({Count} entries)", EventName = "SecurityReloaded")]
     public static partial void SecurityReloaded(ILogger logger, string what, string file, int count);
 

@@ -59,14 +59,19 @@ internal sealed class TestServerHost : IAsyncDisposable
 
     public HttpClient CreateHttpClient() => _app.GetTestServer().CreateClient();
 
-    public static async Task<TestServerHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool withTopology = true, LogSink? logs = null)
+    /// <param name="settings">Configuration added to (or, without <paramref name="withTopology"/>, instead of) <see cref="Topology"/>.</param>
+    /// <param name="withTopology">Whether <see cref="Topology"/> is configured.</param>
+    /// <param name="logs">The log sink checked on dispose.</param>
+    /// <param name="realTables">Read tables from the configured sources (the server's own lister) instead of <see cref="Tables"/>.</param>
+    public static async Task<TestServerHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool withTopology = true, LogSink? logs = null, bool realTables = false)
     {
         logs ??= new LogSink();
         var builder = CreateBuilder(settings, withTopology, logs);
         var gateway = new FakeVStreamGateway();
         var tables = new FakeTableLister();
         builder.Services.AddSingleton<IVStreamGateway>(gateway);
-        builder.Services.AddSingleton<ITableLister>(tables);
+        if (!realTables)
+            builder.Services.AddSingleton<ITableLister>(tables);
         var app = VGateServer.Build(builder);
         await app.StartAsync();
         return new TestServerHost(app, logs, gateway, tables);
