@@ -16,7 +16,8 @@
 #   WARM_DRAINS=3 bench/kafka-sink.sh …     warm drains after the cold one (default 1): DRAIN, DRAIN_2, DRAIN_3…, each a
 #                                          new connector over the same rows; the later ones have no JIT left in them
 #   PERF=file.data bench/kafka-sink.sh …    record the harness with perf (perf map on, W^X off so JIT frames resolve): cut
-#                                          to a drain with `perf report -i file.data --time <steady_window_mono_s>`
+#                                          to a drain with `perf report -i file.data --time <steady_window_mono_s>`;
+#                                          PERF_ARGS="-F 999 -g" for call graphs (default -F 1999)
 #   RETAIN_NATIVE_MEMORY_MB=0 bench/kafka-sink.sh …   glibc malloc defaults instead of the vgate-kafka process's
 #                                          setting (the harness applies RetainNativeMemoryMb as the command does)
 set -euo pipefail
@@ -52,7 +53,7 @@ fi
 binlog_after=$(mdb_sql 'SHOW BINARY LOGS' | awk '{ s += $2 } END { print s }')
 echo "workload=$WORKLOAD loaded $ROWS rows after GTID $start in $(( $(date +%s) - load_start )) s, binlog_bytes=$((binlog_after - binlog_before)); load: $(uptime)"
 if [ -n "${PERF:-}" ]; then
-    DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record -F 1999 -k CLOCK_MONOTONIC -o "$PERF" -- dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
+    DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record ${PERF_ARGS:--F 1999} -k CLOCK_MONOTONIC -o "$PERF" -- dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
 else
     dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
 fi
