@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 
 namespace VGate.Kafka.Events;
@@ -73,15 +75,21 @@ internal static class JsonTextEscaper
         var destination = output.GetSpan(utf8.Length * 6);
         var written = 0;
         var position = 0;
+        var end = utf8.Length;
+        ref var text = ref MemoryMarshal.GetReference(utf8);
+        var plainBmp = PlainBmp;
+        var asciiEscapes = AsciiEscapes;
         // Bytes from runStart to position are written as they are: copied in one piece when an escape (or the end)
         // comes, not character by character (multilingual text is mostly characters written as they are).
         var runStart = 0;
-        while (position < utf8.Length)
+        while (position < end)
         {
-            var first = utf8[position];
+            uint first = Unsafe.Add(ref text, position);
+            int length;
+            uint scalar;
             if (first < 0x80)
             {
-                if (AsciiEscapes[first] is { } escape)
+                if (asciiEscapes[first] is { } escape)
                 {
                     utf8[runStart..position].CopyTo(destination[written..]);
                     written += position - runStart;
@@ -90,19 +98,45 @@ internal static class JsonTextEscaper
                     runStart = ++position;
                     continue;
                 }
-                var plain = utf8[position..].IndexOfAnyExcept(PlainAscii);
+                var plain = utf8[++position..].IndexOfAnyExcept(PlainAscii);
                 if (plain < 0)
                 {
-                    position = utf8.Length;
+                    position = end;
                     break;
                 }
                 position += plain;
                 continue;
             }
-            var length = DecodeScalar(utf8[position..], out var scalar);
-            if (length == 0)
-                return false;
-            if (scalar <= 0xFFFF ? (PlainBmp[scalar >> 6] & (1UL << scalar)) != 0 : !Encoder.WillEncode(scalar))
+            // Well-formed sequences only (Unicode Table 3-7: no overlong forms, no surrogates, at most U+10FFFF).
+            if (first < 0xE0)
+            {
+                if (first < 0xC2 || position + 1 >= end)
+                    return false;
+                uint second = Unsafe.Add(ref text, position + 1);
+                if ((second & 0xC0) != 0x80)
+                    return false;
+                scalar = ((first & 0x1F) << 6) | (second & 0x3F);
+                length = 2;
+            }
+            else if (first < 0xF0)
+            {
+                if (position + 2 >= end)
+                    return false;
+                uint second = Unsafe.Add(ref text, position + 1);
+                uint third = Unsafe.Add(ref text, position + 2);
+                if ((second & 0xC0) != 0x80 || (third & 0xC0) != 0x80 || (first == 0xE0 && second < 0xA0) || (first == 0xED && second >= 0xA0))
+                    return false;
+                scalar = ((first & 0x0F) << 12) | ((second & 0x3F) << 6) | (third & 0x3F);
+                length = 3;
+            }
+            else
+            {
+                length = DecodeScalar(utf8[position..], out var supplementary);
+                if (length == 0)
+                    return false;
+                scalar = (uint)supplementary;
+            }
+            if (scalar <= 0xFFFF ? (plainBmp[scalar >> 6] & (1UL << (int)scalar)) != 0 : !Encoder.WillEncode((int)scalar))
             {
                 position += length;
                 continue;
