@@ -37,6 +37,10 @@ repo=$(cd "$here/.." && pwd)
 # HARNESS=/path/VGate.LoadHarness.dll: another build of the harness (A/B against a copy of an earlier build).
 harness=${HARNESS:-"$repo/artifacts/bin/VGate.LoadHarness/release/VGate.LoadHarness.dll"}
 
+# vgate and vgate-kafka run without dynamic PGO (TieredPGO false in their projects: no instrumented tier, less JIT
+# work); the harness hosts both, so it runs the same way unless DOTNET_TieredPGO is set.
+export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
+
 mdb_start
 echo "mariadbd $MDB_VERSION on 127.0.0.1:$MDB_PORT ($MDB_ROOT)"
 mdb_create_schema

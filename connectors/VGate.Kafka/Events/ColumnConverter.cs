@@ -492,6 +492,12 @@ internal sealed class ColumnConverter
             WriteChars(writer, chars, scratch);
             return;
         }
+        if (JsonTextEscaper.IsPlainAscii(value))
+        {
+            // ASCII is valid UTF-8, and Utf8JsonWriter escapes none of these characters.
+            writer.WriteStringValue(value);
+            return;
+        }
         if (value.Length > JsonTextEscaper.MaxLength)
         {
             if (!Utf8.IsValid(value))

@@ -44,9 +44,16 @@ internal static class JsonTextEscaper
     private const int PieceBytes = 16 * 1024;
 
     /// <summary>
+    /// True when every byte of <paramref name="utf8"/> is an ASCII character the encoder writes as it is: then
+    /// Utf8JsonWriter's own vectorized check finds nothing to escape and its WriteStringValue is the cheaper way to
+    /// write the text (short ASCII values, the common case, are not copied twice).
+    /// </summary>
+    public static bool IsPlainAscii(ReadOnlySpan<byte> utf8) => !utf8.ContainsAnyExcept(PlainAscii);
+
+    /// <summary>
     /// Writes <paramref name="utf8"/> (at most <see cref="MaxLength"/> bytes) as a JSON string token, quotes included,
     /// to <paramref name="output"/> and returns true; returns false when the text is not valid UTF-8 (the caller
-    /// decodes it with replacement characters instead, and discards what this wrote to <paramref name="output"/>).
+    /// discards what this wrote to <paramref name="output"/>).
     /// </summary>
     public static bool TryWriteQuoted(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
