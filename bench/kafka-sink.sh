@@ -13,6 +13,11 @@
 #   COMPRESSION=lz4 LINGER_MS=20 KAFKA=batch.size=4000000,batch.num.messages=20000 bench/kafka-sink.sh …
 #                                          producer settings other than the sink's defaults (comma-separated key=value)
 #   SKIP_BUILD=1 bench/kafka-sink.sh …      use the harness as last built
+#   WARM_DRAINS=3 bench/kafka-sink.sh …     warm drains after the cold one (default 1): DRAIN, DRAIN_2, DRAIN_3…, each a
+#                                          new connector over the same rows; the later ones have no JIT left in them
+#   PERF=file.data bench/kafka-sink.sh …    record the harness with perf (perf map on, W^X off so JIT frames resolve): cut
+#                                          to a drain with `perf report -i file.data --time <steady_window_mono_s>`;
+#                                          PERF_ARGS="-F 999 -g" for call graphs (default -F 1999)
 #   RETAIN_NATIVE_MEMORY_MB=0 bench/kafka-sink.sh …   glibc malloc defaults instead of the vgate-kafka process's
 #                                          setting (the harness applies RetainNativeMemoryMb as the command does)
 set -euo pipefail
@@ -29,7 +34,12 @@ repo=$(cd "$here/.." && pwd)
 . "$here/lib/throwaway-mariadb.sh"
 
 [ "${SKIP_BUILD:-0}" = 1 ] || dotnet build "$here/VGate.LoadHarness/VGate.LoadHarness.csproj" -c Release -nologo -v q >/dev/null
-harness="$repo/artifacts/bin/VGate.LoadHarness/release/VGate.LoadHarness.dll"
+# HARNESS=/path/VGate.LoadHarness.dll: another build of the harness (A/B against a copy of an earlier build).
+harness=${HARNESS:-"$repo/artifacts/bin/VGate.LoadHarness/release/VGate.LoadHarness.dll"}
+
+# vgate and vgate-kafka run without dynamic PGO (TieredPGO false in their projects: no instrumented tier, less JIT
+# work); the harness hosts both, so it runs the same way unless DOTNET_TieredPGO is set.
+export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
 
 mdb_start
 echo "mariadbd $MDB_VERSION on 127.0.0.1:$MDB_PORT ($MDB_ROOT)"
@@ -46,5 +56,9 @@ else
 fi
 binlog_after=$(mdb_sql 'SHOW BINARY LOGS' | awk '{ s += $2 } END { print s }')
 echo "workload=$WORKLOAD loaded $ROWS rows after GTID $start in $(( $(date +%s) - load_start )) s, binlog_bytes=$((binlog_after - binlog_before)); load: $(uptime)"
-dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
+if [ -n "${PERF:-}" ]; then
+    DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 perf record ${PERF_ARGS:--F 1999} -k CLOCK_MONOTONIC -o "$PERF" -- dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
+else
+    dotnet "$harness" kafka "$uri" bench "$start" "$LIVE_RATE"
+fi
 echo "load after: $(uptime)"

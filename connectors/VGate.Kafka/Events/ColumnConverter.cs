@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
@@ -473,27 +474,63 @@ internal sealed class ColumnConverter
         {
             var latin1 = scratch.Chars(value.Length);
             TextCharsets.DecodeLatin1(value, latin1);
-            writer.WriteStringValue(latin1);
+            WriteChars(writer, latin1, scratch);
             return;
         }
         if (_encoding is not null)
         {
-            int count;
+            Span<char> chars;
             try
             {
-                var chars = scratch.Chars(_encoding.GetMaxCharCount(value.Length));
-                count = _encoding.GetChars(value, chars);
-                writer.WriteStringValue(chars[..count]);
+                chars = scratch.Chars(_encoding.GetMaxCharCount(value.Length));
+                chars = chars[.._encoding.GetChars(value, chars)];
             }
             catch (DecoderFallbackException)
             {
                 throw Bad(value, $"text in {_encoding.WebName}");
             }
+            WriteChars(writer, chars, scratch);
             return;
         }
-        if (!Utf8.IsValid(value))
+        if (JsonTextEscaper.IsPlainAscii(value))
+        {
+            // ASCII is valid UTF-8, and Utf8JsonWriter escapes none of these characters.
+            writer.WriteStringValue(value);
+            return;
+        }
+        if (value.Length > JsonTextEscaper.MaxLength)
+        {
+            if (!Utf8.IsValid(value))
+                throw Bad(value, "UTF-8 text");
+            writer.WriteStringValue(value);
+            return;
+        }
+        // The escaper validates the UTF-8 as it goes and writes the bytes Utf8JsonWriter would (JsonTextEscaper).
+        var escaped = scratch.Escaped();
+        if (!JsonTextEscaper.TryWriteQuoted(value, escaped))
             throw Bad(value, "UTF-8 text");
-        writer.WriteStringValue(value);
+        writer.WriteRawValue(escaped.WrittenSpan, skipInputValidation: true);
+    }
+
+    /// <summary>
+    /// Decoded text (latin1 or another character set): transcoded to UTF-8 and escaped as UTF-8 text is, which writes
+    /// the bytes Utf8JsonWriter writes for the characters (JsonTextEscaperTests).
+    /// </summary>
+    private static void WriteChars(Utf8JsonWriter writer, ReadOnlySpan<char> chars, ValueScratch scratch)
+    {
+        if (chars.Length <= JsonTextEscaper.MaxLength / 3)
+        {
+            var utf8 = scratch.Bytes(chars.Length * 3);
+            var escaped = scratch.Escaped();
+            if (Utf8.FromUtf16(chars, utf8, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+                && JsonTextEscaper.TryWriteQuoted(utf8[..written], escaped))
+            {
+                writer.WriteRawValue(escaped.WrittenSpan, skipInputValidation: true);
+                return;
+            }
+        }
+        // Very long text, or characters that are no valid UTF-16 (not produced by the decoders): as before.
+        writer.WriteStringValue(chars);
     }
 
     private void WriteBytes(Utf8JsonWriter writer, ReadOnlySpan<byte> value, ValueScratch scratch)

@@ -1,13 +1,16 @@
+using System.Buffers;
+
 namespace VGate.Kafka.Events;
 
 /// <summary>
-/// Reusable scratch buffers for value conversions that need room (hex, base64url, BIT reversal, Latin-1 text). One
+/// Reusable scratch buffers for value conversions that need room (hex, base64url, BIT reversal, decoded and escaped text). One
 /// per builder; the builder is single-threaded, so the buffers are only ever in use by one conversion at a time.
 /// </summary>
 internal sealed class ValueScratch
 {
     private byte[] _bytes = new byte[256];
     private char[] _chars = new char[256];
+    private readonly ArrayBufferWriter<byte> _escaped = new(1024);
 
     public Span<byte> Bytes(int length)
     {
@@ -21,5 +24,12 @@ internal sealed class ValueScratch
         if (_chars.Length < length)
             _chars = new char[Math.Max(length, _chars.Length * 2)];
         return _chars.AsSpan(0, length);
+    }
+
+    /// <summary>The buffer a text value is escaped into (<see cref="JsonTextEscaper"/>), emptied.</summary>
+    public ArrayBufferWriter<byte> Escaped()
+    {
+        _escaped.ResetWrittenCount();
+        return _escaped;
     }
 }
