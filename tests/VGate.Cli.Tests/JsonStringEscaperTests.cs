@@ -4,13 +4,14 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using VGate.Cli.Output;
+using VGate.Kafka.Events;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Rows;
 
 namespace VGate.Cli.Tests;
 
 /// <summary>
-/// <see cref="JsonStringEscaper"/> must write exactly the bytes Utf8JsonWriter (with the encoder of
+/// <see cref="JsonTextEscaper"/> must write exactly the bytes Utf8JsonWriter (with the encoder of
 /// <c>vgate binlog</c>) wrote for the same text decoded to a string, for every character: each BMP character, a sample
 /// of supplementary ones, and random mixes of the characters JSON and the encoder treat specially; ill-formed UTF-8 must
 /// be refused (the caller then decodes it with replacement characters, as before).
@@ -39,7 +40,7 @@ public sealed class JsonStringEscaperTests
     private static byte[]? Actual(ReadOnlySpan<byte> utf8)
     {
         var output = new ArrayBufferWriter<byte>();
-        return JsonStringEscaper.TryWriteQuoted(utf8, output) ? output.WrittenSpan.ToArray() : null;
+        return JsonTextEscaper.TryWriteQuoted(utf8, output) ? output.WrittenSpan.ToArray() : null;
     }
 
     private static void AssertSameAsUtf8JsonWriter(string text)
@@ -120,12 +121,12 @@ public sealed class JsonStringEscaperTests
     {
         byte[] text = [.. "ok "u8, .. sequence, .. " tail"u8];
         Assert.False(Utf8.IsValid(text));
-        Assert.False(JsonStringEscaper.TryWriteQuoted(text, new ArrayBufferWriter<byte>()));
+        Assert.False(JsonTextEscaper.TryWriteQuoted(text, new ArrayBufferWriter<byte>()));
         // Also when the ill-formed sequence straddles or follows the 16 KB pieces the escaper works in.
         foreach (var before in new[] { 16 * 1024 - 1, 16 * 1024 - 2, 16 * 1024, 40_000 })
         {
             byte[] longText = [.. Enumerable.Repeat((byte)'x', before), .. sequence, .. "é"u8];
-            Assert.False(JsonStringEscaper.TryWriteQuoted(longText, new ArrayBufferWriter<byte>()));
+            Assert.False(JsonTextEscaper.TryWriteQuoted(longText, new ArrayBufferWriter<byte>()));
         }
     }
 

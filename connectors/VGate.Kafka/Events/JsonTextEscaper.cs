@@ -15,11 +15,11 @@ namespace VGate.Kafka.Events;
 /// JSON cost (bench/README.md, Kafka rows).
 /// </summary>
 /// <remarks>
-/// Taken from <c>VGate.Cli.Output.JsonStringEscaper</c> (<c>vgate binlog</c>, same encoder; VGate.Kafka does not
-/// reference the command-line project), with the runs of characters written as they are copied in one piece. JsonTextEscaperTests compare it with
-/// Utf8JsonWriter's UTF-8 and UTF-16 paths.
+/// The one escaper of VGate's JSON writers: the Kafka sink's records and <c>vgate binlog</c>'s lines (VGate.Cli's
+/// EventJsonWriter and ColumnValueJsonWriter) use the same encoder, so they share it. JsonTextEscaperTests (here) and
+/// JsonStringEscaperTests (VGate.Cli.Tests) compare it with Utf8JsonWriter's UTF-8 and UTF-16 paths.
 /// </remarks>
-internal static class JsonTextEscaper
+public static class JsonTextEscaper
 {
     private static readonly JavaScriptEncoder Encoder = DebeziumJson.Encoder;
 
@@ -34,7 +34,7 @@ internal static class JsonTextEscaper
     private static readonly ulong[] PlainBmp = CreatePlainBmp();
 
     /// <summary>
-    /// The longest UTF-8 text the sink writes through <see cref="TryWriteQuoted"/>; longer texts go through Utf8JsonWriter
+    /// The longest UTF-8 text written through <see cref="TryWriteQuoted"/>; longer texts go through Utf8JsonWriter
     /// as before (which refuses strings above its own limit of about 166 MB), so nothing changes for them.
     /// </summary>
     public const int MaxLength = 64 * 1024 * 1024;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
+using VGate.Kafka.Events;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Rows;
 
@@ -78,23 +79,23 @@ internal static class ColumnValueJsonWriter
         // ASCII-compatible one) is escaped as it is, into the same bytes; anything else is decoded from the column's
         // character set first (invalid UTF-8 becomes U+FFFD there).
         var payload = ColumnValueDecoder.GetPayload(column, cell);
-        var passThrough = payload.Length <= JsonStringEscaper.MaxLength && GetCharset(column.CollationId) switch
+        var passThrough = payload.Length <= JsonTextEscaper.MaxLength && GetCharset(column.CollationId) switch
         {
             Charset.Utf8 => true, // TryWriteQuoted checks that it is valid
             Charset.AsciiCompatible => System.Text.Ascii.IsValid(payload),
             _ => false,
         };
         scratch.ResetWrittenCount();
-        if (passThrough && JsonStringEscaper.TryWriteQuoted(payload, scratch))
+        if (passThrough && JsonTextEscaper.TryWriteQuoted(payload, scratch))
             json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
-        else if (column.Type == ColumnType.String || payload.Length > JsonStringEscaper.MaxLength / 4 || !TryWriteTranscoded(json, column, payload, scratch))
+        else if (column.Type == ColumnType.String || payload.Length > JsonTextEscaper.MaxLength / 4 || !TryWriteTranscoded(json, column, payload, scratch))
             json.WriteStringValue(ColumnValueDecoder.ToText(column, cell));
     }
 
     /// <summary>
     /// Text of another character set (or ill-formed UTF-8): decoded as <see cref="ColumnValueDecoder.ToText"/> decodes
     /// it, into a pooled buffer instead of a string (a 70 KB text is a large-object-heap string otherwise), encoded to
-    /// UTF-8 and escaped by <see cref="JsonStringEscaper"/>: the bytes <see cref="Utf8JsonWriter.WriteStringValue(string)"/>
+    /// UTF-8 and escaped by <see cref="JsonTextEscaper"/>: the bytes <see cref="Utf8JsonWriter.WriteStringValue(string)"/>
     /// writes for that string. False, writing nothing, when the decoded text has a lone surrogate (the caller then
     /// writes the string, which Utf8JsonWriter handles its own way).
     /// </summary>
@@ -110,7 +111,7 @@ internal static class ColumnValueJsonWriter
             if (System.Text.Unicode.Utf8.FromUtf16(chars.AsSpan(0, length), utf8, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
                 return false;
             scratch.ResetWrittenCount();
-            JsonStringEscaper.TryWriteQuoted(utf8.AsSpan(0, written), scratch); // valid UTF-8: cannot fail
+            JsonTextEscaper.TryWriteQuoted(utf8.AsSpan(0, written), scratch); // valid UTF-8: cannot fail
             json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
             return true;
         }

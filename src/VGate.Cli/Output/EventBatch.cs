@@ -1,4 +1,5 @@
 using System.Buffers;
+using VGate.Kafka.Events;
 using VGate.MySql;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
@@ -96,7 +97,7 @@ internal sealed class EventBatch : IDisposable
                 // The text is only readable until the stream moves on: valid UTF-8 is copied (and later escaped as it
                 // is), anything else decoded now.
                 var text = annotate.QueryBytes;
-                if (text.Length <= JsonStringEscaper.MaxLength && System.Text.Unicode.Utf8.IsValid(text.Span))
+                if (text.Length <= JsonTextEscaper.MaxLength && System.Text.Unicode.Utf8.IsValid(text.Span))
                 {
                     if (_used + text.Length <= _rowBuffer.Length)
                     {

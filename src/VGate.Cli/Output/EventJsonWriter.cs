@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using VGate.Kafka.Events;
 using VGate.MySql.Binlog;
 using VGate.MySql.Binlog.Events;
 using VGate.MySql.Binlog.RowImages;
@@ -65,7 +66,7 @@ internal sealed class EventJsonWriter : IDisposable
 
     /// <summary>
     /// <see cref="Write(BinlogEvent, string, string?)"/> for an ANNOTATE_ROWS event whose statement text is given as
-    /// <paramref name="statementUtf8"/>: valid UTF-8 of at most <see cref="JsonStringEscaper.MaxLength"/> bytes (a copy of
+    /// <paramref name="statementUtf8"/>: valid UTF-8 of at most <see cref="JsonTextEscaper.MaxLength"/> bytes (a copy of
     /// <see cref="MariaDbAnnotateRowsEvent.QueryBytes"/>), escaped as it is instead of decoded to a string and encoded back
     /// (the same bytes; a statement is as long as the values it inserts).
     /// </summary>
@@ -225,12 +226,12 @@ internal sealed class EventJsonWriter : IDisposable
 
     /// <summary>
     /// A property whose string value can be long (statements: an INSERT of large values is megabytes of text): encoded
-    /// to UTF-8 once and escaped by <see cref="JsonStringEscaper"/>, the same bytes as <see cref="Utf8JsonWriter.WriteString(string, string)"/>.
+    /// to UTF-8 once and escaped by <see cref="JsonTextEscaper"/>, the same bytes as <see cref="Utf8JsonWriter.WriteString(string, string)"/>.
     /// </summary>
     private void WriteUtf8Text(string name, ReadOnlySpan<byte> utf8)
     {
         _scratch.ResetWrittenCount();
-        if (!JsonStringEscaper.TryWriteQuoted(utf8, _scratch))
+        if (!JsonTextEscaper.TryWriteQuoted(utf8, _scratch))
             throw new ArgumentException("the statement text is not valid UTF-8", nameof(utf8));
         _json.WritePropertyName(name);
         _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: true);
@@ -238,7 +239,7 @@ internal sealed class EventJsonWriter : IDisposable
 
     private void WriteText(string name, string value)
     {
-        if (value.Length > JsonStringEscaper.MaxLength / 3)
+        if (value.Length > JsonTextEscaper.MaxLength / 3)
         {
             _json.WriteString(name, value);
             return;
@@ -252,7 +253,7 @@ internal sealed class EventJsonWriter : IDisposable
             return;
         }
         _scratch.ResetWrittenCount();
-        JsonStringEscaper.TryWriteQuoted(utf8[..length], _scratch); // valid UTF-8: cannot fail
+        JsonTextEscaper.TryWriteQuoted(utf8[..length], _scratch); // valid UTF-8: cannot fail
         _json.WritePropertyName(name);
         _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: true);
     }
