@@ -7,7 +7,7 @@ using VGate.VStreamer;
 /// <summary>Times the copy phase of one shard: every table of the database, ROW events counted until COPY_COMPLETED.</summary>
 internal static class CopyMode
 {
-    public static async Task<int> RunAsync(string uri, string database)
+    public static async Task<int> RunAsync(string uri, string database, bool binary, bool hash)
     {
         var streamer = new ShardStreamer(new ShardStreamerOptions
         {
@@ -16,8 +16,10 @@ internal static class CopyMode
             Source = MySqlConnectionOptions.Parse(uri),
             Database = database,
             Position = "",
+            CopyBinaryProtocol = binary,
         });
         long rows = 0, bytes = 0, batches = 0;
+        var fnv = 14695981039346656037UL;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         var watch = Stopwatch.StartNew();
         await foreach (var batch in streamer.StreamAsync(timeout.Token))
@@ -29,7 +31,10 @@ internal static class CopyMode
                 if (vevent.Type == VEventType.Row)
                 {
                     rows++;
-                    bytes += vevent.RowEvent.RowChanges[0].After.Values.Length;
+                    var after = vevent.RowEvent.RowChanges[0].After;
+                    bytes += after.Values.Length;
+                    if (hash)
+                        fnv = Fnv(Fnv(fnv, after.Values.Span), System.Runtime.InteropServices.MemoryMarshal.AsBytes(after.Lengths.ToArray().AsSpan()));
                 }
                 else if (vevent.Type == VEventType.CopyCompleted)
                 {
@@ -44,8 +49,15 @@ internal static class CopyMode
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"copy RESULT seconds={watch.Elapsed.TotalSeconds:F3} rows={rows} rows_per_s={rows / watch.Elapsed.TotalSeconds:F0} " +
             $"value_mb={bytes / 1e6:F1} batches={batches} cpu_s={process.TotalProcessorTime.TotalSeconds:F2} peak_ws_mb={process.PeakWorkingSet64 / 1e6:F1} " +
-            $"gc_alloc_mb={GC.GetTotalAllocatedBytes() / 1e6:F1}"));
+            $"gc_alloc_mb={GC.GetTotalAllocatedBytes() / 1e6:F1} protocol={(binary ? "binary" : "text")}{(hash ? $" values_fnv={fnv:x16}" : "")}"));
         return rows > 0 ? 0 : 1;
+    }
+
+    private static ulong Fnv(ulong state, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+            state = (state ^ b) * 1099511628211UL;
+        return state;
     }
 }
 

@@ -166,10 +166,17 @@ internal sealed class CopyPhaseRunner
     {
         var schema = table.Schema;
         var keyFields = table.KeyFields(_options, connection.IsMariaDb);
-        var reader = await TextResultReader.ExecuteAsync(connection, table.SelectSql(_options.Database), cancellationToken).ConfigureAwait(false);
+        var sql = table.SelectSql(_options.Database);
+        // The binary protocol saves the server formatting every value (null when a column needs the text protocol);
+        // select expressions (convert, convert_tz) stay on the text protocol, whose form of them the tests pin.
+        var binary = _options.CopyBinaryProtocol && table.Plan?.SelectExpressions is not { Count: > 0 }
+            ? await BinaryResultReader.ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false)
+            : null;
+        var text = binary is null ? await TextResultReader.ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false) : null;
         var columnCount = schema.Columns.Count;
-        if (reader.ColumnCount != columnCount)
-            throw CopyQueryException.Malformed($"the copy query of {schema.Name} returned {reader.ColumnCount} columns, expected {columnCount}");
+        var returned = binary?.ColumnCount ?? text!.ColumnCount;
+        if (returned != columnCount)
+            throw CopyQueryException.Malformed($"the copy query of {schema.Name} returned {returned} columns, expected {columnCount}");
 
         var cells = new (int Offset, int Length)[columnCount];
         var keyCells = new (int Offset, int Length)[schema.KeyColumns.Length];
@@ -191,11 +198,21 @@ internal sealed class CopyPhaseRunner
         var inspects = table.Plan is { Predicate: not null } or { KeyspaceId: not null };
         var projects = table.Projects;
         var lengths = inspects ? new long[columnCount] : null;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (binary is not null ? await binary.ReadAsync(cancellationToken).ConfigureAwait(false) : await text!.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rowsRead++;
-            var packet = reader.Current.Span;
-            var total = TextResultReader.SplitRow(packet, cells);
+            ReadOnlySpan<byte> packet;
+            int total;
+            if (binary is not null)
+            {
+                total = binary.RenderRow(cells);
+                packet = binary.Current;
+            }
+            else
+            {
+                packet = text!.Current.Span;
+                total = TextResultReader.SplitRow(packet, cells);
+            }
             var values = new byte[total];
             var row = new Query.Row();
             row.Lengths.Capacity = columnCount;
