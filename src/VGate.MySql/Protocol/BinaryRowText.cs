@@ -62,12 +62,14 @@ public static class BinaryRowText
     /// <summary>True when values of <paramref name="column"/> render exactly as the text protocol sends them.</summary>
     public static bool CanRender(BinaryColumn column)
     {
+        // YEAR columns always carry ZEROFILL (and UNSIGNED): YEAR(4) prints four digits either way.
+        if (column.Type == Types.Year)
+            return column.Length == 4;
         if ((column.Flags & ZerofillFlag) != 0)
             return false; // the text protocol pads to the display width
         return column.Type switch
         {
             Types.Tiny or Types.Short or Types.Int24 or Types.Long or Types.LongLong => true,
-            Types.Year => column.Length == 4,
             Types.Float or Types.Double => column.Decimals >= NotFixedDecimals,
             Types.Date or Types.NewDate => true,
             Types.Timestamp or Types.DateTime or Types.Time => column.Decimals <= 6,
