@@ -30,11 +30,13 @@ internal static class CopyMode
             {
                 if (vevent.Type == VEventType.Row)
                 {
-                    rows++;
-                    var after = vevent.RowEvent.RowChanges[0].After;
-                    bytes += after.Values.Length;
+                    rows += vevent.RowChangeCount;
+                    // ROW events are born encoded (no objects to read); the harness counts their encoded size, and
+                    // hashes their encoding (table names, lengths, values) for comparisons.
+                    var encoded = vevent.GetEncoded();
+                    bytes += encoded.Length;
                     if (hash)
-                        fnv = Fnv(Fnv(fnv, after.Values.Span), System.Runtime.InteropServices.MemoryMarshal.AsBytes(after.Lengths.ToArray().AsSpan()));
+                        fnv = Fnv(fnv, encoded);
                 }
                 else if (vevent.Type == VEventType.CopyCompleted)
                 {
@@ -48,7 +50,7 @@ internal static class CopyMode
         using var process = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"copy RESULT seconds={watch.Elapsed.TotalSeconds:F3} rows={rows} rows_per_s={rows / watch.Elapsed.TotalSeconds:F0} " +
-            $"value_mb={bytes / 1e6:F1} batches={batches} cpu_s={process.TotalProcessorTime.TotalSeconds:F2} peak_ws_mb={process.PeakWorkingSet64 / 1e6:F1} " +
+            $"event_mb={bytes / 1e6:F1} batches={batches} cpu_s={process.TotalProcessorTime.TotalSeconds:F2} peak_ws_mb={process.PeakWorkingSet64 / 1e6:F1} " +
             $"gc_alloc_mb={GC.GetTotalAllocatedBytes() / 1e6:F1} protocol={(binary ? "binary" : "text")}{(hash ? $" values_fnv={fnv:x16}" : "")}"));
         return rows > 0 ? 0 : 1;
     }

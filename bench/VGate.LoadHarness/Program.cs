@@ -8,7 +8,7 @@
 //
 //   VGate.LoadHarness copy <mysql://user:pw@127.0.0.1:port> <database> [binary|text] [hash]
 // (binary, the default: the copy reads with prepared statements; text: COM_QUERY only; hash: also prints an FNV-1a
-// hash of every row's lengths and values, to compare the two)
+// hash of every ROW event's encoding, to compare the two)
 //
 // The same copy through `vgate serve` (a child process) and a gRPC VStream client here (CopyMode.cs):
 //
