@@ -33,7 +33,7 @@ internal static class CopyMode
                     rows += vevent.RowChangeCount;
                     // ROW events are born encoded (no objects to read); the harness counts their encoded size, and
                     // hashes their encoding (table names, lengths, values) for comparisons.
-                    var encoded = vevent.GetEncoded();
+                    var encoded = vevent.GetEncoded(database); // the form the gateway sends by default (born that way)
                     bytes += encoded.Length;
                     if (hash)
                         fnv = Fnv(fnv, encoded);
