@@ -101,8 +101,10 @@ internal sealed class BinaryResultReader
             throw CopyQueryException.FromErrorPacket(span);
         if (span[0] == OkHeader)
             throw CopyQueryException.Malformed("the copy query returned no result set");
-        if (span[0] >= 0xFB || span[0] != columnCount)
-            throw CopyQueryException.Malformed($"the copy query's result declares {(span[0] < 0xFB ? span[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : "too many")} columns, prepared {columnCount}");
+        // The column count, length-encoded: one byte below 0xFB, else 0xFC and two bytes (a table has at most 4096 columns).
+        var declared = span[0] < 0xFB ? span[0] : span[0] == 0xFC && span.Length >= 3 ? BinaryPrimitives.ReadUInt16LittleEndian(span[1..]) : -1;
+        if (declared != columnCount)
+            throw CopyQueryException.Malformed($"the copy query's result declares {declared} columns, prepared {columnCount}");
         var columns = await ReadColumnsAsync(connection, columnCount, cancellationToken).ConfigureAwait(false);
         if (!columns.All(BinaryRowText.CanRender))
             throw CopyQueryException.Malformed("the executed copy query has columns its prepared form did not have");

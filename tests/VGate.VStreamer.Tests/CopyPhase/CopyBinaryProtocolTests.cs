@@ -94,6 +94,22 @@ public sealed class CopyBinaryProtocolTests(MariaDbFixture fixture) : IClassFixt
     }
 
     [ServerFact]
+    public async Task Copy_TableOf300Columns_ColumnCountBeyondOneByteReadAlike()
+    {
+        // 251 columns and more: the result's column count is a 3-byte length-encoded integer.
+        var columns = string.Join(", ", Enumerable.Range(1, 299).Select(i => $"c{i} INT"));
+        var values = string.Join(", ", Enumerable.Range(1, 299).Select(i => i % 7 == 0 ? "NULL" : (i * -1000).ToString(CultureInfo.InvariantCulture)));
+        var spec = await StreamSpec.CreateAsync(fixture,
+            $"CREATE TABLE {{db}}.wide (id INT PRIMARY KEY, {columns})",
+            $"INSERT INTO {{db}}.wide VALUES (1, {values}), (2, {values})");
+
+        var (binary, text) = await CopyBothWaysAsync(spec, usesBinary: true);
+
+        Assert.Equal(text, binary);
+        Assert.Equal("-299000", RowValues(binary, 1)[299]);
+    }
+
+    [ServerFact]
     public async Task Copy_ResumeFromALastPkOfTheBinaryCopy_RowsAfterItOnly()
     {
         var spec = await StreamSpec.CreateAsync(fixture,
