@@ -12,6 +12,7 @@
 # mixed: copybench.mixed, many column types (ints, unsigned, DECIMAL, DOUBLE, FLOAT, DATETIME(6), TIMESTAMP(3), DATE,
 #        TIME, YEAR, ENUM, CHAR, utf8mb4 VARCHAR, a small TEXT and BLOB, JSON, some NULLs), ~450 bytes a row, generated
 #        with INSERT … SELECT from the Sequence engine in 100,000-row statements.
+# The copy reads with the binary protocol (prepared statements); COPY_TEXT=1 also runs it with the text protocol only.
 # The copy runs with DOTNET_TieredPGO=0, as vgate's runtimeconfig has it (COPY_TIERED_PGO=1 for the runtime default).
 # Output also goes to bench/results/copy-read-<kind>-<date>.txt.
 set -euo pipefail
@@ -98,6 +99,11 @@ measure() {
     for run in $(seq 1 "$RUNS"); do
         # The harness runs the copy with the runtime settings vgate ships (TieredPGO off, src/VGate.Cli/VGate.Cli.csproj).
         measure "vgate-copy" env DOTNET_TieredPGO="${COPY_TIERED_PGO:-0}" dotnet "$harness" copy "$uri" "$db"
+        if [ "${COPY_TEXT:-0}" = 1 ]; then
+            # The same copy with the text protocol only (COM_QUERY; the server formats every value): before/after of
+            # the binary protocol in the same run.
+            measure "vgate-copy-text" env DOTNET_TieredPGO="${COPY_TIERED_PGO:-0}" dotnet "$harness" copy "$uri" "$db" text
+        fi
         if [ "$KIND" = mixed ]; then
             # Through `vgate serve`, a child process of the harness: the result line has its CPU and peak RSS and the
             # gRPC client's CPU apart; the cpu_s and max_rss_mb columns of /usr/bin/time cover both processes.
@@ -109,9 +115,10 @@ measure() {
     done
     echo "# load after: $(uptime)"
 } 2>&1 | tee "$out"
-awk '/^(vgate-copy|vgate-gateway|mariadb-dump) /{split($2,w,"="); split($3,c,"="); split($4,r,"="); n[$1]++; W[$1,n[$1]]=w[2]; C[$1,n[$1]]=c[2]; R[$1,n[$1]]=r[2]}
+awk '/^(vgate-copy|vgate-copy-text|vgate-gateway|mariadb-dump) /{split($2,w,"="); split($3,c,"="); split($4,r,"="); split($5,sc,"="); n[$1]++; W[$1,n[$1]]=w[2]; C[$1,n[$1]]=c[2]; R[$1,n[$1]]=r[2]; S[$1,n[$1]]=sc[2]}
      function med(a, k, m,   i, j, t, v) { for (i = 1; i <= m; i++) v[i] = a[k, i]; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }; return v[int((m + 1) / 2)] }
-     END { for (k in n) { mw[k] = med(W, k, n[k]); printf "median %-12s wall_s=%s cpu_s=%s max_rss_mb=%s (%d runs)\n", k, mw[k], med(C, k, n[k]), med(R, k, n[k]), n[k] }
+     END { for (k in n) { mw[k] = med(W, k, n[k]); printf "median %-12s wall_s=%s cpu_s=%s max_rss_mb=%s server_cpu_s=%s (%d runs)\n", k, mw[k], med(C, k, n[k]), med(R, k, n[k]), med(S, k, n[k]), n[k] }
            if (("mariadb-dump" in n) && ("vgate-copy" in n)) printf "ratio mariadb-dump/vgate-copy wall=%.2f\n", mw["mariadb-dump"] / mw["vgate-copy"]
+           if (("mariadb-dump" in n) && ("vgate-copy-text" in n)) printf "ratio mariadb-dump/vgate-copy-text wall=%.2f\n", mw["mariadb-dump"] / mw["vgate-copy-text"]
            if (("mariadb-dump" in n) && ("vgate-gateway" in n)) printf "ratio mariadb-dump/vgate-gateway wall=%.2f\n", mw["mariadb-dump"] / mw["vgate-gateway"] }' "$out" | tee -a "$out"
 echo "(saved to ${out#"$repo"/})"

@@ -6,7 +6,9 @@
 // Copy mode for bench/copy-read.sh: runs one shard's VStream copy phase (ShardStreamer, position "") over every table
 // of <database> until COPY_COMPLETED and prints rows/s of ROW events produced.
 //
-//   VGate.LoadHarness copy <mysql://user:pw@127.0.0.1:port> <database>
+//   VGate.LoadHarness copy <mysql://user:pw@127.0.0.1:port> <database> [binary|text] [hash]
+// (binary, the default: the copy reads with prepared statements; text: COM_QUERY only; hash: also prints an FNV-1a
+// hash of every ROW event's encoding, to compare the two)
 //
 // The same copy through `vgate serve` (a child process) and a gRPC VStream client here (CopyMode.cs):
 //
@@ -49,8 +51,8 @@ if (args.Length is 4 or 5 && args[0] == "mixed-load")
     return await MixedLoadMode.RunAsync(args[1], args[2], long.Parse(args[3], CultureInfo.InvariantCulture), seed);
 }
 
-if (args.Length == 3 && args[0] == "copy")
-    return await CopyMode.RunAsync(args[1], args[2]);
+if (args.Length is >= 3 and <= 5 && args[0] == "copy" && args.Skip(3).All(a => a is "binary" or "text" or "hash"))
+    return await CopyMode.RunAsync(args[1], args[2], binary: !args.Contains("text"), hash: args.Contains("hash"));
 
 if (args.Length == 3 && args[0] == "copy-gateway")
     return await CopyGatewayMode.RunAsync(args[1], args[2]);

@@ -85,6 +85,14 @@ public sealed class ShardStreamerOptions
     /// </summary>
     public Func<BinlogClientOptions, IBinlogEventReader>? EventReaders { get; init; }
 
+    /// <summary>
+    /// Whether the copy phase reads tables as server-side prepared statements (the binary protocol: the server sends
+    /// stored values, VGate formats them as the text protocol would, byte for byte), falling back to the text protocol
+    /// for a table with a column it cannot format exactly (ZEROFILL, FLOAT(m,d), YEAR(2)). Default true; false always
+    /// reads with COM_QUERY (for comparisons and benchmarks).
+    /// </summary>
+    public bool CopyBinaryProtocol { get; init; } = true;
+
     /// <summary>Told how far the stream has read (binlog position, event times, copy progress), for metrics; null for none.</summary>
     public IShardStreamProgress? Progress { get; init; }
 }

@@ -89,8 +89,11 @@ public sealed class MySqlProtocolConnection : IAsyncDisposable
     /// <summary>The authentication plugin that completed the login (after any switch), e.g. <c>caching_sha2_password</c>.</summary>
     public string AuthPluginName { get; }
 
-    /// <summary>Whether result sets end with an OK packet instead of EOF packets (CLIENT_DEPRECATE_EOF was negotiated).</summary>
-    internal bool DeprecateEof => (_capabilities & ProtocolCapabilities.DeprecateEof) != 0;
+    /// <summary>
+    /// Whether result sets end with an OK packet instead of EOF packets, and no EOF packet follows column definitions
+    /// (CLIENT_DEPRECATE_EOF was negotiated). Readers of replies to commands sent with <see cref="WriteCommandAsync"/> need it.
+    /// </summary>
+    public bool DeprecateEof => (_capabilities & ProtocolCapabilities.DeprecateEof) != 0;
 
     /// <summary>Connects, negotiates TLS and logs in. See <see cref="ConnectAsync(MySqlConnectionOptions, ILogger?, CancellationToken)"/>.</summary>
     public static Task<MySqlProtocolConnection> ConnectAsync(MySqlConnectionOptions options, CancellationToken cancellationToken = default) =>

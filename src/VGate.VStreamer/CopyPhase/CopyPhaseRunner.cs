@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 using Binlogdata;
-using Google.Protobuf;
 using VGate.MySql.Positions;
 using VGate.MySql.Protocol;
+using VGate.Protocol.Encoding;
 using VGate.VStreamer.Filtering;
 using VGate.VStreamer.Schema;
 using VGate.VStreamer.Streaming;
+using VGate.VStreamer.Values;
 
 namespace VGate.VStreamer.CopyPhase;
 
@@ -166,15 +167,25 @@ internal sealed class CopyPhaseRunner
     {
         var schema = table.Schema;
         var keyFields = table.KeyFields(_options, connection.IsMariaDb);
-        var reader = await TextResultReader.ExecuteAsync(connection, table.SelectSql(_options.Database), cancellationToken).ConfigureAwait(false);
+        var sql = table.SelectSql(_options.Database);
+        // The binary protocol saves the server formatting every value (null when a column needs the text protocol);
+        // select expressions (convert, convert_tz) stay on the text protocol, whose form of them the tests pin.
+        var binary = _options.CopyBinaryProtocol && table.Plan?.SelectExpressions is not { Count: > 0 }
+            ? await BinaryResultReader.ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false)
+            : null;
+        var text = binary is null ? await TextResultReader.ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false) : null;
         var columnCount = schema.Columns.Count;
-        if (reader.ColumnCount != columnCount)
-            throw CopyQueryException.Malformed($"the copy query of {schema.Name} returned {reader.ColumnCount} columns, expected {columnCount}");
+        var returned = binary?.ColumnCount ?? text!.ColumnCount;
+        if (returned != columnCount)
+            throw CopyQueryException.Malformed($"the copy query of {schema.Name} returned {returned} columns, expected {columnCount}");
 
         var cells = new (int Offset, int Length)[columnCount];
         var keyCells = new (int Offset, int Length)[schema.KeyColumns.Length];
         var lastKeyCells = new (int Offset, int Length)[schema.KeyColumns.Length];
-        byte[] lastValues = [];
+        // The current row's values (cells index into it) and the previous row's (for its lastpk and the keyless
+        // comparison): two buffers swapped per row, since each row is written into its event's encoding at once.
+        var values = new byte[4096];
+        var lastValues = new byte[4096];
         // A keyless table may hold identical rows (in the ordering columns); a full batch closes only before a row that
         // differs from the last one, so that resuming "after the last row" cannot skip its twins (see LastPk).
         var closeWhenKeyChanges = false;
@@ -189,21 +200,34 @@ internal sealed class CopyPhaseRunner
         long rowsRead = 0;
         // Decided once per table, not per row: whether rows are looked at (filter, keyspace id) or reshaped.
         var inspects = table.Plan is { Predicate: not null } or { KeyspaceId: not null };
-        var projects = table.Projects;
+        var outputColumns = table.Projects ? table.Plan!.Columns : null;
         var lengths = inspects ? new long[columnCount] : null;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // ROW events are born encoded as the streaming phase's are (VEvent.EncodeRowChanges): no RowChange/Row objects
+        // per row, and the gateway sends the bytes as they are instead of serializing the objects.
+        var encoder = new RowChangeEncoder();
+        var frame = new RowEventFrame(_options.Keyspace, schema.Name, _options.Keyspace, _options.Shard);
+        var shell = new RowEvent { TableName = schema.Name, Keyspace = _options.Keyspace, Shard = _options.Shard };
+        while (binary is not null ? await binary.ReadAsync(cancellationToken).ConfigureAwait(false) : await text!.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rowsRead++;
-            var packet = reader.Current.Span;
-            var total = TextResultReader.SplitRow(packet, cells);
-            var values = new byte[total];
-            var row = new Query.Row();
-            row.Lengths.Capacity = columnCount;
+            ReadOnlySpan<byte> packet;
+            int total;
+            if (binary is not null)
+            {
+                total = binary.RenderRow(cells);
+                packet = binary.Current;
+            }
+            else
+            {
+                packet = text!.Current.Span;
+                total = TextResultReader.SplitRow(packet, cells);
+            }
+            if (values.Length < total)
+                values = new byte[Math.Max(total, values.Length * 2)];
             var at = 0;
             for (var i = 0; i < columnCount; i++)
             {
                 var (offset, length) = cells[i];
-                row.Lengths.Add(length);
                 if (lengths is not null)
                     lengths[i] = length;
                 if (length > 0)
@@ -217,7 +241,6 @@ internal sealed class CopyPhaseRunner
                     cells[i] = (at, length);
                 }
             }
-            row.Values = UnsafeByteOperations.UnsafeWrap(values);
             for (var k = 0; k < keyCells.Length; k++)
                 keyCells[k] = cells[schema.KeyColumns[k]];
             if (closeWhenKeyChanges && !SameKey(lastValues, lastKeyCells, values, keyCells, comparedBytes))
@@ -234,19 +257,31 @@ internal sealed class CopyPhaseRunner
                 rowsInBatch = 0;
                 closeWhenKeyChanges = false;
             }
-            lastValues = values;
+            (values, lastValues) = (lastValues, values);
             keyCells.CopyTo(lastKeyCells, 0);
 
             // The filter rule: rows that do not pass still move the lastpk, they are just not sent.
-            var rowValues = lengths is not null ? RowValues.FromQueryRow(lengths, values) : null;
+            var rowValues = lengths is not null ? RowValues.FromQueryRow(lengths, lastValues) : null;
             if (table.Plan?.Predicate is { } predicate && !predicate(rowValues!))
                 continue;
-            if (projects)
-                row = Project(row, values, cells, table.Plan!.Columns, table.Plan.KeyspaceId is { } keyspaceId ? keyspaceId(rowValues!) : null);
 
-            var rowEvent = new RowEvent { TableName = schema.Name, Keyspace = _options.Keyspace, Shard = _options.Shard };
-            rowEvent.RowChanges.Add(new Binlogdata.RowChange { After = row });
-            batch.Add(NewEvent(VEventType.Row, rowEvent: rowEvent));
+            encoder.BeginEvent();
+            encoder.BeginImage();
+            if (outputColumns is null)
+            {
+                for (var i = 0; i < columnCount; i++)
+                    encoder.Images.AddLength(cells[i].Length);
+                encoder.Images.Write(lastValues.AsSpan(0, total));
+            }
+            else
+            {
+                WriteProjected(encoder.Images, lastValues, cells, outputColumns, table.Plan!.KeyspaceId is { } keyspaceId ? keyspaceId(rowValues!) : null);
+            }
+            encoder.AddChange(-1, encoder.EndImage());
+            var rowEvent = NewEvent(VEventType.Row);
+            rowEvent.RowEvent = shell;
+            rowEvent.EncodeRowChanges(frame, encoder.Length, encoder.Count, encoder, RowChangeEncoder.WriteChanges);
+            batch.Add(rowEvent);
             batchBytes += total + columnCount + 24;
             rowsInBatch++;
 
@@ -330,36 +365,31 @@ internal sealed class CopyPhaseRunner
     }
 
     /// <summary>
-    /// The selected columns of a copied row, in the rule's order; <c>keyspace_id()</c> and <c>1</c> columns get the
-    /// row's keyspace id and the text <c>1</c>.
+    /// Writes the selected columns of a copied row, in the rule's order, as one image; <c>keyspace_id()</c> and <c>1</c>
+    /// columns get the row's keyspace id and the text <c>1</c>.
     /// </summary>
-    private static Query.Row Project(Query.Row row, byte[] values, (int Offset, int Length)[] cells, int[] columns, byte[]? keyspaceId)
+    private static void WriteProjected(RowImageBuffer image, byte[] values, (int Offset, int Length)[] cells, int[] columns, byte[]? keyspaceId)
     {
-        var projected = new Query.Row();
-        var size = 0;
-        foreach (var column in columns)
-            size += Synthetic(column, keyspaceId) is { } synthetic ? synthetic.Length : Math.Max(cells[column].Length, 0);
-        var bytes = new byte[size];
-        var at = 0;
         foreach (var column in columns)
         {
             if (Synthetic(column, keyspaceId) is { } synthetic)
             {
-                synthetic.CopyTo(bytes, at);
-                at += synthetic.Length;
-                projected.Lengths.Add(synthetic.Length);
+                image.AddLength(synthetic.Length);
+                continue;
+            }
+            image.AddLength(cells[column].Length);
+        }
+        foreach (var column in columns)
+        {
+            if (Synthetic(column, keyspaceId) is { } synthetic)
+            {
+                image.Write(synthetic);
                 continue;
             }
             var (offset, length) = cells[column];
-            projected.Lengths.Add(row.Lengths[column]);
             if (length > 0)
-            {
-                values.AsSpan(offset, length).CopyTo(bytes.AsSpan(at));
-                at += length;
-            }
+                image.Write(values.AsSpan(offset, length));
         }
-        projected.Values = UnsafeByteOperations.UnsafeWrap(bytes);
-        return projected;
     }
 
     private static readonly byte[] LiteralOne = [.. OutputColumns.LiteralOneValue];
