@@ -13,7 +13,7 @@ namespace VGate.MySql.Replication;
 /// <para>Boundaries: after every event that ends a transaction, the position after it is indexed with what a consumer
 /// needs to parse the packets from there on (the file and offset, the last FORMAT_DESCRIPTION); the start position is a
 /// boundary before the first packet.</para>
-/// <para>Memory: packets already read by every consumer are dropped beyond a quarter of the ring; when the ring is full the
+/// <para>Memory: packets already read by every consumer are dropped beyond <see cref="HistoryBytes"/>; when the ring is full the
 /// oldest packet is dropped once the fastest consumer has read it (consumers that had not are detached), and the reader
 /// waits while even the fastest has not: it reads no faster than its fastest consumer.</para>
 /// </remarks>
@@ -37,7 +37,9 @@ internal sealed class SharedBinlogReader
     private readonly Dictionary<ReplicationPosition, Boundary> _boundaries = [];
     private readonly Queue<(long NextSeq, ReplicationPosition Position)> _boundaryOrder = new();
     private readonly HashSet<Cursor> _cursors = [];
-    private TaskCompletionSource _appended = NewSignal();
+    // Made only when a consumer waits for the next packet (null otherwise), not once per packet: at hundreds of thousands
+    // of packets a second those were a good part of what the reader allocated.
+    private TaskCompletionSource? _appended;
     private TaskCompletionSource? _spaceFreed;
     private Exception? _failure;
     private byte[]? _lastFormatDescription;
@@ -142,7 +144,7 @@ internal sealed class SharedBinlogReader
                 }
                 if (Ended)
                     throw ReplicationException.ConnectionLost("the shared replication connection was closed");
-                appended = _appended.Task;
+                appended = (_appended ??= NewSignal()).Task;
             }
             await appended.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -226,16 +228,28 @@ internal sealed class SharedBinlogReader
             _nextSeq++;
             _bytes += copy.Length;
             DropRead();
-            var appended = _appended;
-            _appended = NewSignal();
-            appended.TrySetResult();
+            if (_appended is { } appended)
+            {
+                _appended = null;
+                appended.TrySetResult();
+            }
         }
     }
 
-    /// <summary>Drops packets every consumer has read beyond a quarter of the ring, so it does not stay full of history.</summary>
+    /// <summary>
+    /// How many bytes of packets every consumer has read are kept at most (and at most a quarter of the ring), so that a
+    /// stream restarting at a recent position finds it. Small on purpose, like the hubs' <c>FanOut:ReplayBytes</c>: a packet
+    /// kept after it was read outlives the garbage collector's young generations, and with a quarter of the 16 MiB default
+    /// ring (4 MiB, about 6 s of a 2,500 transactions/s shard) nearly every packet and transaction boundary did, was promoted
+    /// and died in the old generation: blocking collections of a larger heap (p99 commit-to-client latency at 5,000
+    /// transactions/s 41-60 ms instead of under 20, peak RSS about 100 MB higher; bench/README.md).
+    /// </summary>
+    internal const long HistoryBytes = 256 * 1024;
+
+    /// <summary>Drops packets every consumer has read beyond <see cref="HistoryBytes"/>, so the ring does not stay full of history.</summary>
     private void DropRead()
     {
-        var keep = _ringBytes / 4;
+        var keep = Math.Min(_ringBytes / 4, HistoryBytes);
         var slowest = _nextSeq;
         foreach (var cursor in _cursors)
             slowest = Math.Min(slowest, cursor.Next);
@@ -310,8 +324,8 @@ internal sealed class SharedBinlogReader
     private void WakeAll()
     {
         var appended = _appended;
-        _appended = NewSignal();
-        appended.TrySetResult();
+        _appended = null;
+        appended?.TrySetResult();
         _spaceFreed?.TrySetResult();
         _spaceFreed = null;
     }
