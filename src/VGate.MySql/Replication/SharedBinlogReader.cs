@@ -40,6 +40,9 @@ internal sealed class SharedBinlogReader
     // Made only when a consumer waits for the next packet (null otherwise), not once per packet: at hundreds of thousands
     // of packets a second those were a good part of what the reader allocated.
     private TaskCompletionSource? _appended;
+
+    /// <summary>Bytes appended since waiting consumers were last woken (see <see cref="SignalAfterEvent"/>).</summary>
+    private long _unsignaledBytes;
     private TaskCompletionSource? _spaceFreed;
     private Exception? _failure;
     private byte[]? _lastFormatDescription;
@@ -173,10 +176,11 @@ internal sealed class SharedBinlogReader
                 Reader = reader;
                 await foreach (var _ in reader.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (reader.LastEventCompletedTransaction && reader.Position is { } position && reader.FilePosition is { } file)
+                    lock (_lock)
                     {
-                        lock (_lock)
+                        if (reader.LastEventCompletedTransaction && reader.Position is { } position && reader.FilePosition is { } file)
                             AddBoundary(new Boundary(position, _nextSeq, file.FileName, file.Position, _lastFormatDescription));
+                        SignalAfterEvent(reader.Transactions.InGroup);
                     }
                     await WaitForSpaceAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -227,12 +231,8 @@ internal sealed class SharedBinlogReader
             _ring.Add(copy);
             _nextSeq++;
             _bytes += copy.Length;
+            _unsignaledBytes += copy.Length;
             DropRead();
-            if (_appended is { } appended)
-            {
-                _appended = null;
-                appended.TrySetResult();
-            }
         }
     }
 
@@ -273,6 +273,7 @@ internal sealed class SharedBinlogReader
                     Evict();
                     continue;
                 }
+                Signal(); // the consumers must read what is there before anything can be dropped
                 _spaceFreed ??= NewSignal();
                 freed = _spaceFreed.Task;
             }
@@ -319,6 +320,32 @@ internal sealed class SharedBinlogReader
         // one replaces it once the earlier one's packets are gone (see Evict).
         if (_boundaries.TryAdd(boundary.Position, boundary))
             _boundaryOrder.Enqueue((boundary.NextSeq, boundary.Position));
+    }
+
+    /// <summary>Bytes of one open transaction after which waiting consumers are woken anyway.</summary>
+    private const long SignalBytes = 64 * 1024;
+
+    /// <summary>
+    /// After the reader parsed an event (under the lock): wakes waiting consumers when the event is outside a transaction
+    /// or ends one (heartbeats and transaction ends reach them at once), or once <see cref="SignalBytes"/> of an open one
+    /// are in. Waking them for every packet cost a thread-pool hop per event (four for a one-row transaction) where a
+    /// connection of their own hands a consumer all the events of one receive; a consumer that is not waiting reads on
+    /// without a signal.
+    /// </summary>
+    private void SignalAfterEvent(bool inTransaction)
+    {
+        if (!inTransaction || _unsignaledBytes >= SignalBytes)
+            Signal();
+    }
+
+    private void Signal()
+    {
+        _unsignaledBytes = 0;
+        if (_appended is { } appended)
+        {
+            _appended = null;
+            appended.TrySetResult();
+        }
     }
 
     private void WakeAll()
