@@ -241,8 +241,10 @@ internal sealed class SharedBinlogReader
     /// stream restarting at a recent position finds it. Small on purpose, like the hubs' <c>FanOut:ReplayBytes</c>: a packet
     /// kept after it was read outlives the garbage collector's young generations, and with a quarter of the 16 MiB default
     /// ring (4 MiB, about 6 s of a 2,500 transactions/s shard) nearly every packet and transaction boundary did, was promoted
-    /// and died in the old generation: blocking collections of a larger heap (p99 commit-to-client latency at 5,000
-    /// transactions/s 41-60 ms instead of under 20, peak RSS about 100 MB higher; bench/README.md).
+    /// and died in the old generation: longer collection pauses over a larger heap (before this cap and the per-transaction
+    /// wake-ups of <see cref="SignalAfterEvent"/>, in the same runs at 5,000
+    /// transactions/s, p99 commit-to-client latency 104-123 ms instead of 14-24, peak RSS 260 instead of 198 MB;
+    /// bench/results/narrow16-2026-12-08T0330).
     /// </summary>
     internal const long HistoryBytes = 256 * 1024;
 
