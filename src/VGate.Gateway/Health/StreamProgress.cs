@@ -13,11 +13,18 @@ public sealed record BinlogFileSize(string Name, long Size);
 /// </summary>
 internal sealed class ShardStreamProgress(string keyspace, string shard, string source, TimeProvider time) : IShardStreamProgress
 {
+    // The copy tables change a few times per table: a lock. The binlog position changes on every event of the stream, so it
+    // is published without one (a lock per event showed on the per-event path): one writer (the streamer's task) makes
+    // _version odd, writes the three fields and makes it even again; a reader retries until it saw the same even version
+    // before and after reading them (a sequence lock), so it never pairs one event's file with another's position.
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (long Rows, long? Estimated)> _copy = new(StringComparer.Ordinal);
+    private int _version;
     private string? _file;
     private ulong _position;
-    private DateTimeOffset? _eventTime;
+
+    /// <summary>UTC ticks of the last event's time; 0 for none yet.</summary>
+    private long _eventTicks;
 
     public string Keyspace => keyspace;
 
@@ -27,22 +34,25 @@ internal sealed class ShardStreamProgress(string keyspace, string shard, string 
 
     public void BinlogEventRead(string file, ulong nextPosition, uint timestamp, bool heartbeat)
     {
-        lock (_lock)
+        var newFile = file.Length > 0 && !ReferenceEquals(file, _file) && file != _file;
+        // Vitess reports a heartbeat's time as the event time (its lag is then 0): the source had nothing newer.
+        var eventTicks = heartbeat ? time.GetUtcNow().UtcTicks
+            : timestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds(timestamp).UtcTicks
+            : 0;
+        if (!newFile && nextPosition == 0 && eventTicks == 0)
+            return;
+        Interlocked.Increment(ref _version); // odd: writing (a full fence, so the writes below are not seen before it)
+        if (newFile)
         {
-            if (file.Length > 0 && file != _file)
-            {
-                // A new file (the server's ROTATE): its events start after the 4-byte magic number.
-                _file = file;
-                _position = 4;
-            }
-            if (nextPosition > 0)
-                _position = nextPosition;
-            // Vitess reports a heartbeat's time as the event time (its lag is then 0): the source had nothing newer.
-            if (heartbeat)
-                _eventTime = time.GetUtcNow();
-            else if (timestamp > 0)
-                _eventTime = DateTimeOffset.FromUnixTimeSeconds(timestamp);
+            // A new file (the server's ROTATE): its events start after the 4-byte magic number.
+            _file = file;
+            _position = 4;
         }
+        if (nextPosition > 0)
+            _position = nextPosition;
+        if (eventTicks != 0)
+            _eventTicks = eventTicks;
+        Volatile.Write(ref _version, _version + 1); // even: done (a release, so the writes above are seen before it)
     }
 
     public void CopyTableStarted(string table, long? estimatedRows)
@@ -63,8 +73,21 @@ internal sealed class ShardStreamProgress(string keyspace, string shard, string 
     /// <summary>File and position read up to, and the last event's time; null before the first event.</summary>
     public (string File, ulong Position, DateTimeOffset? EventTime)? Read()
     {
-        lock (_lock)
-            return _file is null ? null : (_file, _position, _eventTime);
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var before = Volatile.Read(ref _version);
+            if ((before & 1) == 0)
+            {
+                var file = Volatile.Read(ref _file);
+                var position = Volatile.Read(ref _position);
+                var ticks = Volatile.Read(ref _eventTicks);
+                Interlocked.MemoryBarrier(); // the reads above complete before _version is read again
+                if (Volatile.Read(ref _version) == before)
+                    return file is null ? null : (file, position, ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero));
+            }
+            spinner.SpinOnce();
+        }
     }
 
     public List<(string Table, long Rows, long? Estimated)> CopyTables()
