@@ -65,6 +65,21 @@ public sealed class ServeConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void UnknownKeys_DotNetFormOfAVGateVariable_NotTakenAsAPrefixedOne()
+    {
+        // VGate__FanOut__ShareReaders is .NET's form of VGate:FanOut:ShareReaders (docs/cli.md); the VGATE_ prefix is
+        // case-insensitive, and it once turned this name into the unknown key VGate:_FanOut:ShareReaders.
+        var file = Write($$"""{ "VGate": { {{Keyspace}} } }""");
+        var environment = new Hashtable { ["VGate__FanOut__ShareReaders"] = "false", ["VGATE_FanOut__ShareReaders"] = "true" };
+
+        var configuration = ServeCommand.CreateBuilder(file, new Dictionary<string, string?>(), environment).Configuration;
+
+        Assert.Empty(ServeCommand.UnknownKeys(configuration, environment));
+        Assert.Equal("true", configuration["VGate:FanOut:ShareReaders"]);
+        Assert.DoesNotContain(VGate.Kafka.Cli.VGateConfiguration.EnvironmentSettings(environment).Keys, key => key.Contains(":_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void UnknownKeys_TyposInFileAndEnvironment_NamedWithTheirFullKey()
     {
         var file = Write($$"""{ "VGate": { {{Keyspace}}, "Server": { "Listn": "127.0.0.1:1" }, "Keyspaces": [{ "Shards": [{ "Sourcs": [] , "Sources": [{ "Url": "x" }] }] }] } }""");

@@ -34,6 +34,10 @@ public static class VGateConfiguration
             {
                 if (entry.Key is not string name || !name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) || name.Length == EnvironmentPrefix.Length)
                     continue;
+                // VGate__Server__Listen is .NET's own form of VGate:Server:Listen, read by the unprefixed environment
+                // source: taken here too it became the unknown key VGate:_Server:Listen and stopped vgate serve.
+                if (name[EnvironmentPrefix.Length] == '_')
+                    continue;
                 var isLegacy = name.StartsWith(LegacyKafkaPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > LegacyKafkaPrefix.Length;
                 if (isLegacy != legacy)
                     continue;
