@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A/B of the Kafka sink, alternating: A = main before this branch (3f443e1), B = h/sink16; WARM_DRAINS=3.
-cd /work/wt/sink16
+cd "$(dirname "$0")/../../.."   # the repository root (was the helper worktree)
 for workload in mixed narrow; do
   rows=60000; [ $workload = narrow ] && rows=300000
   for pass in 1 2 3; do

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-cd /work/main
+cd "$(dirname "$0")/../../.."   # the repository root
 export SKIP_BUILD=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 log=/tmp/quiet/log.txt
 step() { echo "=== $(date -u +%H:%M:%S) $* (load: $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a $log; }

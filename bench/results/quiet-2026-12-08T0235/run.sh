@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The lead's quiet-machine measurements for issue 16, in one sequence.
-cd /work/main
+cd "$(dirname "$0")/../../.."   # the repository root
 export SKIP_BUILD=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 log=/tmp/quiet/log.txt
 step() { echo "=== $(date -u +%H:%M:%S) $* (load: $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a $log; }
