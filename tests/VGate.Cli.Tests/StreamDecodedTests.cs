@@ -1,14 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VGate.Cli.Commands;
-using VGate.Server;
 using VGate.Testing;
 
 namespace VGate.Cli.Tests;
@@ -31,7 +27,7 @@ public sealed class StreamDecodedTests(MariaDbFixture fixture) : IClassFixture<M
             INSERT INTO `{database}`.t VALUES (1, 18446744073709551615, -123.4500, 'Grüße', x'00ff10', b'1000000001', '2026-11-25 10:00:00.123', 1.5, 'large', NULL);
             """, deadline.Token);
 
-        await using var app = await StartServerAsync(database, "127.0.0.1:0");
+        await using var app = await TestGateway.StartAsync(fixture.Server, database, "127.0.0.1:0");
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var output = new LineCollector();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
@@ -78,7 +74,7 @@ public sealed class StreamDecodedTests(MariaDbFixture fixture) : IClassFixture<M
         var database = await fixture.CreateDatabaseAsync(deadline.Token);
         await fixture.Server.ExecuteAsync($"CREATE TABLE `{database}`.t (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO `{database}`.t VALUES (1, 'a'), (2, 'b'), (3, 'c');", deadline.Token);
         var resume = Path.Combine(Path.GetTempPath(), $"vgate-reconnect-{Guid.NewGuid():N}.json");
-        var app = await StartServerAsync(database, "127.0.0.1:0");
+        var app = await TestGateway.StartAsync(fixture.Server, database, "127.0.0.1:0");
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var output = new LineCollector();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
@@ -97,7 +93,7 @@ public sealed class StreamDecodedTests(MariaDbFixture fixture) : IClassFixture<M
             await app.StopAsync(new CancellationToken(canceled: true));
             await app.DisposeAsync();
             await fixture.Server.ExecuteAsync($"INSERT INTO `{database}`.t VALUES (5, 'e'); UPDATE `{database}`.t SET v = 'A' WHERE id = 1;", deadline.Token);
-            app = await StartServerAsync(database, new Uri(address).Authority);
+            app = await TestGateway.StartAsync(fixture.Server, database, new Uri(address).Authority);
             await fixture.Server.ExecuteAsync($"INSERT INTO `{database}`.t VALUES (6, 'f')", deadline.Token);
             await Eventually.UntilAsync(() => Task.FromResult(Rows(output.Lines())), rows => rows.Any(r => r.GetProperty("id").GetInt32() == 6), TestDeadline.ServerStart, deadline.Token);
             await stop.CancelAsync();
@@ -124,70 +120,4 @@ public sealed class StreamDecodedTests(MariaDbFixture fixture) : IClassFixture<M
             .Where(c => c.TryGetProperty("after", out _))
             .Select(c => c.GetProperty("after")),
     ];
-
-    private async Task<WebApplication> StartServerAsync(string database, string listen)
-    {
-        var builder = VGateServer.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["VGate:Server:Listen"] = listen,
-            ["VGate:Keyspaces:0:Name"] = database,
-            ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
-            ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = fixture.Server.ReplicationUri.ToString(),
-        });
-        builder.Logging.ClearProviders();
-        var app = VGateServer.Build(builder);
-        await app.StartAsync();
-        return app;
-    }
-
-    /// <summary>Standard output of the command, readable line by line while it writes.</summary>
-    private sealed class LineCollector : Stream
-    {
-        private readonly Lock _lock = new();
-        private readonly MemoryStream _buffer = new();
-
-        public string[] Lines()
-        {
-            lock (_lock)
-            {
-                var text = Encoding.UTF8.GetString(_buffer.GetBuffer(), 0, (int)_buffer.Length);
-                var end = text.LastIndexOf('\n');
-                return end < 0 ? [] : text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            }
-        }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            lock (_lock)
-                _buffer.Write(buffer, offset, count);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                _buffer.Dispose();
-            base.Dispose(disposing);
-        }
-    }
 }

@@ -1,15 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VGate.Cli.Commands;
-using VGate.Server;
 using VGate.Testing;
 
 namespace VGate.Cli.Tests;
@@ -42,7 +37,7 @@ public sealed partial class StreamProgressEndToEndTests(MariaDbFixture fixture) 
         var estimate = 0L;
         foreach (var row in await fixture.Server.QueryAsync($"SHOW TABLE STATUS FROM `{database}` WHERE Name IN ('big', 'small')", token))
             estimate += Convert.ToInt64(row[4], CultureInfo.InvariantCulture); // Rows, the fifth column
-        await using var app = await StartServerAsync(database);
+        await using var app = await TestGateway.StartAsync(fixture.Server, database);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
         var output = new LineCollector();
@@ -86,22 +81,6 @@ public sealed partial class StreamProgressEndToEndTests(MariaDbFixture fixture) 
     [GeneratedRegex(@", ETA >?(?<eta>\d+:\d\d:\d\d)$")]
     private static partial Regex EtaPattern();
 
-    private async Task<WebApplication> StartServerAsync(string database)
-    {
-        var builder = VGateServer.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["VGate:Server:Listen"] = "127.0.0.1:0",
-            ["VGate:Keyspaces:0:Name"] = database,
-            ["VGate:Keyspaces:0:Shards:0:Name"] = "0",
-            ["VGate:Keyspaces:0:Shards:0:Sources:0:Uri"] = fixture.Server.ReplicationUri.ToString(),
-        });
-        builder.Logging.ClearProviders();
-        var app = VGateServer.Build(builder);
-        await app.StartAsync();
-        return app;
-    }
-
     /// <summary>A clock one second later each time it is read.</summary>
     private sealed class SteppingClock : TimeProvider
     {
@@ -110,57 +89,5 @@ public sealed partial class StreamProgressEndToEndTests(MariaDbFixture fixture) 
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
         public override long GetTimestamp() => Interlocked.Add(ref _ticks, TimeSpan.TicksPerSecond);
-    }
-
-    /// <summary>Standard output of the command, readable while it writes.</summary>
-    private sealed class LineCollector : Stream
-    {
-        private readonly MemoryStream _buffer = new();
-
-        public string Text()
-        {
-            lock (_buffer)
-                return Encoding.UTF8.GetString(_buffer.ToArray());
-        }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            lock (_buffer)
-                _buffer.Write(buffer, offset, count);
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            lock (_buffer)
-                _buffer.Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-                _buffer.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }
