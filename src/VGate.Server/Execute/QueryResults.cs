@@ -23,19 +23,7 @@ internal static class QueryResults
                 Flags = (uint)MySqlFlag.NotNullFlag,
             });
         }
-        foreach (var values in rows)
-        {
-            var row = new Row();
-            var bytes = new List<byte>();
-            foreach (var value in values)
-            {
-                var encoded = Encoding.UTF8.GetBytes(value);
-                row.Lengths.Add(encoded.Length);
-                bytes.AddRange(encoded);
-            }
-            row.Values = ByteString.CopyFrom([.. bytes]);
-            result.Rows.Add(row);
-        }
+        AddRows(result, rows);
         return result;
     }
 
@@ -62,6 +50,13 @@ internal static class QueryResults
                     | (type is Query.Type.Datetime ? (uint)MySqlFlag.BinaryFlag : 0),
             });
         }
+        AddRows(result, rows);
+        return result;
+    }
+
+    /// <summary>Adds the rows as vttablet encodes them: the values' UTF-8 bytes one after another, a null as length -1.</summary>
+    private static void AddRows(QueryResult result, IEnumerable<IReadOnlyList<string?>> rows)
+    {
         foreach (var values in rows)
         {
             var row = new Row();
@@ -80,6 +75,5 @@ internal static class QueryResults
             row.Values = ByteString.CopyFrom([.. bytes]);
             result.Rows.Add(row);
         }
-        return result;
     }
 }
