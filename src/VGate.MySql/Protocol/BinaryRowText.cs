@@ -206,12 +206,7 @@ public static class BinaryRowText
             micros = (int)BinaryPrimitives.ReadUInt32LittleEndian(value[7..]);
         if (year > 9999 || month > 99 || day > 99)
             throw BinlogFormatException.Create($"Binary date {year}-{month}-{day} is out of range");
-        WriteTwoDigits(year / 100, destination);
-        WriteTwoDigits(year % 100, destination[2..]);
-        destination[4] = (byte)'-';
-        WriteTwoDigits(month, destination[5..]);
-        destination[7] = (byte)'-';
-        WriteTwoDigits(day, destination[8..]);
+        TemporalFormatter.WriteDate(year, month, day, destination);
         if (!withClock)
             return 10;
         destination[10] = (byte)' ';
@@ -248,38 +243,11 @@ public static class BinaryRowText
         return at + WriteClock((int)hours, minute, second, micros, fsp, destination[at..]);
     }
 
-    private static int WriteClock(int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination)
-    {
-        if (minutes > 99 || seconds > 99 || (uint)micros > 999_999)
-            throw BinlogFormatException.Create($"Binary time {hours}:{minutes}:{seconds}.{micros} is out of range");
-        int at;
-        if (hours <= 99)
-        {
-            WriteTwoDigits(hours, destination);
-            at = 2;
-        }
-        else
-        {
-            at = WriteInteger(hours, destination);
-        }
-        destination[at++] = (byte)':';
-        WriteTwoDigits(minutes, destination[at..]);
-        at += 2;
-        destination[at++] = (byte)':';
-        WriteTwoDigits(seconds, destination[at..]);
-        at += 2;
-        if (fsp == 0)
-            return at;
-        destination[at++] = (byte)'.';
-        // The first fsp of the six microsecond digits (the server keeps only fsp digits, so the rest are zero).
-        var divisor = 100_000;
-        for (var i = 0; i < fsp; i++)
-        {
-            destination[at++] = (byte)('0' + (micros / divisor % 10));
-            divisor /= 10;
-        }
-        return at;
-    }
+    // The binary protocol's own range check (its error names the value), then the binlog's clock text.
+    private static int WriteClock(int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination) =>
+        minutes > 99 || seconds > 99 || (uint)micros > 999_999
+            ? throw BinlogFormatException.Create($"Binary time {hours}:{minutes}:{seconds}.{micros} is out of range")
+            : TemporalFormatter.WriteClock(hours, minutes, seconds, micros, fsp, destination);
 
     private static void WriteTwoDigits(int value, Span<byte> destination)
     {

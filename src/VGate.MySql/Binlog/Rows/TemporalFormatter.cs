@@ -212,7 +212,8 @@ internal static class TemporalFormatter
         return pos + WriteClock(hours, minutes, seconds, micros, fsp, destination[pos..]);
     }
 
-    private static int WriteDate(int year, int month, int day, Span<byte> destination)
+    /// <summary><c>YYYY-MM-DD</c> (also for the binary protocol's dates, <see cref="Protocol.BinaryRowText"/>).</summary>
+    internal static int WriteDate(int year, int month, int day, Span<byte> destination)
     {
         if (year > 9999)
             throw BinlogFormatException.Create($"Year {year} is out of range", 0);
@@ -238,7 +239,8 @@ internal static class TemporalFormatter
         return pos + WriteNumber(day, 2, destination[pos..]);
     }
 
-    private static int WriteClock(int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination)
+    /// <summary><c>hh:mm:ss[.f…]</c> with <paramref name="fsp"/> fractional digits (also for the binary protocol's values).</summary>
+    internal static int WriteClock(int hours, int minutes, int seconds, int micros, int fsp, Span<byte> destination)
     {
         if (fsp is < 0 or > 6)
             throw BinlogFormatException.Create($"Fractional seconds precision {fsp} is not between 0 and 6");
