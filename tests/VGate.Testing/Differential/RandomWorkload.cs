@@ -691,9 +691,49 @@ public sealed partial class RandomWorkload
         }
         catch (MySqlException ex)
         {
+            // A lock wait timeout has come up rarely in full parallel runs (never alone): say who held the locks.
+            var holders = ex.ErrorCode == MySqlErrorCode.LockWaitTimeout ? " " + await DescribeLockHoldersAsync(connection).ConfigureAwait(false) : "";
             throw new InvalidOperationException(
-                FormattableString.Invariant($"seed {Seed}, transaction #{_transactions.Count + 1}: {ex.Message} in {(sql.Length > 500 ? sql[..500] + "…" : sql)}"), ex);
+                FormattableString.Invariant($"seed {Seed}, transaction #{_transactions.Count + 1}: {ex.Message} in {(sql.Length > 500 ? sql[..500] + "…" : sql)}{holders}"), ex);
         }
+    }
+
+    /// <summary>The server's open InnoDB transactions and prepared XA transactions, as one line for an error message.</summary>
+    private static async Task<string> DescribeLockHoldersAsync(MySqlConnection connection)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            foreach (var (label, sql) in new[]
+            {
+                ("open InnoDB transactions", "SELECT trx_id, trx_state, trx_started, trx_mysql_thread_id, trx_rows_locked, LEFT(trx_query, 200) FROM information_schema.INNODB_TRX"),
+                ("prepared XA transactions", "XA RECOVER"),
+                ("sessions", "SELECT id, command, time, state, LEFT(info, 200) FROM information_schema.PROCESSLIST"),
+            })
+            {
+                text.Append(label).Append(": ");
+                await using var command = new MySqlCommand(sql, connection);
+                await using var reader = await command.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
+                while (await reader.ReadAsync(timeout.Token).ConfigureAwait(false))
+                {
+                    text.Append('[');
+                    for (var i = 0; i < reader.FieldCount; i++)
+                        text.Append(i == 0 ? "" : ", ").Append(reader.IsDBNull(i) ? "NULL" : reader.GetValue(i) switch
+                        {
+                            byte[] bytes => Encoding.UTF8.GetString(bytes), // XA RECOVER's data: the XID
+                            var value => Convert.ToString(value, CultureInfo.InvariantCulture),
+                        });
+                    text.Append("] ");
+                }
+                text.Append("; ");
+            }
+        }
+        catch (Exception ex) when (ex is MySqlException or OperationCanceledException or InvalidOperationException)
+        {
+            text.Append("(could not read: ").Append(ex.Message).Append(')');
+        }
+        return text.ToString();
     }
 
     private List<string> AddColumns()
